@@ -1,0 +1,1 @@
+"""One module per ``ogi`` sub-command (see ``ogi_toolkit.cli``)."""

@@ -1,0 +1,155 @@
+"""The one record type that flows through the pipeline: the instruction spec.
+
+A spec is what the planner writes (one JSON line each in ``plan.jsonl``). Later stages read
+its structured parts — never re-parse the instruction text:
+
+* ``scene``: what the output image of a generation item must show.
+* ``source``: what the input image of an editing item shows (its ``description`` is the
+  prompt that produces that input image when no image is given).
+* ``edits``: the edit operations of a single-turn editing item (complex editing: 2-4).
+* ``turns``: multi-turn items, each turn editing the previous turn's result.
+* ``reference``: reference-image items, the second input image and the subject taken from it.
+
+Object references inside ``relations`` and ``edits`` are indices into the list of objects of
+the scene they apply to (for edits: the scene as it is before that edit). ``texts`` are
+referenced the same way by text edits.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["generation", "editing"]
+
+EditOp = Literal[
+    "add",  # put a new object (``object``) into the scene, optionally ``relation`` to ``anchor``
+    "remove",  # take object ``target`` out
+    "replace",  # swap object ``target`` for ``object``
+    "alter",  # change ``attribute`` (colour, material, size, texture, pattern) of ``target`` to ``value``
+    "extract",  # keep only object ``target``, on a plain background
+    "move",  # move object ``target`` to ``relation`` of ``anchor`` (or to ``value``: left, top...)
+    "text_add",  # write ``text`` into the scene
+    "text_replace",  # replace text ``target`` by ``text``
+    "text_alter",  # change ``attribute`` (colour, font, size) of text ``target`` to ``value``
+    "text_remove",  # erase text ``target``
+    "background",  # change the background/scene to ``value``
+    "style",  # restyle the whole image to style ``value``
+    "material",  # change the material of ``target`` to ``value``
+    "motion",  # change the action/pose of ``target`` to ``value``
+]
+EDIT_OPS: tuple[str, ...] = EditOp.__args__  # type: ignore[attr-defined]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SceneObject(_Strict):
+    """One object (or a group of ``count`` identical ones) in a scene."""
+
+    name: str  # the object's name as in the Object pool, e.g. "rubber duck"
+    category: str | None = None
+    count: int = Field(1, ge=1)
+    colour: str | None = None
+    material: str | None = None
+    size: str | None = None  # a size word from the Qualifier pool: "tiny", "large", ...
+    action: str | None = None  # what it is doing: "running", "holding a cup"
+    attributes: dict[str, str] = Field(default_factory=dict)  # texture, pattern, state, ...
+
+
+class Relation(_Strict):
+    """``objects[subject]`` stands in ``relation`` to ``objects[object]``.
+
+    ``relation`` is a canonical relation id from the Relation pool (``left_of``, ``above``,
+    ``inside``, ``larger_than``, ``mirrors``, ``holding``...), never a surface synonym.
+    """
+
+    subject: int = Field(ge=0)
+    relation: str
+    object: int | None = Field(None, ge=0)
+
+
+class TextItem(_Strict):
+    """A string that must appear in the image, exactly."""
+
+    text: str
+    language: str = "en"  # BCP-47 code
+    script: str = "Latn"  # ISO 15924 code: Latn, Cyrl, Arab, Hans, Jpan, Kore, Deva, Grek, Hebr
+    role: str | None = None  # sign, title, label, caption, poster headline, ...
+    font: str | None = None  # serif, handwritten, bold sans, neon, ...
+    colour: str | None = None
+    on: int | None = Field(None, ge=0)  # index of the object the text is written on
+
+
+class Scene(_Strict):
+    """What an image shows, as structure. Every field is optional; renderers draw what is set."""
+
+    description: str | None = None  # plain prompt that produces this scene
+    objects: list[SceneObject] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    texts: list[TextItem] = Field(default_factory=list)
+    background: str | None = None  # a scene/background from the Qualifier pool
+    style: str | None = None  # a style id from the style pool
+    style_family: str | None = None  # artistic_traditions | media_illustration | photographic | speculative_fantasy
+    lighting: str | None = None
+    camera: str | None = None
+    layout: str | None = None  # free layout hint: grid, row, symmetric, panels, trajectory, diagram, ...
+    panels: int | None = Field(None, ge=1)  # sequence images: how many stages are shown
+    concept: str | None = None  # scientific concept id
+    concept_kind: str | None = None  # how it is shown: diagram, plot, map, cross_section, timeline, ...
+    labels: list[str] = Field(default_factory=list)  # labels a diagram must carry
+
+
+class Edit(_Strict):
+    """One edit operation; fields used depend on ``op`` (see ``EditOp``)."""
+
+    op: EditOp
+    instruction: str | None = None  # the sub-instruction text, for complex and multi-turn items
+    target: int | None = Field(None, ge=0)
+    object: SceneObject | None = None
+    attribute: str | None = None
+    value: str | None = None
+    relation: str | None = None
+    anchor: int | None = Field(None, ge=0)
+    text: TextItem | None = None
+
+
+class Turn(_Strict):
+    """One round of a multi-turn edit: applied to the previous round's output."""
+
+    instruction: str
+    edits: list[Edit]
+
+
+class Reference(_Strict):
+    """The second input image of a reference-image edit and the subject it supplies."""
+
+    scene: Scene
+    subject: int = Field(0, ge=0)  # index into ``scene.objects``
+
+
+class InstructionSpec(_Strict):
+    """One planned instruction. See the module docstring for the meaning of each part."""
+
+    id: str
+    kind: Kind
+    domain: str
+    subtask: str
+    template_id: str
+    difficulty: int = Field(ge=1)
+    seed: int
+    instruction: str
+    slots: dict[str, Any] = Field(default_factory=dict)
+    scene: Scene | None = None
+    source: Scene | None = None
+    edits: list[Edit] = Field(default_factory=list)
+    turns: list[Turn] = Field(default_factory=list)
+    reference: Reference | None = None
+
+    def to_json(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> "InstructionSpec":
+        return cls.model_validate_json(line)
