@@ -1,0 +1,306 @@
+"""Typed item models of the resource pools (one model per kind of pool).
+
+Every item has an ``id`` (snake_case, unique in its pool) and a ``name`` (surface text).
+Models are frozen (list fields become tuples), so builders cannot change a cached pool by
+accident, and forbid unknown fields, so a typo in a pool file fails at load time.
+Cross-pool references (an object's materials, an action's patient categories) are checked
+by the loader in ``pools.py``, which sees all pools at once.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+SizeClass = Literal["tiny", "small", "medium", "large", "huge"]
+Setting = Literal["indoor", "outdoor", "nature", "urban", "fantasy", "space", "underwater"]
+TextKind = Literal["sign", "title", "slogan", "label", "menu", "quote", "brand", "headline",
+                   "greeting", "warning", "caption", "price", "name"]
+AgentKind = Literal["person", "animal", "vehicle", "machine", "object"]
+StyleFamily = Literal["artistic_traditions", "media_illustration", "photographic", "speculative_fantasy"]
+# What the offline sketch renderer does to suggest a style; every style names one of these.
+SketchTreatment = Literal[
+    "pixelate", "line_art", "monochrome", "sepia", "posterize", "watercolor", "ink_wash",
+    "mosaic", "halftone", "neon", "dreamy", "hdr", "cel", "blocky", "impasto", "pointillize",
+    "grain", "duotone", "emboss", "glow", "pastel", "high_contrast", "tilt_shift", "infrared",
+    "vignette", "invert", "blur",
+]
+SKETCH_TREATMENTS: tuple[str, ...] = SketchTreatment.__args__  # type: ignore[attr-defined]
+
+# ISO 15924 script -> prefixes of the Unicode character names its letters may carry.
+SCRIPT_LETTERS: dict[str, tuple[str, ...]] = {
+    "Latn": ("LATIN",),
+    "Cyrl": ("CYRILLIC",),
+    "Grek": ("GREEK",),
+    "Arab": ("ARABIC",),
+    "Hebr": ("HEBREW",),
+    "Deva": ("DEVANAGARI",),
+    "Hans": ("CJK UNIFIED IDEOGRAPH",),
+    "Hant": ("CJK UNIFIED IDEOGRAPH",),
+    "Jpan": ("CJK UNIFIED IDEOGRAPH", "HIRAGANA", "KATAKANA"),
+    "Kore": ("HANGUL", "CJK UNIFIED IDEOGRAPH"),
+    "Thai": ("THAI",),
+}
+# Primary language subtag -> scripts it is written in (languages not listed are not checked).
+LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {
+    **{lang: ("Latn",) for lang in ("en", "es", "fr", "de", "it", "pt", "nl", "sv", "pl", "tr", "vi", "id", "sw")},
+    "ru": ("Cyrl",), "uk": ("Cyrl",), "el": ("Grek",), "ar": ("Arab",), "fa": ("Arab",),
+    "he": ("Hebr",), "hi": ("Deva",), "zh": ("Hans", "Hant"), "ja": ("Jpan",), "ko": ("Kore",),
+    "th": ("Thai",),
+}
+
+
+def letters_outside_script(text: str, script: str) -> list[str]:
+    """The letters (and combining marks) of ``text`` that do not belong to ``script``."""
+    allowed = SCRIPT_LETTERS[script]
+    wrong = []
+    for char in text:
+        if unicodedata.category(char)[0] not in "LM":
+            continue  # digits, punctuation, spaces and symbols are shared by all scripts
+        if not unicodedata.name(char, "").startswith(allowed):
+            wrong.append(char)
+    return wrong
+
+
+class PoolItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+
+
+class CategoryItem(PoolItem):
+    """An object category. ``defaults`` fill object fields an object line leaves out."""
+
+    plural: str  # "animals": how a template names the category
+    description: str = ""
+    defaults: dict[str, Any] = Field(default_factory=dict)
+
+
+class ObjectItem(PoolItem):
+    plural: str
+    article: Literal["a", "an", "some"]  # "some" only for uncountable (mass) nouns
+    category: str
+    countable: bool
+    size_class: SizeClass
+    animate: bool
+    person: bool
+    agent: AgentKind = "object"  # what kind of agent it is when it does an action
+    container: bool = False
+    holdable: bool | None = None  # None: decided from size_class (tiny and small are holdable)
+    gender: Literal["female", "male", "neutral"] | None = None  # people only: for bias counts
+    materials: tuple[str, ...] = ()  # plausible material ids; empty = not made of a material
+    colours: tuple[str, ...] = ()  # plausible colour ids; empty = any colour
+    can: tuple[str, ...] = ()  # action ids it can do, beyond what its agent kind allows
+
+    @model_validator(mode="before")
+    @classmethod
+    def _holdable_from_size(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("holdable") is None and "size_class" in data:
+            data = {**data, "holdable": data["size_class"] in ("tiny", "small")}
+        return data
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> "ObjectItem":
+        if self.article == "some" and self.countable:
+            raise ValueError("article 'some' is only for uncountable objects (countable: false)")
+        if self.person and not self.animate:
+            raise ValueError("a person must be animate (animate: true)")
+        if self.gender is not None and not self.person:
+            raise ValueError("gender is only for people (person: true)")
+        return self
+
+
+class RelationItem(PoolItem):
+    group: Literal["planar", "vertical", "depth", "containment", "contact", "comparative", "symmetry"]
+    phrases: tuple[str, ...] = Field(min_length=1)  # first = canonical, rest = synonyms
+    inverse: str | None = None
+
+
+class ActionItem(PoolItem):
+    ing: str
+    third: str
+    past: str
+    agents: tuple[AgentKind, ...] = Field(min_length=1)
+    patient: tuple[str, ...] | None = None  # object categories it acts on; None = intransitive
+    synonyms: tuple[str, ...] = ()  # other -ing forms that mean the same
+    categories: tuple[str, ...] = ()  # when set, only agents of these object categories do it
+
+
+class ColourItem(PoolItem):
+    hex: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+    family: Literal["red", "orange", "yellow", "green", "blue", "purple", "pink", "brown",
+                    "grey", "black", "white", "metallic"]
+
+
+class MaterialItem(PoolItem):
+    adjective: str  # "wooden"; the name itself where English has no adjective ("a glass vase")
+    family: Literal["wood", "metal", "stone", "ceramic", "glass", "plastic", "fabric", "leather",
+                    "paper", "natural", "food", "synthetic", "precious"]
+
+
+class TextureItem(PoolItem):
+    pass
+
+
+class SizeItem(PoolItem):
+    rank: int = Field(ge=1, le=9)  # 1 smallest; adjectives of the same rank are synonyms
+
+
+class SceneItem(PoolItem):
+    phrase: str  # "in a busy train station"
+    setting: Setting
+    categories: tuple[str, ...] = ()  # object category ids that plausibly appear there
+
+
+class LightingItem(PoolItem):
+    phrase: str  # "in soft golden-hour light"
+
+
+class CameraItem(PoolItem):
+    phrase: str  # "shot from a low angle"
+    kind: Literal["angle", "shot", "lens", "focus", "motion", "composition"]
+
+
+class StyleItem(PoolItem):
+    family: StyleFamily
+    description: str
+    cues: tuple[str, ...] = Field(min_length=2)
+    sketch_treatment: SketchTreatment
+    paper_example: bool = False  # named as an example in the paper (section 3.1)
+
+
+class TextItem(PoolItem):
+    name: str = ""  # the text itself, filled from ``text``
+    text: str = Field(min_length=1)
+    language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # BCP-47
+    script: str
+    kind: TextKind
+    tone: str | None = None  # a tone id (pool tones): formal, playful, urgent, elegant, ...
+    gloss: str | None = None  # English meaning, for texts in other languages
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_from_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "name" not in data and "text" in data:
+            data = {**data, "name": data["text"]}
+        return data
+
+    @model_validator(mode="after")
+    def _check_script(self) -> "TextItem":
+        if self.script not in SCRIPT_LETTERS:
+            raise ValueError(f"unknown script {self.script!r}; expected one of {sorted(SCRIPT_LETTERS)}")
+        language = self.language.split("-")[0]
+        if language in LANGUAGE_SCRIPTS and self.script not in LANGUAGE_SCRIPTS[language]:
+            raise ValueError(f"language {self.language!r} is written in {LANGUAGE_SCRIPTS[language]}, not {self.script!r}")
+        wrong = letters_outside_script(self.text, self.script)
+        if wrong:
+            raise ValueError(f"text {self.text!r} has letters outside script {self.script!r}: {''.join(wrong)!r}")
+        if language != "en" and not self.gloss:
+            raise ValueError("texts not in English need a gloss (their English meaning)")
+        return self
+
+
+class FontItem(PoolItem):
+    """A lettering treatment; ``name`` reads after "in" / "set in" ("flowing copperplate script")."""
+
+    family: Literal["serif", "sans", "script", "display", "handwritten", "monospace", "decorative"]
+
+
+class SurfaceItem(PoolItem):
+    """Something text is written or printed on ("a wooden shop sign")."""
+
+    article: Literal["a", "an"]
+    kinds: tuple[TextKind, ...] = Field(min_length=1)  # text kinds it suits
+    settings: tuple[Setting, ...] = Field(min_length=1)  # scene settings where it stands
+
+
+class LayoutItem(PoolItem):
+    """A structured text layout, filled from texts: a heading, entries and optional values."""
+
+    article: Literal["a", "an"]
+    shape: Literal["list", "table", "grid", "poster"]
+    title: TextKind  # kind of text for the heading
+    entries: TextKind  # kind of text for the entries
+    values: TextKind | None = None  # kind of text paired with each entry (menu item -> price)
+
+
+class ToneItem(PoolItem):
+    """A tone of voice of a text and the visual treatments that express it."""
+
+    cues: tuple[str, ...] = Field(min_length=2, max_length=4)
+
+
+class PresentationItem(PoolItem):
+    """How a scientific figure is drawn ("a clean textbook diagram")."""
+
+    article: Literal["a", "an"]
+
+
+class ConceptItem(PoolItem):
+    kind: Literal["diagram", "plot", "map", "cross_section", "timeline", "cycle", "orbit",
+                  "circuit", "mechanism", "anatomy", "chart", "construction", "illustration",
+                  "food_web", "life_cycle", "exploded_view", "field_lines", "ray_diagram"]
+    labels: tuple[str, ...] = Field(min_length=2, max_length=6)
+    description: str
+
+
+class CausalItem(PoolItem):
+    type: Literal["explicit", "implicit", "chain"]
+    cause: str
+    effect: str  # what the image must show
+    chain: tuple[str, ...] = ()  # chain: the 2-4 steps from cause to effect, in order
+
+    @model_validator(mode="after")
+    def _check_chain(self) -> "CausalItem":
+        if self.type == "chain" and not 2 <= len(self.chain) <= 4:
+            raise ValueError(f"a chain scenario needs 2-4 steps in 'chain', got {len(self.chain)}")
+        if self.type != "chain" and self.chain:
+            raise ValueError(f"only type 'chain' has steps in 'chain' (this one is {self.type!r})")
+        return self
+
+
+class TemporalItem(PoolItem):
+    stages: tuple[str, ...] = Field(min_length=3, max_length=6)
+
+
+class TrajectoryItem(PoolItem):
+    path: Literal["arc", "spiral", "zigzag", "straight", "loop", "wave", "circle", "figure_eight",
+                  "bounce", "fall", "orbit", "s_curve"]
+    phrase: str  # "a basketball arcing from the player's hands into the hoop"
+
+
+class GenericItem(PoolItem):
+    """For users' own pools: free tags and attributes beside id and name."""
+
+    tags: tuple[str, ...] = ()
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+
+# Pool schema name -> item model. A pool file uses the schema named by its ``schema`` key,
+# else the one named like the pool, else its group's default (see GROUP_SCHEMAS).
+SCHEMAS: dict[str, type[PoolItem]] = {
+    "categories": CategoryItem, "objects": ObjectItem, "relations": RelationItem,
+    "actions": ActionItem, "colours": ColourItem, "materials": MaterialItem,
+    "textures": TextureItem, "sizes": SizeItem, "scenes": SceneItem, "lighting": LightingItem,
+    "camera": CameraItem, "styles": StyleItem, "texts": TextItem, "concepts": ConceptItem,
+    "causal": CausalItem, "temporal": TemporalItem, "trajectories": TrajectoryItem,
+    "fonts": FontItem, "surfaces": SurfaceItem, "layouts": LayoutItem, "tones": ToneItem,
+    "presentations": PresentationItem, "generic": GenericItem,
+}
+GROUP_SCHEMAS: dict[str, str] = {"science": "concepts"}
+
+
+class PoolFile(BaseModel):
+    """The header of a pool file; ``items`` are validated separately, one by one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pool: str = Field(pattern=ID_PATTERN)
+    description: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    schema_: str | None = Field(None, alias="schema")
+    items: list[Any] = Field(min_length=1)
