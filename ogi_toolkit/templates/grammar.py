@@ -1,0 +1,229 @@
+"""English agreement helpers: articles, plurals, number words, lists, clean punctuation.
+
+Used as Jinja filters in template text (``{{ obj|a }}``, ``{{ obj|plural(n) }}``) and as plain
+functions by builders (``from ogi_toolkit.templates.grammar import a, count_phrase``).
+
+Articles and plurals come from the Object pool when the phrase starts (articles) or ends
+(plurals) with a pool noun — the pool records "an hourglass", "a unicorn", "mice" — and
+from a phonetic heuristic with exceptions otherwise. The sampler registers the pool's nouns
+with :func:`register_nouns` when it loads the pools.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+__all__ = [
+    "a", "the", "plural", "number_word", "count_phrase", "join_and", "join_or", "cap",
+    "normalise", "register_nouns", "FILTERS",
+]
+
+# name -> article ("a"/"an") and name -> plural, from the Object pool (see register_nouns).
+_ARTICLES: dict[str, str] = {}
+_PLURALS: dict[str, str] = {}
+_MAX_NOUN_WORDS = 1  # longest pool name, in words: bounds the prefix/suffix look-ups
+
+
+def register_nouns(entries: Iterable[tuple[str, str | None, str | None]]) -> None:
+    """Teach the helpers pool nouns: ``(name, article, plural)``; None keeps the heuristic."""
+    global _MAX_NOUN_WORDS
+    for name, article, plural_form in entries:
+        key = name.lower()
+        if article:
+            _ARTICLES[key] = article
+        if plural_form:
+            _PLURALS[key] = plural_form
+        _MAX_NOUN_WORDS = max(_MAX_NOUN_WORDS, len(key.split()))
+
+
+# --- articles ---------------------------------------------------------------------------
+
+# Written with a vowel but said with a consonant sound ("a unicorn", "a one-eyed cat") ...
+_A_PREFIXES = (
+    "unic", "unif", "uniq", "unit", "univ", "union", "unis", "usa", "use", "usu", "uten", "uti", "uto",
+    "ura", "ure", "uri", "uro", "eu", "ewe", "one", "once", "ufo", "ubiq", "uku", "ukr",
+)
+# ... and written with a consonant but said with a vowel sound ("an hour", "an honest").
+_AN_PREFIXES = ("hour", "honest", "honou", "honor", "heir")
+_LETTERS_SAID_WITH_VOWEL = set("aefhilmnorsx")  # "an LED", "an X-ray", "an MRI"
+
+
+def _article(first_word: str) -> str:
+    word = first_word.lower().lstrip("\"'“‘(")
+    if not word:
+        return "a"
+    if word.startswith(_AN_PREFIXES):
+        return "an"
+    if word.startswith(_A_PREFIXES):
+        return "a"
+    raw = first_word.lstrip("\"'“‘(")
+    # An acronym is read letter by letter: "an LED lamp", "a UFO" (handled above), "a TV".
+    if len(raw) > 1 and raw.isupper() and raw.isalpha():
+        return "an" if raw[0].lower() in _LETTERS_SAID_WITH_VOWEL else "a"
+    if word[0].isdigit():
+        return "an" if re.match(r"(8|11|18|80+)(\D|$)", word) else "a"
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def a(phrase: str) -> str:
+    """``"apple"`` -> ``"an apple"``, ``"red apple"`` -> ``"a red apple"``, ``"hour"`` -> ``"an hour"``."""
+    phrase = str(phrase).strip()
+    if not phrase:
+        return phrase
+    words = phrase.split()
+    lower = [w.lower() for w in words]
+    for size in range(min(_MAX_NOUN_WORDS, len(words)), 0, -1):
+        article = _ARTICLES.get(" ".join(lower[:size]))
+        if article:
+            return f"{article} {phrase}"
+    return f"{_article(words[0])} {phrase}"
+
+
+def the(phrase: str) -> str:
+    phrase = str(phrase).strip()
+    return phrase if phrase.lower().startswith("the ") else f"the {phrase}"
+
+
+# --- plurals ----------------------------------------------------------------------------
+
+_IRREGULAR = {
+    "man": "men", "woman": "women", "child": "children", "person": "people", "mouse": "mice",
+    "goose": "geese", "tooth": "teeth", "foot": "feet", "ox": "oxen", "louse": "lice",
+    "die": "dice", "cactus": "cacti", "fungus": "fungi", "leaf": "leaves", "loaf": "loaves",
+    "knife": "knives", "wife": "wives", "life": "lives", "wolf": "wolves", "calf": "calves",
+    "half": "halves", "shelf": "shelves", "thief": "thieves", "elf": "elves", "scarf": "scarves",
+    "hoof": "hooves", "potato": "potatoes", "tomato": "tomatoes", "hero": "heroes",
+    "echo": "echoes", "volcano": "volcanoes", "mosquito": "mosquitoes", "torpedo": "torpedoes",
+    "domino": "dominoes", "buffalo": "buffaloes", "index": "indices", "axis": "axes",
+    "crisis": "crises", "analysis": "analyses", "phenomenon": "phenomena", "criterion": "criteria",
+    "quiz": "quizzes",
+}
+_UNCHANGED = {"sheep", "deer", "fish", "species", "series", "aircraft", "moose", "bison", "salmon",
+              "trout", "shrimp", "squid", "swine", "offspring", "spacecraft", "hovercraft", "headphones",
+              "scissors", "glasses", "pants", "jeans", "trousers", "binoculars", "tongs", "pliers"}
+
+
+def _plural_word(word: str) -> str:
+    lower = word.lower()
+    if lower in _UNCHANGED:
+        return word
+    if lower in _IRREGULAR:
+        plural_form = _IRREGULAR[lower]
+        return plural_form.capitalize() if word[:1].isupper() else plural_form
+    for singular, plural_form in (("man", "men"), ("woman", "women"), ("person", "people")):
+        if lower.endswith(singular) and len(lower) > len(singular) + 2 and lower != "human":
+            return word[: -len(singular)] + plural_form  # "fireman" -> "firemen"
+    if re.search(r"(s|x|z|ch|sh)$", lower):
+        return word + "es"
+    if re.search(r"[^aeiou]y$", lower):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def plural(noun: str, n: int = 2) -> str:
+    """The form of ``noun`` for ``n`` items: ``plural("red apple")`` -> ``"red apples"``.
+
+    A phrase ending in a pool noun uses the pool's plural ("pair of scissors" -> "pairs of
+    scissors"); otherwise the last word is pluralised.
+    """
+    noun = str(noun).strip()
+    if n == 1 or not noun:
+        return noun
+    words = noun.split()
+    lower = [w.lower() for w in words]
+    for size in range(min(_MAX_NOUN_WORDS, len(words)), 0, -1):
+        plural_form = _PLURALS.get(" ".join(lower[-size:]))
+        if plural_form:
+            return " ".join(words[:-size] + [plural_form])
+    # "cup of tea" -> "cups of tea": the head of "X of Y" is X.
+    if " of " in noun and len(words) >= 3:
+        head, rest = noun.split(" of ", 1)
+        return f"{plural(head, n)} of {rest}"
+    return " ".join(words[:-1] + [_plural_word(words[-1])])
+
+
+# --- numbers and lists ------------------------------------------------------------------
+
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+
+
+def number_word(n: int) -> str:
+    """``3`` -> ``"three"``; words up to twenty, digits beyond."""
+    n = int(n)
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def count_phrase(noun: str, n: int) -> str:
+    """``("apple", 3)`` -> ``"three apples"``, ``("apple", 1)`` -> ``"one apple"``."""
+    return f"{number_word(n)} {plural(noun, n)}"
+
+
+def _join(items: Iterable[str], word: str) -> str:
+    items = [str(i) for i in items if str(i).strip()]
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def join_and(items: Iterable[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    return _join(items, "and")
+
+
+def join_or(items: Iterable[str]) -> str:
+    return _join(items, "or")
+
+
+def cap(text: str) -> str:
+    """Capitalise the first letter only (``str.capitalize`` would lower the rest)."""
+    text = str(text)
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+        if ch not in "\"'“‘«(¿¡ ":
+            return text
+    return text
+
+
+# --- whole-sentence clean-up ------------------------------------------------------------
+
+# Quoted strings are the texts an image must show: never touched by the clean-up.
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”|«[^»]*»|「[^」]*」|‘[^’]*’)')
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
+_SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
+_REPEATED_COMMA = re.compile(r"(\s*,)+")
+_COMMA_BEFORE_STOP = re.compile(r",\s*([.;:!?])")
+_REPEATED_STOP = re.compile(r"([.!?])(\s*[.!?])+")
+_SPACES = re.compile(r"\s+")
+_END_MARKS = ".!?"
+
+
+def _clean_unquoted(part: str) -> str:
+    part = _SPACES.sub(" ", part)
+    part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
+    part = _SPACE_AFTER_OPEN.sub(r"\1", part)
+    part = _REPEATED_COMMA.sub(",", part)
+    part = _COMMA_BEFORE_STOP.sub(r"\1", part)
+    return _REPEATED_STOP.sub(r"\1", part)
+
+
+def normalise(text: str) -> str:
+    """One space between words, no space before punctuation, no doubled marks, a capital
+    first letter and exactly one final punctuation mark. Quoted strings are left as written."""
+    parts = _QUOTED.split(str(text).strip())
+    out = "".join(p if i % 2 else _clean_unquoted(p) for i, p in enumerate(parts)).strip()
+    out = out.strip(" ,;")
+    if not out:
+        return out
+    if out[-1] not in _END_MARKS and not (out[-1] in "\"”»」’" and len(out) > 1 and out[-2] in _END_MARKS):
+        out = out.rstrip(":") + "."
+    return cap(out)
+
+
+FILTERS = {
+    "a": a, "the": the, "plural": plural, "number_word": number_word, "count_phrase": count_phrase,
+    "join_and": join_and, "join_or": join_or, "cap": cap,
+}

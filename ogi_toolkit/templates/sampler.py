@@ -1,0 +1,234 @@
+"""Sampling instruction specs for one subtask: builder -> template -> InstructionSpec.
+
+Every item has its own seed, derived from (seed, subtask, grade, attempt) with numpy's
+SeedSequence, and recorded in the spec: ``rebuild(spec)`` gives the same item back, and a
+plan's items do not depend on the order subtasks are drawn in.
+
+Two items are the same when their subtask and canonical ``slots`` are equal: the template and
+synonym choices (which live in the builder's ``words``) are ignored, so a plan never holds two
+instructions that differ only in phrasing. Drawing is bounded: a subtask whose space is
+exhausted stops early and reports how many it found, never loops forever.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..definition.taxonomy import Taxonomy, load_taxonomy
+from ..spec import InstructionSpec
+from .builders.base import BuildContext, Built
+from .engine import CompiledSubtask, compile_subtask, render
+from .grammar import register_nouns
+
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError"]
+
+# A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
+STALL_LIMIT = 500
+# ... or after ATTEMPTS_PER_ITEM draws per wanted item (+ a constant for small quotas).
+ATTEMPTS_PER_ITEM = 4
+ATTEMPTS_EXTRA = 200
+
+
+class BuildError(ValueError):
+    """A builder failed or returned something unusable; names subtask, builder and seed."""
+
+
+def _stable_int(text: str) -> int:
+    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big")
+
+
+def item_seed(seed: int, subtask_id: str, grade: int, attempt: int) -> int:
+    """The seed of one item: independent of other subtasks, JSON-safe (< 2**53)."""
+    ss = np.random.SeedSequence([int(seed) & 0xFFFFFFFF, _stable_int(subtask_id), int(grade), int(attempt)])
+    return int(ss.generate_state(2, np.uint32).astype(np.uint64) @ np.array([1 << 21, 1], dtype=np.uint64)) & ((1 << 53) - 1)
+
+
+def _plain(value):
+    """numpy scalars and tuples -> JSON types (builders may hand back rng outputs)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def dedup_key(subtask_id: str, slots: dict) -> tuple[str, dict]:
+    """(key, JSON-plain slots): the key is the subtask plus the canonical slots, sorted."""
+    try:
+        text = json.dumps(slots, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except TypeError:
+        slots = _plain(slots)
+        text = json.dumps(slots, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return f"{subtask_id}|{text}", slots
+
+
+_LEXICON_FROM: list = []  # pools objects already taught (kept alive: ids could be reused)
+
+
+def default_pools():
+    from ..definition.pools import load_pools  # the pools module is optional for taxonomy-only use
+
+    pools = load_pools()
+    teach_grammar(pools)
+    return pools
+
+
+def teach_grammar(pools) -> None:
+    """Give the grammar helpers the Object pool's articles and plurals (once per pools object)."""
+    if any(p is pools for p in _LEXICON_FROM):
+        return
+    _LEXICON_FROM.append(pools)
+    if "objects" in pools.names():
+        register_nouns((o.name, getattr(o, "article", None), getattr(o, "plural", None)) for o in pools["objects"])
+
+
+_COMPILED: "weakref.WeakKeyDictionary[Taxonomy, dict[str, CompiledSubtask]]" = weakref.WeakKeyDictionary()
+
+
+def compiled(taxonomy: Taxonomy, subtask_id: str) -> CompiledSubtask:
+    """The compiled subtask (builder bound, templates compiled), cached per taxonomy object."""
+    per_taxonomy = _COMPILED.setdefault(taxonomy, {})
+    if subtask_id not in per_taxonomy:
+        per_taxonomy[subtask_id] = compile_subtask(taxonomy.subtask(subtask_id))
+    return per_taxonomy[subtask_id]
+
+
+def _build(cs: CompiledSubtask, pools, seed: int, grade: int, validate: bool) -> tuple[InstructionSpec, str]:
+    sub = cs.subtask
+    rng = np.random.default_rng(seed)
+    ctx = BuildContext(rng=rng, pools=pools, difficulty=grade, params=sub.params, subtask=sub.id, kind=sub.kind)
+    try:
+        built = cs.builder(ctx)
+    except Exception as exc:  # name the item so the builder's author can replay it
+        raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} failed at difficulty {grade}, seed {seed}: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(built, Built):
+        raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} returned {type(built).__name__}, expected Built")
+    key, slots = dedup_key(sub.id, built.slots)
+    templates = cs.templates[grade]
+    template_id, template = templates[int(rng.integers(len(templates)))] if len(templates) > 1 else templates[0]
+    try:
+        text = render(template, {**slots, **built.words, "difficulty": grade})
+    except Exception as exc:
+        raise BuildError(f"{sub.file}: subtask {sub.id!r}, template {template_id!r} at difficulty {grade}, seed {seed}: {type(exc).__name__}: {exc}; builder {sub.builder!r} gave: {', '.join(sorted({*slots, *built.words}))}") from exc
+    fields = dict(
+        id=f"{sub.id}-{hashlib.sha1(f'{key}|{template_id}'.encode()).hexdigest()[:10]}",
+        kind=sub.kind, domain=sub.domain, subtask=sub.id, template_id=template_id, difficulty=grade,
+        seed=seed, instruction=text, slots=slots, scene=built.scene, source=built.source,
+        edits=built.edits, turns=built.turns, reference=built.reference,
+    )
+    if validate:
+        try:
+            spec = InstructionSpec(**fields)
+        except ValueError as exc:
+            raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} built an invalid spec (difficulty {grade}, seed {seed}): {exc}") from exc
+    else:  # the builders' output is validated by the tests (and by sample()); plan skips the second pass
+        spec = InstructionSpec.model_construct(**fields)
+    return spec, key
+
+
+@dataclass
+class Draw:
+    """What drawing one subtask gave: the specs, and per grade how hard it was to get them."""
+
+    subtask: str
+    specs: list[InstructionSpec] = field(default_factory=list)
+    wanted: dict[int, int] = field(default_factory=dict)
+    attempts: dict[int, int] = field(default_factory=dict)
+    found: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def short(self) -> bool:
+        return len(self.specs) < sum(self.wanted.values())
+
+    def capacity(self) -> float:
+        """Estimated number of distinct items the subtask can make (inf when no repeat was seen)."""
+        return sum(estimate_capacity(self.attempts[g], self.found[g]) for g in self.attempts)
+
+
+def estimate_capacity(draws: int, distinct: int) -> float:
+    """Size N of a space from ``distinct`` items seen in ``draws`` uniform draws.
+
+    Solves distinct = N (1 - exp(-draws / N)). Non-uniform builders make this an
+    under-estimate of the space (an estimate of its effective size).
+    """
+    if distinct >= draws or distinct == 0:
+        return math.inf if distinct else 0.0
+    lo, hi = float(distinct), float(distinct)
+    while hi * -math.expm1(-draws / hi) < distinct:
+        hi *= 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if mid * -math.expm1(-draws / mid) < distinct:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen: set | None = None, validate: bool = False) -> Draw:
+    """Draw ``wanted[grade]`` distinct items per grade; stops early when a grade is exhausted."""
+    seen = set() if seen is None else seen
+    result = Draw(cs.subtask.id, wanted=dict(wanted))
+    for grade, need in wanted.items():
+        if need <= 0:
+            continue
+        got = attempts = stall = 0
+        limit = ATTEMPTS_PER_ITEM * need + ATTEMPTS_EXTRA
+        while got < need and attempts < limit and stall < STALL_LIMIT:
+            spec, key = _build(cs, pools, item_seed(seed, cs.subtask.id, grade, attempts), grade, validate)
+            attempts += 1
+            if key in seen:
+                stall += 1
+                continue
+            seen.add(key)
+            result.specs.append(spec)
+            got += 1
+            stall = 0
+        result.attempts[grade], result.found[grade] = attempts, got
+    return result
+
+
+def split(n: int, shares: dict[int, float]) -> dict[int, int]:
+    """``n`` split by ``shares`` with largest-remainder rounding (the counts sum to ``n``)."""
+    total = sum(shares.values())
+    if n <= 0 or total <= 0:
+        return {k: 0 for k in shares}
+    exact = {k: n * v / total for k, v in shares.items()}
+    out = {k: int(math.floor(x)) for k, x in exact.items()}
+    order = sorted(shares, key=lambda k: (-(exact[k] - out[k]), list(shares).index(k)))
+    for k in order[: n - sum(out.values())]:
+        out[k] += 1
+    return out
+
+
+def sample(subtask_id: str, n: int = 5, seed: int = 0, difficulty: int | None = None, *, taxonomy: Taxonomy | None = None, pools=None) -> list[InstructionSpec]:
+    """``n`` distinct instruction specs of one subtask (fewer only if its space is smaller).
+
+    ``difficulty`` fixes the grade; by default grades follow the subtask's ``difficulty_mix``.
+    Specs are fully validated here (``plan`` skips that for speed).
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    pools = pools if pools is not None else default_pools()
+    teach_grammar(pools)
+    cs = compiled(taxonomy, subtask_id)
+    if difficulty is None:
+        wanted = split(n, cs.subtask.mix())
+    elif difficulty in cs.templates:
+        wanted = {int(difficulty): n}
+    else:
+        raise ValueError(f"subtask {subtask_id!r} has difficulty grades {list(cs.subtask.grades)}, not {difficulty}")
+    return draw(cs, pools, wanted, seed, validate=True).specs
+
+
+def rebuild(spec: InstructionSpec, *, taxonomy: Taxonomy | None = None, pools=None) -> InstructionSpec:
+    """The item ``spec`` was built from its recorded subtask, difficulty and seed."""
+    taxonomy = taxonomy or load_taxonomy()
+    pools = pools if pools is not None else default_pools()
+    return _build(compiled(taxonomy, spec.subtask), pools, spec.seed, spec.difficulty, True)[0]
