@@ -1,0 +1,39 @@
+"""``ogi figures``: regenerate the paper's figures from its tables, and chart your own data."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "figures"
+HELP = "write the paper's figures (and, with --data, the same charts for a plan or dataset)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ogi_toolkit.paths import FIGURES_DIR
+
+    parser.add_argument("--out", type=Path, default=FIGURES_DIR, help=f"output folder (default: {FIGURES_DIR})")
+    parser.add_argument("--data", type=Path, action="append", default=[], metavar="PATH",
+                        help="a plan.jsonl or a dataset folder to chart against the paper (repeatable)")
+    parser.add_argument("--no-paper", action="store_true", help="skip the paper's figures")
+    parser.add_argument("--no-html", action="store_true", help="skip the interactive plotly sunburst")
+    parser.add_argument("--dpi", type=int, default=150)
+
+
+def run(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only; never open a window
+    from ogi_toolkit.analysis.io import load_prompts
+    from ogi_toolkit.figures import write_data_figures, write_paper_figures
+
+    written = []
+    if not args.no_paper:
+        written += write_paper_figures(args.out, html=not args.no_html, dpi=args.dpi)
+    for path in args.data:
+        frame = load_prompts(path)
+        name = (path.name if path.is_dir() else path.stem) or "data"
+        written += write_data_figures(frame, args.out, name=name, html=not args.no_html, dpi=args.dpi)
+    for path in written:
+        print(path)
+    print(f"{len(written)} figure file(s) in {args.out}")
+    return 0
