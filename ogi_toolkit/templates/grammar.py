@@ -195,6 +195,7 @@ _QUOTED = re.compile(r'("[^"]*"|“[^”]*”|«[^»]*»|「[^」]*」|‘[^’]
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
 _SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
 _REPEATED_COMMA = re.compile(r"(\s*,)+")
+_NO_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")  # "a,b" -> "a, b"; "1,000" is left alone
 _COMMA_BEFORE_STOP = re.compile(r",\s*([.;:!?])")
 _REPEATED_STOP = re.compile(r"([.!?])(\s*[.!?])+")
 _SPACES = re.compile(r"\s+")
@@ -206,6 +207,7 @@ def _clean_unquoted(part: str) -> str:
     part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
     part = _SPACE_AFTER_OPEN.sub(r"\1", part)
     part = _REPEATED_COMMA.sub(",", part)
+    part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
     part = _COMMA_BEFORE_STOP.sub(r"\1", part)
     return _REPEATED_STOP.sub(r"\1", part)
 

@@ -172,8 +172,19 @@ def estimate_capacity(draws: int, distinct: int) -> float:
     return hi
 
 
+def _text_key(spec: InstructionSpec) -> str:
+    # Same words for the same input image: an exact duplicate even if the slots differ.
+    source = spec.source.description if spec.source is not None else ""
+    return f"text|{spec.instruction}|{source}"
+
+
 def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen: set | None = None, validate: bool = False) -> Draw:
-    """Draw ``wanted[grade]`` distinct items per grade; stops early when a grade is exhausted."""
+    """Draw ``wanted[grade]`` distinct items per grade; stops early when a grade is exhausted.
+
+    An item is a repeat when its dedup key (subtask + canonical slots) or its exact text (with
+    the source image's description, for edits) was seen before; ``seen`` may be shared across
+    subtasks so a whole plan has no exact duplicates.
+    """
     seen = set() if seen is None else seen
     result = Draw(cs.subtask.id, wanted=dict(wanted))
     for grade, need in wanted.items():
@@ -184,10 +195,12 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
         while got < need and attempts < limit and stall < STALL_LIMIT:
             spec, key = _build(cs, pools, item_seed(seed, cs.subtask.id, grade, attempts), grade, validate)
             attempts += 1
-            if key in seen:
+            text_key = _text_key(spec)
+            if key in seen or text_key in seen:
                 stall += 1
                 continue
             seen.add(key)
+            seen.add(text_key)
             result.specs.append(spec)
             got += 1
             stall = 0

@@ -1,0 +1,56 @@
+"""``ogi plan``: a plan of instruction specs, one JSON line each."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NAME = "plan"
+HELP = "plan N instructions across subtasks (default: the paper's 80,700) and write them as JSON Lines"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--total", type=int, default=None, help="number of instructions (default: the sum of the targets, 80,700)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--out", required=True, help="output file (.jsonl), written atomically")
+    parser.add_argument("--subtasks", default=None, help="comma-separated subtask ids (default: all)")
+    parser.add_argument("--counts", default=None, help="YAML file of 'subtask_id: count' lines (instead of --total/--subtasks)")
+    parser.add_argument("--difficulty-mix", default=None, help="shares per grade for every subtask, e.g. 1=.3,2=.4,3=.3")
+    parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
+    parser.add_argument("--quiet", action="store_true", help="no per-subtask summary")
+
+
+def _write_jsonl(path: Path, specs) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for spec in specs:
+                fh.write(spec.to_json())
+                fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def run(args) -> int:
+    from ...definition.taxonomy import load_taxonomy
+    from ...plan import plan, read_counts, summary
+
+    started = time.perf_counter()
+    counts = read_counts(args.counts) if args.counts else None
+    subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
+    specs = plan(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed, difficulty_mix=args.difficulty_mix,
+                 taxonomy=load_taxonomy(args.taxonomy))
+    out = Path(args.out)
+    _write_jsonl(out, specs)
+    if not args.quiet:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.width", 200):
+            print(summary(specs).to_string(index=False))
+    print(f"wrote {len(specs):,} specs to {out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0

@@ -1,0 +1,154 @@
+"""The planner: N instruction specs across subtasks, by quota, with no repeats.
+
+Quotas are proportional to the paper's counts by default (or given per subtask, or over a
+subset); each subtask's quota is split over its difficulty grades. Items are drawn with the
+sampler, which drops exact and near duplicates (same subtask and canonical slots, whatever
+the template or synonyms). A subtask whose space cannot supply its quota makes the planner
+raise :class:`CapacityError` naming every short subtask with its estimated capacity; it never
+pads or repeats.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping
+
+from ..definition.taxonomy import Taxonomy, load_taxonomy
+from ..spec import InstructionSpec
+from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, split, teach_grammar
+from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
+
+__all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary"]
+
+
+class CapacityError(ValueError):
+    """Some subtasks cannot fill their quota; ``shortfalls`` holds one dict per subtask."""
+
+    def __init__(self, shortfalls: list[dict]):
+        self.shortfalls = shortfalls
+        lines = [
+            f"  {s['subtask']}: quota {s['quota']}, found {s['found']} distinct in {s['attempts']} draws, "
+            f"estimated capacity ~{_fmt_capacity(s['capacity'])}"
+            for s in shortfalls
+        ]
+        super().__init__(
+            f"{len(shortfalls)} subtask(s) cannot fill their quota without repeats:\n" + "\n".join(lines)
+            + "\nLower their counts (--counts / --total), or add pool items or templates to widen them."
+        )
+
+
+def _fmt_capacity(value: float) -> str:
+    return "unbounded" if math.isinf(value) else f"{int(round(value)):,}"
+
+
+def _resolve(taxonomy, pools):
+    taxonomy = taxonomy or load_taxonomy()
+    pools = pools if pools is not None else default_pools()
+    teach_grammar(pools)
+    return taxonomy, pools
+
+
+def plan_draws(
+    total: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    subtasks: Iterable[str] | None = None,
+    seed: int = 0,
+    difficulty_mix: Mapping[int, float] | str | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    pools=None,
+) -> list[Draw]:
+    """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts)."""
+    taxonomy, pools = _resolve(taxonomy, pools)
+    if isinstance(difficulty_mix, str):
+        difficulty_mix = parse_difficulty_mix(difficulty_mix)
+    quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
+    seen: set = set()  # shared: no exact duplicate text anywhere in the plan
+    draws, shortfalls = [], []
+    for sid, quota in quotas.items():
+        cs = compiled(taxonomy, sid)
+        result = draw(cs, pools, grade_quotas(cs.subtask, quota, difficulty_mix), seed, seen=seen)
+        draws.append(result)
+        if result.short:
+            shortfalls.append({
+                "subtask": sid, "quota": quota, "found": len(result.specs),
+                "attempts": sum(result.attempts.values()), "capacity": result.capacity(),
+            })
+    if shortfalls:
+        raise CapacityError(shortfalls)
+    return draws
+
+
+def plan(
+    total: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    subtasks: Iterable[str] | None = None,
+    seed: int = 0,
+    difficulty_mix: Mapping[int, float] | str | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    pools=None,
+) -> list[InstructionSpec]:
+    """A plan of instruction specs, deterministic for ``seed``.
+
+    * default: the paper's distribution (every subtask's target; 80,700 in all);
+    * ``total``: that many, split in proportion to the targets (largest remainder);
+    * ``subtasks``: only these (with ``total``: split among them by their targets);
+    * ``counts``: exactly these per-subtask counts;
+    * ``difficulty_mix``: ``{grade: share}`` or ``"1=.3,2=.4,3=.3"`` for every subtask
+      (default: each subtask's own mix).
+
+    Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
+    """
+    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools)
+    return [spec for d in draws for spec in d.specs]
+
+
+def capacity(
+    subtasks: Iterable[str] | None = None,
+    draws: int = 2000,
+    seed: int = 0,
+    *,
+    taxonomy: Taxonomy | None = None,
+    pools=None,
+):
+    """Estimated number of distinct items per subtask, from ``draws`` draws at its own mix.
+
+    A DataFrame: subtask, target, draws, distinct, capacity (inf when no repeat was seen,
+    i.e. the space is much larger than ``draws``), and capacity / target.
+    """
+    import pandas as pd
+
+    taxonomy, pools = _resolve(taxonomy, pools)
+    rows = []
+    for sid in subtasks if subtasks is not None else [s.id for s in taxonomy.subtasks]:
+        cs = compiled(taxonomy, sid)
+        wanted = split(draws, cs.subtask.mix())
+        # Ask for as many distinct items as draws: the draw stops at the attempt limit or
+        # when a grade is exhausted; distinct/attempts per grade give the estimate.
+        result = draw(cs, pools, wanted, seed)
+        cap = sum(estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts)
+        rows.append({
+            "subtask": sid, "target": cs.subtask.target, "draws": sum(result.attempts.values()),
+            "distinct": len(result.specs), "capacity": cap,
+            "capacity_per_target": cap / cs.subtask.target if cs.subtask.target else math.inf,
+        })
+    return pd.DataFrame(rows)
+
+
+def to_frame(specs: Iterable[InstructionSpec]):
+    """One row per spec: the flat fields, plus ``slots`` as a dict column."""
+    import pandas as pd
+
+    columns = ["id", "kind", "domain", "subtask", "template_id", "difficulty", "seed", "instruction", "slots"]
+    return pd.DataFrame([{c: getattr(s, c) for c in columns} for s in specs], columns=columns)
+
+
+def summary(specs: Iterable[InstructionSpec]):
+    """Per subtask: count, templates used, and the count per difficulty grade."""
+    frame = to_frame(specs)
+    if frame.empty:
+        return frame
+    grades = frame.pivot_table(index="subtask", columns="difficulty", values="id", aggfunc="count", fill_value=0)
+    grades.columns = [f"grade_{g}" for g in grades.columns]
+    base = frame.groupby("subtask", sort=False).agg(kind=("kind", "first"), domain=("domain", "first"), count=("id", "size"), templates=("template_id", "nunique"))
+    return base.join(grades).reset_index()
