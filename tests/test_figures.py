@@ -304,3 +304,15 @@ def test_figures_are_reproducible(tmp_path):
     first = save_figure(PAPER_FIGURES["dataset_comparison"](), tmp_path / "a.png", dpi=50).read_bytes()
     second = save_figure(PAPER_FIGURES["dataset_comparison"](), tmp_path / "b.png", dpi=50).read_bytes()
     assert first == second
+
+
+def test_taxonomy_ids_in_plans_are_drawn_under_the_paper_names():
+    # plans carry ids (style_control / photographic_styles); the paper table carries names
+    data = pd.DataFrame({"kind": ["generation", "generation"], "domain": ["style_control", "style_control"],
+                         "subtask": ["photographic_styles", "artistic_traditions"]})
+    ax = taxonomy_sunburst(data, ax=new_ax())
+    assert set(wedges(ax, "subtask")) == {"generation/Style Control/Photographic Styles",
+                                          "generation/Style Control/Artistic Traditions"}
+    shares = bars(domain_shares(data, ax=new_ax()))  # lined up with the paper's domains
+    assert shares["yours:Style Control"].get_width() == pytest.approx(100)
+    assert "yours:style_control" not in shares

@@ -30,9 +30,28 @@ def subtask_counts(data: pd.DataFrame | None = None, *, weight: str | None = Non
     if weight is not None and weight not in data.columns:
         raise KeyError(f"weight column {weight!r} not in data columns {list(data.columns)}")
     frame = data[list(LEVELS)].astype("string").fillna(MISSING).astype(str)
+    # plans and datasets carry taxonomy ids (``style_control``); charts show the paper's names
+    domain_names, subtask_names = taxonomy_names()
+    frame["domain"] = frame["domain"].map(lambda v: domain_names.get(v, v))
+    frame["subtask"] = frame["subtask"].map(lambda v: subtask_names.get(v, v))
     frame = frame.assign(value=data[weight].astype(float) if weight else 1.0)
     grouped = frame.groupby(list(LEVELS), sort=False, as_index=False)["value"].sum()
     return _paper_order(grouped).reset_index(drop=True)
+
+
+def taxonomy_names() -> tuple[dict[str, str], dict[str, str]]:
+    """``{domain id: name}`` and ``{subtask id: name}`` from the taxonomy files.
+
+    A taxonomy that fails to load only costs the pretty names: the ids are drawn as they are.
+    (``load_taxonomy`` caches, and reloads when a file changes.)
+    """
+    from ..definition import load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy()
+    except (ValueError, KeyError, OSError):
+        return {}, {}
+    return {d.id: d.name for d in taxonomy.domains}, {s.id: s.name for s in taxonomy.subtasks}
 
 
 def domain_counts(data: pd.DataFrame | None = None, *, weight: str | None = None) -> pd.DataFrame:
