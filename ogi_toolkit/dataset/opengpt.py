@@ -1,0 +1,384 @@
+"""The released OpenGPT-4o-Image layout, both ways: export a dataset to it, import it into ours.
+
+The layout (paper-facts.md §2): ``gen.json`` and ``editing.json``, one JSON object per line,
+beside folders ``gen/`` and ``editing/``::
+
+    gen.json:      {"input_prompt": str, "output_image": "gen/0.png"}
+    editing.json:  {"input_prompt": str, "input_image": ["editing/input_0.png", ...],
+                    "output_image": "editing/output_0.png"}
+
+Choices where the released layout says nothing (documented here, tested both ways):
+
+* **Reference images**: the reference is the second input image, and the prompt names it with
+  the ``<image>`` placeholder the released prompts use ("Add a girl to <image> ...").
+* **Several input images**: ``editing/input_N.png`` is the image edited; references follow as
+  ``editing/input_N_1.png``, ``editing/input_N_2.png`` ...
+* **Multi-turn items** become one editing record per turn, chained: turn k's input image *is*
+  turn k-1's output (the same path, ``editing/output_M.png``), and its prompt is that turn's
+  instruction. A reader that knows nothing of chains sees ordinary single edits.
+* **``ogi_meta.jsonl``** (ours, ignored by other readers): for each exported line, our id, the
+  turn and the full spec, so a re-import restores labels and multi-turn chains. The released
+  data has no such file: its records come in with domain and subtask ``unlabelled``.
+
+Import tolerates the quirks of real data (missing image files, ``<image>`` placeholders,
+several or single-string input images, blank lines, JSON arrays instead of JSON Lines, a BOM,
+alias keys) and says what it did in a :class:`Report`: counts, and each problem with its file
+and line.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..generate.manifest_io import ManifestWriter
+from ..spec import InstructionSpec
+from .manifest import MANIFEST_NAME, read_manifest
+
+__all__ = ["PLACEHOLDER", "Report", "export_opengpt", "import_opengpt", "read_json_records", "staged_folder"]
+
+GEN_FILE, EDIT_FILE, META_FILE, REPORT_FILE = "gen.json", "editing.json", "ogi_meta.jsonl", "import_report.json"
+FILES = {"generation": GEN_FILE, "editing": EDIT_FILE}
+PLACEHOLDER = "<image>"
+UNLABELLED = "unlabelled"
+_ID_PREFIX = {"generation": "gen", "editing": "edit"}  # imported ids: og-gen-L12 = gen.json line 12
+# keys seen for the same field in released or hand-made files: the first one present is used
+PROMPT_KEYS = ("input_prompt", "prompt", "instruction", "text")
+INPUT_KEYS = ("input_image", "input_images", "image_input")
+OUTPUT_KEYS = ("output_image", "output", "image")
+
+
+@dataclass
+class Report:
+    """What an import or export did: counts, and problems with where they were found."""
+
+    source: str
+    counts: Counter = field(default_factory=Counter)
+    problems: list[dict[str, str]] = field(default_factory=list)  # {"where", "problem", "action"}
+
+    def problem(self, where: str, message: str, action: str = "skipped") -> None:
+        self.problems.append({"where": where, "problem": message, "action": action})
+        self.counts[f"records {action}"] += 1
+
+    def summary(self, limit: int = 10) -> str:
+        lines = [f"{self.source}:"]
+        lines += [f"  {name}: {n}" for name, n in sorted(self.counts.items())]
+        if self.problems:
+            lines.append(f"  first problems (of {len(self.problems)}):")
+            lines += [f"    {p['where']}: {p['problem']} ({p['action']})" for p in self.problems[:limit]]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "counts": dict(self.counts), "problems": self.problems}
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+@contextmanager
+def staged_folder(out: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """Build a folder beside ``out`` and move it into place only when complete, so a failed or
+    interrupted run never leaves a half-written ``out``."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise FileExistsError(f"{out}: already exists and is not empty (pass overwrite=True / --overwrite)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
+    stage.mkdir()
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if out.exists():
+        shutil.rmtree(out) if out.is_dir() else out.unlink()
+    os.replace(stage, out)
+
+
+def place_file(src: Path, dst: Path, *, link: bool = False) -> None:
+    """Copy ``src`` to ``dst`` (or hard-link it when ``link`` and the file system allows)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if link:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass  # another device, or links not supported: copy
+    shutil.copyfile(src, dst)
+
+
+def done_records(dataset: str | Path, report: Report) -> list[dict[str, Any]]:
+    """The finished items of a dataset folder (the latest manifest line of each id)."""
+    records = read_manifest(dataset)
+    for record in records:
+        report.counts[f"items {record.get('status')}"] += 1
+    return [r for r in records if r.get("status") == "done"]
+
+
+# -- export ------------------------------------------------------------------------------------
+
+def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, overwrite: bool = False) -> Report:
+    """Write the finished items of ``dataset`` in the released layout under ``out``."""
+    root = Path(dataset)
+    report = Report(source=f"export {root} -> {out} (opengpt layout)")
+    records = done_records(root, report)
+    with staged_folder(out, overwrite=overwrite) as stage:
+        lines: dict[str, list[str]] = {GEN_FILE: [], EDIT_FILE: []}
+        meta: list[str] = []
+
+        def put(rel_src: str, rel_dst: str) -> str:
+            place_file(root / rel_src, stage / rel_dst, link=link)
+            return rel_dst
+
+        def emit(file: str, row: dict[str, Any], record: dict[str, Any], turn: int | None = None) -> None:
+            lines[file].append(json.dumps(row, ensure_ascii=False))
+            meta.append(json.dumps({"file": file, "line": len(lines[file]), "id": record["id"], "turn": turn,
+                                    "spec": record.get("spec")}, ensure_ascii=False))
+
+        for record in records:
+            spec = record.get("spec") or {}
+            missing = [p for p in _image_paths(record) if not (root / p).is_file()]
+            if missing:
+                report.problem(f"id {record['id']}", f"image file missing: {missing[0]}")
+                continue
+            suffix = Path(record["output_image"]).suffix or ".png"
+            if spec.get("kind") == "generation":
+                n = len(lines[GEN_FILE])
+                emit(GEN_FILE, {"input_prompt": record["instruction"],
+                                "output_image": put(record["output_image"], f"gen/{n}{suffix}")}, record)
+                report.counts["generation records"] += 1
+            elif record.get("turn_images"):
+                turns = spec.get("turns") or []
+                previous = None  # the path of the previous turn's output, inside out/
+                for k, image in enumerate(record["turn_images"]):
+                    n = len(lines[EDIT_FILE])
+                    inputs = [previous] if previous else [put(record["input_images"][0], f"editing/input_{n}{suffix}")]
+                    previous = put(image, f"editing/output_{n}{suffix}")
+                    prompt = turns[k]["instruction"] if k < len(turns) else record["instruction"]
+                    emit(EDIT_FILE, {"input_prompt": prompt, "input_image": inputs, "output_image": previous},
+                         record, turn=k)
+                report.counts["multi-turn items"] += 1
+                report.counts["editing records"] += len(record["turn_images"])
+            else:
+                n = len(lines[EDIT_FILE])
+                inputs = [put(p, f"editing/input_{n}{'' if i == 0 else f'_{i}'}{suffix}")
+                          for i, p in enumerate(record.get("input_images") or [])]
+                prompt = record["instruction"]
+                if spec.get("reference") is not None:
+                    prompt = with_placeholder(prompt, spec)
+                emit(EDIT_FILE, {"input_prompt": prompt, "input_image": inputs,
+                                 "output_image": put(record["output_image"], f"editing/output_{n}{suffix}")}, record)
+                report.counts["editing records"] += 1
+        for file, rows in {**lines, META_FILE: meta}.items():
+            (stage / file).write_text("".join(row + "\n" for row in rows), encoding="utf-8")
+    return report
+
+
+def _image_paths(record: dict[str, Any]) -> list[str]:
+    return [*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]]
+
+
+# how our reference templates name the second image ("from the reference photo", "shown in the
+# second image"): the phrase that becomes <image>
+_REFERENCE_PHRASE = re.compile(
+    r"\b(?:the|this|that)\s+(?:(?:second|other|reference|attached|given)\s+){1,2}(?:image|photo|picture|photograph)\b",
+    re.IGNORECASE)
+
+
+def with_placeholder(text: str, spec: dict[str, Any]) -> str:
+    """A reference-image instruction in the released form: the reference named ``<image>``.
+
+    The words the template used for the reference (``slots["ref"]``) are replaced when the text
+    still has them; else the first phrase like "the reference image"; else the placeholder is
+    appended, so the prompt always marks where the reference comes in.
+    """
+    if PLACEHOLDER in text:
+        return text
+    ref = (spec.get("slots") or {}).get("ref")
+    if isinstance(ref, str) and ref and ref in text:
+        return text.replace(ref, PLACEHOLDER, 1)
+    replaced, n = _REFERENCE_PHRASE.subn(PLACEHOLDER, text, count=1)
+    return replaced if n else f"{text.rstrip()} {PLACEHOLDER}"
+
+
+# -- import ------------------------------------------------------------------------------------
+
+def read_json_records(path: Path, report: Report) -> Iterator[tuple[int, Any]]:
+    """``(line, value)`` for each record of a JSON Lines file, or of a JSON array (``line`` is
+    then the index + 1). Blank lines are counted; lines that are not JSON become problems."""
+    text = path.read_text(encoding="utf-8-sig")  # a BOM is not part of the first record
+    if text.lstrip().startswith("["):
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as exc:
+            report.problem(f"{path.name}:{exc.lineno}", f"not valid JSON ({exc.msg}); expected a JSON array or JSON Lines",
+                           action="file skipped")
+            return
+        report.counts[f"{path.name}: a JSON array, not JSON Lines"] += 1
+        yield from enumerate(values, 1)
+        return
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip().rstrip(",")  # a trailing comma: lines cut out of an array
+        if not stripped:
+            report.counts["blank lines"] += 1
+            continue
+        try:
+            yield number, json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            report.problem(f"{path.name}:{number}", f"not valid JSON ({exc.msg})")
+
+
+def _first(row: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:
+    for key in keys:
+        if key in row:
+            return key, row[key]
+    return None, None
+
+
+def _parse_row(row: Any, kind: str, where: str, report: Report) -> tuple[str, list[str], str] | None:
+    """(prompt, input image paths, output image path) of one released record, or None."""
+    if not isinstance(row, dict):
+        report.problem(where, f"expected a JSON object, got {type(row).__name__}")
+        return None
+    key, prompt = _first(row, PROMPT_KEYS)
+    if not isinstance(prompt, str) or not prompt.strip():
+        report.problem(where, f"no prompt: expected a non-empty string under one of {list(PROMPT_KEYS)}")
+        return None
+    if key != "input_prompt":
+        report.counts[f"prompt read from '{key}'"] += 1
+    _, output = _first(row, OUTPUT_KEYS)
+    if not isinstance(output, str) or not output:
+        report.problem(where, f"no output image path under one of {list(OUTPUT_KEYS)}")
+        return None
+    inputs: list[str] = []
+    if kind == "editing":
+        _, value = _first(row, INPUT_KEYS)
+        if isinstance(value, str):
+            report.counts["input_image given as a string, not a list"] += 1
+            value = [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+            report.problem(where, f"no input image: expected a list of paths under one of {list(INPUT_KEYS)}")
+            return None
+        inputs = value
+        if len(inputs) > 1:
+            report.counts["records with several input images"] += 1
+    placeholders = prompt.count(PLACEHOLDER)
+    if placeholders:
+        report.counts[f"prompts with an {PLACEHOLDER} placeholder"] += 1
+        if placeholders > max(len(inputs) - 1, 1):
+            report.problem(where, f"{placeholders} {PLACEHOLDER} placeholders but {len(inputs)} input image(s)",
+                           action="kept")
+    return prompt, inputs, output
+
+
+def _resolve(root: Path, path: str) -> tuple[Path, str]:
+    """The file a released path names, and where it goes under our ``images/``."""
+    source = Path(path)
+    source = source if source.is_absolute() else root / source
+    try:
+        rel = source.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # outside the dataset folder: keep it apart
+        rel = f"external/{uuid.uuid5(uuid.NAMESPACE_URL, str(source)).hex[:8]}-{source.name}"
+    return source, f"images/{rel}"
+
+
+def _read_meta(root: Path, report: Report) -> dict[tuple[str, int], dict[str, Any]]:
+    meta_path = root / META_FILE
+    if not meta_path.is_file():
+        return {}
+    meta = {}
+    for _, row in read_json_records(meta_path, report):
+        if isinstance(row, dict) and {"file", "line", "id"} <= row.keys():
+            meta[(row["file"], row["line"])] = row
+    report.counts[f"labels from {META_FILE}"] = len(meta)
+    return meta
+
+
+def _spec(meta: dict[str, Any] | None, rid: str, kind: str, prompt: str, where: str, report: Report) -> dict[str, Any]:
+    if meta and meta.get("spec"):
+        try:
+            return InstructionSpec.model_validate(meta["spec"]).model_dump(mode="json", exclude_none=True)
+        except ValidationError as exc:
+            report.problem(where, f"{META_FILE} spec does not validate ({exc.error_count()} errors); imported unlabelled",
+                           action="kept")
+    spec = InstructionSpec(id=rid, kind=kind, domain=UNLABELLED, subtask=UNLABELLED, template_id="opengpt-import",
+                           difficulty=1, seed=0, instruction=prompt)
+    return spec.model_dump(mode="json", exclude_none=True)
+
+
+def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, limit: int | None = None,
+                   overwrite: bool = False) -> Report:
+    """Read the released layout at ``path`` into a dataset folder ``out`` (``manifest.jsonl`` +
+    ``images/``) that ``load_dataset``, ``ogi analyse`` and ``ogi figures`` read."""
+    root = Path(path)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: expected the folder holding {GEN_FILE} and/or {EDIT_FILE}")
+    present = {kind: root / name for kind, name in FILES.items() if (root / name).is_file()}
+    if not present:
+        raise FileNotFoundError(f"{root}: neither {GEN_FILE} nor {EDIT_FILE} found (the released OpenGPT-4o-Image layout)")
+    report = Report(source=f"import {root} -> {out}")
+    meta = _read_meta(root, report)
+    with staged_folder(out, overwrite=overwrite) as stage, ManifestWriter(stage / MANIFEST_NAME) as writer:
+        chains: dict[str, list[dict[str, Any]]] = {}  # id -> its turns so far (from ogi_meta)
+        for kind, file in present.items():
+            imported = 0
+            for line, row in read_json_records(file, report):
+                if limit is not None and imported >= limit:
+                    break
+                where = f"{file.name}:{line}"
+                parsed = _parse_row(row, kind, where, report)
+                if parsed is None:
+                    continue
+                prompt, inputs, output = parsed
+                images = [(image, *_resolve(root, image)) for image in [*inputs, output]]
+                missing = [image for image, source, _ in images if not source.is_file()]
+                if missing:
+                    report.problem(where, f"image file missing: {missing[0]}")
+                    continue
+                for _, source, rel in images:
+                    if not (stage / rel).exists():  # a chained turn's input is the previous output
+                        place_file(source, stage / rel, link=link)
+                placed = [rel for _, _, rel in images]
+                item_meta = meta.get((file.name, line))
+                rid = item_meta["id"] if item_meta else f"og-{_ID_PREFIX[kind]}-L{line}"
+                record = _record(rid, kind, prompt, placed[:-1], placed[-1], where, root,
+                                 _spec(item_meta, rid, kind, prompt, where, report))
+                imported += 1
+                if item_meta and item_meta.get("turn") is not None:
+                    chains.setdefault(rid, []).append(record)
+                    if len(chains[rid]) < len(record["spec"].get("turns") or []):
+                        continue  # more turns of this item follow
+                    record = _join_turns(chains.pop(rid))
+                writer.append(record)
+                report.counts[f"{kind} items imported"] += 1
+        for rid, turns in chains.items():  # chains cut short by a skipped turn
+            report.problem(f"id {rid}", f"multi-turn item has {len(turns)} of its turns; its turns were not imported")
+        (stage / REPORT_FILE).write_text(json.dumps(report.to_dict(), indent=1, ensure_ascii=False), encoding="utf-8")
+    return report
+
+
+def _record(rid: str, kind: str, prompt: str, inputs: list[str], output: str, where: str, root: Path,
+            spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": rid, "status": "done", "spec": spec, "instruction": prompt,
+        "original_instruction": spec.get("instruction", prompt), "input_images": inputs, "output_image": output,
+        "turn_images": [], "backend": "opengpt-import", "model": None,
+        "params": {"source": str(root), "record": where}, "usage": {}, "cost_usd": 0.0, "timings": {}, "error": None,
+    }
+
+
+def _join_turns(turns: list[dict[str, Any]]) -> dict[str, Any]:
+    """One multi-turn item from its per-turn records: the first turn's input is the source."""
+    first, last = turns[0], turns[-1]
+    return {**first, "instruction": first["spec"]["instruction"], "output_image": last["output_image"],
+            "turn_images": [t["output_image"] for t in turns],
+            "params": {**first["params"], "record": f"{first['params']['record']} to {last['params']['record']}"}}
