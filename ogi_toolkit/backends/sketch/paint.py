@@ -1,0 +1,251 @@
+"""Drawing one placed object: glyph parts filled with its colour and a material pattern,
+marks for its state (broken, wet, melted, burning...), motion lines and its name label.
+
+Everything an object draws stays inside its placement's box, and its random details are
+seeded by the object's key: that is what lets an edit change one object's region only.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ...spec import SceneObject
+from .fonts import choose_font, load_font
+from .glyphs import MOVING_POSES, glyph_parts, pose_of
+from .layout import Box, Placement
+from .vocab import RGB, colour_rgb, darker, glyph_kind, lighter, pool_item, stable_int
+
+_DEFAULT_COLOURS = {"tree": "forest green", "plant": "green", "celestial": "gold", "flower": "hotpink"}
+# material / texture keyword -> pattern name
+_PATTERNS = [
+    ("wood", ("wood", "oak", "bamboo", "timber", "pine", "walnut", "cork", "wicker", "rattan")),
+    ("metal", ("metal", "steel", "iron", "alumin", "chrome", "tin", "titanium", "gold", "silver", "bronze",
+               "copper", "brass", "platinum", "metallic")),
+    ("glass", ("glass", "crystal", "ice", "acrylic", "transparent", "translucent", "diamond")),
+    ("stone", ("stone", "marble", "granite", "concrete", "rock", "brick", "slate", "clay", "terracotta", "rough")),
+    ("fabric", ("fabric", "cotton", "wool", "silk", "denim", "linen", "velvet", "knit", "felt", "canvas",
+                "tweed", "lace", "woven")),
+    ("leather", ("leather", "suede")),
+    ("paper", ("paper", "cardboard", "parchment", "origami")),
+    ("gloss", ("plastic", "rubber", "vinyl", "glossy", "smooth", "lacquer", "porcelain", "ceramic", "polished")),
+    ("stripes", ("stripe", "striped")), ("dots", ("polka", "dot", "spotted", "speckled")),
+    ("checks", ("check", "checkered", "chequered", "plaid", "tartan", "gingham")),
+    ("fur", ("fur", "furry", "fluffy", "feather", "hairy", "shaggy")),
+    ("scales", ("scale", "scaly", "sequin")),
+]
+_STATES = [("crack", ("broken", "cracked", "shattered", "smashed", "torn")),
+           ("wet", ("wet", "soaked", "dripping", "rain", "damp")), ("melt", ("melt", "melted", "puddle")),
+           ("fire", ("burn", "fire", "flame", "burnt", "smok")), ("frost", ("frozen", "icy", "frost", "snow")),
+           ("glow", ("glow", "lit", "shining", "bright", "lighted"))]
+
+
+def object_colour(obj: SceneObject, key: str) -> RGB:
+    name = obj.colour or _DEFAULT_COLOURS.get(glyph_kind(obj))
+    return colour_rgb(name, fallback_key=obj.name)
+
+
+def _pattern_of(obj: SceneObject) -> str | None:
+    words = " ".join(filter(None, [obj.material, *obj.attributes.get("texture", "").split(),
+                                   *obj.attributes.get("pattern", "").split()])).lower()
+    item = pool_item("materials", obj.material)
+    if item is not None:
+        words += " " + item.family
+    for pattern, keys in _PATTERNS:
+        if any(k in words for k in keys):
+            return pattern
+    return None
+
+
+def _draw_pattern(img: Image.Image, pattern: str, base: RGB, seed: int) -> None:
+    w, h = img.size
+    d = ImageDraw.Draw(img)
+    dark, light = darker(base, 0.7), lighter(base, 0.45)
+    step = max(4, min(w, h) // 7)
+    lw = max(1, min(w, h) // 60)
+    rng = np.random.default_rng(seed)
+    if pattern == "wood":
+        for y in range(step // 2, h, step):
+            pts = [(x, y + round(step * 0.2 * np.sin(x / max(1, w) * 6 + y))) for x in range(0, w + 8, 8)]
+            d.line(pts, fill=dark, width=lw)
+    elif pattern == "metal":
+        for x in range(-h, w, step * 2):
+            d.polygon([(x, h), (x + step, h), (x + step + h, 0), (x + h, 0)], fill=light)
+    elif pattern == "glass":
+        d.line([(w * 0.2, h * 0.7), (w * 0.45, h * 0.15)], fill=(255, 255, 255), width=max(2, lw * 2))
+        d.line([(w * 0.35, h * 0.75), (w * 0.55, h * 0.35)], fill=(255, 255, 255), width=lw)
+    elif pattern == "stone":
+        for x, y in rng.integers(0, [max(1, w), max(1, h)], size=(max(8, w * h // 90), 2)):
+            d.point((int(x), int(y)), fill=dark)
+        d.line([(0, h * 0.3), (w * 0.4, h * 0.45), (w, h * 0.35)], fill=dark, width=lw)
+    elif pattern in ("fabric", "checks"):
+        s = step if pattern == "fabric" else step * 2
+        for x in range(0, w, s // 2 if pattern == "fabric" else s):
+            d.line([(x, 0), (x, h)], fill=dark, width=lw)
+        for y in range(0, h, s // 2 if pattern == "fabric" else s):
+            d.line([(0, y), (w, y)], fill=dark, width=lw)
+    elif pattern == "leather":
+        d.rectangle([lw * 3, lw * 3, w - lw * 3, h - lw * 3], outline=light, width=lw)
+    elif pattern == "paper":
+        for y in range(step, h, step):
+            d.line([(0, y), (w, y)], fill=(150, 170, 220), width=lw)
+    elif pattern == "gloss":
+        d.ellipse([w * 0.15, h * 0.1, w * 0.45, h * 0.3], fill=lighter(base, 0.75))
+    elif pattern == "stripes":
+        for x in range(0, w, step * 2):
+            d.rectangle([x, 0, x + step, h], fill=dark)
+    elif pattern == "dots":
+        for x in range(step // 2, w, step * 2):
+            for y in range(step // 2, h, step * 2):
+                d.ellipse([x, y, x + step * 0.8, y + step * 0.8], fill=light)
+    elif pattern == "fur":
+        for x, y in rng.integers(0, [max(1, w), max(1, h)], size=(max(6, w * h // 150), 2)):
+            d.line([(int(x), int(y)), (int(x) + lw * 2, int(y) + step // 2)], fill=dark, width=lw)
+    elif pattern == "scales":
+        for y in range(0, h, step):
+            for x in range((y // step % 2) * step // 2, w, step):
+                d.arc([x, y, x + step, y + step], 0, 180, fill=dark, width=lw)
+
+
+def _scaled_parts(parts, box: Box, flip: bool):
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+
+    def px(u: float) -> float:
+        return (1 - u if flip else u) * w
+
+    for shape, c, role in parts:
+        if shape == "line":
+            yield shape, [px(c[0]), c[1] * h, px(c[2]), c[3] * h], role, max(1, round(c[4] * min(w, h)))
+        else:
+            pts = [(px(c[i]), c[i + 1] * h) for i in range(0, len(c), 2)]
+            if shape in ("ellipse", "rect"):
+                (ax, ay), (bx, by) = pts
+                pts = [(min(ax, bx), min(ay, by)), (max(ax, bx), max(ay, by))]
+            yield shape, pts, role, 0
+
+
+def _shape(d: ImageDraw.ImageDraw, shape: str, pts, fill, outline=None, width: int = 1) -> None:
+    if shape == "ellipse":
+        d.ellipse(pts, fill=fill, outline=outline, width=width)
+    elif shape == "rect":
+        d.rectangle(pts, fill=fill, outline=outline, width=width)
+    elif shape == "poly":
+        d.polygon(pts, fill=fill, outline=outline, width=width)
+    else:
+        d.line(pts, fill=fill if fill is not None else outline, width=width)
+
+
+def draw_instance(canvas: Image.Image, obj: SceneObject, box: Box, flip: bool, seed: int,
+                  mode: str = "full") -> None:
+    """One instance of ``obj`` in ``box``. ``mode``: full, back (a see-through container
+    behind its contents) or front (the container's rim and bars over its contents)."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if w < 3 or h < 3:
+        return
+    base = object_colour(obj, str(seed))
+    kind = glyph_kind(obj)
+    pose = pose_of(obj.action)
+    parts = list(_scaled_parts(glyph_parts(kind, obj.name, obj.action), (0, 0, w, h), flip))
+    outline, edge = darker(base, 0.45), max(1, min(w, h) // 45)
+    if mode != "front":
+        mask = Image.new("L", (w, h), 0)
+        md = ImageDraw.Draw(mask)
+        for shape, pts, role, lw in parts:
+            if role == "body":
+                _shape(md, shape, pts, 255, width=lw)
+        fill = Image.new("RGB", (w, h), base)
+        pattern = _pattern_of(obj)
+        if pattern:
+            _draw_pattern(fill, pattern, base, seed)
+        if pattern == "glass" or mode == "back":
+            mask = mask.point(lambda v: v * 45 // 100 if mode == "back" else v * 65 // 100)
+        canvas.paste(fill, (x0, y0), mask)
+    d = ImageDraw.Draw(canvas)
+    for shape, pts, role, lw in parts:
+        pts = [(p[0] + x0, p[1] + y0) for p in pts] if shape != "line" else \
+            [pts[0] + x0, pts[1] + y0, pts[2] + x0, pts[3] + y0]
+        if role == "body":
+            if shape == "line":
+                if mode != "front":
+                    continue
+                _shape(d, shape, pts, None, outline=outline, width=lw)
+            else:
+                _shape(d, shape, pts, None, outline=outline, width=edge)
+        elif mode != "back":
+            colour = darker(base, 0.55) if role == "dark" else lighter(base, 0.6) if role == "light" else role
+            _shape(d, shape, pts, colour, width=lw or 1)
+    if mode != "back":
+        _draw_state(d, obj, box, seed)
+        if pose in MOVING_POSES:
+            for k in range(3):
+                y = y0 + h * (0.3 + 0.18 * k)
+                xa, xb = (x1 - w * 0.02, x1 - w * 0.14) if flip else (x0 + w * 0.02, x0 + w * 0.14)
+                d.line([(xa, y), (xb, y)], fill=(90, 90, 90), width=edge)
+
+
+def _draw_state(d: ImageDraw.ImageDraw, obj: SceneObject, box: Box, seed: int) -> None:
+    words = " ".join(obj.attributes.values()).lower()
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    lw = max(1, min(w, h) // 30)
+    for state, keys in _STATES:
+        if not any(k in words for k in keys):
+            continue
+        if state == "crack":
+            d.line([(x0 + w * 0.3, y0), (x0 + w * 0.5, y0 + h * 0.35), (x0 + w * 0.4, y0 + h * 0.6),
+                    (x0 + w * 0.62, y1)], fill=(20, 20, 20), width=lw * 2)
+        elif state == "wet":
+            for k in range(4):
+                cx, cy = x0 + w * (0.2 + 0.2 * k), y0 + h * (0.15 + 0.17 * (k % 2))
+                d.ellipse([cx - lw * 2, cy - lw * 3, cx + lw * 2, cy + lw * 3], fill=(60, 120, 230))
+        elif state == "melt":
+            d.ellipse([x0 - 0, y1 - h * 0.12, x1, y1], fill=(200, 220, 240), outline=(120, 150, 190))
+        elif state == "fire":
+            for k in range(3):
+                cx = x0 + w * (0.3 + 0.2 * k)
+                d.polygon([(cx - w * 0.08, y0 + h * 0.25), (cx, y0), (cx + w * 0.08, y0 + h * 0.25)], fill=(240, 110, 20))
+        elif state == "frost":
+            for k in range(3):
+                cx, cy = x0 + w * (0.25 + 0.25 * k), y0 + h * 0.2
+                for dx, dy in ((1, 0), (0, 1), (0.7, 0.7), (0.7, -0.7)):
+                    d.line([(cx - dx * w * 0.06, cy - dy * w * 0.06), (cx + dx * w * 0.06, cy + dy * w * 0.06)],
+                           fill=(200, 235, 255), width=lw)
+        elif state == "glow":
+            d.ellipse([x0, y0, x1, y1], outline=(255, 230, 90), width=lw * 2)
+
+
+def label_of(obj: SceneObject) -> str:
+    name = obj.name.lower()
+    words = [w for w in (obj.size, obj.colour, obj.material) if w and w.lower() not in name]
+    text = " ".join([*words, obj.name])
+    extra = [obj.action] if obj.action else []
+    extra += [v for k, v in sorted(obj.attributes.items()) if k != "position"]
+    return text + (" · " + ", ".join(extra) if extra else "")
+
+
+def draw_label(canvas: Image.Image, text: str, box: Box, height: int) -> None:
+    """``text`` centred in the strip of ``height`` at the bottom of ``box`` (shrunk to fit)."""
+    x0, y0, x1, y1 = box
+    size = max(7, round(height * 0.78))
+    name = choose_font(text)
+    font = load_font(name, size)
+    width = x1 - x0
+    while font.getlength(text) > width and size > 7:
+        size -= 1
+        font = load_font(name, size)
+    while font.getlength(text) > width and len(text) > 4:
+        text = text[:-2] + "…"
+    tw = font.getlength(text)
+    tx, ty = x0 + (width - tw) / 2, y1 - height
+    d = ImageDraw.Draw(canvas)
+    d.rectangle([round(tx) - 2, ty, round(tx + tw) + 2, y1 - 1], fill=(255, 255, 255))
+    d.text((tx, ty + height * 0.06), text, font=font, fill=(25, 25, 25))
+
+
+def draw_object(canvas: Image.Image, obj: SceneObject, placed: Placement, label_h: int, mode: str = "full") -> None:
+    seed = stable_int("object", placed.key)
+    for k, (box, flip) in enumerate(zip(placed.instances, placed.flips)):
+        draw_instance(canvas, obj, box, flip, seed + k, mode)
+    if mode != "back":
+        draw_label(canvas, label_of(obj), placed.box, label_h)

@@ -1,0 +1,389 @@
+"""Drawing a :class:`DrawState` into a picture, and the record of what was drawn where.
+
+Order: background (or a scientific figure), objects by depth (containers in two passes, so
+their contents show inside), relation marks, texts, lighting, the style treatment, then the
+camera marks and a caption strip naming background, lighting, camera and style.
+
+Every mark is also listed as a *drawable* (key, box, signature): comparing two states'
+drawables gives the regions an edit changes (:func:`changed_regions`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ...spec import Scene, TextItem
+from .background import background_kind, draw_background
+from .fonts import load_font
+from .layout import Box, Placement, group_placement
+from .paint import draw_instance, draw_label, draw_object, label_of, object_colour
+from .state import DrawState, initial_state
+from .texts import TextPlan, draw_text
+from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for
+from .vocab import relation_kind, stable_int, style_treatment
+
+RENDERER_NOTE = "sketch (schematic, not a generative model)"
+_TRAJECTORY_WORDS = ("arc", "spiral", "zigzag", "straight", "loop", "wave", "circle", "figure_eight", "bounce",
+                     "fall", "orbit", "s_curve")
+
+
+@dataclass
+class Drawn:
+    image: Image.Image
+    meta: dict
+    drawables: dict[str, tuple[Box, str]] = field(default_factory=dict)  # key -> (box, signature)
+    global_signature: str = ""
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Pixels of another picture drawn in place of an object (a reference image's subject)."""
+
+    image: Image.Image
+    box: Box
+    silhouette_of: object  # the SceneObject whose glyph outline cuts the pixels out
+
+
+def is_science(scene: Scene) -> bool:
+    return bool(scene.concept or scene.concept_kind)
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _containers(state: DrawState) -> set[str]:
+    return {p.anchor_key for p in state.placements if p.mode == "inside" and p.anchor_key}
+
+
+def _paste_overlay(img: Image.Image, obj, placed: Placement, overlay: Overlay) -> None:
+    for k, (box, flip) in enumerate(zip(placed.instances, placed.flips)):
+        w, h = box[2] - box[0], box[3] - box[1]
+        if w < 3 or h < 3:
+            continue
+        patch = overlay.image.crop(overlay.box).resize((w, h), Image.Resampling.LANCZOS)
+        if flip:
+            patch = patch.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        cut = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        draw_instance(cut, overlay.silhouette_of, (0, 0, w, h), flip, 0)
+        img.paste(patch, box[:2], cut.getchannel("A"))
+
+
+def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: dict[str, Overlay],
+                  drawables: dict, records: list, panel: int | None = None) -> None:
+    scene = state.scene
+    containers = _containers(state)
+    order = sorted(range(len(state.placements)), key=lambda i: (state.placements[i].z, state.placements[i].key))
+    front_passes: list[int] = []
+    drawn: set[str] = set()
+    for i in order:
+        p, obj = state.placements[i], scene.objects[i]
+        if p.key in overlays:
+            _paste_overlay(img, obj, p, overlays[p.key])
+            draw_label(img, label_of(obj), p.box, label_h)
+        elif p.key in containers:
+            draw_object(img, obj, p, label_h, mode="back")
+            front_passes.append(i)
+        else:
+            draw_object(img, obj, p, label_h)
+        drawn.add(p.key)
+        # a container's front (rim, bars) goes on once everything inside it is drawn
+        for j in list(front_passes):
+            key = state.placements[j].key
+            if all(q.key in drawn for q in state.placements if q.anchor_key == key and q.mode == "inside"):
+                draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
+                front_passes.remove(j)
+        tag = f"obj:{p.key}" + (f"@{panel}" if panel is not None else "")
+        sig = f"{obj.model_dump_json()}|{p.box}|{p.instances}|{p.flips}|{p.z}|{p.key in containers}|{p.key in overlays}"
+        drawables[tag] = (p.box, sig)
+        records.append({"index": i, "key": p.key, "name": obj.name, "count": obj.count, "box": list(p.box),
+                        "instances": [list(b) for b in p.instances], "colour_rgb": list(object_colour(obj, p.key)),
+                        "z": p.z, **({"panel": panel} if panel is not None else {})})
+    for j in front_passes:
+        draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
+
+
+def _draw_relations(img: Image.Image, state: DrawState, label_h: int, drawables: dict) -> None:
+    """Arrows for interactions ("chasing", "feeding") and dashed symmetry axes."""
+    d = ImageDraw.Draw(img)
+    scene = state.scene
+    lw = max(2, img.width // 256)
+    for r in scene.relations:
+        kind, _ = relation_kind(r.relation)
+        if kind != "interact" or r.object is None or r.object >= len(state.placements):
+            continue
+        a, b = state.placements[r.subject], state.placements[r.object]
+        ay, by = (a.box[1] + a.box[3]) / 2, (b.box[1] + b.box[3]) / 2
+        ax_, bx_ = (a.box[2], b.box[0]) if a.box[2] <= b.box[0] else (a.box[0], b.box[2])
+        d.line([(ax_, ay), (bx_, by)], fill=(200, 40, 40), width=lw)
+        ang = math.atan2(by - ay, bx_ - ax_)
+        head = lw * 5
+        d.polygon([(bx_, by), (bx_ - head * math.cos(ang - 0.4), by - head * math.sin(ang - 0.4)),
+                   (bx_ - head * math.cos(ang + 0.4), by - head * math.sin(ang + 0.4))], fill=(200, 40, 40))
+        text = r.relation.replace("_", " ")
+        mid = ((ax_ + bx_) / 2, (ay + by) / 2)
+        font = load_font("DejaVuSans", round(label_h * 0.75))
+        tw = font.getlength(text)
+        tbox = (round(mid[0] - tw / 2) - 2, round(mid[1] - label_h * 1.2), round(mid[0] + tw / 2) + 2, round(mid[1]) - 2)
+        d.rectangle(tbox, fill=(255, 240, 240))
+        d.text((tbox[0] + 2, tbox[1]), text, font=font, fill=(150, 20, 20))
+        box = _union([tbox, (round(min(ax_, bx_)) - head, round(min(ay, by)) - head,
+                             round(max(ax_, bx_)) + head, round(max(ay, by)) + head)])
+        drawables[f"rel:{a.key}:{r.relation}:{b.key}"] = (box, str(box))
+    for owners, (x0, y0, x1, y1) in state.axes:
+        for y in range(y0, y1, 12):
+            d.line([((x0 + x1) / 2, y), ((x0 + x1) / 2, min(y1, y + 7))], fill=(90, 90, 90), width=max(1, lw // 2))
+        drawables[f"axis:{','.join(owners)}:{x0}"] = ((x0 - lw, y0, x1 + lw, y1), str((x0, y0, x1, y1)))
+
+
+def _path_points(kind: str, start, end, n: int = 48) -> list[tuple[float, float]]:
+    (sx, sy), (ex, ey) = start, end
+    length = math.hypot(ex - sx, ey - sy) or 1.0
+    nx, ny = -(ey - sy) / length, (ex - sx) / length  # normal to the straight line
+    pts = []
+    for k in range(n + 1):
+        t = k / n
+        x, y = sx + (ex - sx) * t, sy + (ey - sy) * t
+        off = {"arc": -math.sin(math.pi * t) * 0.35, "bounce": -abs(math.sin(3 * math.pi * t)) * 0.25,
+               "zigzag": 0.12 if int(t * 8) % 2 else -0.12,
+               "wave": math.sin(4 * math.pi * t) * 0.12, "s_curve": math.sin(2 * math.pi * t) * 0.18,
+               "fall": 0.0, "straight": 0.0}.get(kind)
+        if off is not None:
+            pts.append((x + nx * off * length, y + ny * off * length))
+            continue
+        loops = {"spiral": 2.5, "loop": 1.0, "circle": 1.0, "orbit": 1.0, "figure_eight": 1.0}.get(kind, 1.0)
+        radius = length * 0.15 * (1 - t if kind == "spiral" else 1)
+        ang = 2 * math.pi * loops * t
+        if kind == "figure_eight":
+            pts.append((x + nx * math.sin(2 * ang) * radius, y + ny * math.sin(ang) * radius))
+        else:
+            pts.append((x + radius * math.sin(ang), y - radius * (1 - math.cos(ang))))
+    return pts
+
+
+def _trajectory(state: DrawState, label_h: int) -> tuple[dict, list[tuple[float, float]]]:
+    """Where the first object flies: a path from the second object to the last one (or
+    across the picture); the mover is put 60% of the way along it, above everything."""
+    scene, frame = state.scene, state.frame
+    words = " ".join(filter(None, [scene.description, *(scene.objects[0].attributes.values()),
+                                   scene.objects[0].action])).lower().replace(" ", "_").replace("-", "_")
+    kind = next((k for k in _TRAJECTORY_WORDS if k in words), "arc")
+    others = state.placements[1:]
+    x0, y0, x1, y1 = frame.area
+
+    def top_of(b: Box) -> tuple[float, float]:
+        return (b[0] + b[2]) / 2, b[1] + (b[3] - b[1]) * 0.2
+
+    start = top_of(others[0].box) if len(others) >= 2 else (x0 + (x1 - x0) * 0.08, y0 + (y1 - y0) * 0.75)
+    end = top_of(others[-1].box) if others else (x0 + (x1 - x0) * 0.92, y0 + (y1 - y0) * 0.75)
+    if kind == "fall":
+        start = (end[0], y0 + (y1 - y0) * 0.05)
+    pts = _path_points(kind, start, end)
+    size = min(x1 - x0, y1 - y0) * 0.14
+    px, py = pts[int(0.6 * (len(pts) - 1))]
+    mover = state.placements[0]
+    state.placements[0] = group_placement(scene.objects[0], mover.key, (
+        round(px - size / 2), round(py - size / 2), round(px + size / 2), round(py + size / 2 + label_h)), label_h, 9.0)
+    return {"path": kind, "points": [[round(x), round(y)] for x, y in pts[::4]]}, pts
+
+
+def _draw_path(img: Image.Image, state: DrawState, pts: list[tuple[float, float]], label_h: int) -> None:
+    """The dotted path with an arrowhead, faded copies of the mover behind it, the mover on top."""
+    d = ImageDraw.Draw(img)
+    lw = max(2, img.width // 200)
+    for k in range(0, len(pts) - 1, 2):
+        d.line([pts[k], pts[k + 1]], fill=(30, 30, 30), width=lw)
+    (ax_, ay), (bx_, by) = pts[-2], pts[-1]
+    ang = math.atan2(by - ay, bx_ - ax_)
+    head = lw * 6
+    d.polygon([(bx_, by), (bx_ - head * math.cos(ang - 0.45), by - head * math.sin(ang - 0.45)),
+               (bx_ - head * math.cos(ang + 0.45), by - head * math.sin(ang + 0.45))], fill=(30, 30, 30))
+    mover, placed = state.scene.objects[0], state.placements[0]
+    size = placed.instances[0][2] - placed.instances[0][0]
+    ghost = img.copy()
+    for frac in (0.2, 0.4):
+        px, py = pts[int(frac * (len(pts) - 1))]
+        draw_instance(ghost, mover, (round(px - size / 2), round(py - size / 2), round(px + size / 2), round(py + size / 2)),
+                      False, stable_int("object", placed.key))
+    img.paste(Image.blend(img, ghost, 0.4))
+    draw_object(img, mover, placed, label_h)
+
+
+def _panel_boxes(n: int, frame) -> list[Box]:
+    x0, y0, x1, y1 = frame.area
+    rows = 1 if n <= 4 else 2
+    cols = math.ceil(n / rows)
+    w, h = (x1 - x0) / cols, (y1 - y0) / rows
+    return [(round(x0 + c * w) + 3, round(y0 + r * h) + 3, round(x0 + (c + 1) * w) - 3, round(y0 + (r + 1) * h) - 3)
+            for r in range(rows) for c in range(cols)][:n]
+
+
+def _draw_panels(img: Image.Image, state: DrawState, overlays, drawables, records) -> list[dict]:
+    """A temporal sequence: the scene once per stage, the first object growing stage by stage."""
+    scene = state.scene
+    n = scene.panels or 1
+    panels = []
+    stage_objects = scene.model_copy(update={"texts": [], "panels": None})
+    for t, box in enumerate(_panel_boxes(n, state.frame)):
+        w, h = box[2] - box[0], box[3] - box[1]
+        sub = initial_state(stage_objects, w, h)
+        if sub.placements:
+            grow = 0.55 + 0.45 * t / max(1, n - 1)
+            first = sub.placements[0]
+            bx0, by0, bx1, by1 = first.box
+            cx, cy = (bx0 + bx1) / 2, by1
+            region = (round(cx - (bx1 - bx0) * grow / 2), round(cy - (by1 - by0) * grow), round(cx + (bx1 - bx0) * grow / 2), round(cy))
+            sub.placements[0] = group_placement(scene.objects[0], first.key, region, sub.frame.label_h, first.z)
+        tile = draw_background(scene.background, w, h)
+        sub_draw: dict = {}
+        sub_records: list = []
+        _draw_objects(tile, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t)
+        _draw_relations(tile, sub, sub.frame.label_h, sub_draw)
+        caption = scene.labels[t] if len(scene.labels) >= n else f"stage {t + 1}"
+        draw_label(tile, f"{t + 1}. {caption}", (0, 0, w, round(sub.frame.label_h * 1.4)), round(sub.frame.label_h * 1.3))
+        img.paste(tile, box[:2])
+        ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=max(2, img.width // 300))
+        for rec in sub_records:
+            rec["box"] = [rec["box"][0] + box[0], rec["box"][1] + box[1], rec["box"][2] + box[0], rec["box"][3] + box[1]]
+            rec["instances"] = [[b[0] + box[0], b[1] + box[1], b[2] + box[0], b[3] + box[1]] for b in rec["instances"]]
+        records.extend(sub_records)
+        drawables[f"panel:{t}"] = (box, repr(sorted(sub_draw.items())))
+        panels.append({"box": list(box), "caption": caption})
+    return panels
+
+
+def _caption(img: Image.Image, scene: Scene, treatment: str | None) -> str:
+    parts = [f"background: {scene.background}" if scene.background else None,
+             f"lighting: {scene.lighting}" if scene.lighting else None,
+             f"camera: {scene.camera}" if scene.camera else None,
+             f"style: {scene.style}" + (f" ({treatment})" if treatment else "") if scene.style else None]
+    text = " · ".join(p for p in parts if p)
+    h = round(img.height * 0.045)
+    d = ImageDraw.Draw(img)
+    font = load_font("DejaVuSans", max(8, round(h * 0.6)))
+    d.rectangle([0, img.height - h, img.width, img.height], fill=(245, 245, 245))
+    mark = "sketch renderer (schematic)"
+    room = img.width - font.getlength(mark) - 24
+    shown = text
+    while shown and font.getlength(shown) > room:
+        shown = shown[:-2] + "…" if len(shown) > 2 else ""
+    d.text((6, img.height - h + h * 0.15), shown, font=font, fill=(60, 60, 60))
+    d.text((img.width - font.getlength(mark) - 6, img.height - h + h * 0.15), mark, font=font, fill=(150, 150, 150))
+    return text
+
+
+def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | None = None) -> Drawn:
+    state = replace(state, placements=list(state.placements))  # a trajectory moves its mover
+    scene, frame = state.scene, state.frame
+    overlays = overlays or {}
+    W, H = frame.width, frame.height
+    drawables: dict[str, tuple[Box, str]] = {}
+    records: list[dict] = []
+    meta: dict = {"renderer": RENDERER_NOTE}
+    if is_science(scene):
+        from .science import render_science
+
+        pixels, labels = render_science(scene, W, H - round(H * 0.045), seed)
+        img = Image.new("RGB", (W, H), (251, 250, 245))
+        img.paste(Image.fromarray(pixels, "RGB"), (0, 0))
+        meta["labels"] = labels
+    else:
+        img = draw_background(scene.background, W, H)
+        if scene.panels and scene.panels > 1:
+            meta["panels"] = _draw_panels(img, state, overlays, drawables, records)
+        else:
+            path = None
+            if (scene.layout or "").lower().startswith("trajectory") and state.placements:
+                meta["trajectory"], path = _trajectory(state, frame.label_h)
+            _draw_objects(img, state, frame.label_h, overlays, drawables, records)
+            _draw_relations(img, state, frame.label_h, drawables)
+            if path:
+                _draw_path(img, state, path, frame.label_h)
+    text_records = []
+    for i, (key, item) in enumerate(zip(state.text_keys, scene.texts)):
+        if item.on is not None and item.on < len(state.placements) and not is_science(scene):
+            first = state.placements[item.on].instances[0]
+            w, h = first[2] - first[0], first[3] - first[1]
+            region = (first[0] + round(w * 0.08), first[1] + round(h * 0.3), first[2] - round(w * 0.08),
+                      first[1] + round(h * 0.7))
+        else:
+            slot = state.text_slots.get(key, i)
+            top = frame.text_top + slot * frame.band_h
+            region = (round(W * 0.05), top, W - round(W * 0.05), top + frame.band_h)
+        rec = draw_text(img, TextPlan(i, key, item, region))
+        text_records.append(rec)
+        drawables[f"text:{key}"] = (tuple(rec["box"]), f"{item.model_dump_json()}|{rec['box']}")
+    img = apply_lighting(img, scene.lighting)
+    treatment, family = style_treatment(scene.style, scene.style_family)
+    if treatment:
+        img = apply_treatment(img, treatment, seed_for(treatment, seed))
+        meta["treatment"] = {"style": scene.style, "family": family, "name": treatment,
+                             "footprint_px": math.ceil(TREATMENTS[treatment].footprint * W)}
+    draw_camera(img, scene.camera)
+    meta["caption"] = _caption(img, scene, treatment)
+    meta.update({"size": [W, H], "background": background_kind(scene.background), "objects": records,
+                 "texts": text_records})
+    glob = scene.model_dump_json(include={"background", "style", "style_family", "lighting", "camera", "layout",
+                                          "panels", "concept", "concept_kind", "labels"})
+    if is_science(scene) or scene.panels or (scene.layout or "").startswith("trajectory"):
+        glob += scene.model_dump_json()  # whole-picture drawings: any change redraws everything
+    return Drawn(img, meta, drawables, glob + "|" + "|".join(sorted(state.global_keys)))
+
+
+def changed_regions(before: Drawn, after: Drawn) -> list[Box]:
+    """Boxes where ``after`` may differ from ``before`` (grown by the style's footprint)."""
+    W, H = after.image.size
+    if before.global_signature != after.global_signature:
+        return [(0, 0, W, H)]
+    boxes = []
+    for key in sorted(set(before.drawables) | set(after.drawables)):
+        a, b = before.drawables.get(key), after.drawables.get(key)
+        if a is not None and b is not None and a[1] == b[1]:
+            continue
+        boxes += [d[0] for d in (a, b) if d is not None]
+    grow = 2 + after.meta.get("treatment", {}).get("footprint_px", 0)
+    return [(max(0, x0 - grow), max(0, y0 - grow), min(W, x1 + grow), min(H, y1 + grow)) for x0, y0, x1, y1 in boxes]
+
+
+def composite(base: Image.Image, drawn: Image.Image, regions: list[Box]) -> Image.Image:
+    """``base`` with ``drawn``'s pixels in ``regions``: an edit that starts from the input image."""
+    out = base.convert("RGB").resize(drawn.size, Image.Resampling.LANCZOS) if base.size != drawn.size else base.convert("RGB").copy()
+    mask = Image.new("L", drawn.size, 0)
+    md = ImageDraw.Draw(mask)
+    for box in regions:
+        md.rectangle([box[0], box[1], box[2] - 1, box[3] - 1], fill=255)
+    out.paste(drawn, (0, 0), mask)
+    return out
+
+
+def prompt_card(prompt: str, width: int, height: int, base: Image.Image | None = None) -> tuple[Image.Image, dict]:
+    """A deterministic card showing a prompt (no structured spec to draw from)."""
+    h = stable_int("card", prompt)
+    colour = (200 + h % 50, 200 + (h >> 8) % 50, 200 + (h >> 16) % 50)
+    img = base.convert("RGB").resize((width, height)) if base is not None else Image.new("RGB", (width, height), colour)
+    band = (round(width * 0.06), round(height * (0.55 if base is not None else 0.2)), round(width * 0.94), round(height * 0.9))
+    ImageDraw.Draw(img).rounded_rectangle(band, radius=12, fill=(250, 250, 245), outline=(90, 90, 90), width=2)
+    title = "edit instruction" if base is not None else "prompt"
+    draw_label(img, f"sketch renderer: {title} (no structured spec)", (0, 0, width, round(height * 0.12)),
+               round(height * 0.05))
+    inner = (band[0] + 10, band[1] + 10, band[2] - 10, band[3] - 10)
+    rec = draw_text(img, TextPlan(0, "prompt", TextItem(text=prompt or " "), inner, plate=False))
+    return img, {"renderer": RENDERER_NOTE, "size": [width, height], "texts": [rec], "objects": []}
+
+
+def png_bytes(img: Image.Image) -> bytes:
+    """PNG with fixed encoder settings and no metadata: same picture, same bytes."""
+    import io
+
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=6, optimize=False)
+    return buf.getvalue()
+
+
+def as_array(data: bytes) -> np.ndarray:
+    import io
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))

@@ -1,0 +1,163 @@
+"""The drawing state of one picture: the scene plus where each object and text goes.
+
+A generation picture is :func:`initial_state` of its scene. An edited picture folds the edits
+over the source's state with :func:`apply_to_state`: objects the edit does not touch keep their
+placement (box, instances, drawing order) exactly, so everything outside the edited object's
+region is drawn with the same pixels. Added and moved objects are placed by their relation to
+an anchor, by a named position, or in the free spot that overlaps others least.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ...scene_edit import apply_edit
+from ...spec import Edit, Reference, Scene
+from .layout import (
+    Box, Placement, attach, beside, clip_into, free_spot, group_placement, label_height, layout_scene,
+    position_spot,
+)
+from .vocab import ATTACHED_KINDS, relation_kind, size_factor
+
+MARGIN = 0.03  # of the canvas side
+FOOTER = 0.055  # strip for the background / lighting / camera caption
+
+
+@dataclass
+class Frame:
+    """Geometry fixed by the first scene drawn (so edits cannot shift it)."""
+
+    width: int
+    height: int
+    area: Box  # where objects go
+    text_top: int  # free texts stack in bands from here
+    band_h: int
+    label_h: int
+
+    @property
+    def canvas(self) -> Box:
+        return 0, 0, self.width, self.height
+
+
+@dataclass
+class DrawState:
+    scene: Scene
+    frame: Frame
+    placements: list[Placement]  # aligned with scene.objects
+    axes: list[tuple[tuple[str, ...], Box]]  # symmetry axes and the objects they belong to
+    text_keys: list[str]  # aligned with scene.texts
+    text_slots: dict[str, int]  # key of a free text -> its band
+    global_keys: set[str] = field(default_factory=set)  # what changed the whole picture
+
+
+def make_frame(scene: Scene, width: int, height: int) -> Frame:
+    m = round(min(width, height) * MARGIN)
+    footer = round(height * FOOTER)
+    free_texts = [t for t in scene.texts if t.on is None]
+    label_h = label_height(height)
+    top = m
+    if not scene.objects:  # a text-only picture: the texts fill it
+        band = min(round(height * 0.14), (height - footer - 2 * m) // max(1, len(free_texts)))
+    else:
+        band = min(round(height * 0.1), round(height * 0.42) // max(1, len(free_texts)))
+    objects_top = top + band * len(free_texts) + (m if free_texts else 0)
+    area = (m, objects_top, width - m, height - footer - m // 2)
+    return Frame(width, height, area, top, band, label_h)
+
+
+def initial_state(scene: Scene, width: int, height: int, keys: list[str] | None = None) -> DrawState:
+    frame = make_frame(scene, width, height)
+    laid = layout_scene(scene, frame.area, frame.canvas, frame.label_h, keys)
+    text_keys = [f"t{i}" for i in range(len(scene.texts))]
+    slots, n = {}, 0
+    for key, t in zip(text_keys, scene.texts):
+        if t.on is None:
+            slots[key], n = n, n + 1
+    return DrawState(scene, frame, laid.placements, laid.axes, text_keys, slots)
+
+
+def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Placement | None,
+               old_factor: float, placed: dict[str, Placement], seed: int) -> Placement:
+    """A placement for object ``i`` of the edited scene, which is new, moved or resized."""
+    frame = state.frame
+    obj = scene.objects[i]
+    scale = size_factor(obj) / 0.85
+    z = old.z if old is not None else 2 + len(placed) * 1e-3
+    for r in reversed(scene.relations):  # the newest relation of the object says where it goes
+        if r.object is None or i not in (r.subject, r.object):
+            continue
+        other = r.object if r.subject == i else r.subject
+        if other == i or keys[other] not in placed:
+            continue
+        kind, swapped = relation_kind(r.relation)
+        leads = (r.subject == i) != swapped  # i is the relation's subject once inverses are undone
+        anchor_p = placed[keys[other]]
+        if kind in ATTACHED_KINDS:
+            if leads:
+                return attach(kind, obj, keys[i], anchor_p, size_factor(obj) / size_factor(scene.objects[other]),
+                              frame.label_h, frame.canvas)
+            continue
+        if kind in ("left", "interact"):
+            side = "left" if leads else "right"
+        elif kind == "above":
+            side = "above" if leads else "below"
+        elif kind == "adjacent":
+            side = "right"
+        else:
+            continue  # comparisons say nothing about where
+        taken = [p.box for k, p in placed.items() if k != keys[other]]
+        return beside(side, obj, keys[i], anchor_p, frame.area, frame.label_h, scale, z, taken)
+    if "position" in obj.attributes:
+        return position_spot(obj, keys[i], obj.attributes["position"], frame.area, frame.label_h, scale, z)
+    if old is not None:  # same place, new size or count
+        ratio = size_factor(obj) / old_factor
+        x0, y0, x1, y1 = old.box
+        cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * ratio, (y1 - y0) * ratio
+        region = clip_into((round(cx - w / 2), round(cy - h / 2), round(cx + w / 2), round(cy + h / 2)), frame.area)
+        return group_placement(obj, keys[i], region, frame.label_h, z)
+    taken = [p.box for p in placed.values()]
+    return free_spot(obj, keys[i], seed, taken, frame.area, frame.label_h, scale, z)
+
+
+def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
+                   reference: Reference | None = None) -> DrawState:
+    """The state after one edit; ``edit_key`` names what this edit adds ("e0", "t1.0")."""
+    outcome = apply_edit(state.scene, edit, reference)
+    scene = outcome.scene
+    frame = state.frame
+    if edit.op == "extract":  # a cut-out: the object alone, centred, on a plain background
+        target = state.placements[outcome.object_origin[0]]
+        fresh = initial_state(scene, frame.width, frame.height, keys=[target.key])
+        fresh.frame = frame
+        fresh.text_keys = [state.text_keys[o] for o in outcome.text_origin]
+        fresh.text_slots = {}
+        fresh.global_keys = state.global_keys | {edit_key}
+        return fresh
+    keys = [state.placements[o].key if o is not None else edit_key for o in outcome.object_origin]
+    olds = [state.placements[o] if o is not None else None for o in outcome.object_origin]
+    redo = set(outcome.replaced)
+    grew = True
+    while grew:  # what hangs on a re-placed object moves with it
+        grew = False
+        for j, old in enumerate(olds):
+            if j not in redo and old is not None and old.anchor_key is not None and \
+                    any(keys[r] == old.anchor_key for r in redo):
+                redo.add(j)
+                grew = True
+    placed: dict[str, Placement] = {k: p for k, p, j in zip(keys, olds, range(len(keys)))
+                                    if p is not None and j not in redo}
+    order = sorted(redo, key=lambda j: (olds[j] is not None and olds[j].anchor_key is not None, j))
+    for j in order:
+        origin = outcome.object_origin[j]
+        old_factor = size_factor(state.scene.objects[origin]) if origin is not None else 0.85
+        placed[keys[j]] = _new_place(state, scene, j, keys, olds[j], old_factor, placed, seed)
+    placements = [placed[k] for k in keys]
+    live = {p.key for p in placements}
+    text_keys = [state.text_keys[o] if o is not None else edit_key for o in outcome.text_origin]
+    slots = {k: v for k, v in state.text_slots.items() if k in text_keys}
+    for key, t in zip(text_keys, scene.texts):
+        if t.on is None and key not in slots:
+            slots[key] = max(state.text_slots.values(), default=-1) + 1
+    axes = [(owners, box) for owners, box in state.axes if all(k in live for k in owners)]
+    globals_ = state.global_keys | ({edit_key} if outcome.global_change else set())
+    return replace(state, scene=scene, placements=placements, axes=axes, text_keys=text_keys,
+                   text_slots=slots, global_keys=globals_)
