@@ -9,7 +9,7 @@ by the loader in ``pools.py``, which sees all pools at once.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -67,6 +67,7 @@ def letters_outside_script(text: str, script: str) -> list[str]:
 
 class PoolItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    unique_names: ClassVar[bool] = True  # names (any case) are unique in the pool, so get() by name works
 
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=1)
@@ -121,13 +122,35 @@ class RelationItem(PoolItem):
 
 
 class ActionItem(PoolItem):
+    unique_names: ClassVar[bool] = False  # "walk" and "walk (a dog)" share a verb; look actions up by id
     ing: str
     third: str
     past: str
     agents: tuple[AgentKind, ...] = Field(min_length=1)
     patient: tuple[str, ...] | None = None  # object categories it acts on; None = intransitive
     synonyms: tuple[str, ...] = ()  # other -ing forms that mean the same
-    categories: tuple[str, ...] = ()  # when set, only agents of these object categories do it
+    # Who can do it: objects whose `agent` kind is in `agents` -- all of them when neither
+    # list below is given, else those of `categories` plus the listed `agent_objects`.
+    categories: tuple[str, ...] = ()  # object categories whose members can do it
+    agent_objects: tuple[str, ...] = ()  # object ids that can do it (bark: dog, puppy)
+    # What it acts on: objects of the `patient` categories plus the listed `patient_objects`.
+    patient_objects: tuple[str, ...] = ()  # object ids it acts on (fly: kite, paper aeroplane)
+
+    @property
+    def transitive(self) -> bool:
+        return self.patient is not None or bool(self.patient_objects)
+
+    def agent_ok(self, obj: "ObjectItem") -> bool:
+        """Whether ``obj`` can do this action (objects' own ``can`` lists count too)."""
+        if self.id in obj.can or obj.id in self.agent_objects:
+            return True
+        if obj.agent not in self.agents:
+            return False
+        return obj.category in self.categories if (self.categories or self.agent_objects) else True
+
+    def patient_ok(self, obj: "ObjectItem") -> bool:
+        """Whether this action can act on ``obj`` (always False for intransitive actions)."""
+        return obj.id in self.patient_objects or obj.category in (self.patient or ())
 
 
 class ColourItem(PoolItem):

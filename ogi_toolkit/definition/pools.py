@@ -35,11 +35,15 @@ class PoolError(ValueError):
     """A pool file is malformed; the message names the file, item, field and expectation."""
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's C parser is ~10x faster than the pure-Python one on our 1,000-item files.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):
     """YAML loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
 
 
-def _construct_unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_unique_mapping(loader: _BaseLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -114,10 +118,11 @@ def _load_file(path: Path, group: str, categories: dict[str, CategoryItem] | Non
                             f"(schema {schema!r}, fields {sorted(model.model_fields)})") from None
         if item.id in ids:
             raise PoolError(f"{where}: field 'id': duplicate id {item.id!r} (first at item {ids[item.id]})")
-        if item.name.lower() in names:
+        if model.unique_names and item.name.lower() in names:
             raise PoolError(f"{where}: field 'name': duplicate name {item.name!r} "
                             f"(first at item {names[item.name.lower()]})")
-        ids[item.id], names[item.name.lower()] = index, index
+        ids[item.id] = index
+        names.setdefault(item.name.lower(), index)
         items.append(item)
     return header, tuple(items)
 
@@ -146,6 +151,7 @@ def _check_category_defaults(categories: tuple[CategoryItem, ...], path: Path) -
 _REFERENCES = (
     ("objects", "materials", "materials"), ("objects", "colours", "colours"),
     ("objects", "can", "actions"), ("actions", "patient", "categories"),
+    ("actions", "agent_objects", "objects"), ("actions", "patient_objects", "objects"),
     ("relations", "inverse", "relations"), ("actions", "categories", "categories"),
     ("scenes", "categories", "categories"), ("texts", "tone", "tones"),
 )
@@ -177,7 +183,8 @@ class Pools:
         self._pools = pools
         self.files = files  # pool name -> its file
         self.headers = headers  # pool name -> header (description, source)
-        self._by_key = {name: {**{i.name.lower(): i for i in items}, **{i.id: i for i in items}}
+        # Ids win over names; of equal names (actions only) the first item wins.
+        self._by_key = {name: {**{i.name.lower(): i for i in reversed(items)}, **{i.id: i for i in items}}
                         for name, items in pools.items()}
 
     def names(self) -> list[str]:
@@ -220,6 +227,22 @@ class Pools:
             if items and not hasattr(items[0], field):
                 raise KeyError(f"pool {pool!r} has no field {field!r}; fields: {sorted(type(items[0]).model_fields)}")
         return tuple(item for item in items if all(_matches(getattr(item, f), w) for f, w in where.items()))
+
+    def agents_for(self, action: str) -> tuple[ObjectItem, ...]:
+        """The objects that can do ``action`` (an action id)."""
+        act = self.get("actions", action)
+        return tuple(o for o in self["objects"] if act.agent_ok(o))
+
+    def patients_for(self, action: str) -> tuple[ObjectItem, ...]:
+        """The objects ``action`` can act on; empty for intransitive actions."""
+        act = self.get("actions", action)
+        return tuple(o for o in self["objects"] if act.patient_ok(o))
+
+    def actions_for(self, obj: str, transitive: bool | None = None) -> tuple[PoolItem, ...]:
+        """The actions object ``obj`` can do (``transitive``: only with/without a patient)."""
+        item = self.get("objects", obj)
+        return tuple(a for a in self["actions"] if a.agent_ok(item)
+                     and (transitive is None or a.transitive == transitive))
 
     def count(self, pool: str, **where: Any) -> int:
         return len(self.filter(pool, **where))
