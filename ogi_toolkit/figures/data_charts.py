@@ -16,6 +16,7 @@ from .palette import domain_colours, shade
 from .sunburst import format_count
 
 PAPER = "paper"
+_NEUTRAL = "#666666"
 
 
 def domain_shares(data: pd.DataFrame, *, reference: pd.DataFrame | None = None, weight: str | None = None,
@@ -49,7 +50,9 @@ def domain_shares(data: pd.DataFrame, *, reference: pd.DataFrame | None = None, 
     n_ours, n_ref = ours["value"].sum(), theirs["value"].sum()
     ax.set_title(f"Share per domain: {label} ({format_count(n_ours)}) vs {reference_label} "
                  f"({format_count(n_ref)})", fontsize=11)
-    ax.legend(frameon=False, loc="lower right", fontsize=8)
+    # neutral swatches: each bar has its domain's colour, light for the reference
+    ax.legend(handles=[Patch(color=shade(_NEUTRAL, 0.55), label=reference_label), Patch(color=_NEUTRAL, label=label)],
+              frameon=False, loc="lower right", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
