@@ -183,6 +183,7 @@ class Pools:
         self._pools = pools
         self.files = files  # pool name -> its file
         self.headers = headers  # pool name -> header (description, source)
+        self._cache: dict[tuple, Any] = {}  # memoised filters and agent/patient look-ups
         # Ids win over names; of equal names (actions only) the first item wins.
         self._by_key = {name: {**{i.name.lower(): i for i in reversed(items)}, **{i.id: i for i in items}}
                         for name, items in pools.items()}
@@ -220,29 +221,47 @@ class Pools:
 
         A list/tuple/set value matches any of its members; a callable is a predicate on the
         field's value; a scalar compared with a tuple field (``agents``, ``colours``) matches
-        when it is a member.
+        when it is a member. Results are memoised unless a value is a callable or unhashable
+        (so pass lists of allowed values, or module-level predicates, in hot loops).
         """
+        return self._filtered(pool, where)[0]
+
+    def _filtered(self, pool: str, where: dict) -> tuple[tuple[PoolItem, ...], dict[str, int]]:
+        """The matching items and, for exclusion, the position of each item's id and name."""
+        key = _cache_key(pool, where)
+        hit = self._cache.get(key) if key is not None else None
+        if hit is not None:
+            return hit
         items = self[pool]
         for field in where:
             if items and not hasattr(items[0], field):
                 raise KeyError(f"pool {pool!r} has no field {field!r}; fields: {sorted(type(items[0]).model_fields)}")
-        return tuple(item for item in items if all(_matches(getattr(item, f), w) for f, w in where.items()))
+        found = tuple(item for item in items if all(_matches(getattr(item, f), w) for f, w in where.items()))
+        positions = {**{i.name: n for n, i in enumerate(found)}, **{i.id: n for n, i in enumerate(found)}}
+        if key is not None:
+            self._cache[key] = (found, positions)
+        return found, positions
 
     def agents_for(self, action: str) -> tuple[ObjectItem, ...]:
         """The objects that can do ``action`` (an action id)."""
         act = self.get("actions", action)
-        return tuple(o for o in self["objects"] if act.agent_ok(o))
+        return self._memo(("agents_for", action), lambda: tuple(o for o in self["objects"] if act.agent_ok(o)))
 
     def patients_for(self, action: str) -> tuple[ObjectItem, ...]:
         """The objects ``action`` can act on; empty for intransitive actions."""
         act = self.get("actions", action)
-        return tuple(o for o in self["objects"] if act.patient_ok(o))
+        return self._memo(("patients_for", action), lambda: tuple(o for o in self["objects"] if act.patient_ok(o)))
 
     def actions_for(self, obj: str, transitive: bool | None = None) -> tuple[PoolItem, ...]:
         """The actions object ``obj`` can do (``transitive``: only with/without a patient)."""
         item = self.get("objects", obj)
-        return tuple(a for a in self["actions"] if a.agent_ok(item)
-                     and (transitive is None or a.transitive == transitive))
+        return self._memo(("actions_for", item.id, transitive), lambda: tuple(
+            a for a in self["actions"] if a.agent_ok(item) and (transitive is None or a.transitive == transitive)))
+
+    def _memo(self, key: tuple, compute) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def count(self, pool: str, **where: Any) -> int:
         return len(self.filter(pool, **where))
@@ -253,14 +272,48 @@ class Pools:
 
         ``exclude`` holds ids (or names) to leave out. ``distinct`` draws without replacement.
         """
-        banned = set(exclude)
-        candidates = [i for i in self.filter(pool, **where) if i.id not in banned and i.name not in banned]
-        if len(candidates) < (k if distinct else min(k, 1)):
-            raise ValueError(f"pool {pool!r}: {len(candidates)} items match {where or 'no filter'}"
-                             f"{f' excluding {sorted(banned)}' if banned else ''}; {k} needed"
+        found, positions = self._filtered(pool, where)
+        banned = {positions[b] for b in exclude if b in positions}
+        available = len(found) - len(banned)
+        if available < (k if distinct else min(k, 1)):
+            raise ValueError(f"pool {pool!r}: {available} items match {where or 'no filter'}"
+                             f"{f' excluding {sorted(exclude)}' if exclude else ''}; {k} needed"
                              f"{' distinct' if distinct else ''}")
-        picks = rng.choice(len(candidates), size=k, replace=not distinct)
-        return [candidates[int(i)] for i in picks]
+        if available < 2 * k:  # few left: draw from the explicit list
+            allowed = [n for n in range(len(found)) if n not in banned]
+            return [found[allowed[int(i)]] for i in rng.choice(len(allowed), size=k, replace=not distinct)]
+        # Independent draws, then redraw the (rare) excluded or repeated picks: at least half
+        # the candidates are allowed, so this ends fast, and it is far cheaper than rng.choice.
+        # (rng.random is ~10x cheaper per call than rng.integers or rng.choice.)
+        n = len(found)
+        picks = [int(x * n) for x in rng.random(k).tolist()]
+        taken = set()
+        for slot, pick in enumerate(picks):
+            while pick in banned or (distinct and pick in taken):
+                pick = int(rng.random() * n)
+            picks[slot] = pick
+            taken.add(pick)
+        return [found[i] for i in picks]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    return value
+
+
+def _cache_key(pool: str, where: dict) -> tuple | None:
+    """A hashable key for a filter, or None when it must not be cached (callables)."""
+    if any(callable(v) for v in where.values()):
+        return None  # a lambda made per call would grow the cache without bound
+    key = (pool, tuple(sorted((f, _freeze(v)) for f, v in where.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _matches(value: Any, wanted: Any) -> bool:
