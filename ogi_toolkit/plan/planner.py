@@ -25,11 +25,13 @@ class CapacityError(ValueError):
 
     def __init__(self, shortfalls: list[dict]):
         self.shortfalls = shortfalls
-        lines = [
-            f"  {s['subtask']}: quota {s['quota']}, found {s['found']} distinct in {s['attempts']} draws, "
-            f"estimated capacity ~{_fmt_capacity(s['capacity'])}"
-            for s in shortfalls
-        ]
+        lines = []
+        for s in shortfalls:
+            grades = "; ".join(
+                f"grade {g}: found {found} of {s['wanted'][g]} in {s['attempts'][g]} draws, estimated capacity ~{_fmt_capacity(cap)}"
+                for g, found, cap in s["short_grades"]
+            )
+            lines.append(f"  {s['subtask']}: quota {s['quota']}, found {s['found']} distinct; {grades}")
         super().__init__(
             f"{len(shortfalls)} subtask(s) cannot fill their quota without repeats:\n" + "\n".join(lines)
             + "\nLower their counts (--counts / --total), or add pool items or templates to widen them."
@@ -69,9 +71,13 @@ def plan_draws(
         result = draw(cs, pools, grade_quotas(cs.subtask, quota, difficulty_mix), seed, seen=seen)
         draws.append(result)
         if result.short:
+            caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
+            short = [(g, result.found[g], caps[g]) for g in caps if result.found[g] < result.wanted[g]]
             shortfalls.append({
-                "subtask": sid, "quota": quota, "found": len(result.specs),
-                "attempts": sum(result.attempts.values()), "capacity": result.capacity(),
+                "subtask": sid, "quota": quota, "found": len(result.specs), "wanted": result.wanted,
+                "attempts": result.attempts, "short_grades": short,
+                # what it can supply at this mix: full grades give their share, short ones their capacity
+                "capacity": sum(caps[g] if result.found[g] < result.wanted[g] else result.wanted[g] for g in caps),
             })
     if shortfalls:
         raise CapacityError(shortfalls)

@@ -192,31 +192,40 @@ def cap(text: str) -> str:
 
 # Quoted strings are the texts an image must show: never touched by the clean-up.
 _QUOTED = re.compile(r'("[^"]*"|“[^”]*”|«[^»]*»|「[^」]*」|‘[^’]*’)')
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)])")
-_SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
-_REPEATED_COMMA = re.compile(r"(\s*,)+")
+_HAS_QUOTE = re.compile(r'["“«「‘]')
+# Patterns start with a literal character (fast to scan); whitespace is collapsed first.
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?)])")
+_SPACE_AFTER_OPEN = re.compile(r"\( ")
+_REPEATED_COMMA = re.compile(r",(?: ?,)+")
 _NO_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")  # "a,b" -> "a, b"; "1,000" is left alone
-_COMMA_BEFORE_STOP = re.compile(r",\s*([.;:!?])")
-_REPEATED_STOP = re.compile(r"([.!?])(\s*[.!?])+")
-_SPACES = re.compile(r"\s+")
+_COMMA_BEFORE_STOP = re.compile(r", ?([.;:!?])")
+_REPEATED_STOP = re.compile(r"([.!?])(?: ?[.!?])+")
 _END_MARKS = ".!?"
 
 
 def _clean_unquoted(part: str) -> str:
-    part = _SPACES.sub(" ", part)
-    part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
-    part = _SPACE_AFTER_OPEN.sub(r"\1", part)
-    part = _REPEATED_COMMA.sub(",", part)
-    part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
-    part = _COMMA_BEFORE_STOP.sub(r"\1", part)
+    if not part.strip():
+        return " " if part else ""
+    # keep one space where the part meets a quoted string
+    part = (" " if part[0].isspace() else "") + " ".join(part.split()) + (" " if part[-1].isspace() else "")
+    if " " in part:
+        part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
+        part = _SPACE_AFTER_OPEN.sub("(", part)
+    if "," in part:
+        part = _REPEATED_COMMA.sub(",", part)
+        part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
+        part = _COMMA_BEFORE_STOP.sub(r"\1", part)
     return _REPEATED_STOP.sub(r"\1", part)
 
 
 def normalise(text: str) -> str:
     """One space between words, no space before punctuation, no doubled marks, a capital
     first letter and exactly one final punctuation mark. Quoted strings are left as written."""
-    parts = _QUOTED.split(str(text).strip())
-    out = "".join(p if i % 2 else _clean_unquoted(p) for i, p in enumerate(parts)).strip()
+    text = str(text).strip()
+    if _HAS_QUOTE.search(text):
+        out = "".join(p if i % 2 else _clean_unquoted(p) for i, p in enumerate(_QUOTED.split(text))).strip()
+    else:
+        out = _clean_unquoted(text).strip()
     out = out.strip(" ,;")
     if not out:
         return out

@@ -1,8 +1,9 @@
 """Sampling instruction specs for one subtask: builder -> template -> InstructionSpec.
 
 Every item has its own seed, derived from (seed, subtask, grade, attempt) with numpy's
-SeedSequence, and recorded in the spec: ``rebuild(spec)`` gives the same item back, and a
-plan's items do not depend on the order subtasks are drawn in.
+SeedSequence, and recorded in the spec; the item's generator is a function of that seed alone
+(``item_rng``): ``rebuild(spec)`` gives the same item back, and a plan's items do not depend on
+the order subtasks are drawn in.
 
 Two items are the same when their subtask and canonical ``slots`` are equal: the template and
 synonym choices (which live in the builder's ``words``) are ignored, so a plan never holds two
@@ -25,7 +26,7 @@ from .builders.base import BuildContext, Built
 from .engine import CompiledSubtask, compile_subtask, render
 from .grammar import register_nouns
 
-__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError"]
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError"]
 
 # A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
 STALL_LIMIT = 500
@@ -42,10 +43,44 @@ def _stable_int(text: str) -> int:
     return int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big")
 
 
+def _seed_stream(seed: int, subtask_id: str, grade: int, n: int) -> np.ndarray:
+    """The first ``n`` item seeds of (seed, subtask, grade): SeedSequence words, JSON-safe (< 2**53).
+
+    A longer stream starts with the shorter one (SeedSequence words do not depend on ``n``), so
+    attempt ``i`` always gets the same seed however many attempts a draw needs.
+    """
+    ss = np.random.SeedSequence([int(seed) & 0xFFFFFFFF, int(seed) >> 32 & 0xFFFFFFFF, _stable_int(subtask_id), int(grade)])
+    return ss.generate_state(n, np.uint64) >> np.uint64(11)
+
+
 def item_seed(seed: int, subtask_id: str, grade: int, attempt: int) -> int:
-    """The seed of one item: independent of other subtasks, JSON-safe (< 2**53)."""
-    ss = np.random.SeedSequence([int(seed) & 0xFFFFFFFF, _stable_int(subtask_id), int(grade), int(attempt)])
-    return int(ss.generate_state(2, np.uint32).astype(np.uint64) @ np.array([1 << 21, 1], dtype=np.uint64)) & ((1 << 53) - 1)
+    """The seed of one item: independent of other subtasks and of the order they are drawn in."""
+    return int(_seed_stream(seed, subtask_id, grade, attempt + 1)[attempt])
+
+
+_MASK64 = (1 << 64) - 1
+# One generator, re-seeded per item: building a numpy Generator from a seed costs ~30-50 us
+# (it runs a SeedSequence); setting a PCG64 state costs a few. Builders are pure functions of
+# their context and keep no reference to ``ctx.rng`` after returning.
+_RNG = np.random.Generator(np.random.PCG64(0))
+
+
+def _splitmix64(x: int) -> tuple[int, int]:
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    z = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x, z ^ (z >> 31)
+
+
+def item_rng(seed: int) -> np.random.Generator:
+    """The generator of the item with seed ``seed`` (its whole 128-bit PCG64 state mixed from it)."""
+    x, hi = _splitmix64(int(seed))
+    x, lo = _splitmix64(x)
+    _, inc = _splitmix64(x)
+    _RNG.bit_generator.state = {
+        "bit_generator": "PCG64", "state": {"state": hi << 64 | lo, "inc": inc | 1}, "has_uint32": 0, "uinteger": 0,
+    }
+    return _RNG
 
 
 def _plain(value):
@@ -100,9 +135,9 @@ def compiled(taxonomy: Taxonomy, subtask_id: str) -> CompiledSubtask:
     return per_taxonomy[subtask_id]
 
 
-def _build(cs: CompiledSubtask, pools, seed: int, grade: int, validate: bool) -> tuple[InstructionSpec, str]:
+def _build(cs: CompiledSubtask, pools, seed: int, grade: int) -> tuple[InstructionSpec, str]:
     sub = cs.subtask
-    rng = np.random.default_rng(seed)
+    rng = item_rng(seed)
     ctx = BuildContext(rng=rng, pools=pools, difficulty=grade, params=sub.params, subtask=sub.id, kind=sub.kind)
     try:
         built = cs.builder(ctx)
@@ -123,13 +158,10 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, validate: bool) ->
         seed=seed, instruction=text, slots=slots, scene=built.scene, source=built.source,
         edits=built.edits, turns=built.turns, reference=built.reference,
     )
-    if validate:
-        try:
-            spec = InstructionSpec(**fields)
-        except ValueError as exc:
-            raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} built an invalid spec (difficulty {grade}, seed {seed}): {exc}") from exc
-    else:  # the builders' output is validated by the tests (and by sample()); plan skips the second pass
-        spec = InstructionSpec.model_construct(**fields)
+    try:  # pydantic validates in Rust and keeps the builder's Scene/Edit objects as they are
+        spec = InstructionSpec(**fields)
+    except ValueError as exc:
+        raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} built an invalid spec (difficulty {grade}, seed {seed}): {exc}") from exc
     return spec, key
 
 
@@ -146,10 +178,6 @@ class Draw:
     @property
     def short(self) -> bool:
         return len(self.specs) < sum(self.wanted.values())
-
-    def capacity(self) -> float:
-        """Estimated number of distinct items the subtask can make (inf when no repeat was seen)."""
-        return sum(estimate_capacity(self.attempts[g], self.found[g]) for g in self.attempts)
 
 
 def estimate_capacity(draws: int, distinct: int) -> float:
@@ -178,7 +206,7 @@ def _text_key(spec: InstructionSpec) -> str:
     return f"text|{spec.instruction}|{source}"
 
 
-def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen: set | None = None, validate: bool = False) -> Draw:
+def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen: set | None = None) -> Draw:
     """Draw ``wanted[grade]`` distinct items per grade; stops early when a grade is exhausted.
 
     An item is a repeat when its dedup key (subtask + canonical slots) or its exact text (with
@@ -192,8 +220,11 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
             continue
         got = attempts = stall = 0
         limit = ATTEMPTS_PER_ITEM * need + ATTEMPTS_EXTRA
+        seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * need + 64))
         while got < need and attempts < limit and stall < STALL_LIMIT:
-            spec, key = _build(cs, pools, item_seed(seed, cs.subtask.id, grade, attempts), grade, validate)
+            if attempts == len(seeds):  # a hard subtask: extend the stream (same prefix)
+                seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * len(seeds)))
+            spec, key = _build(cs, pools, int(seeds[attempts]), grade)
             attempts += 1
             text_key = _text_key(spec)
             if key in seen or text_key in seen:
@@ -225,7 +256,6 @@ def sample(subtask_id: str, n: int = 5, seed: int = 0, difficulty: int | None = 
     """``n`` distinct instruction specs of one subtask (fewer only if its space is smaller).
 
     ``difficulty`` fixes the grade; by default grades follow the subtask's ``difficulty_mix``.
-    Specs are fully validated here (``plan`` skips that for speed).
     """
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
@@ -237,11 +267,11 @@ def sample(subtask_id: str, n: int = 5, seed: int = 0, difficulty: int | None = 
         wanted = {int(difficulty): n}
     else:
         raise ValueError(f"subtask {subtask_id!r} has difficulty grades {list(cs.subtask.grades)}, not {difficulty}")
-    return draw(cs, pools, wanted, seed, validate=True).specs
+    return draw(cs, pools, wanted, seed).specs
 
 
 def rebuild(spec: InstructionSpec, *, taxonomy: Taxonomy | None = None, pools=None) -> InstructionSpec:
     """The item ``spec`` was built from its recorded subtask, difficulty and seed."""
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    return _build(compiled(taxonomy, spec.subtask), pools, spec.seed, spec.difficulty, True)[0]
+    return _build(compiled(taxonomy, spec.subtask), pools, spec.seed, spec.difficulty)[0]

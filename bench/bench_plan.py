@@ -1,0 +1,153 @@
+"""Benchmark of the paper-scale plan (80,700 instructions), run by hand:
+
+    .venv/bin/python bench/bench_plan.py            # plan + quality numbers (~1-2 min)
+    .venv/bin/python bench/bench_plan.py --profile  # plus the 25 costliest functions of the plan
+
+Measures: wall time of `plan()` (cold: loading taxonomy and pools, compiling; and warm: a
+second plan in the same process), peak memory (ru_maxrss of the process and the tracemalloc
+peak of a third, traced plan), exact duplicates (same text and source: must be 0), near
+duplicates (pairs in one subtask whose word 3-gram sets have Jaccard > 0.8, found with MinHash
+LSH and checked exactly), per-subtask capacity (estimated from draws, see
+`ogi_toolkit.plan.capacity`), and distinct-2 (lowercased \\w+ tokens; unique bigrams over all
+bigrams) over random 500-instruction samples. Writes bench/results/bench_plan.json.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import math
+import os
+import pstats
+import re
+import resource
+import sys
+import time
+import tracemalloc
+import zlib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from ogi_toolkit.plan import capacity, plan  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TOKEN = re.compile(r"\w+")
+
+
+def distinct_2(texts) -> float:
+    bigrams = [tuple(t[i:i + 2]) for t in (TOKEN.findall(x.lower()) for x in texts) for i in range(len(t) - 1)]
+    return len(set(bigrams)) / max(1, len(bigrams))
+
+
+def shingles(text: str) -> set[int]:
+    words = TOKEN.findall(text.lower())
+    return {zlib.crc32(" ".join(words[i:i + 3]).encode()) for i in range(max(1, len(words) - 2))}
+
+
+def near_duplicates(specs, threshold: float = 0.8, bands: int = 16, rows: int = 4) -> tuple[int, int, int]:
+    """(near-duplicate pairs, same-subtask pairs, items with a near duplicate), Jaccard > threshold.
+
+    MinHash signatures (bands x rows permutations of the 3-gram hashes) put candidate pairs in
+    shared LSH buckets (a pair at Jaccard 0.8 shares a bucket with probability ~0.999); every
+    candidate is then checked with its exact Jaccard.
+    """
+    rng = np.random.default_rng(0)
+    prime = np.uint64((1 << 61) - 1)
+    a = rng.integers(1, 1 << 31, size=bands * rows, dtype=np.uint64)
+    b = rng.integers(0, 1 << 31, size=bands * rows, dtype=np.uint64)
+    sets = [shingles(s.instruction) for s in specs]
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for i, (spec, sh) in enumerate(zip(specs, sets)):
+        h = np.fromiter(sh, dtype=np.uint64, count=len(sh))
+        sig = ((np.outer(a, h) + b[:, None]) % prime).min(axis=1)
+        for band in range(bands):
+            buckets[(spec.subtask, band, sig[band * rows:(band + 1) * rows].tobytes())].append(i)
+    candidates = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            candidates.update((x, y) for k, x in enumerate(members) for y in members[k + 1:])
+    near = [(x, y) for x, y in candidates if len(sets[x] & sets[y]) / len(sets[x] | sets[y]) > threshold]
+    per_subtask = Counter(s.subtask for s in specs)
+    all_pairs = sum(n * (n - 1) // 2 for n in per_subtask.values())
+    return len(near), all_pairs, len({i for pair in near for i in pair})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", action="store_true", help="print the costliest functions of a plan")
+    parser.add_argument("--no-capacity", action="store_true", help="skip the per-subtask capacity estimate")
+    args = parser.parse_args()
+    out: dict = {"seed": args.seed, "cpus": os.cpu_count()}
+
+    started = time.perf_counter()
+    specs = plan(seed=args.seed)
+    out["plan_cold_s"] = round(time.perf_counter() - started, 2)
+    started = time.perf_counter()
+    specs = plan(seed=args.seed)
+    out["plan_warm_s"] = round(time.perf_counter() - started, 2)
+    out["instructions"] = len(specs)
+    out["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        plan(seed=args.seed)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    tracemalloc.start()
+    plan(seed=args.seed)
+    out["tracemalloc_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+    tracemalloc.stop()
+
+    keys = Counter((s.instruction, s.source.description if s.source else "") for s in specs)
+    out["exact_duplicates"] = sum(n - 1 for n in keys.values() if n > 1)
+    out["duplicate_ids"] = len(specs) - len({s.id for s in specs})
+    out["same_slots_other_template"] = len(specs) - len({(s.subtask, json.dumps(s.slots, sort_keys=True)) for s in specs})
+    started = time.perf_counter()
+    pairs, all_pairs, items = near_duplicates(specs)
+    out["near_duplicate_pairs"] = pairs
+    out["near_duplicate_pair_share"] = pairs / all_pairs
+    out["items_with_near_duplicate_share"] = round(items / len(specs), 4)
+    out["near_duplicate_s"] = round(time.perf_counter() - started, 1)
+
+    rng = np.random.default_rng(args.seed)
+    texts = [s.instruction for s in specs]
+    scores = [distinct_2([texts[i] for i in rng.choice(len(texts), 500, replace=False)]) for _ in range(20)]
+    out["distinct_2_sample500"] = round(scores[0], 3)
+    out["distinct_2_sample500_mean20"] = round(float(np.mean(scores)), 3)
+    by_subtask = defaultdict(list)
+    for s in specs:
+        by_subtask[s.subtask].append(s.instruction)
+    out["distinct_2_within_subtask"] = {
+        sid: round(distinct_2([t[i] for i in rng.choice(len(t), min(500, len(t)), replace=False)]), 3)
+        for sid, t in by_subtask.items()
+    }
+    if not args.no_capacity:
+        started = time.perf_counter()
+        frames = [capacity([sid], draws=max(2000, len(t)), seed=args.seed) for sid, t in by_subtask.items()]
+        out["capacity_s"] = round(time.perf_counter() - started, 1)
+        out["capacity"] = {
+            row.subtask: {"target": int(row.target), "draws": int(row.draws), "distinct": int(row.distinct),
+                          "capacity": None if math.isinf(row.capacity) else int(row.capacity)}
+            for frame in frames for row in frame.itertuples()
+        }
+
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "bench_plan.json").write_text(json.dumps(out, indent=2))
+    for key, value in out.items():
+        if not isinstance(value, dict):
+            print(f"{key:34} {value}")
+    low = sorted(out["distinct_2_within_subtask"].items(), key=lambda kv: kv[1])[:8]
+    print("lowest within-subtask distinct-2:", ", ".join(f"{k} {v}" for k, v in low))
+    if "capacity" in out:
+        tight = [(k, v) for k, v in out["capacity"].items() if v["capacity"] is not None and v["capacity"] < 3 * v["target"]]
+        print("capacity < 3x target:", ", ".join(f"{k} ~{v['capacity']:,} for {v['target']:,}" for k, v in tight) or "none")
+    print(f"full results: {RESULTS / 'bench_plan.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
