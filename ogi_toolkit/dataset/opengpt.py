@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import uuid
 from collections import Counter
@@ -43,9 +42,11 @@ from pydantic import ValidationError
 
 from ..generate.manifest_io import ManifestWriter
 from ..spec import InstructionSpec
+from ..templates.builders.editing.other import with_image_placeholder
 from .manifest import MANIFEST_NAME, read_manifest
 
-__all__ = ["PLACEHOLDER", "Report", "export_opengpt", "import_opengpt", "read_json_records", "staged_folder"]
+__all__ = ["PLACEHOLDER", "Report", "done_records", "export_opengpt", "import_opengpt", "read_json_records",
+           "staged_folder", "with_placeholder"]
 
 GEN_FILE, EDIT_FILE, META_FILE, REPORT_FILE = "gen.json", "editing.json", "ogi_meta.jsonl", "import_report.json"
 FILES = {"generation": GEN_FILE, "editing": EDIT_FILE}
@@ -174,7 +175,7 @@ def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, 
                           for i, p in enumerate(record.get("input_images") or [])]
                 prompt = record["instruction"]
                 if spec.get("reference") is not None:
-                    prompt = with_placeholder(prompt, spec)
+                    prompt = with_placeholder(prompt)
                 emit(EDIT_FILE, {"input_prompt": prompt, "input_image": inputs,
                                  "output_image": put(record["output_image"], f"editing/output_{n}{suffix}")}, record)
                 report.counts["editing records"] += 1
@@ -187,27 +188,17 @@ def _image_paths(record: dict[str, Any]) -> list[str]:
     return [*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]]
 
 
-# how our reference templates name the second image ("from the reference photo", "shown in the
-# second image"): the phrase that becomes <image>
-_REFERENCE_PHRASE = re.compile(
-    r"\b(?:the|this|that)\s+(?:(?:second|other|reference|attached|given)\s+){1,2}(?:image|photo|picture|photograph)\b",
-    re.IGNORECASE)
-
-
-def with_placeholder(text: str, spec: dict[str, Any]) -> str:
+def with_placeholder(text: str) -> str:
     """A reference-image instruction in the released form: the reference named ``<image>``.
 
-    The words the template used for the reference (``slots["ref"]``) are replaced when the text
-    still has them; else the first phrase like "the reference image"; else the placeholder is
+    The template's mention of the second image ("the reference photo") becomes ``<image>``;
+    a text with no such mention (an instruction rewritten in other words) gets the placeholder
     appended, so the prompt always marks where the reference comes in.
     """
     if PLACEHOLDER in text:
         return text
-    ref = (spec.get("slots") or {}).get("ref")
-    if isinstance(ref, str) and ref and ref in text:
-        return text.replace(ref, PLACEHOLDER, 1)
-    replaced, n = _REFERENCE_PHRASE.subn(PLACEHOLDER, text, count=1)
-    return replaced if n else f"{text.rstrip()} {PLACEHOLDER}"
+    replaced = with_image_placeholder(text)
+    return replaced if PLACEHOLDER in replaced else f"{text.rstrip()} {PLACEHOLDER}"
 
 
 # -- import ------------------------------------------------------------------------------------
