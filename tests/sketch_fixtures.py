@@ -115,7 +115,7 @@ def editing_cases() -> dict[str, InstructionSpec]:
                                    E(op="add", object=O(name="bench")), E(op="text_remove", target=1)],
         "four_sub_instructions": [E(op="replace", target=1, object=O(name="scooter")), E(op="remove", target=0),
                                   E(op="text_add", text=TextItem(text="NO PARKING")),
-                                  E(op="alter", target=1, attribute="size", value="large")],
+                                  E(op="alter", target=1, attribute="size", value="tiny")],
     }
     cases = {sub: spec(sub, kind="editing", source=s, edits=edits) for sub, edits in single.items()}
     turns = [Turn(instruction="remove the tree", edits=[E(op="remove", target=2)]),

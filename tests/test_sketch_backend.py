@@ -105,8 +105,8 @@ def test_other_objects_keep_their_places_through_edits():
     edited = {o["key"]: o for o in draw(case, "edit").meta["objects"]}
     assert edited["3"]["box"] == source["3"]  # the woman is untouched
     assert "0" not in edited  # the dog was removed
-    tree, before = edited["2"]["box"], source["2"]  # made large, around the same centre
-    assert tree[2] - tree[0] > before[2] - before[0]
+    tree, before = edited["2"]["box"], source["2"]  # made tiny, around the same centre
+    assert tree[2] - tree[0] < before[2] - before[0]
     assert abs((tree[0] + tree[2]) - (before[0] + before[2])) <= 4
 
 

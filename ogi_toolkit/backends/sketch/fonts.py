@@ -18,6 +18,7 @@ from PIL import ImageFont, features
 
 # font descriptor words -> DejaVu face (checked in this order)
 _FACES = [
+    (("sans",), "DejaVuSans"),  # first: "sans-serif" is not a serif
     (("mono", "typewriter", "monospace", "code", "pixel", "stencil"), "DejaVuSansMono"),
     (("serif", "roman", "elegant", "classic", "blackletter", "engraved", "copperplate"), "DejaVuSerif"),
 ]

@@ -351,20 +351,22 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
 
 def free_spot(obj: SceneObject, key: str, seed: int, taken: list[Box], area: Box, label_h: int,
               scale: float, z: float) -> Placement:
-    """A place for a new object that overlaps the others least (tried in a seeded order)."""
+    """A place for a new object that covers no other (tried in a seeded order, shrinking
+    until one is free), else the one that covers others least."""
     x0, y0, x1, y1 = area
-    side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale))
-    grid = [(x0 + (c + 0.5) * (x1 - x0) / 4, y0 + (r + 0.5) * (y1 - y0) / 4) for r in range(4) for c in range(4)]
+    grid = [(x0 + (c + 0.5) * (x1 - x0) / 6, y0 + (r + 0.5) * (y1 - y0) / 6) for r in range(6) for c in range(6)]
     grid.sort(key=lambda p: stable_int("spot", seed, key, p))
     best, best_overlap = None, None
-    for cx, cy in grid:
-        region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
-                            round(cy + side / 2 + label_h)), area)
-        overlap = sum(_overlap(region, t) for t in taken)
-        if best_overlap is None or overlap < best_overlap:
-            best, best_overlap = region, overlap
-        if overlap == 0:
-            break
+    for shrink in (1.0, 0.75, 0.55, 0.4):
+        side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale)) * shrink
+        for cx, cy in grid:
+            region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
+                                round(cy + side / 2 + label_h)), area)
+            overlap = sum(_overlap(region, t) for t in taken) / max(1, (region[2] - region[0]) * (region[3] - region[1]))
+            if best_overlap is None or overlap < best_overlap:
+                best, best_overlap = region, overlap
+            if overlap == 0:
+                return group_placement(obj, key, region, label_h, z)
     return group_placement(obj, key, best, label_h, z)
 
 

@@ -321,7 +321,7 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     if treatment:
         img = apply_treatment(img, treatment, seed_for(treatment, seed))
         meta["treatment"] = {"style": scene.style, "family": family, "name": treatment,
-                             "footprint_px": math.ceil(TREATMENTS[treatment].footprint * W)}
+                             "footprint_px": TREATMENTS[treatment].footprint(W)}
     draw_camera(img, scene.camera)
     meta["caption"] = _caption(img, scene, treatment)
     meta.update({"size": [W, H], "background": background_kind(scene.background), "objects": records,

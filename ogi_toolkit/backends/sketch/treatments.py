@@ -22,7 +22,7 @@ Treat = Callable[[Image.Image, int], Image.Image]
 class Treatment:
     name: str
     apply: Treat  # (image, seed) -> image of the same size
-    footprint: float  # how far (fraction of the image width) a pixel's neighbours matter
+    footprint: Callable[[int], int]  # image width -> how far (pixels) a pixel's neighbours matter
 
 
 TREATMENTS: dict[str, Treatment] = {}
@@ -54,7 +54,11 @@ def treatment_for_words(style: str, family: str | None) -> str:
     return FAMILY_DEFAULTS.get(family or "", "posterize")
 
 
-def _register(name: str, footprint: float = 0.0):
+def _blur_reach(radius: float) -> int:
+    return int(4 * radius) + 2  # PIL's Gaussian blur runs box blurs out to about 3 radii
+
+
+def _register(name: str, footprint: Callable[[int], int] = lambda w: 0):
     def wrap(fn: Treat) -> Treat:
         TREATMENTS[name] = Treatment(name, fn, footprint)
         return fn
@@ -91,12 +95,12 @@ def _edges(img: Image.Image) -> Image.Image:
     return img.convert("L").filter(ImageFilter.FIND_EDGES)
 
 
-@_register("pixelate", 1 / 64)
+@_register("pixelate", lambda w: max(4, w // 64))
 def pixelate(img, seed):
     return ImageOps.posterize(_blocks(img, max(4, img.width // 64)), 3)
 
 
-@_register("blocky", 1 / 36)
+@_register("blocky", lambda w: max(6, w // 36) + 1)
 def blocky(img, seed):
     block = max(6, img.width // 36)
     out = _blocks(img, block)
@@ -108,7 +112,7 @@ def blocky(img, seed):
     return out
 
 
-@_register("mosaic", 1 / 48)
+@_register("mosaic", lambda w: max(5, w // 48) + 1)
 def mosaic(img, seed):
     tile = max(5, img.width // 48)
     a = _arr(_blocks(img, tile))
@@ -120,7 +124,7 @@ def mosaic(img, seed):
     return _img(a)
 
 
-@_register("line_art", 2 / 512)
+@_register("line_art", lambda w: 2)
 def line_art(img, seed):
     edges = ImageOps.invert(_edges(img).point(lambda v: 255 if v > 24 else 0))
     return Image.merge("RGB", [edges] * 3)
@@ -128,8 +132,8 @@ def line_art(img, seed):
 
 @_register("monochrome")
 def monochrome(img, seed):
-    grey = ImageEnhance.Contrast(img.convert("L")).enhance(1.25)
-    return Image.merge("RGB", [grey] * 3)
+    grey = img.convert("L").point(lambda v: min(255, max(0, round((v - 128) * 1.25 + 128))))
+    return Image.merge("RGB", [grey] * 3)  # a fixed contrast curve: no image-wide mean
 
 
 def _vignette(a: np.ndarray, strength: float) -> np.ndarray:
@@ -153,7 +157,7 @@ def posterize(img, seed):
     return ImageEnhance.Color(ImageOps.posterize(img, 2)).enhance(1.4)
 
 
-@_register("halftone", 1 / 80)
+@_register("halftone", lambda w: 2 * max(4, w // 80))
 def halftone(img, seed):
     cell = max(4, img.width // 80)
     means = img.resize((-(-img.width // cell), -(-img.height // cell)), Image.Resampling.BOX, reducing_gap=None)
@@ -171,7 +175,7 @@ def halftone(img, seed):
     return out
 
 
-@_register("watercolor", 1 / 40)
+@_register("watercolor", lambda w: 4 * 3 + _blur_reach(2) + _blur_reach(1) + 2)
 def watercolor(img, seed):
     soft = img.resize((img.width // 4, img.height // 4), Image.Resampling.BOX, reducing_gap=None)
     soft = soft.resize(img.size, Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(2))
@@ -180,7 +184,7 @@ def watercolor(img, seed):
     return _img(a - edges * 0.5 + _noise(img.width, img.height, seed, 4.0))
 
 
-@_register("ink_wash", 1 / 64)
+@_register("ink_wash", lambda w: _blur_reach(max(1, w // 256)) + 2)
 def ink_wash(img, seed):
     g = img.convert("L").filter(ImageFilter.GaussianBlur(max(1, img.width // 256)))
     g = g.point(lambda v: (v // 64) * 64 + 40)
@@ -189,7 +193,7 @@ def ink_wash(img, seed):
     return _img(a - edges * 0.8)
 
 
-@_register("neon", 1 / 64)
+@_register("neon", lambda w: _blur_reach(max(2, w // 160)) + 2)
 def neon(img, seed):
     edges = _edges(img).point(lambda v: min(255, v * 4))
     colour = ImageEnhance.Color(img).enhance(2.0)
@@ -199,7 +203,7 @@ def neon(img, seed):
     return _img(base + _arr(lines) * 1.5 + _arr(glow) * 2.0)
 
 
-@_register("dreamy", 1 / 48)
+@_register("dreamy", lambda w: _blur_reach(max(2, w // 100)))
 def dreamy(img, seed):
     blur = _arr(img.filter(ImageFilter.GaussianBlur(max(2, img.width // 100))))
     a = _arr(img) * 0.5 + blur * 0.5
@@ -207,20 +211,21 @@ def dreamy(img, seed):
     return _img(a + 60 * _radial(img.width, img.height) ** 2)
 
 
-@_register("hdr", 1 / 128)
+@_register("hdr", lambda w: _blur_reach(max(2, w // 200)))
 def hdr(img, seed):
     sharp = img.filter(ImageFilter.UnsharpMask(radius=max(2, img.width // 200), percent=180, threshold=2))
-    return ImageEnhance.Contrast(ImageEnhance.Color(sharp).enhance(1.5)).enhance(1.2)
+    vivid = _arr(ImageEnhance.Color(sharp).enhance(1.5))
+    return _img((vivid - 128) * 1.2 + 128)  # fixed contrast around mid-grey (Contrast uses the image mean)
 
 
-@_register("cel", 2 / 512)
+@_register("cel", lambda w: 2)
 def cel(img, seed):
     flat = ImageOps.posterize(ImageEnhance.Color(img).enhance(1.3), 3)
     ink = _edges(img).point(lambda v: 0 if v > 30 else 255)
     return ImageChops.multiply(flat, Image.merge("RGB", [ink] * 3))
 
 
-@_register("impasto", 1 / 64)
+@_register("impasto", lambda w: _blur_reach(1) + max(3, w // 70) + max(2, w // 220))
 def impasto(img, seed):
     out = img.filter(ImageFilter.GaussianBlur(1))
     d = ImageDraw.Draw(out)
@@ -237,9 +242,9 @@ def impasto(img, seed):
     return out
 
 
-@_register("pointillize", 1 / 100)
+@_register("pointillize", lambda w: max(4, w // 64) + 2)
 def pointillize(img, seed):
-    step = max(3, img.width // 100)
+    step = max(4, img.width // 64)
     out = Image.new("RGB", img.size, (250, 248, 240))
     d = ImageDraw.Draw(out)
     src = np.asarray(img)
@@ -247,7 +252,7 @@ def pointillize(img, seed):
     ys, xs = np.mgrid[0:img.height:step, 0:img.width:step]
     jx = np.clip(xs + rng.integers(0, step, xs.shape), 0, img.width - 1)
     jy = np.clip(ys + rng.integers(0, step, ys.shape), 0, img.height - 1)
-    rad = step * 0.75
+    rad = step * 0.6  # the paper shows between the dots
     for x, y in zip(jx.ravel(), jy.ravel()):
         d.ellipse([x - rad, y - rad, x + rad, y + rad], fill=tuple(int(c) for c in src[y, x]))
     return out
@@ -259,13 +264,13 @@ def duotone(img, seed):
     return _img(np.array([20, 30, 90], np.float32) * (1 - g) + np.array([80, 240, 230], np.float32) * g)
 
 
-@_register("emboss", 2 / 512)
+@_register("emboss", lambda w: 2)
 def emboss(img, seed):
     relief = _arr(Image.merge("RGB", [img.convert("L").filter(ImageFilter.EMBOSS)] * 3))
     return _img(_arr(img) * 0.45 + relief * 0.55)
 
 
-@_register("glow", 1 / 40)
+@_register("glow", lambda w: _blur_reach(max(3, w // 90)))
 def glow(img, seed):
     bright = img.point(lambda v: max(0, v - 150) * 2)
     bloom = _arr(bright.filter(ImageFilter.GaussianBlur(max(3, img.width // 90))))
@@ -284,7 +289,7 @@ def high_contrast(img, seed):
     return img.point(curve * 3)
 
 
-@_register("tilt_shift", 1 / 80)
+@_register("tilt_shift", lambda w: _blur_reach(max(2, w // 120)))
 def tilt_shift(img, seed):
     blur = _arr(img.filter(ImageFilter.GaussianBlur(max(2, img.width // 120))))
     y = np.linspace(-1, 1, img.height, dtype=np.float32)[:, None, None]
@@ -309,7 +314,7 @@ def invert(img, seed):
     return ImageOps.invert(img)
 
 
-@_register("blur", 1 / 60)
+@_register("blur", lambda w: _blur_reach(max(2, w // 180)))
 def blur(img, seed):
     return img.filter(ImageFilter.GaussianBlur(max(2, img.width // 180)))
 
