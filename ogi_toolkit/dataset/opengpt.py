@@ -136,7 +136,8 @@ def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, 
         lines: dict[str, list[str]] = {GEN_FILE: [], EDIT_FILE: []}
         meta: list[str] = []
 
-        def put(rel_src: str, rel_dst: str) -> str:
+        def put(rel_src: str, stem: str) -> str:
+            rel_dst = stem + (Path(rel_src).suffix or ".png")  # keep each image's own format
             place_file(root / rel_src, stage / rel_dst, link=link)
             return rel_dst
 
@@ -151,19 +152,18 @@ def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, 
             if missing:
                 report.problem(f"id {record['id']}", f"image file missing: {missing[0]}")
                 continue
-            suffix = Path(record["output_image"]).suffix or ".png"
             if spec.get("kind") == "generation":
                 n = len(lines[GEN_FILE])
                 emit(GEN_FILE, {"input_prompt": record["instruction"],
-                                "output_image": put(record["output_image"], f"gen/{n}{suffix}")}, record)
+                                "output_image": put(record["output_image"], f"gen/{n}")}, record)
                 report.counts["generation records"] += 1
             elif record.get("turn_images"):
                 turns = spec.get("turns") or []
                 previous = None  # the path of the previous turn's output, inside out/
                 for k, image in enumerate(record["turn_images"]):
                     n = len(lines[EDIT_FILE])
-                    inputs = [previous] if previous else [put(record["input_images"][0], f"editing/input_{n}{suffix}")]
-                    previous = put(image, f"editing/output_{n}{suffix}")
+                    inputs = [previous] if previous else [put(record["input_images"][0], f"editing/input_{n}")]
+                    previous = put(image, f"editing/output_{n}")
                     prompt = turns[k]["instruction"] if k < len(turns) else record["instruction"]
                     emit(EDIT_FILE, {"input_prompt": prompt, "input_image": inputs, "output_image": previous},
                          record, turn=k)
@@ -171,13 +171,13 @@ def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, 
                 report.counts["editing records"] += len(record["turn_images"])
             else:
                 n = len(lines[EDIT_FILE])
-                inputs = [put(p, f"editing/input_{n}{'' if i == 0 else f'_{i}'}{suffix}")
+                inputs = [put(p, f"editing/input_{n}{'' if i == 0 else f'_{i}'}")
                           for i, p in enumerate(record.get("input_images") or [])]
                 prompt = record["instruction"]
                 if spec.get("reference") is not None:
                     prompt = with_placeholder(prompt)
                 emit(EDIT_FILE, {"input_prompt": prompt, "input_image": inputs,
-                                 "output_image": put(record["output_image"], f"editing/output_{n}{suffix}")}, record)
+                                 "output_image": put(record["output_image"], f"editing/output_{n}")}, record)
                 report.counts["editing records"] += 1
         for file, rows in {**lines, META_FILE: meta}.items():
             (stage / file).write_text("".join(row + "\n" for row in rows), encoding="utf-8")
