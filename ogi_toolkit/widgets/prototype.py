@@ -1,0 +1,214 @@
+"""The prompt-prototyping panel: pick a subtask, edit a template and its pools, press Sample.
+
+A face over the library: every action is one call into ``ogi_toolkit.templates`` (customise,
+sample, save) and errors are shown in the panel as one line, never as a traceback. The panel
+keeps its last results on attributes (``specs``, ``stats``, ``error``) so it can be driven
+and tested without a browser: set widget values, call ``button.click()``.
+"""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import ipywidgets as w
+import yaml
+
+from ..definition.pools import Pools
+from ..definition.taxonomy import Taxonomy, load_taxonomy
+from ..spec import InstructionSpec
+from ..templates.custom import customise, save_subtask, with_subtask
+from ..templates.sampler import default_pools, sample
+from .preview import preview_png
+from .stats import sample_stats
+
+__all__ = ["PrototypePanel"]
+
+ALL_TEMPLATES = "(all templates)"
+NEW_TEMPLATE = "(new template)"
+NO_POOL = "(no pool restriction)"
+
+
+def restrict(pools: Pools, pool: str, ids: list[str]) -> Pools:
+    """``pools`` with ``pool`` cut down to the items ``ids`` (the rest untouched)."""
+    keep = set(ids)
+    items = {name: pools[name] for name in pools.names()}
+    items[pool] = tuple(i for i in pools[pool] if i.id in keep)
+    return Pools(items, pools.files, pools.headers)
+
+
+class PrototypePanel:
+    """Widgets to prototype a subtask's templates; ``display(panel)`` in a notebook."""
+
+    def __init__(self, taxonomy: Taxonomy | None = None, pools: Pools | None = None, *,
+                 subtask: str | None = None, save_dir: str | Path | None = None, previews: int = 3,
+                 preview_size: str = "256x256"):
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.pools = pools if pools is not None else default_pools()
+        self.save_dir = Path(save_dir) if save_dir is not None else self.taxonomy.path
+        self.previews, self.preview_size = previews, preview_size
+        self.specs: list[InstructionSpec] = []
+        self.stats: dict = {}
+        self.error: str | None = None
+        self.saved_to: Path | None = None
+
+        first = self.taxonomy.subtask(subtask) if subtask else self.taxonomy.subtasks[0]
+        self.domain = w.Dropdown(description="Domain", options=[(d.name, d.id) for d in self.taxonomy.domains], value=first.domain)
+        self.subtask = w.Dropdown(description="Subtask")
+        self.info = w.HTML()
+        self.template = w.Dropdown(description="Template")
+        self.template_text = w.Textarea(description="Text", layout=w.Layout(width="98%", height="90px"))
+        self.new_template_id = w.Text(description="New id", value="custom_template")
+        self.params = w.Textarea(description="Params", layout=w.Layout(width="98%", height="60px"))
+        self.pool = w.Dropdown(description="Pool", options=[NO_POOL] + self.pools.names(), value=NO_POOL)
+        self.pool_values = w.SelectMultiple(description="Only", rows=6, layout=w.Layout(width="98%"))
+        self.seed = w.IntText(description="Seed", value=0)
+        self.difficulty = w.Dropdown(description="Difficulty", options=[("mixed", None)], value=None)
+        self.n = w.BoundedIntText(description="How many", value=10, min=1, max=500)
+        self.sample_button = w.Button(description="Sample", button_style="primary", icon="play")
+        self.new_subtask_id = w.Text(description="Save as", placeholder="new subtask id (optional)")
+        self.save_button = w.Button(description="Save to taxonomy", icon="save")
+        self.message = w.HTML()
+        self.results = w.HTML()
+        self.stats_view = w.HTML()
+        self.gallery = w.HBox()
+
+        self.domain.observe(self._on_domain, names="value")
+        self.subtask.observe(self._on_subtask, names="value")
+        self.template.observe(self._on_template, names="value")
+        self.pool.observe(self._on_pool, names="value")
+        self.sample_button.on_click(lambda _: self.sample())
+        self.save_button.on_click(lambda _: self.save())
+        self._on_domain()
+        self.subtask.value = first.id
+
+        controls = w.VBox([
+            w.HBox([self.domain, self.subtask]), self.info,
+            w.HBox([self.template, self.new_template_id]), self.template_text, self.params,
+            w.HBox([self.pool]), self.pool_values,
+            w.HBox([self.seed, self.difficulty, self.n]),
+            w.HBox([self.sample_button, self.new_subtask_id, self.save_button]), self.message,
+        ])
+        self.widget = w.VBox([controls, self.stats_view, self.gallery, self.results])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- reacting to choices -------------------------------------------------------------
+    def _on_domain(self, *_):
+        subs = self.taxonomy.in_domain(self.domain.value)
+        self.subtask.options = [(s.name, s.id) for s in subs]
+
+    def _on_subtask(self, *_):
+        if not self.subtask.value:
+            return
+        sub = self.taxonomy.subtask(self.subtask.value)
+        excludes = "".join(f"<li>{html.escape(x)}</li>" for x in sub.boundary.excludes) or "<li>—</li>"
+        grades = "".join(f"<li><b>{g}</b>: {html.escape(t)}</li>" for g, t in sorted(sub.difficulty.items()))
+        self.info.value = (
+            f"<b>{html.escape(sub.name)}</b> ({sub.kind}, target {sub.target:,}, builder <code>{sub.builder}</code>)"
+            f"<br>{html.escape(sub.definition)}<br><i>Excludes:</i><ul>{excludes}</ul><i>Grades:</i><ul>{grades}</ul>"
+        )
+        self.template.options = [ALL_TEMPLATES] + [t.id for t in sub.templates] + [NEW_TEMPLATE]
+        self.template.value = ALL_TEMPLATES
+        self.params.value = yaml.safe_dump(sub.params, sort_keys=False, allow_unicode=True).strip() if sub.params else ""
+        self.difficulty.options = [("mixed", None)] + [(str(g), g) for g in sub.grades]
+        self.difficulty.value = None
+        self._on_template()
+
+    def _on_template(self, *_):
+        sub = self.taxonomy.subtask(self.subtask.value)
+        choice = self.template.value
+        self.template_text.disabled = choice == ALL_TEMPLATES
+        self.new_template_id.layout.display = "" if choice == NEW_TEMPLATE else "none"
+        if choice == ALL_TEMPLATES:
+            self.template_text.value = ""
+        elif choice == NEW_TEMPLATE:
+            self.template_text.value = sub.templates[0].text
+        else:
+            self.template_text.value = next(t.text for t in sub.templates if t.id == choice)
+
+    def _on_pool(self, *_):
+        if self.pool.value == NO_POOL:
+            self.pool_values.options = []
+        else:
+            self.pool_values.options = [(i.name, i.id) for i in self.pools[self.pool.value]]
+        self.pool_values.value = ()
+
+    # --- actions --------------------------------------------------------------------------
+    def edited_subtask(self, *, only_template: bool = True):
+        """The subtask as edited in the panel (validated; raises with a message on a bad edit).
+
+        ``only_template`` keeps just the edited template (what Sample shows); saving keeps all.
+        """
+        sub = self.taxonomy.subtask(self.subtask.value)
+        try:
+            params = yaml.safe_load(self.params.value) if self.params.value.strip() else {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"params are not valid YAML: {exc}") from None
+        if not isinstance(params, dict):
+            raise ValueError(f"params must be a mapping of names to values, got {params!r}")
+        choice = self.template.value
+        template_id = self.new_template_id.value.strip() if choice == NEW_TEMPLATE else choice
+        text = None if choice == ALL_TEMPLATES else self.template_text.value
+        return customise(sub, template_id=template_id if text is not None else None, text=text,
+                         only_template=only_template and text is not None, params=params)
+
+    def _pools(self) -> Pools:
+        if self.pool.value == NO_POOL or not self.pool_values.value:
+            return self.pools
+        return restrict(self.pools, self.pool.value, list(self.pool_values.value))
+
+    def sample(self) -> list[InstructionSpec]:
+        """Sample with the current settings; shows results, stats and previews (or the error)."""
+        self.error, self.specs, self.stats = None, [], {}
+        try:
+            sub = self.edited_subtask()
+            taxonomy = with_subtask(self.taxonomy, sub)
+            self.specs = sample(sub.id, self.n.value, seed=self.seed.value, difficulty=self.difficulty.value,
+                                taxonomy=taxonomy, pools=self._pools())
+        except Exception as exc:  # shown in the panel: a prototyping tool must not throw tracebacks
+            return self._fail(exc)
+        self.stats = sample_stats([s.instruction for s in self.specs], [s.template_id for s in self.specs])
+        self.message.value = f"<span style='color:green'>{len(self.specs)} instructions sampled</span>"
+        self.stats_view.value = " · ".join(f"{k.replace('_', ' ')}: <b>{v}</b>" for k, v in self.stats.items())
+        self.results.value = self._table()
+        self.gallery.children = [self._preview(s) for s in self.specs[: self.previews]]
+        return self.specs
+
+    def save(self) -> Path | None:
+        """Save the edited subtask (or a new one, if an id is given) into its domain file."""
+        self.error = None
+        try:
+            sub = self.edited_subtask(only_template=False)
+            new_id = self.new_subtask_id.value.strip()
+            if new_id:
+                sub = customise(sub, new_id=new_id)
+            self.saved_to = save_subtask(sub, self.save_dir)
+        except Exception as exc:
+            return self._fail(exc)
+        self.taxonomy = load_taxonomy(self.save_dir)
+        self.message.value = f"<span style='color:green'>saved {html.escape(sub.id)} to {html.escape(str(self.saved_to))}</span>"
+        return self.saved_to
+
+    def _fail(self, exc: Exception):
+        self.error = f"{type(exc).__name__}: {exc}"
+        self.message.value = f"<span style='color:#b00020'>{html.escape(self.error)}</span>"
+        return None
+
+    def _table(self) -> str:
+        rows = []
+        for s in self.specs:
+            spec = json.dumps(s.model_dump(exclude_none=True, exclude={"instruction"}), ensure_ascii=False, indent=1)
+            rows.append(
+                f"<tr><td class='ogi-instruction'>{html.escape(s.instruction)}</td><td>{s.template_id}</td>"
+                f"<td>{s.difficulty}</td><td><details><summary>spec</summary><pre>{html.escape(spec)}</pre></details></td></tr>"
+            )
+        return ("<table><tr><th>instruction</th><th>template</th><th>grade</th><th></th></tr>" + "".join(rows) + "</table>")
+
+    def _preview(self, spec: InstructionSpec) -> w.Widget:
+        try:
+            data = preview_png(spec, self.preview_size)
+        except Exception as exc:  # a preview failing must not hide the samples
+            return w.HTML(f"<i>no preview: {html.escape(str(exc))}</i>")
+        return w.Image(value=data, format="png", layout=w.Layout(width="200px"))

@@ -1,0 +1,103 @@
+"""The prototyping panel, driven as a user would: set widget values, press the buttons."""
+import shutil
+
+import pytest
+
+from ogi_toolkit.definition.taxonomy import load_taxonomy
+from ogi_toolkit.paths import TAXONOMY_DIR
+from ogi_toolkit.widgets import PrototypePanel
+from ogi_toolkit.widgets.prototype import NEW_TEMPLATE
+
+
+@pytest.fixture
+def taxonomy_copy(tmp_path):
+    folder = tmp_path / "taxonomy"
+    shutil.copytree(TAXONOMY_DIR, folder)
+    return folder
+
+
+def test_sample_button_shows_instructions_with_specs_and_stats():
+    panel = PrototypePanel(subtask="object_counting", previews=2)
+    panel.n.value, panel.seed.value = 12, 3
+    panel.sample_button.click()
+    assert panel.error is None
+    assert len(panel.specs) == 12
+    assert all(s.subtask == "object_counting" for s in panel.specs)
+    for s in panel.specs:  # every instruction is on the page, with its spec beside it
+        assert s.instruction.replace('"', "&quot;").replace("'", "&#x27;") in panel.results.value
+    assert panel.stats["n"] == 12 and 0 < panel.stats["distinct_2"] <= 1
+    assert len(panel.gallery.children) == 2
+    assert all(bytes(c.value).startswith(b"\x89PNG") for c in panel.gallery.children)
+
+
+def test_seed_and_difficulty_change_the_sample():
+    panel = PrototypePanel(subtask="relative_position", previews=0)
+    panel.n.value = 5
+    first = [s.instruction for s in panel.sample()]
+    panel.seed.value = 1
+    second = [s.instruction for s in panel.sample()]
+    assert first != second
+    panel.difficulty.value = 1
+    assert {s.difficulty for s in panel.sample()} == {1}
+
+
+def test_edited_template_is_used_alone_and_a_bad_one_shows_an_error():
+    panel = PrototypePanel(subtask="relative_position", previews=0)
+    sub = load_taxonomy().subtask("relative_position")
+    panel.template.value = sub.templates[0].id
+    panel.template_text.value = "PROTOTYPE: " + sub.templates[0].text
+    panel.n.value = 6
+    panel.sample_button.click()
+    assert panel.error is None
+    assert all(s.instruction.startswith("PROTOTYPE") for s in panel.specs)
+    assert {s.template_id for s in panel.specs} == {sub.templates[0].id}
+
+    panel.template_text.value = "Draw {{ no_such_slot }} {% if %}"
+    panel.sample_button.click()
+    assert panel.error and "Traceback" not in panel.message.value
+    assert "#b00020" in panel.message.value  # shown in the panel, in red
+    assert panel.specs == []
+
+
+def test_restricting_a_pool_limits_the_values_used():
+    panel = PrototypePanel(subtask="object_counting", previews=0)
+    panel.pool.value = "objects"
+    keep = [o.id for o in panel.pools["objects"] if o.countable][:40]
+    panel.pool_values.value = tuple(keep)
+    panel.n.value = 10
+    panel.sample()
+    assert panel.error is None, panel.error
+    names = {o.name for s in panel.specs for o in s.scene.objects}
+    allowed = {panel.pools.get("objects", i).name for i in keep}
+    assert names and names <= allowed
+
+
+def test_save_new_template_and_new_subtask_to_taxonomy_files(taxonomy_copy):
+    panel = PrototypePanel(load_taxonomy(taxonomy_copy), subtask="relative_position", save_dir=taxonomy_copy, previews=0)
+    sub = panel.taxonomy.subtask("relative_position")
+    before = len(sub.templates)
+    panel.template.value = NEW_TEMPLATE
+    panel.new_template_id.value = "rp_prototype"
+    panel.template_text.value = "Prototype: " + sub.templates[0].text
+    assert panel.save() is not None, panel.error
+    reloaded = load_taxonomy(taxonomy_copy).subtask("relative_position")
+    assert len(reloaded.templates) == before + 1
+    assert reloaded.templates[-1].id == "rp_prototype"
+    text = (taxonomy_copy / "spatial_reasoning.yaml").read_text()
+    assert text.startswith("#")  # the file's comments survive the round trip
+
+    panel.new_subtask_id.value = "relative_position_variant"
+    assert panel.save() is not None, panel.error
+    variant = load_taxonomy(taxonomy_copy).subtask("relative_position_variant")
+    assert variant.domain == "spatial_reasoning"
+    assert [t.id for t in variant.templates] == [t.id for t in reloaded.templates]
+
+
+def test_a_bad_edit_is_never_saved(taxonomy_copy):
+    panel = PrototypePanel(load_taxonomy(taxonomy_copy), subtask="relative_position", save_dir=taxonomy_copy, previews=0)
+    original = (taxonomy_copy / "spatial_reasoning.yaml").read_bytes()
+    panel.template.value = panel.taxonomy.subtask("relative_position").templates[0].id
+    panel.template_text.value = "{{ unknown_slot }}"
+    assert panel.save() is None
+    assert "unknown_slot" in panel.error
+    assert (taxonomy_copy / "spatial_reasoning.yaml").read_bytes() == original
