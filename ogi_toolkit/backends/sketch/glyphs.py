@@ -168,6 +168,11 @@ def fruit(pose: str) -> list[Part]:
             ("ellipse", (0.55, 0.02, 0.85, 0.16), "#3a8a3a"), ("ellipse", (0.22, 0.32, 0.36, 0.5), "light")]
 
 
+def sign(pose: str) -> list[Part]:
+    return [("rect", (0.12, 0.6, 0.2, 1.0), "#6b4a2b"), ("rect", (0.8, 0.6, 0.88, 1.0), "#6b4a2b"),
+            ("rect", (0.0, 0.0, 1.0, 0.68), "body"), ("rect", (0.05, 0.06, 0.95, 0.62), "light")]
+
+
 def cup(pose: str) -> list[Part]:
     return [("ellipse", (0.62, 0.3, 1.0, 0.72), "dark"), ("ellipse", (0.7, 0.4, 0.9, 0.62), "light"),
             ("poly", (0.0, 0.12, 0.8, 0.12, 0.7, 1.0, 0.1, 1.0), "body"), ("ellipse", (0.0, 0.04, 0.8, 0.2), "dark")]
@@ -235,7 +240,7 @@ def generic(shape: str) -> list[Part]:
 
 GLYPHS = {"person": person, "animal": animal, "bird": bird, "fish": fish, "vehicle": vehicle, "boat": boat,
           "aircraft": aircraft, "building": building, "tree": tree, "flower": flower, "plant": plant,
-          "celestial": celestial, "fruit": fruit, "cup": cup, "bottle": bottle, "food": food,
+          "celestial": celestial, "fruit": fruit, "sign": sign, "cup": cup, "bottle": bottle, "food": food,
           "container": container, "furniture": furniture, "ball": ball, "device": device, "tool": tool}
 
 

@@ -22,7 +22,7 @@ Box = tuple[int, int, int, int]
 ASPECTS = {"person": 0.55, "animal": 1.35, "bird": 1.1, "fish": 1.6, "vehicle": 1.7, "boat": 1.6,
            "aircraft": 1.7, "building": 0.8, "tree": 0.75, "flower": 0.6, "plant": 0.8, "celestial": 1.0,
            "fruit": 1.0, "cup": 0.85, "bottle": 0.45, "food": 1.3, "container": 1.2, "furniture": 1.2,
-           "ball": 1.0, "device": 1.3, "tool": 0.5}
+           "ball": 1.0, "device": 1.3, "tool": 0.5, "sign": 1.4}
 
 
 @dataclass

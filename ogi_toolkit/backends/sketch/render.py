@@ -10,6 +10,7 @@ drawables gives the regions an edit changes (:func:`changed_regions`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -204,7 +205,8 @@ def _draw_path(img: Image.Image, state: DrawState, pts: list[tuple[float, float]
     mover, placed = state.scene.objects[0], state.placements[0]
     size = placed.instances[0][2] - placed.instances[0][0]
     ghost = img.copy()
-    for frac in (0.2, 0.4):
+    exposures = int(mover.attributes.get("exposures", "3")) if mover.attributes.get("exposures", "").isdigit() else 3
+    for frac in [0.6 * k / max(1, exposures - 1) for k in range(max(0, exposures - 1))]:
         px, py = pts[int(frac * (len(pts) - 1))]
         draw_instance(ghost, mover, (round(px - size / 2), round(py - size / 2), round(px + size / 2), round(py + size / 2)),
                       False, stable_int("object", placed.key))
@@ -221,11 +223,21 @@ def _panel_boxes(n: int, frame) -> list[Box]:
             for r in range(rows) for c in range(cols)][:n]
 
 
+def _stage_captions(scene: Scene, n: int) -> list[str]:
+    """Each panel's caption: the scene's labels, else the "panel k: ..." parts of its description."""
+    if len(scene.labels) >= n:
+        return list(scene.labels[:n])
+    parts = re.split(r"(?:^|;\s*)(?:panel|stage|frame|step)\s*\d+\s*:\s*", scene.description or "", flags=re.I)
+    parts = [p.strip(" ;.") for p in parts if p.strip(" ;.")]
+    return parts[:n] if len(parts) >= n else [f"stage {t + 1}" for t in range(n)]
+
+
 def _draw_panels(img: Image.Image, state: DrawState, overlays, drawables, records) -> list[dict]:
     """A temporal sequence: the scene once per stage, the first object growing stage by stage."""
     scene = state.scene
     n = scene.panels or 1
     panels = []
+    captions = _stage_captions(scene, n)
     stage_objects = scene.model_copy(update={"texts": [], "panels": None})
     for t, box in enumerate(_panel_boxes(n, state.frame)):
         w, h = box[2] - box[0], box[3] - box[1]
@@ -242,7 +254,7 @@ def _draw_panels(img: Image.Image, state: DrawState, overlays, drawables, record
         sub_records: list = []
         _draw_objects(tile, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t)
         _draw_relations(tile, sub, sub.frame.label_h, sub_draw)
-        caption = scene.labels[t] if len(scene.labels) >= n else f"stage {t + 1}"
+        caption = captions[t]
         draw_label(tile, f"{t + 1}. {caption}", (0, 0, w, round(sub.frame.label_h * 1.4)), round(sub.frame.label_h * 1.3))
         img.paste(tile, box[:2])
         ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=max(2, img.width // 300))
@@ -303,12 +315,18 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
             if path:
                 _draw_path(img, state, path, frame.label_h)
     text_records = []
+    on_object: dict[int, list[str]] = {}  # texts sharing an object share its face, in bands
+    for key, item in zip(state.text_keys, scene.texts):
+        if item.on is not None:
+            on_object.setdefault(item.on, []).append(key)
     for i, (key, item) in enumerate(zip(state.text_keys, scene.texts)):
         if item.on is not None and item.on < len(state.placements) and not is_science(scene):
             first = state.placements[item.on].instances[0]
             w, h = first[2] - first[0], first[3] - first[1]
-            region = (first[0] + round(w * 0.08), first[1] + round(h * 0.3), first[2] - round(w * 0.08),
-                      first[1] + round(h * 0.7))
+            keys = sorted(on_object[item.on])
+            band = h * 0.5 / len(keys)
+            top = first[1] + h * 0.22 + band * keys.index(key)
+            region = (first[0] + round(w * 0.08), round(top), first[2] - round(w * 0.08), round(top + band))
         else:
             slot = state.text_slots.get(key, i)
             top = frame.text_top + slot * frame.band_h

@@ -165,9 +165,9 @@ def _layers(ax, labels, rng, fs):
     texts = []
     for i, label in enumerate(labels):
         y0 = 0.85 - (i + 1) * 0.75 / n
-        ax.add_patch(Rectangle((0.08, y0), 0.6, 0.75 / n, color=_PALETTE[i % 8], alpha=0.75))
-        ax.plot([0.68, 0.74], [y0 + 0.375 / n] * 2, color="#333333")
-        texts.append(ax.text(0.75, y0 + 0.375 / n, label, va="center", fontsize=fs))
+        ax.add_patch(Rectangle((0.05, y0), 0.5, 0.75 / n, color=_PALETTE[i % 8], alpha=0.75))
+        ax.plot([0.55, 0.61], [y0 + 0.375 / n] * 2, color="#333333")
+        texts.append(ax.text(0.62, y0 + 0.375 / n, label, va="center", fontsize=fs))
     return texts
 
 
@@ -236,7 +236,7 @@ def _anatomy(ax, labels, rng, fs):
         ang = 2 * math.pi * i / len(labels)
         px, py = 0.42 + 0.15 * math.cos(ang), 0.47 + 0.18 * math.sin(ang)
         ax.add_patch(Ellipse((px, py), 0.1, 0.08, color=_PALETTE[i % 8]))
-        tx = 0.86
+        tx = 0.76
         ty = 0.85 - 0.7 * i / max(1, len(labels) - 1)
         ax.plot([px, tx - 0.02], [py, ty], color="#555555", lw=1)
         texts.append(ax.text(tx, ty, label, va="center", fontsize=fs))

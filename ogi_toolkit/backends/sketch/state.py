@@ -16,7 +16,7 @@ from .layout import (
     Box, Placement, attach, beside, clip_into, free_spot, group_placement, label_height, layout_scene,
     position_spot,
 )
-from .vocab import ATTACHED_KINDS, relation_kind, size_factor
+from .vocab import ATTACHED_KINDS, objects_named_in, relation_kind, size_factor
 
 MARGIN = 0.03  # of the canvas side
 FOOTER = 0.055  # strip for the background / lighting / camera caption
@@ -64,7 +64,16 @@ def make_frame(scene: Scene, width: int, height: int) -> Frame:
     return Frame(width, height, area, top, band, label_h)
 
 
+def drawable_scene(scene: Scene) -> Scene:
+    """A scene told only in words (no objects, texts or concept) gets the objects its
+    description names, so the picture shows them rather than an empty background."""
+    if scene.objects or scene.texts or scene.concept or scene.concept_kind or not scene.description:
+        return scene
+    return scene.model_copy(update={"objects": list(objects_named_in(scene.description))})
+
+
 def initial_state(scene: Scene, width: int, height: int, keys: list[str] | None = None) -> DrawState:
+    scene = drawable_scene(scene)
     frame = make_frame(scene, width, height)
     laid = layout_scene(scene, frame.area, frame.canvas, frame.label_h, keys)
     text_keys = [f"t{i}" for i in range(len(scene.texts))]

@@ -31,7 +31,7 @@ class TextPlan:
 
 def _wrap(text: str, font, width: float, lines: int) -> list[str] | None:
     """``text`` in at most ``lines`` lines no wider than ``width``; None if it cannot be."""
-    spaced = " " in text.strip()
+    spaced = " " in text.strip() or not any(ord(c) >= 0x2E80 for c in text)  # CJK breaks anywhere
     tokens = text.split(" ") if spaced else list(text)
     joiner = " " if spaced else ""
     out, current = [], ""

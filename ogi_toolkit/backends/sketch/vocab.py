@@ -124,6 +124,8 @@ _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("celestial", ("sun", "moon", "planet", "star", "celestial", "comet", "galaxy")),
     ("fruit", ("fruit", "apple", "orange", "banana", "lemon", "pear", "cherry", "grape", "peach",
                "tomato", "strawberry", "vegetable", "egg")),
+    ("sign", ("sign", "signboard", "board", "chalkboard", "billboard", "poster", "banner", "placard", "notice",
+              "menu", "plaque", "signpost", "whiteboard", "blackboard", "label", "sticker", "flag")),
     ("cup", ("cup", "mug", "glass", "teacup", "vase", "jar", "pot", "bowl", "kettle", "drink")),
     ("bottle", ("bottle", "flask", "candle", "lamp", "vial")),
     ("food", ("food", "cake", "pizza", "bread", "sandwich", "donut", "cookie", "burger", "pie", "dish")),
@@ -219,3 +221,34 @@ def style_treatment(style: str | None, family: str | None) -> tuple[str | None, 
     from .treatments import treatment_for_words
 
     return treatment_for_words(style, family), family
+
+
+_STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "wet", "soaked", "burning", "burnt", "frozen",
+                "icy", "glowing", "wilted", "spilled", "torn", "dripping", "smoking")
+
+
+@functools.lru_cache(maxsize=256)
+def objects_named_in(text: str, limit: int = 4) -> tuple:
+    """Objects a plain description names (pool names, else glyph keywords), first mention
+    first, with the state words it uses ("melted", "broken") as their state: what the
+    renderer draws for a scene given only as words."""
+    import re
+
+    from ...spec import SceneObject
+
+    lowered = text.lower()
+    p = pools()
+    names = sorted({item.name.lower() for item in p["objects"]}, key=len, reverse=True) if p is not None and \
+        "objects" in p else sorted({k for _, keys in _GLYPH_KEYWORDS for k in keys if len(k) > 3}, key=len, reverse=True)
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name in names:
+        for m in re.finditer(r"\b" + re.escape(name) + r"s?\b", lowered):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                found.append((m.start(), name))
+                taken.append((m.start(), m.end()))
+                break
+    states = [w for w in _STATE_WORDS if re.search(r"\b" + w + r"\b", lowered)]
+    attributes = {"state": ", ".join(states)} if states else {}
+    return tuple(SceneObject(name=name, attributes=attributes if k == 0 else {})
+                 for k, (_, name) in enumerate(sorted(found)[:limit]))
