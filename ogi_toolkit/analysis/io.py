@@ -1,0 +1,184 @@
+"""Read prompts into a DataFrame: one row per prompt, a ``text`` column plus label columns.
+
+Sources understood (``load_prompts`` picks by path):
+
+* a plan (``*.jsonl`` whose lines are InstructionSpec records, see ``ogi_toolkit.spec``);
+* a generated dataset folder holding ``manifest.jsonl`` (append-only; the last line of an id wins);
+* ``.txt`` (one prompt per line), ``.tsv`` / ``.csv`` (``text_column``), ``.jsonl`` / ``.json``
+  (JSON lines with a text field, e.g. the released OpenGPT-4o-Image ``gen.json``).
+
+Spec-derived columns (``objects``, ``colours``, ``style``, ``scene``) come from the structured
+spec, never from re-parsing the instruction text.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+__all__ = ["LABEL_COLUMNS", "load_prompts", "load_plan", "load_manifest", "load_table", "specs_to_frame"]
+
+LABEL_COLUMNS = ("kind", "domain", "subtask", "template_id", "difficulty")
+# Tried in order when the caller names no text column.
+TEXT_CANDIDATES = ("text", "prompt", "instruction", "input_prompt", "caption")
+IMAGE_CANDIDATES = ("output_image", "image", "image_path")
+
+
+def load_prompts(path: str | Path, *, text_column: str | None = None,
+                 label_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """Load any supported source; see the module docstring."""
+    path = Path(path)
+    if path.is_dir():
+        if not (path / "manifest.jsonl").exists():
+            raise FileNotFoundError(f"{path}: a dataset folder needs a manifest.jsonl")
+        return load_manifest(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json") and text_column is None and _looks_like_plan(path):
+        return load_plan(path)
+    return load_table(path, text_column=text_column, label_columns=label_columns)
+
+
+def _looks_like_plan(path: Path) -> bool:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    first = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(first, dict) and {"instruction", "subtask", "template_id"} <= first.keys()
+    return False
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); expected one JSON object per line") from None
+            if not isinstance(row, dict):
+                raise ValueError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
+            rows.append(row)
+    return rows
+
+
+def load_plan(path: str | Path) -> pd.DataFrame:
+    """A plan file (InstructionSpec JSON lines) as a DataFrame."""
+    path = Path(path)
+    specs = _read_jsonl(path)
+    for number, spec in enumerate(specs, 1):
+        if not isinstance(spec.get("instruction"), str):
+            raise ValueError(f"{path}: record {number} (id {spec.get('id')!r}) has no string 'instruction'")
+    return specs_to_frame(specs)
+
+
+def specs_to_frame(specs: Iterable[dict]) -> pd.DataFrame:
+    """InstructionSpec dicts -> rows with text, labels, slots and spec-derived attributes."""
+    rows = []
+    for spec in specs:
+        row = {"id": spec.get("id"), "text": spec.get("instruction", "")}
+        for col in LABEL_COLUMNS:
+            row[col] = spec.get(col)
+        row["slots"] = spec.get("slots") or {}
+        row.update(spec_attributes(spec))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def spec_attributes(spec: dict) -> dict[str, Any]:
+    """Objects, colours, style and scene named by a spec's structured parts."""
+    scenes = [spec.get("scene"), spec.get("source"), (spec.get("reference") or {}).get("scene")]
+    scenes = [s for s in scenes if isinstance(s, dict)]
+    edits = list(spec.get("edits") or [])
+    for turn in spec.get("turns") or []:
+        edits.extend(turn.get("edits") or [])
+    objects = [o for s in scenes for o in s.get("objects") or []]
+    objects += [e["object"] for e in edits if isinstance(e.get("object"), dict)]
+    colours = [o["colour"] for o in objects if o.get("colour")]
+    colours += [e["value"] for e in edits if e.get("attribute") in ("colour", "color") and e.get("value")]
+    styles = [s["style"] for s in scenes if s.get("style")] + [e["value"] for e in edits if e.get("op") == "style" and e.get("value")]
+    backgrounds = [s["background"] for s in scenes if s.get("background")]
+    backgrounds += [e["value"] for e in edits if e.get("op") == "background" and e.get("value")]
+    return {
+        "objects": [o["name"] for o in objects if o.get("name")],
+        "colours": colours,
+        "style": styles[0] if styles else None,
+        "scene": backgrounds[0] if backgrounds else None,
+    }
+
+
+def load_manifest(folder: str | Path) -> pd.DataFrame:
+    """A generated dataset folder: the latest manifest record of each id, spec columns and image paths."""
+    folder = Path(folder)
+    try:  # the dataset layer owns the manifest format; read it ourselves only without it
+        from ogi_toolkit.dataset import read_manifest
+    except ImportError:
+        read_manifest = None
+    if read_manifest is not None:
+        records = read_manifest(folder)
+    else:
+        latest: dict[str, dict] = {}
+        for number, rec in enumerate(_read_jsonl(folder / "manifest.jsonl"), 1):
+            if "id" not in rec:
+                raise ValueError(f"{folder / 'manifest.jsonl'}: record {number} has no 'id'")
+            latest[rec["id"]] = rec
+        records = list(latest.values())
+    specs = []
+    for rec in records:
+        spec = dict(rec.get("spec") or {})
+        spec["id"] = rec.get("id")  # the manifest key names the item
+        spec["instruction"] = rec.get("instruction") or spec.get("instruction") or ""
+        specs.append(spec)
+    df = specs_to_frame(specs)
+    df["status"] = [rec.get("status") for rec in records]
+    df["image_path"] = [str(folder / rec["output_image"]) if rec.get("output_image") else None for rec in records]
+    return df
+
+
+def load_table(path: str | Path, *, text_column: str | None = None,
+               label_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """A .txt, .tsv, .csv, .jsonl or .json list of prompts."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        return pd.DataFrame({"text": [line for line in lines if line]})
+    if suffix in (".tsv", ".csv"):
+        raw = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+    elif suffix in (".jsonl", ".json"):
+        raw = pd.DataFrame(_read_jsonl(path))
+    else:
+        raise ValueError(f"{path}: unsupported file type {suffix!r}; expected .txt, .tsv, .csv, .jsonl, .json or a dataset folder")
+    text_column = text_column or _pick(raw, TEXT_CANDIDATES)
+    if text_column not in raw.columns:
+        raise KeyError(f"{path}: no text column {text_column!r}; columns are {list(raw.columns)} (use --text-column)")
+    df = pd.DataFrame({"text": raw[text_column].astype(str)})
+    for col in label_columns:
+        if col not in raw.columns:
+            raise KeyError(f"{path}: no label column {col!r}; columns are {list(raw.columns)}")
+        df[col] = raw[col].values
+    for col in LABEL_COLUMNS:
+        if col in raw.columns and col not in df.columns:
+            df[col] = raw[col].values
+    image_column = _pick(raw, IMAGE_CANDIDATES, required=False)
+    if image_column:
+        df["image_path"] = [str(path.parent / p) if isinstance(p, str) and p else None for p in raw[image_column]]
+    return df
+
+
+def _pick(raw: pd.DataFrame, candidates: Iterable[str], required: bool = True) -> str | None:
+    lower = {c.lower(): c for c in raw.columns}
+    for name in candidates:
+        if name in lower:
+            return lower[name]
+    if required:
+        raise KeyError(f"no text column among {list(raw.columns)}; expected one of {list(candidates)} or --text-column")
+    return None

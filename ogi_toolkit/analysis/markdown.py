@@ -1,0 +1,69 @@
+"""The short human-readable ``report.md`` written beside ``summary.json``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["report_markdown"]
+
+METRIC_NOTES = {
+    "n": "prompts analysed",
+    "vendi": "Vendi score (effective number of distinct prompts; 1 = all alike)",
+    "mean_pairwise_cosine_distance": "mean cosine distance between two prompts (0 = identical)",
+    "distinct_1": "distinct unigrams / all unigrams",
+    "distinct_2": "distinct bigrams / all bigrams",
+    "distinct_3": "distinct trigrams / all trigrams",
+    "compression_ratio": "gzip ratio (higher = more repetitive)",
+    "cluster_entropy": "k-means (k=20) cluster entropy / log k (1 = even spread)",
+    "exact_duplicates": "items repeating an earlier item exactly",
+    "near_duplicate_pairs": "pairs of distinct prompts above the cosine threshold",
+    "lexical_near_duplicate_pairs": "pairs above the word-trigram Jaccard threshold (MinHash)",
+    "skeleton_repetition": "share of items whose template skeleton repeats an earlier one",
+}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "" if value is None else str(value)
+
+
+def _table(path: Path, rows: int = 10) -> str:
+    if not path.exists():
+        return ""
+    frame = pd.read_csv(path).head(rows)
+    frame = frame.drop(columns=[c for c in ("rows",) if c in frame.columns])
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].astype(str).str.slice(0, 120).str.replace("|", "/", regex=False)
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    lines = [header, "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def report_markdown(summary: dict, out: Path) -> str:
+    tables, figures = out / "tables", out / "figures"
+    parts = [f"# Prompt analysis: {summary.get('source')}\n",
+             f"Model `{summary.get('model')}` ({summary.get('backend')}); near-duplicates: {summary.get('near_duplicate_method')} "
+             f"kNN (k={summary.get('knn_k')}), cosine >= {summary.get('near_duplicate_threshold')}.\n",
+             "| metric | value | meaning |", "|---|---|---|"]
+    parts += [f"| {k} | {_fmt(summary.get(k))} | {note} |" for k, note in METRIC_NOTES.items() if k in summary]
+    for col, groups in summary.get("groups", {}).items():
+        keys = ["n", "vendi", "distinct_2", "mean_pairwise_cosine_distance", "exact_duplicates", "near_duplicate_pairs"]
+        parts += [f"\n## By {col}\n", "| " + col + " | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+        parts += [f"| {g} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
+    for title, name in [("Most repeated skeletons", "skeletons.csv"), ("Largest near-duplicate clusters", "near_duplicate_clusters.csv"),
+                        ("Most repeated n-grams", "repeated_ngrams.csv"), ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv"),
+                        ("Attribute skew against pools", "attribute_skew.csv")]:
+        table = _table(tables / name)
+        if table:
+            parts += [f"\n## {title}\n", table]
+    images = sorted(p.name for p in figures.glob("*.png")) if figures.exists() else []
+    if images:
+        parts += ["\n## Figures\n"] + [f"![{name}](figures/{name})" for name in images]
+    if (figures / "umap.html").exists():
+        parts.append("\nInteractive projection (hover shows the prompt): [figures/umap.html](figures/umap.html)")
+    parts.append(f"\nTimings (s): {summary.get('timings_s')}\n")
+    return "\n".join(parts) + "\n"
