@@ -1,0 +1,71 @@
+"""Errors a backend raises, classified so the runner knows what to do with them.
+
+Backends translate their provider's exceptions into these; the runner never needs to know
+the provider. ``retryable`` errors are retried with backoff (honouring ``retry_after``);
+the others are recorded on the item and the run goes on, except ``fatal`` ones (a bad key, an
+unknown model) that would fail every item alike and so stop the run.
+"""
+from __future__ import annotations
+
+__all__ = [
+    "AuthFailed",
+    "BackendError",
+    "ContentRefused",
+    "MalformedResponse",
+    "MissingAPIKey",
+    "RateLimited",
+    "RequestRejected",
+    "RequestTimedOut",
+    "ServerError",
+]
+
+
+class BackendError(Exception):
+    kind = "backend_error"
+    retryable = False
+    fatal = False
+    # The provider may have done (and billed) the work although no result reached us.
+    maybe_billed = False
+
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.status = status
+
+
+class RateLimited(BackendError):
+    kind = "rate_limited"
+    retryable = True
+
+
+class ServerError(BackendError):
+    kind = "server_error"
+    retryable = True
+
+
+class RequestTimedOut(BackendError):
+    kind = "timeout"
+    retryable = True
+    maybe_billed = True
+
+
+class ContentRefused(BackendError):
+    kind = "content_policy"
+
+
+class MalformedResponse(BackendError):
+    kind = "malformed_response"
+    maybe_billed = True
+
+
+class RequestRejected(BackendError):
+    kind = "bad_request"
+
+
+class AuthFailed(BackendError):
+    kind = "auth"
+    fatal = True
+
+
+class MissingAPIKey(ValueError):
+    """No key in the environment: raised before anything is sent (a one-line user error)."""

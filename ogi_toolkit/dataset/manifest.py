@@ -1,0 +1,63 @@
+"""Read a generated dataset: ``<out>/manifest.jsonl`` (last line per id wins) and its images.
+
+Each record carries ``id``, ``status`` ("done" | "error" | "skipped_budget"), ``spec`` (the full
+instruction spec), ``instruction`` (the text sent), ``original_instruction`` (before any
+rewrite), ``input_images`` (source then references), ``output_image``, ``turn_images``
+(multi-turn: each turn's output, the last equal to ``output_image``), ``backend``, ``model``,
+``params``, ``usage``, ``cost_usd``, ``timings``, ``error``, ``request_keys`` and
+``created_at``. Image paths are relative to the folder of the manifest.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..generate.manifest_io import MANIFEST_NAME, latest_records
+
+__all__ = ["MANIFEST_NAME", "SPEC_COLUMNS", "load_dataset", "read_manifest"]
+
+# Spec fields lifted into columns of their own (the whole spec stays in ``spec``).
+SPEC_COLUMNS = ("kind", "domain", "subtask", "template_id", "difficulty", "seed")
+
+
+def _manifest_path(path: str | Path) -> Path:
+    path = Path(path)
+    return path / MANIFEST_NAME if path.is_dir() else path
+
+
+def read_manifest(path: str | Path) -> list[dict[str, Any]]:
+    """The current record of every item (``path``: the run folder or its manifest file)."""
+    manifest = _manifest_path(path)
+    if not manifest.is_file():
+        raise FileNotFoundError(f"no manifest at {manifest}: expected a folder written by `ogi generate`")
+    return list(latest_records(manifest).values())
+
+
+def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame:
+    """The dataset as a DataFrame: one row per item, spec fields flattened into columns.
+
+    Image columns hold absolute paths: ``output_image`` (str or None), ``input_images`` and
+    ``turn_images`` (lists). ``status="done"`` keeps finished items only.
+    """
+    manifest = _manifest_path(path)
+    root = manifest.parent.resolve()
+    rows = []
+    for record in read_manifest(manifest):
+        if status is not None and record.get("status") != status:
+            continue
+        spec = record.get("spec") or {}
+        row = {"id": record["id"], "status": record.get("status")}
+        row.update({field: spec.get(field) for field in SPEC_COLUMNS})
+        row.update({k: v for k, v in record.items() if k not in row})
+        row["output_image"] = str(root / record["output_image"]) if record.get("output_image") else None
+        row["input_images"] = [str(root / p) for p in record.get("input_images") or []]
+        row["turn_images"] = [str(root / p) for p in record.get("turn_images") or []]
+        rows.append(row)
+    columns = ["id", "status", *SPEC_COLUMNS, "instruction", "original_instruction", "input_images",
+               "output_image", "turn_images", "backend", "model", "cost_usd"]
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return frame[[c for c in columns if c in frame] + [c for c in frame if c not in columns]]

@@ -1,0 +1,183 @@
+"""Run a plan into a dataset folder: bounded concurrency, pacing, retries, budget, resume.
+
+``run_plan(plan, out)`` walks every item (:mod:`.flow`) through a :class:`~.caller.LiveCaller`
+and appends one manifest line per item whose outcome changed. Run it again (after a finished
+run, Ctrl-C or ``kill -9``) and it continues: every call whose result is in the store is read
+back instead of sent, and finished items are not written again.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..backends import get_backend
+from ..backends.errors import BackendError
+from ..config import ModelsConfig, load_models_config
+from ..spec import InstructionSpec
+from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
+from .cost import Budget, CostModel
+from .flow import ItemFailed, ItemWalk, walk_item
+from .manifest_io import MANIFEST_NAME, ManifestWriter, latest_records
+from .plan_file import as_specs
+from .ratelimit import RateLimiter
+from .record import item_record, same_result
+from .store import ResultStore
+
+__all__ = ["RunSummary", "arun_plan", "make_backend", "run_plan", "run_sync"]
+
+
+@dataclass
+class RunSummary:
+    items: int
+    done: int
+    errors: int
+    skipped_budget: int
+    unchanged: int  # done items found finished already (nothing written for them)
+    requests_sent: int
+    results_paid: int
+    calls_from_store: int
+    retries: int
+    spent_usd: float
+    seconds: float
+    out: str
+
+    def __str__(self) -> str:
+        return (f"{self.done}/{self.items} done ({self.unchanged} already), {self.errors} errors, "
+                f"{self.skipped_budget} skipped for budget; {self.requests_sent} requests sent, "
+                f"{self.calls_from_store} calls read from the store, ${self.spent_usd:.4f} spent, "
+                f"{self.seconds:.1f} s -> {self.out}")
+
+
+def make_backend(backend: Any, options: dict[str, Any] | None, config: ModelsConfig) -> Any:
+    """A backend instance from a name (plus options) or an instance given as is."""
+    if not isinstance(backend, str):
+        return backend
+    options = dict(options or {})
+    if backend == "openai":
+        options.setdefault("config", config)
+    return get_backend(backend, **options)
+
+
+async def arun_plan(
+    plan: str | Path | Iterable[InstructionSpec],
+    out: str | Path,
+    *,
+    backend: Any = "sketch",
+    backend_options: dict[str, Any] | None = None,
+    rewrite: bool = False,
+    size: str | None = None,
+    concurrency: int = 8,
+    rpm: float | None = None,
+    max_cost: float | None = None,
+    max_attempts: int = 6,
+    config: ModelsConfig | str | Path | None = None,
+    progress: bool = True,
+    check_models: bool = True,
+) -> RunSummary:
+    """The coroutine behind :func:`run_plan` (``await`` it inside a running event loop)."""
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+    specs = as_specs(plan)
+    config = config if isinstance(config, ModelsConfig) else load_models_config(config)
+    size = size or config.defaults.size
+    be = make_backend(backend, backend_options, config)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    stats = RunStats()
+    budget = Budget(max_cost)
+    store = ResultStore(out)
+    caller = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config), budget=budget,
+                        limiter=RateLimiter(rpm), concurrency=concurrency, size=size,
+                        max_attempts=max_attempts, stats=stats)
+    previous = latest_records(out / MANIFEST_NAME)
+    counts = {"done": 0, "error": 0, "skipped_budget": 0, "unchanged": 0}
+    aborted: list[RunAborted] = []
+    queue: asyncio.Queue[InstructionSpec] = asyncio.Queue()
+    for spec in specs:
+        queue.put_nowait(spec)
+    bar = _progress_bar(len(specs), progress)
+
+    async def handle(spec: InstructionSpec, writer: ManifestWriter) -> None:
+        start = time.perf_counter()
+        walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
+        status, error = "done", None
+        try:
+            await walk_item(spec, caller, walk, rewrite=rewrite)
+        except ItemFailed as exc:
+            status, error = "error", exc.error
+        except BudgetExhausted as exc:
+            status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
+                                               "message": f"max_cost ${max_cost} would be exceeded"}
+        record = item_record(spec, walk, status=status, backend=be, size=size, rewrite=rewrite,
+                             seconds=time.perf_counter() - start, error=error)
+        if same_result(previous.get(spec.id), record):
+            counts["unchanged"] += 1
+        else:
+            writer.append(record)
+        counts[status] += 1
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(errors=counts["error"], spent=f"${budget.spent:.2f}", refresh=False)
+
+    async def worker(writer: ManifestWriter) -> None:
+        while not aborted and not queue.empty():
+            spec = queue.get_nowait()
+            try:
+                await handle(spec, writer)
+            except RunAborted as exc:
+                aborted.append(exc)
+
+    try:
+        if check_models and hasattr(be, "check"):
+            try:
+                await be.check(rewrite=rewrite)
+            except BackendError as exc:
+                raise RunAborted(f"checking the models: {exc}") from None
+        with ManifestWriter(out / MANIFEST_NAME) as writer:
+            await asyncio.gather(*(worker(writer) for _ in range(min(concurrency, max(1, len(specs))))))
+    finally:
+        store.close()
+        if bar is not None:
+            bar.close()
+        if hasattr(be, "aclose"):
+            await be.aclose()
+    if aborted:
+        raise RunAborted(f"run stopped: {aborted[0]}")
+    return RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
+                      skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
+                      requests_sent=stats.requests_sent, results_paid=stats.results_paid,
+                      calls_from_store=stats.calls_from_store, retries=stats.retries,
+                      spent_usd=round(budget.spent, 6), seconds=round(time.perf_counter() - started, 3), out=str(out))
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="item", desc="generate")
+
+
+def run_plan(plan: str | Path | Iterable[InstructionSpec], out: str | Path, **options: Any) -> RunSummary:
+    """Generate every item of ``plan`` into the folder ``out``; see :func:`arun_plan` for options.
+
+    Works in scripts and in notebooks (where an event loop is already running, the run gets
+    its own loop in a helper thread).
+    """
+    return run_sync(arun_plan(plan, out, **options))
+
+
+def run_sync(coro):
+    """Run a coroutine to its end, also from a notebook (whose event loop is already running:
+    the coroutine then gets its own loop in a helper thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()

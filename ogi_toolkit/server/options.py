@@ -1,0 +1,56 @@
+"""What the local server does besides answering: latency and injected faults."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+__all__ = ["Fault", "ServerOptions"]
+
+# A fault the server plays on one request (None: answer normally).
+Fault = str  # "429" | "500" | "timeout" | "malformed" | "refusal"
+
+
+@dataclass
+class ServerOptions:
+    latency_ms: float = 0.0  # added to every model call (images, chat)
+    fail_rate: float = 0.0  # share of model calls answered 429 (with retry-after) or 500, half each
+    timeout_rate: float = 0.0  # share that hang for ``hang_s`` before answering (clients time out)
+    malformed_rate: float = 0.0  # share answered 200 with a broken body
+    refusal_rate: float = 0.0  # share refused by the "safety system" (400 moderation_blocked)
+    hang_s: float = 30.0
+    retry_after_ms: int = 200
+    refuse_word: str = "#refuse"  # a prompt containing it is always refused
+    malformed_word: str = "#malformed"  # a prompt containing it always gets a broken body
+    renderer: str = "auto"  # "auto": the sketch renderer's prompt card when installed; "card": a cheap PIL card
+    max_px: int | None = None  # render at most this many pixels a side (keeps test images small)
+    batch_delay_s: float = 0.2  # how long a batch stays in progress
+    seed: int = 0
+    api_key: str | None = None  # when set, requests must bear this key (401 otherwise, as the API answers)
+    record: bool = False  # keep request/response pairs (for checking them against the API description)
+    models: tuple[str, ...] = ()  # ids listed by /v1/models (default: every model in the models config)
+    rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("fail_rate", "timeout_rate", "malformed_rate", "refusal_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        if self.fail_rate + self.timeout_rate + self.malformed_rate + self.refusal_rate > 1.0:
+            raise ValueError("fail_rate + timeout_rate + malformed_rate + refusal_rate must not exceed 1")
+        if self.renderer not in ("auto", "card"):
+            raise ValueError(f"renderer must be 'auto' or 'card', got {self.renderer!r}")
+        self.rng = random.Random(self.seed)
+
+    def fault_for(self, prompt: str, *, live: bool = True) -> Fault | None:
+        """Pick this request's fault. Batch lines (``live=False``) get no transport faults."""
+        if self.refuse_word and self.refuse_word in prompt:
+            return "refusal"
+        if self.malformed_word and self.malformed_word in prompt:
+            return "malformed"
+        x = self.rng.random()
+        for fault, rate in (("refusal", self.refusal_rate), ("malformed", self.malformed_rate),
+                            ("429", self.fail_rate / 2), ("500", self.fail_rate / 2), ("timeout", self.timeout_rate)):
+            if x < rate:
+                return fault if live or fault in ("refusal", "malformed") else None
+            x -= rate
+        return None
