@@ -5,6 +5,8 @@ edit of an object leaves it untouched.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -56,6 +58,12 @@ def background_kind(name: str | None) -> str:
 
 
 def draw_background(name: str | None, width: int, height: int) -> Image.Image:
+    """A fresh copy (callers draw on it) of the cached picture of this background."""
+    return _background(name, width, height).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _background(name: str | None, width: int, height: int) -> Image.Image:
     kind = background_kind(name)
     if kind == "colour":  # "a red background", or a place we have no picture for
         base = colour_rgb(name or "", fallback_key=name or "")

@@ -56,16 +56,25 @@ def pools() -> Any | None:
     return load_pools()
 
 
-def pool_item(pool: str, key: str | None) -> Any | None:
+@functools.lru_cache(maxsize=64)
+def _pool_index(pool: str) -> dict[str, Any]:
+    """Id and lower-case name -> item, built once (a miss must not cost a fuzzy search)."""
     p = pools()
-    if p is None or key is None or pool not in p:
+    if p is None or pool not in p:
+        return {}
+    index: dict[str, Any] = {}
+    for item in p[pool]:
+        index.setdefault(item.name.lower(), item)
+        index[item.id] = item
+    return index
+
+
+def pool_item(pool: str, key: str | None) -> Any | None:
+    """The pool item whose id or name is ``key`` (spaces and dashes read as underscores)."""
+    if not key:
         return None
-    for candidate in (key, key.lower().replace(" ", "_").replace("-", "_")):
-        try:
-            return p.get(pool, candidate)
-        except KeyError:
-            continue
-    return None
+    index = _pool_index(pool)
+    return index.get(key) or index.get(key.lower()) or index.get(key.lower().replace(" ", "_").replace("-", "_"))
 
 
 def stable_int(*parts: object) -> int:
