@@ -100,6 +100,3 @@ def choose_font(text: str, descriptor: str | None = None) -> str:
 def load_font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_files()[name]), size=max(6, int(size)), layout_engine=LAYOUT_ENGINE)
 
-
-def label_font(size: int) -> ImageFont.FreeTypeFont:
-    return load_font("DejaVuSans", size)

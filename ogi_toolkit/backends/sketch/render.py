@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from ...spec import Scene, TextItem
@@ -232,7 +231,7 @@ def _stage_captions(scene: Scene, n: int) -> list[str]:
     return parts[:n] if len(parts) >= n else [f"stage {t + 1}" for t in range(n)]
 
 
-def _draw_panels(img: Image.Image, state: DrawState, overlays, drawables, records) -> list[dict]:
+def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[dict]:
     """A temporal sequence: the scene once per stage, the first object growing stage by stage."""
     scene = state.scene
     n = scene.panels or 1
@@ -305,7 +304,7 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     else:
         img = draw_background(scene.background, W, H)
         if scene.panels and scene.panels > 1:
-            meta["panels"] = _draw_panels(img, state, overlays, drawables, records)
+            meta["panels"] = _draw_panels(img, state, drawables, records)
         else:
             path = None
             if (scene.layout or "").lower().startswith("trajectory") and state.placements:
@@ -400,8 +399,3 @@ def png_bytes(img: Image.Image) -> bytes:
     img.save(buf, format="PNG", compress_level=6, optimize=False)
     return buf.getvalue()
 
-
-def as_array(data: bytes) -> np.ndarray:
-    import io
-
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))

@@ -170,11 +170,6 @@ def glyph_kind(obj) -> str:
     return GENERIC_SHAPES[stable_int("shape", obj.name) % len(GENERIC_SHAPES)]
 
 
-def is_container(obj) -> bool:
-    item = pool_item("objects", obj.name)
-    return bool(item is not None and item.container) or glyph_kind(obj) in ("container", "cup")
-
-
 @functools.lru_cache(maxsize=1024)
 def colour_rgb(name: str | None, fallback_key: str = "") -> RGB:
     """RGB of a colour name: the colour pool, then matplotlib's named colours, then a hash."""
