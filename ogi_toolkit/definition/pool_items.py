@@ -270,6 +270,13 @@ class ConceptItem(PoolItem):
     labels: tuple[str, ...] = Field(min_length=2, max_length=6)
     description: str
 
+    @model_validator(mode="after")
+    def _distinct_labels(self) -> "ConceptItem":
+        repeated = sorted({label for label in self.labels if self.labels.count(label) > 1})
+        if repeated:
+            raise ValueError(f"labels must be distinct (each is drawn once); repeated: {repeated}")
+        return self
+
 
 class CausalItem(PoolItem):
     type: Literal["explicit", "implicit", "chain"]
