@@ -1,0 +1,57 @@
+"""Multi-turn Editing builder (``edit_multi_turn``): 2-4 rounds, each editing the last result.
+
+``params: {turns: n}``. Each round is a ``Turn`` with its own instruction and edits, whose
+indices point into the scene as the earlier rounds left it. Grade 1: independent rounds;
+grade 2: a round changes what an earlier round made ("Now make the dog you added brown");
+grade 3: more such rounds, and one round asks for two edits at once.
+"""
+from __future__ import annotations
+
+from ogi_toolkit.spec import Turn
+from ogi_toolkit.templates.grammar import number_word
+
+from ..base import Built, register
+from .sequence import Chain, plan_kinds, prepare_source, run, sentence
+from .source_scenes import chance, pick, retrying, scene_words
+
+__all__ = ["build_multi_turn"]
+
+# In a conversation, objects an earlier round made are "the dog you added".
+NEW_LABELS = {"added": "you added", "replaced": "you swapped in"}
+# How later rounds may open ("Now remove the mug.").
+OPENERS = ("", "now", "next,", "then", "this time,")
+
+
+@register("edit_multi_turn", slot_names=("scene", "scene_in", "turns", "clauses", "n_word"))
+@retrying
+def build_multi_turn(ctx) -> Built:
+    n = int(ctx.params.get("turns", 0))
+    if not 2 <= n <= 4:
+        raise ValueError(f"subtask {ctx.subtask!r}: params.turns must be 2, 3 or 4, got {n!r}")
+    grade, rng = ctx.difficulty, ctx.rng
+    dependent = {1: 0, 2: 1, 3: max(1, n // 2)}[grade]
+    texts = 1 if chance(rng, 0.3) else 0
+    plan = plan_kinds(ctx, n, texts=texts, extra=True, dependent=dependent)
+    double = int(rng.integers(n)) if grade == 3 else None  # this round holds two edits
+    full_plan = plan + ([("alter", False)] if double is not None else [])
+    src = prepare_source(ctx, full_plan, grade)
+    scene = src.scene(ctx.pools)
+    chain = Chain(ctx, src, grade, NEW_LABELS)
+    rounds = [ops for ops in run(chain, plan[: double + 1] if double is not None else plan)]
+    if double is not None:  # the extra edit joins round ``double``; later rounds follow it
+        made = chain.last_made  # an add or alter shifts no index, so a later round may still refer to it
+        rounds[double] = rounds[double] + run(chain, [(pick(rng, ("add", "alter")), False)])[0]
+        chain.last_made = made
+        rounds += run(chain, plan[double + 1:])
+    turns, clauses, slots = [], [], []
+    for r, ops in enumerate(rounds):
+        heads = [op for k, op in enumerate(ops) if k == 0 or op.clause != ops[k - 1].clause]
+        clause = " and ".join(op.clause for op in heads)
+        opener = pick(rng, OPENERS) if r > 0 else ""
+        clauses.append(clause)
+        turns.append(Turn.model_construct(instruction=sentence(f"{opener} {clause}"),
+                          edits=[op.edit.model_copy(update={"instruction": sentence(op.clause)}) for op in ops]))
+        slots.append([op.slot for op in heads])
+    words = {**scene_words(src.place), "turns": [t.instruction for t in turns], "clauses": clauses,
+             "n_word": number_word(n)}
+    return Built(slots={"scene": src.place.id, "turns": slots}, words=words, source=scene, turns=turns)
