@@ -1,17 +1,15 @@
 """The resource pools: every file loads, is rich enough, consistent, and bad files fail clearly."""
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ogi_toolkit.definition.pool_items import SCRIPT_LETTERS, SKETCH_TREATMENTS, StyleItem
-from ogi_toolkit.definition.pools import PoolError, load_pools, readme_text
+from ogi_toolkit.definition.pool_items import SCHEMAS, SKETCH_TREATMENTS, letters_outside_script
+from ogi_toolkit.definition.pools import PoolError, load_pools, write_readmes
 from ogi_toolkit.paths import POOLS_DIR
 
 SCIENCE = ["mathematics", "ecology", "astronomy", "biological", "culture_and_history",
@@ -138,3 +136,265 @@ def test_duplicate_yaml_key_and_wrong_pool_name(tmp_path):
                       name="textures", group="qualifiers")
     with pytest.raises(PoolError, match=r"'pool' is 'texturez' but must equal the file name 'textures'"):
         load_pools(root2)
+
+
+def test_bad_script_unknown_patient_and_broken_chain_are_reported(tmp_path):
+    # "Bход" starts with a Latin B: looks Cyrillic, is not.
+    root = _pool_dir(tmp_path, HEADER.format(name="texts")
+                     + '  - {id: ru_vkhod, text: "Bход", language: ru, script: Cyrl, kind: sign, gloss: Entrance}\n',
+                     name="texts", group="texts")
+    with pytest.raises(PoolError, match=r"texts.yaml: item 0 .*'ru_vkhod'.*outside script 'Cyrl': 'B'"):
+        load_pools(root)
+    actions = (POOLS_DIR / "relations" / "actions.yaml").read_text(encoding="utf-8")
+    bad = actions.replace("patient: [fruit, vegetable, food], synonyms: [munching on", "patient: [fod], synonyms: [munching on")
+    assert bad != actions
+    root = _pool_dir(tmp_path / "2", bad, name="actions", group="relations")
+    with pytest.raises(PoolError, match=r"actions.yaml: item \d+ id 'eat': field 'patient': 'fod' is not an id of pool 'categories'.*food"):
+        load_pools(root)
+    root = _pool_dir(tmp_path / "3", HEADER.format(name="causal")
+                     + "  - {id: c, name: c, type: chain, cause: a, effect: b, chain: [one]}\n",
+                     name="causal", group="scenarios")
+    with pytest.raises(PoolError, match=r"causal.yaml: item 0 .*'c'.*2-4 steps"):
+        load_pools(root)
+
+
+# ------------------------------------------------------------------ sizes and coverage
+
+MINIMUM = {"objects": 400, "actions": 100, "colours": 30, "materials": 30, "scenes": 60, "lighting": 20,
+           "camera": 20, "texts": 200, "causal": 60, "temporal": 40, "trajectories": 20,
+           **{name: 30 for name in SCIENCE}}
+
+
+@pytest.mark.parametrize("pool, minimum", sorted(MINIMUM.items()))
+def test_pools_meet_their_minimum_sizes(pools, pool, minimum):
+    assert len(pools[pool]) >= minimum
+
+
+def test_objects_span_categories_sizes_people_and_containers(pools):
+    objects = pools["objects"]
+    assert len({o.category for o in objects}) >= 25
+    assert {o.category for o in objects} == {c.id for c in pools["categories"]}
+    assert {o.size_class for o in objects if o.container} == {"tiny", "small", "medium", "large", "huge"}
+    genders = Counter(o.gender for o in objects if o.person)
+    assert genders["neutral"] >= 20 and genders["female"] >= 10 and genders["male"] >= 10
+    assert all(o.gender for o in objects if o.person)
+
+
+def test_styles_cover_the_four_families_and_the_papers_examples(pools):
+    styles = pools["styles"]
+    families = Counter(s.family for s in styles)
+    assert set(families) == {"artistic_traditions", "media_illustration", "photographic", "speculative_fantasy"}
+    assert min(families.values()) >= 25
+    assert all(s.sketch_treatment in SKETCH_TREATMENTS for s in styles)
+    paper = {s.name for s in styles if s.paper_example}
+    assert paper == {"Impressionism", "Post-Impressionism", "Cubism", "Ukiyo-e", "Ink Wash",
+                     "Traditional Chinese Painting", "Graffiti", "Ghibli-like", "Pixar-like",
+                     "Classic Animation", "Manga", "Pixel Art", "Block-Based Art", "Mosaic",
+                     "Sketch/Line Art", "Analog Film", "HDR", "Monochrome", "Ethereal/Dreamlike",
+                     "Vintage/Retro", "Cyberpunk", "Steampunk", "Cosmic/Space Opera", "Digital Futurism"}
+
+
+def test_texts_span_languages_scripts_and_kinds(pools):
+    texts = pools["texts"]
+    assert {"Latn", "Cyrl", "Grek", "Arab", "Hebr", "Deva", "Hans", "Jpan", "Kore"} <= {t.script for t in texts}
+    assert len({t.language for t in texts}) >= 8
+    kinds = Counter(t.kind for t in texts)
+    for kind in ("menu", "price", "name", "label"):
+        assert kinds[kind] >= 20, kind
+    short = [t for t in texts if t.kind in ("sign", "brand", "slogan", "label", "warning", "greeting")
+             and len(t.text.split()) <= 4]
+    assert len(short) >= 60
+
+
+def test_causal_scenarios_have_every_type_and_valid_chains(pools):
+    causal = pools["causal"]
+    assert Counter(c.type for c in causal) == {"explicit": 42, "implicit": 42, "chain": 42}
+    assert all(2 <= len(c.chain) <= 4 for c in causal if c.type == "chain")
+    assert {len(c.chain) for c in causal if c.type == "chain"} >= {2, 3, 4}
+
+
+# ------------------------------------------------------------------ one copy of every list
+
+def test_each_item_model_backs_one_pool_and_science_concepts_are_unique(pools):
+    models = Counter(type(pools[n][0]).__name__ for n in pools.names() if pools.group(n) != "science")
+    assert all(count == 1 for count in models.values()), models
+    assert {type(pools[n][0]) for n in SCIENCE} == {SCHEMAS["concepts"]}
+    ids = [c.id for n in SCIENCE for c in pools[n]]
+    names = [c.name.lower() for n in SCIENCE for c in pools[n]]
+    assert len(ids) == len(set(ids)) and len(names) == len(set(names))
+
+
+def test_readmes_are_current_and_state_the_real_counts(pools):
+    assert write_readmes(pools, check=True) == [], "run: python -m ogi_toolkit.definition.pools --readme"
+    for name in pools.names():
+        readme = (pools.files[name].parent / "README.md").read_text(encoding="utf-8")
+        assert f"| `{name}.yaml` | {len(pools[name])} |" in readme
+
+
+def test_readme_check_reports_a_stale_readme(tmp_path):
+    root = tmp_path / "pools"
+    shutil.copytree(POOLS_DIR, root)
+    readme = root / "styles" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("| `styles.yaml` |", "| `styles.yaml` | 1 |"))
+    pools = load_pools(root)
+    assert write_readmes(pools, check=True) == [readme]
+    write_readmes(pools)
+    assert write_readmes(pools, check=True) == []
+
+
+# ------------------------------------------------------------------ grammar of the object pool
+
+VOWEL_SOUND_CONSONANTS = ("hour", "honest", "honour", "heir")
+CONSONANT_SOUND_VOWELS = ("uni", "use", "usu", "uk", "eu", "one", "once", "ewe")
+LETTERS_WITH_VOWEL_NAMES = set("AEFHILMNORSX")  # "an F", "an X-ray" / "a USB stick"
+
+
+def _expected_article(phrase: str) -> str:
+    """An independent phonetic oracle for a/an (no pool data involved)."""
+    word = phrase.split()[0]
+    head = word.split("-")[0]
+    if head.isupper() and (len(head) > 1 or word != head):  # letters read by name: USB, X-ray
+        return "an" if head[0] in LETTERS_WITH_VOWEL_NAMES else "a"
+    lower = word.lower()
+    if lower.startswith(VOWEL_SOUND_CONSONANTS):
+        return "an"
+    if lower[0] in "aeiou" and not lower.startswith(CONSONANT_SOUND_VOWELS):
+        return "an"
+    return "a"
+
+
+def test_phonetic_oracle_on_known_cases():
+    cases = {"apple": "an", "hourglass": "an", "unicorn": "a", "umbrella": "an", "uniform": "a",
+             "ukulele": "a", "urn": "an", "USB stick": "a", "honest man": "an", "egg cup": "an",
+             "European robin": "a", "one-eyed cat": "a", "hedgehog": "a", "X-ray": "an"}
+    assert {phrase: _expected_article(phrase) for phrase in cases} == cases
+
+
+@pytest.mark.parametrize("pool", ["objects", "surfaces", "layouts", "presentations"])
+def test_articles_agree_with_pronunciation(pools, pool):
+    wrong = [(i.name, i.article) for i in pools[pool]
+             if i.article != "some" and i.article != _expected_article(i.name)]
+    assert not wrong
+
+
+IRREGULAR = {"mouse": "mice", "child": "children", "person": "people", "man": "men", "woman": "women",
+             "goose": "geese", "ox": "oxen", "foot": "feet", "tooth": "teeth", "cactus": "cacti",
+             "nebula": "nebulae", "amphora": "amphorae", "pegasus": "pegasi", "die": "dice"}
+INVARIANT = {"sheep", "deer", "moose", "fish", "goldfish", "clownfish", "pufferfish", "swordfish",
+             "angelfish", "jellyfish", "starfish", "squid", "shrimp", "samurai", "rice", "spaghetti",
+             "popcorn", "sushi", "honey"}
+F_TO_VES = {"knife", "leaf", "loaf", "scarf", "shelf", "wolf", "werewolf", "elf", "bookshelf"}
+NOT_MAN = {"ottoman", "talisman"}  # end in -man but take -s
+SPELLED_OUT = {"bird's nest": "birds' nests", "message in a bottle": "messages in bottles",
+               "coconut with a straw": "coconuts with straws", "mortar and pestle": "mortars and pestles",
+               "jack-in-the-box": "jacks-in-the-box"}
+O_TO_OES = {"tomato", "potato", "mango"}
+NAIVE_MISTAKES = {"mouses", "sheeps", "knifes", "childs", "mans", "womans", "gooses", "cactuses",
+                  "leafs", "loafs", "wolfs", "deers", "oxes", "fishes", "persons"}
+
+
+def _head_index(words: list[str]) -> int:
+    """The noun that takes the plural: "pair of shoes" -> "pair"; "polar bear" -> "bear"."""
+    return words.index("of") - 1 if "of" in words[1:] else len(words) - 1
+
+
+def _plural_of(noun: str) -> str:
+    lower = noun.lower()
+    if lower in IRREGULAR:
+        return IRREGULAR[lower]
+    if lower in INVARIANT:
+        return noun
+    if lower.endswith("man") and lower not in NOT_MAN:  # man, woman, fireman, policewoman...
+        return noun[:-3] + "men"
+    if lower in F_TO_VES:
+        return noun[:-2] + "ves" if noun.endswith("fe") else noun[:-1] + "ves"
+    if lower in O_TO_OES or lower.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if lower.endswith("y") and lower[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def test_plurals_follow_english_rules_and_irregular_forms(pools):
+    wrong = []
+    for obj in pools["objects"]:
+        words, plural = obj.name.split(), obj.plural.split()
+        head = _head_index(words)
+        expected = words[:head] + [_plural_of(words[head])] + words[head + 1:]
+        if obj.name in SPELLED_OUT:  # compounds whose plural the head rule cannot find
+            expected = SPELLED_OUT[obj.name].split()
+        if plural != expected:
+            wrong.append((obj.name, obj.plural, " ".join(expected)))
+    assert not wrong
+    assert not NAIVE_MISTAKES & {w.lower() for o in pools["objects"] for w in o.plural.split()}
+    assert pools.get("objects", "mouse").plural == "mice" and pools.get("objects", "cactus").plural == "cacti"
+
+
+# ------------------------------------------------------------------ cross-references and agents
+
+def test_object_materials_colours_and_actions_reference_existing_ids(pools):
+    materials = {m.id for m in pools["materials"]}
+    colours = {c.id for c in pools["colours"]}
+    actions = {a.id for a in pools["actions"]}
+    for obj in pools["objects"]:
+        assert set(obj.materials) <= materials, obj.id
+        assert set(obj.colours) <= colours, obj.id
+        assert set(obj.can) <= actions, obj.id
+    assert sum(len(o.materials) >= 2 for o in pools["objects"]) >= 120
+
+
+def test_every_action_has_valid_agents_and_somebody_to_do_it(pools):
+    categories = {c.id for c in pools["categories"]}
+    for action in pools["actions"]:
+        assert set(action.agents) <= {"person", "animal", "vehicle", "machine", "object"}
+        assert set(action.categories) <= categories and set(action.patient or ()) <= categories
+        assert pools.agents_for(action.id), f"nobody can {action.id}"
+        assert bool(pools.patients_for(action.id)) == action.transitive, action.id
+        for form in (action.ing, action.third, action.past):  # only the verb changes
+            assert form.split()[1:] == action.name.split()[1:], (action.id, form)
+        assert action.ing.split()[0].endswith("ing")
+
+
+def test_agent_limits_keep_actions_plausible(pools):
+    assert "fly" not in {a.id for a in pools.actions_for("dog")}
+    assert "bark" in {a.id for a in pools.actions_for("dog")}
+    assert "bark" not in {a.id for a in pools.actions_for("pelican")}
+    assert "swim" not in {a.id for a in pools.actions_for("eagle")}
+    assert {"wave", "sweep"} <= {a.id for a in pools.actions_for("robot")}  # through the robot's `can`
+    riders = {o.id for o in pools.patients_for("ride")}
+    assert "horse" in riders and "piano" not in riders
+    poses = pools.actions_for("girl", transitive=False)
+    assert poses and all(not a.transitive for a in poses) and len(poses) >= 30
+
+
+def test_relations_inverses_are_symmetric_and_phrases_unambiguous(pools):
+    relations = pools["relations"]
+    for rel in relations:
+        if rel.inverse:
+            assert pools.get("relations", rel.inverse).inverse == rel.id, rel.id
+    phrases = Counter(p for rel in relations for p in rel.phrases)
+    assert not [p for p, n in phrases.items() if n > 1]
+    groups = {rel.group for rel in relations}
+    assert groups == {"planar", "vertical", "depth", "containment", "contact", "comparative", "symmetry"}
+
+
+def test_scenes_name_plausible_categories(pools):
+    categories = {c.id for c in pools["categories"]}
+    for scene in pools["scenes"]:
+        assert len(scene.categories) >= 4 and set(scene.categories) <= categories, scene.id
+        assert pools.count("objects", category=list(scene.categories), countable=True) >= 25
+
+
+def test_text_letters_belong_to_their_script(pools):
+    for text in pools["texts"]:
+        assert not letters_outside_script(text.text, text.script), text.id
+    assert letters_outside_script("Вход", "Cyrl") == []
+    assert letters_outside_script("Bход", "Cyrl") == ["B"]  # Latin B
+    assert letters_outside_script("Καλώς", "Latn") == list("Καλώς")
+    assert letters_outside_script("ラーメン", "Jpan") == [] and letters_outside_script("라면", "Jpan") == ["라", "면"]
+
+
+def test_every_text_tone_is_a_tone_with_cues(pools):
+    tones = {t.id for t in pools["tones"]}
+    assert {t.tone for t in pools["texts"]} <= tones
+    assert all(2 <= len(t.cues) <= 4 for t in pools["tones"])
