@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from generate_fixtures import generation, local_server, manifest_lines, mixed_plan, write_plan
+from generate_fixtures import generation, local_server, manifest_lines, mixed_plan, single_edit, write_plan
 
 from ogi_toolkit.generate import run_batch, run_plan
 
@@ -79,3 +79,21 @@ def test_a_killed_batch_run_restarts_without_submitting_anything_twice(tmp_path)
     lines = manifest_lines(out)
     assert sorted(line["id"] for line in lines) == sorted(s.id for s in specs)
     assert {line["status"] for line in lines} == {"done"}
+
+
+def test_max_cost_holds_in_a_batch_run_across_rounds(tmp_path):
+    from ogi_toolkit.generate import dry_run
+
+    edits = [single_edit(0), single_edit(1)]  # round 1: two sources; round 2: two edits
+    estimate = dry_run(edits, backend="openai", batch=True)["est_cost_usd"].sum()
+    extra = [generation(i) for i in range(3)]
+    with local_server(batch_delay_s=0.05) as server:
+        options = dict(poll_s=0.05, backend="openai", backend_options={"base_url": server.url}, progress=False)
+        # a budget just above the estimate of the edits: every round fits, released reservations included
+        summary = run_batch(edits, tmp_path / "fits", max_cost=estimate * 1.02, **options)
+        assert summary.done == 2 and summary.spent_usd <= estimate * 1.02
+        # a budget for half the generations: the rest is skipped, nothing over the cap is sent
+        per_item = dry_run(extra[:1], backend="openai", batch=True)["est_cost_usd"].sum()
+        before = server.stats()["billed"]
+        summary = run_batch(extra, tmp_path / "tight", max_cost=1.5 * per_item, **options)
+        assert (summary.done, summary.skipped_budget) == (1, 2) and server.stats()["billed"] - before == 1

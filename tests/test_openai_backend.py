@@ -127,3 +127,14 @@ def test_the_rewrite_prompt_renders_exactly():
 ])
 def test_a_rewrite_that_loses_a_constraint_is_caught(text, problems):
     assert check_rewrite(poster(), text) == problems
+
+
+def test_the_rewrite_check_asks_back_only_what_the_instruction_states():
+    from ogi_toolkit.spec import Edit, SceneObject
+
+    spec = single_edit(0).model_copy(update={
+        "instruction": "Add three pairs of boots by the door",
+        "edits": [Edit(op="add", object=SceneObject(name="pair of boots", count=3))]})
+    # the object "pair of boots" is not said verbatim in the instruction: not demanded back
+    assert check_rewrite(spec, "Place three pairs of boots beside the door") == []
+    assert check_rewrite(poster(), "A door") == ["text 'OPEN LATE' not kept verbatim", "object 'shop sign' missing"]

@@ -45,6 +45,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 REFUSAL_CODES = {"moderation_blocked", "content_policy_violation", "content_filter"}
 _KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-]{6,}")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"IEND\xaeB`\x82"  # the IEND chunk's type and CRC: the last bytes of every whole PNG
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -71,12 +72,16 @@ def _retry_after(headers: Any) -> float | None:
 
 
 def _to_png(data: bytes) -> bytes:
-    """Check that ``data`` is a whole image; return it as PNG (GPT image models may send jpeg/webp)."""
+    """Check that ``data`` is a whole image; return it as PNG (GPT image models may send jpeg/webp).
+
+    A PNG is taken as whole when it starts with the signature and ends with the IEND chunk
+    (a cut payload loses its end); other formats are decoded and re-encoded as PNG.
+    """
+    if data.startswith(PNG_SIGNATURE) and data.endswith(PNG_END):
+        return data
     try:
-        if data.startswith(PNG_SIGNATURE):
-            Image.open(io.BytesIO(data)).verify()  # checks chunk CRCs without decoding pixels
-            return data
         with Image.open(io.BytesIO(data)) as img:
+            img.load()
             out = io.BytesIO()
             img.save(out, format="PNG")
             return out.getvalue()

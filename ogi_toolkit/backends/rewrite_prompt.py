@@ -100,11 +100,17 @@ def template_sha(template: Path = REWRITE_TEMPLATE) -> str:
 
 
 def _must_keep(spec: InstructionSpec) -> tuple[list[str], list[str]]:
-    """(exact text strings, object names) a rewrite must contain."""
+    """(exact text strings, object names) a rewrite must contain.
+
+    Only what the original instruction states verbatim is demanded back: an instruction may
+    say "three pairs of boots" for the object "pair of boots", and a rewrite need not do better.
+    """
     scenes = [spec.scene] if spec.kind == "generation" and spec.scene else []
     texts = [t.text for s in scenes for t in s.texts] + [e.text.text for e in spec.edits if e.text]
     names = [o.name for s in scenes for o in s.objects] + [e.object.name for e in spec.edits if e.object]
-    return texts, names
+    original = spec.instruction.lower()
+    return ([t for t in texts if t in spec.instruction],
+            list(dict.fromkeys(n for n in names if n.lower() in original)))
 
 
 def check_rewrite(spec: InstructionSpec, rewritten: str) -> list[str]:

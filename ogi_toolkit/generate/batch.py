@@ -26,7 +26,7 @@ from ..backends.errors import BackendError
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from .atomic import atomic_write_bytes
-from .caller import BudgetExhausted, LiveCaller, RunStats
+from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, ItemWalk, StoredImage, walk_item
 from .manifest_io import MANIFEST_NAME, ManifestWriter, append_jsonl, iter_jsonl, latest_records
@@ -88,6 +88,7 @@ class BatchRun:
         self.rewrite, self.poll_s, self.log = rewrite, poll_s, log
         self.errors: dict[str, dict] = {}
         self.submitted = self.collected = 0  # batch lines sent / results stored by this run
+        self.reserved: dict[str, float] = {}  # key -> estimated cost held in the budget until collected
         self.uploads = {r["sha"]: r["file_id"] for r in iter_jsonl(out / UPLOADS_NAME)}
 
     # -- state: which batch files were written and submitted, which were collected ----------
@@ -132,6 +133,7 @@ class BatchRun:
     async def submit(self, due: dict[str, dict[str, Any]], round_no: int) -> None:
         by_endpoint: dict[str, list[bytes]] = {}
         for key, entry in due.items():
+            self.reserved[key] = entry["estimate"]
             if entry["call"] == "rewrite":
                 line = self.backend.batch_line(key, "rewrite", spec=entry["spec"])
             else:
@@ -176,6 +178,7 @@ class BatchRun:
                         answered.add(result.get("custom_id"))
                         await self._store(result, requests.get(result.get("custom_id")))
         for key in set(requests) - answered:
+            self.live.budget.settle(self.reserved.pop(key, 0.0), 0.0)
             self.errors[key] = {"kind": "batch_" + batch["status"], "message": f"batch {batch_id} ended {batch['status']} without this request"}
         append_jsonl(self.out / STATE_NAME, {"event": "collected", "input_file_id": entry["input_file_id"],
                                              "batch_id": batch_id, "status": batch["status"]})
@@ -185,6 +188,7 @@ class BatchRun:
         key = result.get("custom_id")
         if request is None:
             return  # not ours
+        self.live.budget.settle(self.reserved.pop(key, 0.0), 0.0)  # the real cost replaces the estimate
         response, body = result.get("response") or {}, None
         try:
             if result.get("error") or response.get("status_code") != 200:
@@ -244,6 +248,11 @@ async def arun_batch(
     log = (lambda msg: print(f"ogi generate: {msg}", file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     run = BatchRun(specs, out, be, live, rewrite=rewrite, poll_s=poll_s, log=log)
     try:
+        if hasattr(be, "check"):
+            try:
+                await be.check(rewrite=rewrite)
+            except BackendError as exc:
+                raise RunAborted(f"checking the models: {exc}") from None
         for round_no in range(1, 10_000):
             for entry in run.open_batches():
                 await run.collect(entry)
