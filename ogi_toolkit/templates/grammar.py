@@ -10,6 +10,7 @@ with :func:`register_nouns` when it loads the pools.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -34,6 +35,8 @@ def register_nouns(entries: Iterable[tuple[str, str | None, str | None]]) -> Non
         if plural_form:
             _PLURALS[key] = plural_form
         _MAX_NOUN_WORDS = max(_MAX_NOUN_WORDS, len(key.split()))
+    _a.cache_clear()
+    _plural.cache_clear()
 
 
 # --- articles ---------------------------------------------------------------------------
@@ -67,7 +70,13 @@ def _article(first_word: str) -> str:
 
 def a(phrase: str) -> str:
     """``"apple"`` -> ``"an apple"``, ``"red apple"`` -> ``"a red apple"``, ``"hour"`` -> ``"an hour"``."""
-    phrase = str(phrase).strip()
+    return _a(str(phrase).strip())
+
+
+# Phrases repeat across a plan (pool names with a few qualifiers): memoised, and cleared when
+# register_nouns changes the lexicon.
+@functools.lru_cache(maxsize=1 << 16)
+def _a(phrase: str) -> str:
     if not phrase:
         return phrase
     words = phrase.split()
@@ -129,6 +138,11 @@ def plural(noun: str, n: int = 2) -> str:
     noun = str(noun).strip()
     if n == 1 or not noun:
         return noun
+    return _plural(noun)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plural(noun: str) -> str:
     words = noun.split()
     lower = [w.lower() for w in words]
     for size in range(min(_MAX_NOUN_WORDS, len(words)), 0, -1):
@@ -138,7 +152,7 @@ def plural(noun: str, n: int = 2) -> str:
     # "cup of tea" -> "cups of tea": the head of "X of Y" is X.
     if " of " in noun and len(words) >= 3:
         head, rest = noun.split(" of ", 1)
-        return f"{plural(head, n)} of {rest}"
+        return f"{_plural(head)} of {rest}"
     return " ".join(words[:-1] + [_plural_word(words[-1])])
 
 
