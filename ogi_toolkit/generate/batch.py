@@ -18,6 +18,7 @@ import asyncio
 import json
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -143,7 +144,7 @@ class BatchRun:
             by_endpoint.setdefault(line["url"], []).append((json.dumps(line) + "\n").encode("utf-8"))
         for endpoint, lines in by_endpoint.items():
             for part, chunk in enumerate(_chunks(lines)):
-                name = f"round{round_no}-{endpoint.strip('/').replace('/', '_')}-{part}.jsonl"
+                name = f"round{round_no}-{endpoint.strip('/').replace('/', '_')}-{part}-{uuid.uuid4().hex[:8]}.jsonl"
                 data = b"".join(chunk)
                 atomic_write_bytes(self.out / "batches" / name, data)
                 file_id = await self.backend.upload_file(data, name, "batch")
@@ -257,11 +258,11 @@ async def arun_batch(
             for entry in run.open_batches():
                 await run.collect(entry)
             collector = BatchCollector(live, run.errors)
-            await run.walk(collector)
+            stats.calls_from_store = 0
+            final = await run.walk(collector)
             if not collector.due:
-                break
+                break  # every item is finished, failed or out of budget
             await run.submit(collector.due, round_no)
-        final = await run.walk(BatchCollector(live, run.errors))
     finally:
         store.close()
         if hasattr(be, "aclose"):
@@ -281,7 +282,8 @@ async def arun_batch(
                 writer.append(record)
     return RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
                       skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
-                      requests_sent=run.submitted, results_paid=run.collected, calls_from_store=stats.calls_from_store, retries=0,
+                      requests_sent=run.submitted, results_paid=run.collected,
+                      calls_from_store=stats.calls_from_store - run.collected, retries=0,
                       spent_usd=round(budget.spent, 6), seconds=round(time.perf_counter() - started, 3), out=str(out))
 
 
