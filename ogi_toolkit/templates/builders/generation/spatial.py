@@ -1,0 +1,478 @@
+"""Builders of the Spatial Reasoning subtasks (relations, containment, comparison, symmetry,
+size and counting).
+
+Every builder honours its subtask's capability boundary by construction: relative position
+draws only from the relation groups its YAML ``params.groups`` names (planar and vertical),
+containment only nests a thing in a larger container, counting writes each count as the
+number word that the scene records.
+"""
+from __future__ import annotations
+
+from ogi_toolkit.spec import Relation, Scene
+from ogi_toolkit.templates.builders.base import Built, register
+from ogi_toolkit.templates.grammar import a, join_and, number_word, the
+
+from ._common import SIZE_RANK, categories_except, chance, dress, mix, objects, pick, scene_of
+
+# Categories that make poor props for tabletop-scale spatial scenes (a planet left of a mug).
+DEFAULT_EXCLUDED_CATEGORIES = ("celestial", "building")
+
+# Verbs that sit between a subject and a relation phrase ("sits to the left of"); by group.
+_POSTURE = {
+    "planar": ("is", "sits", "stands", "is placed"),
+    "vertical": ("is", "is positioned"),
+    "contact": ("rests", "sits", "is balanced"),
+    "depth": ("is", "stands", "sits"),
+    "containment": ("sits", "rests", "is tucked"),
+}
+
+# Relations whose phrases need a plain "is" ("is stacked on", not "rests stacked on").
+_POSTURE_BY_ID = {"attached_to": ("is",), "stacked_on": ("is",)}
+
+
+def _verb_for(ctx, rel, phrase: str) -> str:
+    """The verb before a relation phrase; "is" before -ing phrases ("is leaning against")."""
+    if phrase.split()[0].endswith("ing"):
+        return "is"
+    return pick(ctx.rng, _POSTURE_BY_ID.get(rel.id) or _POSTURE.get(rel.group, ("is",)))
+
+
+_SCENE_WORDS = ("scene", "scene_name")
+
+
+def _everyday(ctx) -> dict:
+    return {"category": categories_except(ctx, ctx.params.get("exclude_categories", DEFAULT_EXCLUDED_CATEGORIES))}
+
+
+def _scene_words(ctx, p: float) -> tuple[dict, object]:
+    """Maybe a scene; words ``scene`` ("in a busy train station") and ``scene_name``."""
+    if not chance(ctx, p):
+        return {"scene": "", "scene_name": ""}, None
+    item = scene_of(ctx)
+    return {"scene": item.phrase, "scene_name": item.name}, item
+
+
+def _attributes_for(ctx) -> tuple[str, ...]:
+    """Attributes shown per object: none or one at grade 1, one at 2, one or two at 3."""
+    options = {1: ((), ("colour",)), 2: (("colour",), ("material",)),
+               3: (("colour",), ("material",), ("size", "colour"), ("colour", "material"))}
+    return pick(ctx.rng, options[min(ctx.difficulty, 3)])
+
+
+# --- relative position / complex spatial composition ----------------------------------------
+
+RELATIONS_SLOTS = ("a", "b", "c", "d", "r1", "r2", "r3", "v1", "v2", "v3", "objs_a", "clauses",
+                   "camera", "objects", "relations", *_SCENE_WORDS)
+
+
+def _feasible(rel, subj, obj) -> bool:
+    """Whether ``subj rel obj`` can be drawn given the objects' natural sizes and kinds."""
+    rs, ro = SIZE_RANK[subj.size_class], SIZE_RANK[obj.size_class]
+    if rel.group in ("containment", "contact") and obj.animate:
+        return False  # no kettle balanced on an owl, no cup inside a cat
+    if rel.id == "inside":
+        return obj.container and rs < ro
+    if rel.group == "containment":
+        return False  # surrounding, half inside ...: only Containment draws those
+    if rel.id in ("on_top_of", "stacked_on", "under", "attached_to", "leaning_on"):
+        return rs <= ro
+    if rel.id == "hanging_from":
+        return rs < ro
+    return True
+
+
+def _choose_relations(ctx, pool, things, pairs, min_groups: int) -> list:
+    """One feasible relation per pair; the first pairs prefer groups not used yet, so at least
+    ``min_groups`` different groups appear when the pool allows it."""
+    chosen, used = [], set()
+    for s, o in pairs:
+        feasible = [r for r in pool if _feasible(r, things[s].item, things[o].item)]
+        fresh = [r for r in feasible if r.group not in used]
+        rel = pick(ctx.rng, fresh if fresh and len(used) < min_groups else feasible)
+        chosen.append(rel)
+        used.add(rel.group)
+    return chosen
+
+
+@register("spatial_relations", slot_names=RELATIONS_SLOTS)
+def build_spatial_relations(ctx) -> Built:
+    """Objects chained by relations of the allowed groups: a-b, c-b, d-c, e-d ...
+
+    Each new object is related only to one already placed, so the chain never contradicts
+    itself, and every relation is physically possible (``_feasible``). ``params``: ``groups``
+    (relation groups), ``exclude_relations`` (ids; default ``between``, which needs two
+    anchors), ``objects`` (grade -> number of objects; default 2/3/4), ``min_groups`` (grade ->
+    distinct relation groups wanted), ``scene_p`` (grade -> chance of a scene), ``camera_from``
+    (grade from which a camera setting is added; default never).
+    """
+    d = min(ctx.difficulty, 3)
+    groups = list(ctx.params.get("groups", ["planar", "vertical"]))
+    banned = set(ctx.params.get("exclude_relations", ["between"]))
+    pool = [r for r in ctx.pools.filter("relations", group=groups) if r.id not in banned]
+    n = int(ctx.params.get("objects", {1: 2, 2: 3, 3: 4})[d])
+    attrs = _attributes_for(ctx)
+    things = [dress(ctx, item, attrs) for item in objects(ctx, n, **_everyday(ctx))]
+    pairs = [(0, 1)] + [(i, i - 1) for i in range(2, n)]
+    rels = _choose_relations(ctx, pool, things, pairs, int(ctx.params.get("min_groups", {}).get(d, 1)))
+    words, scene_item = _scene_words(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]))
+    camera = ctx.pools.sample(ctx.rng, "camera")[0] if d >= ctx.params.get("camera_from", 99) else None
+    phrases = [pick(ctx.rng, r.phrases) for r in rels]
+    verbs = [_verb_for(ctx, r, p) for r, p in zip(rels, phrases)]
+    names = [t.phrase for t in things] + [""] * max(0, 4 - n)
+    phrases_4 = phrases + [""] * max(0, 3 - len(phrases))
+    verbs_4 = verbs + [""] * max(0, 3 - len(verbs))
+    words.update({
+        "a": names[0], "b": names[1], "c": names[2], "d": names[3],
+        "r1": phrases_4[0], "r2": phrases_4[1], "r3": phrases_4[2],
+        "v1": verbs_4[0], "v2": verbs_4[1], "v3": verbs_4[2],
+        "objs_a": [a(t.phrase) for t in things],
+        "clauses": [f"{the(things[s].phrase)} {v} {p} {the(things[o].phrase)}"
+                    for (s, o), p, v in zip(pairs, phrases, verbs)],
+        "camera": camera.phrase if camera else "",
+    })
+    slots = {"objects": [t.slot() for t in things],
+             "relations": [[s, r.id, o] for (s, o), r in zip(pairs, rels)],
+             "scene": scene_item.id if scene_item else None, "camera": camera.id if camera else None}
+    scene = Scene(objects=[t.scene_object() for t in things],
+                  relations=[Relation(subject=s, relation=r.id, object=o) for (s, o), r in zip(pairs, rels)],
+                  background=scene_item.name if scene_item else None, camera=camera.name if camera else None,
+                  layout="relations")
+    return Built(slots=slots, words=words, scene=scene)
+
+
+# --- containment ----------------------------------------------------------------------------
+
+CONTAINMENT_SLOTS = ("inner", "mid", "outer", "holder", "extra", "in_outer", "in_mid", "enclose",
+                     "enclosing", "out_rel", "nest", "mid_name", "outer_name", "objects", "relations",
+                     *_SCENE_WORDS)
+_ENCLOSE_VERBS = ("encloses", "holds", "contains", "surrounds")
+
+
+def _smaller(limit: str) -> tuple[str, ...]:
+    """Size classes strictly smaller than ``limit`` (a hashable size filter)."""
+    return tuple(s for s, r in SIZE_RANK.items() if r < SIZE_RANK[limit])
+
+
+@register("containment", slot_names=CONTAINMENT_SLOTS)
+def build_containment(ctx) -> Built:
+    """A thing inside a larger container; grade 2 adds an object outside (or on top of) the
+    container; grade 3 nests a middle container (inner in mid in outer) and sets a scene."""
+    d = min(ctx.difficulty, 3)
+    everyday = _everyday(ctx)["category"]
+    levels = 3 if d == 3 else 2
+    # The outer container must leave room for ``levels - 1`` smaller sizes below it.
+    outer_sizes = [s for s, r in SIZE_RANK.items() if r >= levels]
+    outer = objects(ctx, 1, container=True, size_class=outer_sizes, category=everyday)[0]
+    chain = [outer]
+    if levels == 3:  # a middle container with room for something smaller inside
+        chain.append(objects(ctx, 1, exclude=[outer.id], container=True, category=everyday,
+                             size_class=tuple(s for s in _smaller(outer.size_class) if s != "tiny"))[0])
+    chain.append(objects(ctx, 1, exclude=[c.id for c in chain], size_class=_smaller(chain[-1].size_class),
+                         category=everyday)[0])
+    chain = chain[::-1]  # innermost first
+    things = [dress(ctx, item, pick(ctx.rng, (("material",), ("colour",), ("colour", "material"))))
+              for item in chain]
+    inside = ctx.pools.get("relations", "inside")
+    relations = [(i, "inside", i + 1) for i in range(len(things) - 1)]
+    extra = None
+    if d >= 2:
+        extra_rel = ctx.pools.get("relations", "outside" if d == 3 or chance(ctx, 0.6) else "on_top_of")
+        # Outside: anything up to a size above the container; on top: something smaller.
+        limit = min(SIZE_RANK[chain[-1].size_class] + 1, SIZE_RANK["huge"])
+        allowed = tuple(s for s, r in SIZE_RANK.items() if r <= limit)
+        where = {"size_class": allowed if extra_rel.id == "outside" else _smaller(chain[-1].size_class)}
+        extra_item = objects(ctx, 1, exclude=[c.id for c in chain], category=everyday, **where)[0]
+        extra = dress(ctx, extra_item, pick(ctx.rng, ((), ("colour",))))
+        things.append(extra)
+        relations.append((len(things) - 1, extra_rel.id, len(chain) - 1))
+    words, scene_item = _scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.8}[d])
+    inner, outer_t = things[0], things[len(chain) - 1]
+    mid = things[1] if levels == 3 else None
+    # Prepositions only ("in", "inside", "within"): they read after "put X" and "X sits".
+    prepositions = [p for p in inside.phrases if " " not in p] or list(inside.phrases)
+    in_outer, in_mid = pick(ctx.rng, prepositions), pick(ctx.rng, prepositions)
+    surrounding = ctx.pools.get("relations", "surrounding")
+    nest = f"{a(inner.phrase)} {in_mid if mid else in_outer} {a((mid or outer_t).phrase)}"
+    if mid:
+        nest += f" {in_outer} {a(outer_t.phrase)}"
+    words.update({
+        "inner": inner.phrase, "mid": mid.phrase if mid else "", "outer": outer_t.phrase,
+        "holder": (mid or outer_t).phrase, "mid_name": mid.item.name if mid else "",
+        "outer_name": outer_t.item.name,
+        "extra": extra.phrase if extra else "",
+        "in_outer": in_outer, "in_mid": in_mid if mid else "",
+        "enclose": pick(ctx.rng, _ENCLOSE_VERBS), "enclosing": pick(ctx.rng, surrounding.phrases),
+        "out_rel": pick(ctx.rng, ctx.pools.get("relations", relations[-1][1]).phrases) if extra else "",
+        "nest": nest,
+    })
+    slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
+             "scene": scene_item.id if scene_item else None}
+    scene = Scene(objects=[t.scene_object() for t in things],
+                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+                  background=scene_item.name if scene_item else None, layout="containment")
+    return Built(slots=slots, words=words, scene=scene)
+
+
+# --- comparative reasoning ------------------------------------------------------------------
+
+# How each comparative relation is drawn and put into words. "number" compares group sizes,
+# "intensity" two shades of one colour; the rest compare a physical dimension.
+_AXES = {
+    "larger_than": ("size", "largest", "smallest"), "smaller_than": ("size", "smallest", "largest"),
+    "taller_than": ("height", "tallest", "shortest"), "shorter_than": ("height", "shortest", "tallest"),
+    "longer_than": ("length", "longest", "shortest"), "shorter_in_length_than": ("length", "shortest", "longest"),
+    "wider_than": ("width", "widest", "narrowest"), "narrower_than": ("width", "narrowest", "widest"),
+    "more_than": ("number", "most numerous", "least numerous"),
+    "fewer_than": ("number", "least numerous", "most numerous"),
+    "darker_than": ("intensity", "darkest", "lightest"), "lighter_than": ("intensity", "lightest", "darkest"),
+    "older_than": ("age", "oldest", "newest"), "newer_than": ("age", "newest", "oldest"),
+}
+COMPARATIVE_SLOTS = ("intros", "clauses", "first_clauses", "order", "most", "least", "axis",
+                     "objects", "relations", *_SCENE_WORDS)
+
+
+def _comparison_clause(subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
+    """One comparison in words; ``first`` says whether each side is mentioned for the first time."""
+    if axis == "number":
+        # Groups compared by size: "there are more apples than pears".
+        return f"there are {phrase} {subj.plural_phrase} than {obj.plural_phrase}"
+    s = a(subj.phrase) if first[0] else the(subj.phrase)
+    o = a(obj.phrase) if first[1] else the(obj.phrase)
+    if axis == "intensity":
+        return f"{s} is a {phrase.removesuffix(' than')} shade of {subj.colour.name} than {o}"
+    return f"{s} is {phrase} {o}"
+
+
+@register("comparative", slot_names=COMPARATIVE_SLOTS)
+def build_comparative(ctx) -> Built:
+    """Objects compared along one axis (grade 1: two objects; 2: a chain of three that
+    orders them); grade 3 adds a second comparison along another axis and a scene."""
+    d = min(ctx.difficulty, 3)
+    known = [r for r in ctx.pools.filter("relations", group="comparative") if r.id in _AXES]
+    rel = pick(ctx.rng, known)
+    axis, most, least = _AXES[rel.id]
+    n = 2 if d == 1 else 3
+    where = _everyday(ctx)
+    if axis in ("intensity", "age"):
+        where["animate"] = False  # shades and wear are asked of objects, not of animals or people
+    if axis in ("number", "intensity"):
+        items = objects(ctx, n, **where)
+    else:
+        # Things of about the same natural size: the comparison must be drawn, not assumed.
+        first = objects(ctx, 1, **where)[0]
+        rank = SIZE_RANK[first.size_class]
+        near = [s for s, r in SIZE_RANK.items() if abs(r - rank) <= 1]
+        items = [first] + objects(ctx, n - 1, exclude=[first.id], size_class=near, **where)
+    things = []
+    if axis == "intensity":
+        # One colour in several shades, in the order the relation asks for.
+        colour = pick(ctx.rng, [c for c in ctx.pools["colours"] if c.family not in ("black", "white", "metallic")])
+        shades = ("dark", "medium", "light") if rel.id == "darker_than" else ("light", "medium", "dark")
+        for i, item in enumerate(items):
+            # The colour stays out of the phrase ("the mug is a darker shade of red than ...").
+            thing = dress(ctx, item, ("material",))
+            thing.colour, thing.colour_in_phrase = colour, False
+            thing.extra = {"shade": shades[i] if n == 3 else shades[2 * i]}
+            things.append(thing)
+    elif axis == "number":
+        counts = sorted(ctx.rng.choice(range(2, 10), size=n, replace=False).tolist(), reverse=rel.id == "more_than")
+        things = [dress(ctx, item, ("colour",), count=c) for item, c in zip(items, counts)]
+    else:
+        things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",), ("material",)))) for item in items]
+    pairs = [(i, i + 1) for i in range(n - 1)]  # things are in order: each beats the next
+    comparisons = [(s, rel, o) for s, o in pairs]
+    if d == 3:
+        # A second dimension that reverses the first pair: "... but the mug is taller than the vase".
+        others = [r for r in known if _AXES[r.id][0] not in ("number", "intensity", "size", "age", axis)]
+        if others:
+            comparisons.append((1, pick(ctx.rng, others), 0))
+    words, scene_item = _scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
+    seen: set[int] = set()
+    first_clauses, clauses = [], []
+    for s, r, o in comparisons:
+        phrase = pick(ctx.rng, r.phrases)
+        r_axis = _AXES[r.id][0]
+        first_clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (s not in seen, o not in seen)))
+        clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (False, False)))
+        seen.update((s, o))
+    if axis == "intensity":  # "from darkest to lightest shade of teal"
+        least = f"{least} shade of {things[0].colour.name}"
+    if axis == "number":
+        intros = [f"a group of {t.plural_phrase}" for t in things]
+        ordered = [t.plural_phrase for t in things]
+    else:
+        intros = [a(t.phrase) for t in things]
+        ordered = [the(t.phrase) for t in things]
+    words.update({
+        "intros": intros, "clauses": clauses, "first_clauses": first_clauses,
+        "order": ", then ".join(ordered), "most": most, "least": least, "axis": axis,
+    })
+    slots = {"objects": [t.slot() for t in things], "relations": [[s, r.id, o] for s, r, o in comparisons],
+             "scene": scene_item.id if scene_item else None}
+    scene = Scene(objects=[t.scene_object() for t in things],
+                  relations=[Relation(subject=s, relation=r.id, object=o) for s, r, o in comparisons],
+                  background=scene_item.name if scene_item else None, layout="comparison")
+    return Built(slots=slots, words=words, scene=scene)
+
+
+# --- symmetry -------------------------------------------------------------------------------
+
+SYMMETRY_SLOTS = ("mode", "centre", "pair", "pair_each", "outer_pair", "ring", "ring_n", "ring_alt",
+                  "axis", "arrangement", "objects", "relations", *_SCENE_WORDS)
+
+
+@register("symmetry", slot_names=SYMMETRY_SLOTS)
+def build_symmetry(ctx) -> Built:
+    """Mirror or radial symmetry around a centre object.
+
+    Grade 1: a mirrored pair flanking a centre. Grade 2: a radial ring of 4-8 identical
+    things around a centre, or two mirrored pairs. Grade 3: a ring whose members alternate
+    between two colours (even counts keep it symmetric) plus a mirrored pair outside it.
+    """
+    d = min(ctx.difficulty, 3)
+    mode = "mirror" if d == 1 else ("radial" if d == 3 or chance(ctx, 0.6) else "mirror")
+    n_items = {1: 2, 2: 3, 3: 3}[d]
+    centre_item, *side_items = objects(ctx, n_items, **_everyday(ctx))
+    centre = dress(ctx, centre_item, pick(ctx.rng, (("colour",), ("material",))))
+    things = [centre]
+    relations = []
+    axis = pick(ctx.rng, ("vertical", "horizontal")) if mode == "mirror" else ""
+    pair = outer_pair = ring = None
+    ring_alt = ""
+    if mode == "mirror":
+        pair = dress(ctx, side_items[0], ("colour",), count=2)
+        things.append(pair)
+        relations.append((1, "flanking", 0))
+        if d == 2:
+            outer_pair = dress(ctx, side_items[1], ("colour",), count=2)
+            things.append(outer_pair)
+            relations.append((2, "flanking", 0))
+    else:
+        n = int(pick(ctx.rng, (4, 6, 8) if d == 3 else (4, 5, 6, 7, 8)))
+        ring = dress(ctx, side_items[0], ("material",) if d == 3 else ("colour",), count=n)
+        if d == 3:
+            colours = ctx.pools.sample(ctx.rng, "colours", k=2)
+            ring.extra = {"alternating": f"{colours[0].id}/{colours[1].id}"}
+            ring_alt = f"{colours[0].name} and {colours[1].name}"
+        things.append(ring)
+        relations.append((1, "arranged_around", 0))
+        if d == 3:
+            outer_pair = dress(ctx, side_items[1], ("colour",), count=2)
+            things.append(outer_pair)
+            relations.append((2, "flanking", 0))
+    words, scene_item = _scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
+    flank = ctx.pools.get("relations", "flanking")
+    around = ctx.pools.get("relations", "arranged_around")
+    parts = []
+    if pair:
+        parts.append(f"{pair.counted} {pick(ctx.rng, flank.phrases)} {a(centre.phrase)}")
+    if ring:
+        ring_words = f"{ring.counted}" + (f" alternating {ring_alt}" if ring_alt else "")
+        parts.append(f"{ring_words} {pick(ctx.rng, around.phrases)} {a(centre.phrase)}")
+    if outer_pair:
+        parts.append(f"{outer_pair.counted} {pick(ctx.rng, flank.phrases)} "
+                     f"{'them' if ring else the(centre.phrase)}")
+    words.update({
+        "mode": mode, "centre": centre.phrase, "axis": axis,
+        "pair": pair.counted if pair else "", "pair_each": pair.phrase if pair else "",
+        "outer_pair": outer_pair.counted if outer_pair else "",
+        "ring": ring.counted if ring else "", "ring_n": number_word(ring.count) if ring else "",
+        "ring_alt": ring_alt, "arrangement": "; ".join(parts),
+    })
+    slots = {"mode": mode, "axis": axis or None, "objects": [t.slot() for t in things],
+             "relations": [list(r) for r in relations], "scene": scene_item.id if scene_item else None}
+    scene = Scene(objects=[t.scene_object() for t in things],
+                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+                  background=scene_item.name if scene_item else None,
+                  layout=f"{mode}_symmetric" + (f"_{axis}_axis" if axis else ""))
+    return Built(slots=slots, words=words, scene=scene)
+
+
+# --- size reasoning -------------------------------------------------------------------------
+
+SIZE_SLOTS = ("larger", "middle", "smaller", "factor", "towering", "dwarfed", "compare", "contrast",
+              "objects", "relations", *_SCENE_WORDS)
+_TIMES = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 10: "ten times"}
+_DIMENSIONS = ("as tall as", "as large as", "as big as", "as wide as")
+_GROW = ("giant", "enormous", "gigantic", "colossal", "huge")
+_SHRINK = ("tiny", "miniature", "minuscule", "teeny")
+_TOWERING = ("towering over", "looming over", "dwarfing")
+_DWARFED = ("dwarfed by", "overshadowed by", "barely reaching the knee of")
+
+
+@register("size_reasoning", slot_names=SIZE_SLOTS)
+def build_size_reasoning(ctx) -> Built:
+    """Sizes that reverse nature, so the image must follow the text, not habit.
+
+    A naturally small thing is shown larger than a naturally big one, by making the small one
+    giant ("grow") or the big one tiny ("shrink"). Grade 2 adds an explicit ratio ("three
+    times as tall as"); grade 3 reverses the order of three things (small > medium > large),
+    with both size words, a ratio and a scene.
+    """
+    d = min(ctx.difficulty, 3)
+    every = _everyday(ctx)["category"]
+    items = [objects(ctx, 1, size_class=["tiny", "small"], category=every)[0]]
+    if d == 3:
+        items.append(objects(ctx, 1, size_class="medium", category=every, exclude=[items[0].id])[0])
+    items.append(objects(ctx, 1, size_class=["large", "huge"], category=every,
+                         exclude=[i.id for i in items])[0])
+    things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",)))) for item in items]
+    contrast = "both" if d == 3 else pick(ctx.rng, ("grow", "shrink"))
+    if contrast in ("grow", "both"):
+        things[0].size = ctx.pools.get("sizes", pick(ctx.rng, _GROW))
+    if contrast in ("shrink", "both"):
+        things[-1].size = ctx.pools.get("sizes", pick(ctx.rng, _SHRINK))
+    factor = int(pick(ctx.rng, tuple(_TIMES))) if d >= 2 else None
+    # Canonically every relation reads "shown larger than", from the larger to the smaller.
+    relations = [(i, "larger_than", i + 1) for i in range(len(things) - 1)]
+    words, scene_item = _scene_words(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])
+    words.update({
+        "larger": things[0].phrase, "middle": things[1].phrase if d == 3 else "",
+        "smaller": things[-1].phrase,
+        "factor": f"{_TIMES[factor]} {pick(ctx.rng, _DIMENSIONS)}" if factor else "",
+        "towering": pick(ctx.rng, _TOWERING), "dwarfed": pick(ctx.rng, _DWARFED),
+        "compare": pick(ctx.rng, ctx.pools.get("relations", "larger_than").phrases),
+        "contrast": contrast,
+    })
+    scene_objects = [t.scene_object() for t in things]
+    if factor:
+        scene_objects[0].attributes["scale_factor"] = str(factor)
+    slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
+             "factor": factor, "scene": scene_item.id if scene_item else None}
+    scene = Scene(objects=scene_objects,
+                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+                  background=scene_item.name if scene_item else None, layout="size_contrast")
+    return Built(slots=slots, words=words, scene=scene)
+
+
+# --- object counting ------------------------------------------------------------------------
+
+COUNTING_SLOTS = ("groups", "group_nouns", "counts", "be", "total", "objects", *_SCENE_WORDS)
+
+
+@register("object_counting", slot_names=COUNTING_SLOTS)
+def build_object_counting(ctx) -> Built:
+    """Exact counts: one group (grade 1, 2-6 items), two groups (grade 2, 2-7 each) or three
+    groups (grade 3, 2-10 each, in a scene). ``groups`` are counted phrases ("three red
+    apples") whose number words equal the counts in the scene."""
+    d = min(ctx.difficulty, 3)
+    k = d
+    low, high = {1: (2, 6), 2: (2, 7), 3: (2, 10)}[d]
+    items = objects(ctx, k, **_everyday(ctx))
+    attrs = {1: ((), ("colour",)), 2: (("colour",), ("material",), ()), 3: (("colour",), ("size",), ("material",))}[d]
+    things = [dress(ctx, item, pick(ctx.rng, attrs), count=mix(ctx, low, high)) for item in items]
+    words, scene_item = _scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
+    words.update({
+        "groups": [t.counted for t in things],
+        "group_nouns": [t.plural_phrase if t.count > 1 else t.phrase for t in things],
+        "counts": [number_word(t.count) for t in things],
+        "be": "is" if things[0].count == 1 else "are",
+        "total": number_word(sum(t.count for t in things)),
+    })
+    slots = {"objects": [t.slot() | {"count": t.count} for t in things],
+             "scene": scene_item.id if scene_item else None}
+    scene = Scene(objects=[t.scene_object() for t in things],
+                  background=scene_item.name if scene_item else None, layout="counting")
+    return Built(slots=slots, words=words, scene=scene)
+
+
