@@ -1,8 +1,9 @@
 """Read a generated dataset: ``<out>/manifest.jsonl`` (last line per id wins) and its images.
 
 Each record carries ``id``, ``status`` ("done" | "error" | "skipped_budget"), ``spec`` (the full
-instruction spec), ``instruction`` (the text sent), ``original_instruction`` (before any
-rewrite), ``input_images`` (source then references), ``output_image``, ``turn_images``
+instruction spec), ``instruction`` (the text sent; for a multi-turn item its overall
+instruction, each turn having sent ``spec.turns[k].instruction``), ``original_instruction``
+(before any rewrite), ``input_images`` (source then references), ``output_image``, ``turn_images``
 (multi-turn: each turn's output, the last equal to ``output_image``), ``backend``, ``model``,
 ``params``, ``usage``, ``cost_usd``, ``timings``, ``error``, ``request_keys`` and
 ``created_at``. Image paths are relative to the folder of the manifest.

@@ -78,15 +78,16 @@ class Routes:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
-        if request.path.startswith("/v1/"):
-            auth = request.headers.get("Authorization", "")
-            if not auth.startswith("Bearer "):
-                return _response(error_body(401, "Missing bearer authentication in header.", type_="invalid_request_error"))
-            key = auth.removeprefix("Bearer ")
-            if self.options.api_key is not None and key != self.options.api_key:
-                # Like the real API, the answer quotes the key it got: clients must not print it.
-                return _response(error_body(401, f"Incorrect API key provided: {key}.",
-                                            type_="invalid_request_error", code="invalid_api_key"))
+        if not request.path.startswith("/v1/"):
+            return await handler(request)  # /stats: no key, not counted
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            return _response(error_body(401, "Missing bearer authentication in header.", type_="invalid_request_error"))
+        key = auth.removeprefix("Bearer ")
+        if self.options.api_key is not None and key != self.options.api_key:
+            # Like the real API, the answer quotes the key it got: clients must not print it.
+            return _response(error_body(401, f"Incorrect API key provided: {key}.",
+                                        type_="invalid_request_error", code="invalid_api_key"))
         self.stats.requests += 1
         self.stats.in_flight += 1
         self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
@@ -94,7 +95,7 @@ class Routes:
             response = await handler(request)
         finally:
             self.stats.in_flight -= 1
-        if self.options.record and request.path.startswith("/v1/") and len(self.records) < RECORD_LIMIT:
+        if self.options.record and len(self.records) < RECORD_LIMIT:
             self.records.append({
                 "method": request.method, "path": request.path, "query": dict(request.query),
                 "content_type": request.headers.get("Content-Type", ""), "body": await request.read(),

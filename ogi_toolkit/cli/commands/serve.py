@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 NAME = "serve"
 HELP = "run a local OpenAI-compatible server (loopback only) with injectable latency and faults"
@@ -28,5 +29,8 @@ def run(args: argparse.Namespace) -> int:
     options = ServerOptions(latency_ms=args.latency_ms, fail_rate=args.fail_rate, timeout_rate=args.timeout_rate,
                             hang_s=args.hang_s, malformed_rate=args.malformed_rate, refusal_rate=args.refusal_rate,
                             retry_after_ms=args.retry_after_ms, max_px=args.max_px, renderer=args.renderer, seed=args.seed)
-    run_server(options, port=args.port)
+    try:
+        run_server(options, port=args.port)
+    except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: not an error
+        print("ogi serve: stopped", file=sys.stderr)
     return 0
