@@ -3,12 +3,13 @@ requirements (``finish``) and the assembly of a ``Built`` from one operation."""
 from __future__ import annotations
 
 from ..base import Built
-from .source_scenes import pick, scene_words
+from .naming import scene_words
+from .sampling import pick
 
 __all__ = ["COMMON_WORDS", "FINISHES", "objects_for", "finish", "one_edit"]
 
 # Words every one-operation builder fills (its templates may use any of them).
-COMMON_WORDS = ("scene", "scene_in", "target", "target_name", "pron", "poss", "they", "be", "finish")
+COMMON_WORDS = ("scene", "scene_in", "this_photo", "the_rest", "target", "target_name", "pron", "poss", "they", "be", "finish")
 
 # Consistency requirements a grade-3 instruction adds: op -> id -> phrase, read after a
 # comma; {pron}/{poss} agree with the edited object ("its"/"her"/"their").
@@ -63,7 +64,7 @@ def one_edit(ctx, src, scene, slot: dict, words: dict, edits: list, kind: str | 
     """The Built of a one-operation item: slots = the place + what the operation says
     (+ the finish); words = the place words + the operation's words."""
     slots = {"scene": src.place.id, **slot}
-    words = {**scene_words(src.place), "target": "", "target_name": "",
+    words = {**scene_words(ctx, src.place), "target": "", "target_name": "",
              "pron": "it", "poss": "its", "they": "it", "be": "is", **words}
     words["finish"] = finish(ctx, kind or slots["op"], slots, words)
     return Built(slots=slots, words=words, source=scene, edits=edits, **extra)

@@ -13,7 +13,8 @@ from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
 from .sequence import Chain, plan_kinds, prepare_source, run, sentence
-from .source_scenes import retrying, scene_words
+from .naming import scene_words
+from .sampling import retrying
 
 __all__ = ["build_complex"]
 
@@ -29,7 +30,7 @@ def _text_count(ctx, n: int) -> int:
     return int(ctx.rng.integers(0, 2))
 
 
-@register("edit_complex", slot_names=("scene", "scene_in", "steps", "steps_ing", "n_word"))
+@register("edit_complex", slot_names=("scene", "scene_in", "this_photo", "the_rest", "steps", "steps_ing", "n_word"))
 @retrying
 def build_complex(ctx) -> Built:
     n = int(ctx.params.get("ops", 0))
@@ -44,7 +45,7 @@ def build_complex(ctx) -> Built:
     for ops in steps:
         for op in ops:
             edits.append(op.edit.model_copy(update={"instruction": sentence(ops[0].clause)}))
-    words = {**scene_words(src.place), "steps": [ops[0].clause for ops in steps],
+    words = {**scene_words(ctx, src.place), "steps": [ops[0].clause for ops in steps],
              "steps_ing": [ops[0].ing for ops in steps], "n_word": number_word(n)}
     slots = {"scene": src.place.id, "ops": [ops[0].slot for ops in steps]}
     return Built(slots=slots, words=words, source=scene, edits=edits)

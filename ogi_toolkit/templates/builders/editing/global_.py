@@ -9,7 +9,9 @@ from ogi_toolkit.templates.grammar import join_and
 
 from ..base import Built, register
 from .common import objects_for
-from .source_scenes import build_source, chance, index, pick, pronouns, refer, retrying, scene_words
+from .naming import refer, scene_words
+from .sampling import build_source, chance, index, pick, retrying
+from .source_scenes import pronouns
 from .text_ops import add_surface, surfaces_for
 
 __all__ = ["build_background", "build_style", "scene_np"]
@@ -40,7 +42,7 @@ def _group_pronouns(src) -> dict:
     return pronouns(src.objects[0]) if len(src.objects) == 1 else {"pron": "them", "poss": "their"}
 
 
-@register("edit_background", slot_names=("scene", "scene_in", "subject", "pron", "poss", "new_scene", "new_place",
+@register("edit_background", slot_names=("scene", "scene_in", "this_photo", "the_rest", "subject", "pron", "poss", "new_scene", "new_place",
                                          "light", "finish"))
 @retrying
 def build_background(ctx) -> Built:
@@ -65,12 +67,12 @@ def build_background(ctx) -> Built:
     if grade == 3:
         key = pick(rng, sorted(BACKGROUND_FINISHES) if len(src.objects) > 1 else ["shadows", "scale"])
         slots["finish"], finish = key, BACKGROUND_FINISHES[key]
-    words = {**scene_words(src.place), "subject": subject, **_group_pronouns(src),
+    words = {**scene_words(ctx, src.place), "subject": subject, **_group_pronouns(src),
              "new_scene": scene_np(new), "new_place": new.phrase, "light": light, "finish": finish}
     return Built(slots=slots, words=words, source=scene, edits=[Edit.model_construct(op="background", value=new.name)])
 
 
-@register("edit_style", slot_names=("scene", "scene_in", "subject", "style", "cues", "finish"))
+@register("edit_style", slot_names=("scene", "scene_in", "this_photo", "the_rest", "subject", "style", "cues", "finish"))
 @retrying
 def build_style(ctx) -> Built:
     rng, grade, pools = ctx.rng, ctx.difficulty, ctx.pools
@@ -95,6 +97,6 @@ def build_style(ctx) -> Built:
     if grade == 3:
         key = pick(rng, sorted(finishes))
         slots["finish"], finish = key, finishes[key]
-    words = {**scene_words(src.place), "subject": join_and(n[0] for n in named), "style": style.name,
+    words = {**scene_words(ctx, src.place), "subject": join_and(n[0] for n in named), "style": style.name,
              "cues": cues, "finish": finish}
     return Built(slots=slots, words=words, source=scene, edits=[Edit.model_construct(op="style", value=style.id)])

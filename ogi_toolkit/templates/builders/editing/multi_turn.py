@@ -12,7 +12,8 @@ from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
 from .sequence import Chain, plan_kinds, prepare_source, run, sentence
-from .source_scenes import chance, pick, retrying, scene_words
+from .naming import scene_words
+from .sampling import chance, pick, retrying
 
 __all__ = ["build_multi_turn"]
 
@@ -22,7 +23,7 @@ NEW_LABELS = {"added": "you added", "replaced": "you swapped in"}
 OPENERS = ("", "now", "next,", "then", "this time,")
 
 
-@register("edit_multi_turn", slot_names=("scene", "scene_in", "turns", "clauses", "n_word"))
+@register("edit_multi_turn", slot_names=("scene", "scene_in", "this_photo", "the_rest", "turns", "clauses", "n_word"))
 @retrying
 def build_multi_turn(ctx) -> Built:
     n = int(ctx.params.get("turns", 0))
@@ -52,6 +53,6 @@ def build_multi_turn(ctx) -> Built:
         turns.append(Turn.model_construct(instruction=sentence(f"{opener} {clause}"),
                           edits=[op.edit.model_copy(update={"instruction": sentence(op.clause)}) for op in ops]))
         slots.append([op.slot for op in heads])
-    words = {**scene_words(src.place), "turns": [t.instruction for t in turns], "clauses": clauses,
+    words = {**scene_words(ctx, src.place), "turns": [t.instruction for t in turns], "clauses": clauses,
              "n_word": number_word(n)}
     return Built(slots={"scene": src.place.id, "turns": slots}, words=words, source=scene, turns=turns)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from ogi_toolkit.spec import Edit
 from ogi_toolkit.templates.grammar import a
 
-from .source_scenes import (SIZE_RANK, Obj, Resample, Source, chance, colour_options, dress, index,
-                            location_phrases, pick, pronouns, refer)
+from .naming import location_phrases, refer
+from .sampling import Resample, colour_options, dress, index, pick
+from .source_scenes import Obj, SIZE_RANK, Source, pronouns
 
 __all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
            "op_motion", "op_move", "place_phrase", "shuffled_indices", "new_object", "nameable",
@@ -32,13 +33,19 @@ ING = {
     "letter": "lettering", "paint": "painting", "rewrite": "rewriting", "restyle": "restyling",
     "wipe": "wiping", "set": "setting", "show": "showing", "remake": "remaking", "have": "having",
 }
-# Regions of the frame an object can be added or moved to: id -> (where it is, where to go).
+# Regions of the frame an object can be added or moved to: id -> ways to say where it is,
+# and ways to say where it goes (synonyms: the choice is phrasing, not content).
 REGIONS = {
-    "left": ("on the left side of the frame", "to the left side of the frame"),
-    "right": ("on the right side of the frame", "to the right side of the frame"),
-    "foreground": ("in the foreground", "into the foreground"),
-    "background": ("in the background", "into the background"),
-    "centre": ("in the centre of the frame", "to the centre of the frame"),
+    "left": (("on the left side of the frame", "at the far left", "along the left edge of the picture"),
+             ("to the left side of the frame", "over to the far left", "to the left edge of the picture")),
+    "right": (("on the right side of the frame", "at the far right", "along the right edge of the picture"),
+              ("to the right side of the frame", "over to the far right", "to the right edge of the picture")),
+    "foreground": (("in the foreground", "close to the camera", "right at the front of the scene"),
+                   ("into the foreground", "closer to the camera", "to the very front of the scene")),
+    "background": (("in the background", "far back in the scene", "in the distance"),
+                   ("into the background", "further back in the scene", "into the distance")),
+    "centre": (("in the centre of the frame", "right in the middle", "at the centre of the composition"),
+               ("to the centre of the frame", "right into the middle", "to the centre of the composition")),
 }
 # Relations a new or moved object is put in, relative to an anchor object.
 PLACE_RELATIONS = ("next_to", "left_of", "right_of", "in_front_of", "behind", "on_top_of", "under")
@@ -92,7 +99,7 @@ def place_phrase(ctx, src: Source, obj: Obj, *, anchors: list[int] | None,
         phrase = ("onto" if rel == "on_top_of" else phrases[0]) if moving else pick(rng, phrases)
         return f"{phrase} {named[0]}", {"relation": rel, "anchor": named[1]}, rel, j
     region = pick(rng, tuple(REGIONS))
-    return REGIONS[region][1 if moving else 0], {"region": region}, None, None
+    return pick(rng, REGIONS[region][1 if moving else 0]), {"region": region}, None, None
 
 
 def shuffled_indices(ctx, src: Source, exclude: tuple[int, ...] = ()) -> list[int]:
@@ -276,7 +283,8 @@ def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False
               {"op": "material", "target": slot, "material": material.id},
               {"target": phrase, "target_name": obj.noun, "material": material.name,
                "material_adj": material.adjective, "new_look": new_look,
-               "old_material": obj.material.name if obj.material else "", **pronouns(obj)})
+               "old_material": obj.material.name if obj.material else "",
+               "old_material_adj": obj.material.adjective if obj.material else "", **pronouns(obj)})
 
 
 _PREPOSITIONS = {"on", "in", "at", "to", "through", "with", "into", "onto", "for", "of", "from", "over"}
@@ -329,7 +337,7 @@ def op_move(ctx, src: Source, i: int, *, anchors: list[int] | None, detail: bool
         j for j in anchors if j != i and not any((r, j) in current for r in PLACE_RELATIONS)])
     if rel is None:
         edit = Edit.model_construct(op="move", target=i, value=dest_slot["region"])
-        dest_at = REGIONS[dest_slot["region"]][0]
+        dest_at = pick(ctx.rng, REGIONS[dest_slot["region"]][0])
     else:
         edit = Edit.model_construct(op="move", target=i, relation=rel, anchor=anchor)
         dest_at = dest.replace("onto ", "on ", 1)

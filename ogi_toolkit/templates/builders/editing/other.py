@@ -16,8 +16,9 @@ from ogi_toolkit.spec import Edit, Reference
 from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
                          place_phrase, rematerialable, shuffled_indices)
-from .source_scenes import (Resample, Source, add_twin, build_source, chance, dress, index, pick, pronouns, refer,
-                            retrying, shuffle)
+from .naming import refer
+from .sampling import Resample, add_twin, build_source, chance, dress, index, pick, retrying, shuffle
+from .source_scenes import Source, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
 
 __all__ = ["build_reference", "build_motion", "build_material", "build_move", "with_image_placeholder",
@@ -90,7 +91,8 @@ def build_motion(ctx) -> Built:
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "motion")
 
 
-@register("edit_material", slot_names=COMMON_WORDS + ("material", "material_adj", "old_material", "new_look"))
+@register("edit_material", slot_names=COMMON_WORDS + ("material", "material_adj", "old_material", "old_material_adj",
+                                                        "new_look"))
 @retrying
 def build_material(ctx) -> Built:
     rng = ctx.rng

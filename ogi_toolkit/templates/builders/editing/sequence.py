@@ -11,7 +11,8 @@ from ogi_toolkit.templates.grammar import normalise
 
 from .object_ops import (Op, material_choices, motion_choices, movable, nameable, op_add, op_alter,
                          op_material, op_motion, op_move, op_remove, op_replace, shuffled_indices)
-from .source_scenes import Source, add_twin, build_source, chance, pick
+from .sampling import add_twin, build_source, chance, pick
+from .source_scenes import Source
 from .text_ops import add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace, text_choices
 
 __all__ = ["OBJECT_KINDS", "TEXT_KINDS", "plan_kinds", "prepare_source", "run", "sentence", "Chain"]

@@ -11,7 +11,9 @@ from ogi_toolkit.spec import Edit
 from ..base import Built, register
 from .common import COMMON_WORDS, objects_for, one_edit
 from .object_ops import alter_choices, new_object, op_add, op_alter, op_remove, op_replace, shuffled_indices
-from .source_scenes import Resample, build_source, chance, pick, pronouns, refer, retrying
+from .naming import refer
+from .sampling import Resample, build_source, chance, pick, retrying
+from .source_scenes import pronouns
 
 __all__ = ["build_add", "build_replace", "build_alter", "build_remove", "build_extract", "BACKDROPS"]
 

@@ -9,7 +9,8 @@ consistency requirement.
 from __future__ import annotations
 
 from ..base import Built, register
-from .source_scenes import build_source, chance, pick, retrying, scene_words
+from .naming import scene_words
+from .sampling import build_source, chance, pick, retrying
 from .text_ops import (add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace,
                        surfaces_for, text_alter_choices, text_choices)
 
@@ -28,7 +29,7 @@ TEXT_FINISHES = {
     "text_remove": {"texture": "restoring the texture underneath without a seam",
                     "ghost": "leaving no faint ghost of the old letters"},
 }
-TEXT_WORDS = ("scene", "scene_in", "surface", "text", "old", "kind", "meaning", "look", "make", "to", "attrs",
+TEXT_WORDS = ("scene", "scene_in", "this_photo", "the_rest", "surface", "text", "old", "kind", "meaning", "look", "make", "to", "attrs",
               "old_look", "finish")
 
 
@@ -73,7 +74,7 @@ def build_text(ctx) -> Built:
         else:
             ops = [op_text_remove(ctx, src, t)]
     slots = {"scene": src.place.id, "on": src.objects[first].item.id, **ops[0].slot}
-    words = {**scene_words(src.place), "text": "", "old": "", "kind": "", "meaning": "", "look": "",
+    words = {**scene_words(ctx, src.place), "text": "", "old": "", "kind": "", "meaning": "", "look": "",
              "make": "", "to": "", "attrs": "", "old_look": "", "finish": "", **ops[0].words}
     if grade == 3:
         key = pick(rng, sorted(TEXT_FINISHES[op]))

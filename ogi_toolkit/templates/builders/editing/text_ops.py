@@ -14,7 +14,8 @@ from ogi_toolkit.spec import Edit, TextItem
 from ogi_toolkit.templates.grammar import plural
 
 from .object_ops import Op
-from .source_scenes import Obj, Resample, Source, Text, index, pick
+from .sampling import Resample, index, pick
+from .source_scenes import Obj, Source, Text
 
 __all__ = ["Surface", "surfaces_for", "add_surface", "text_choices", "meaning", "quote",
            "op_text_add", "op_text_replace", "op_text_alter", "op_text_remove", "KIND_NOUNS",

@@ -1,0 +1,229 @@
+"""Sampling a plausible source scene for an editing item (fast: a plan makes ~40k of them).
+
+:func:`build_source` picks a place, the object to edit and a few others that belong there
+(the scene's ``categories``), dressed in plausible colours and materials. Difficulty lives
+mostly here: at grade 1 the edited object is the only one of its kind; at grade 2 a *twin*
+of another colour (or material) is in the picture, so the instruction has to say which one
+("the blue mug"); at grade 3 the twin looks the same, so only a relation or a position tells
+them apart ("the mug next to the laptop", "the mug on the left").
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence
+
+from .source_scenes import SIZE_RANK, Obj, Source
+
+__all__ = ["Resample", "retrying", "pick", "chance", "Index", "index", "colour_options", "dress",
+           "relate", "add_twin", "build_source", "shuffle", "REFER_RELATIONS"]
+
+# Relations that can single out an object ("the mug next to the laptop"): planar, depth, contact.
+REFER_RELATIONS = ("next_to", "left_of", "right_of", "in_front_of", "behind", "on_top_of", "under")
+
+
+class Resample(ValueError):
+    """This draw cannot make a valid item (nothing fits); the builder draws again."""
+
+
+RETRIES = 30
+
+
+def retrying(build: Callable) -> Callable:
+    """Decorator for builders: draw again (with the same rng, so still deterministic) when a
+    draw raises :class:`Resample`; fail with a clear error after ``RETRIES`` draws."""
+    @functools.wraps(build)
+    def wrapper(ctx):
+        for _ in range(RETRIES):
+            try:
+                return build(ctx)
+            except Resample:
+                continue
+        raise ValueError(f"subtask {ctx.subtask!r}: no valid item in {RETRIES} draws at difficulty "
+                         f"{ctx.difficulty}; the pools offer too little for this builder")
+    return wrapper
+
+
+def pick(rng, seq: Sequence):
+    """One element of ``seq`` (numpy's ``choice`` would turn tuples of items into arrays)."""
+    return seq[int(rng.random() * len(seq))]  # rng.random is ~3x faster than rng.integers
+
+
+def chance(rng, p: float) -> bool:
+    return bool(rng.random() < p)
+
+
+# --- cached look-ups per pools object ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Index:
+    places: tuple  # scenes with at least 4 candidate objects
+    candidates: dict  # scene id -> objects that plausibly appear there
+    candidate_ids: dict  # scene id -> frozenset of their ids
+    homes: dict  # object id -> the scenes where it plausibly appears
+    colours: tuple
+    materials: dict  # id -> MaterialItem
+    colour_by_id: dict
+    colour_words: frozenset  # colour names, and "golden": materials that already say a colour
+    looks: dict = field(default_factory=dict)  # object id -> (colours, materials) it can be dressed in
+
+
+@functools.lru_cache(maxsize=8)
+def _index(pools) -> Index:
+    objects = [o for o in pools["objects"] if o.countable]
+    candidates = {}
+    for place in pools["scenes"]:
+        # A scene without ``categories`` offers no objects, so editing never uses it.
+        candidates[place.id] = tuple(o for o in objects if o.category in place.categories)
+    places = tuple(p for p in pools["scenes"] if len(candidates[p.id]) >= 4)
+    homes: dict = {}
+    for place in places:
+        for o in candidates[place.id]:
+            homes.setdefault(o.id, []).append(place)
+    return Index(places=places, candidates=candidates, colours=tuple(pools["colours"]),
+                 candidate_ids={p: frozenset(o.id for o in objs) for p, objs in candidates.items()},
+                 homes={k: tuple(v) for k, v in homes.items()},
+                 materials={m.id: m for m in pools["materials"]},
+                 colour_by_id={c.id: c for c in pools["colours"]},
+                 colour_words=frozenset({c.name for c in pools["colours"]} | {"golden"}))
+
+
+def index(pools) -> Index:
+    return _index(pools)
+
+
+def colour_options(ctx, item) -> tuple:
+    """Plausible colours of ``item`` (any colour for things that list none; none for animals
+    that list none). People's colour is their clothes', so any colour fits."""
+    idx = index(ctx.pools)
+    if item.colours:
+        return tuple(idx.colour_by_id[c] for c in item.colours if c in idx.colour_by_id)
+    return idx.colours if (item.person or not item.animate) else ()
+
+
+def _looks(ctx, item) -> tuple[tuple, tuple]:
+    """(colours, materials) ``item`` is dressed in, cached: never "a lemon yellow lemon" or
+    "a paper paper lantern" (a word of the name repeated)."""
+    idx = index(ctx.pools)
+    found = idx.looks.get(item.id)
+    if found is None:
+        name = set(item.name.split())
+        colours = tuple(c for c in colour_options(ctx, item) if not set(c.name.split()) & name)
+        materials = tuple(idx.materials[m] for m in item.materials
+                          if m in idx.materials and not set(idx.materials[m].name.split()) & name)
+        found = idx.looks[item.id] = (colours, materials)
+    return found
+
+
+def dress(ctx, item, *, colour: bool = True, material: bool | None = None) -> Obj:
+    """``item`` with a plausible colour, and a material when it has some (always when
+    ``material``, half the time when None)."""
+    rng, idx = ctx.rng, index(ctx.pools)
+    colours, materials = _looks(ctx, item)
+    obj = Obj(item=item)
+    if materials and (material or (material is None and rng.random() < 0.5)):
+        obj.material = pick(rng, materials)
+    # A material that names a colour ("golden", "silver") already gives the colour.
+    if colour and colours and (obj.material is None or not idx.colour_words & {obj.material.name, obj.material.adjective}):
+        obj.colour = pick(rng, colours)
+    return obj
+
+
+# --- building a source --------------------------------------------------------------------
+
+def _fits(subject: Obj, anchor: Obj, relation: str) -> bool:
+    """Whether ``subject relation anchor`` is physically plausible (by size and animacy)."""
+    s, o = SIZE_RANK[subject.item.size_class], SIZE_RANK[anchor.item.size_class]
+    if relation == "on_top_of":
+        return not anchor.item.animate and o > s and anchor.count == 1
+    if relation == "under":
+        return not anchor.item.animate and o >= s + 2 and not subject.item.size_class == "huge"
+    return True
+
+
+def relate(ctx, src: Source, i: int, j: int, relations: Sequence[str] = REFER_RELATIONS) -> str | None:
+    """Record a plausible relation of object ``i`` to object ``j``; returns its id or None."""
+    options = [r for r in relations if _fits(src.objects[i], src.objects[j], r)]
+    if not options:
+        return None
+    rel = pick(ctx.rng, options)
+    src.relations.append((i, rel, j))
+    return rel
+
+
+def add_twin(ctx, src: Source, i: int, *, same_look: bool) -> int | None:
+    """Put a second object of the kind of object ``i`` into ``src``: of another colour (or
+    material) unless ``same_look``. Returns the twin's index, or None when no look differs."""
+    obj = src.objects[i]
+    twin = replace(obj, action=None, origin=None)
+    if not same_look:
+        colours = [c for c in colour_options(ctx, obj.item) if obj.colour is None or c.id != obj.colour.id]
+        materials = [m for m in obj.item.materials if obj.material is None or m != obj.material.id]
+        if obj.colour is not None and colours:
+            twin.colour = pick(ctx.rng, colours)
+        elif obj.material is not None and materials:
+            twin.material = index(ctx.pools).materials.get(pick(ctx.rng, materials))
+        else:
+            return None
+    src.objects.append(twin)
+    return len(src.objects) - 1
+
+
+def build_source(ctx, *, n_objects: int, target: Callable[[Any], bool] | None = None,
+                 place_filter: Callable[[Any], bool] | None = None, grade: int = 1) -> tuple[Source, int]:
+    """A source of about ``n_objects`` objects and the index of the object to edit.
+
+    ``target`` filters pool objects the edited one may be; ``grade`` decides how it must be
+    named (see the module docstring): a twin of another look at 2, of the same look plus a
+    relation or position at 3.
+    """
+    rng, idx = ctx.rng, index(ctx.pools)
+    item = None
+    for _ in range(50):  # draw by rejection: filtering whole lists per item is too slow for a plan
+        place = pick(rng, idx.places)
+        if place_filter is not None and not place_filter(place):
+            continue
+        pool = idx.candidates[place.id]
+        for _ in range(10):
+            candidate = pick(rng, pool)
+            if target is None or target(candidate):
+                item = candidate
+                break
+        if item is not None:
+            break
+    else:
+        raise Resample(f"subtask {ctx.subtask!r}: no scene offers an object for this edit")
+    src = Source(place=place, objects=[dress(ctx, item, material=grade == 2 or None)])
+    if grade >= 2 and add_twin(ctx, src, 0, same_look=grade == 3) is None:
+        add_twin(ctx, src, 0, same_look=True)  # no other look: tell them apart by relation instead
+        grade = 3
+    chosen = {item.id}
+    for _ in range(4 * n_objects):
+        if len(src.objects) >= n_objects:
+            break
+        filler = pick(rng, pool)
+        if filler.id not in chosen:
+            chosen.add(filler.id)
+            src.objects.append(dress(ctx, filler))
+    if grade == 3:
+        # The target relates to an anchor (a filler) or, failing that, sits left/right of its twin.
+        anchors = range(2, len(src.objects))
+        rel = relate(ctx, src, 0, pick(rng, anchors)) if anchors and rng.random() < 0.75 else None
+        if rel is None:
+            src.relations.append((0, pick(rng, ("left_of", "right_of")), 1))
+    elif len(src.objects) >= 3 and rng.random() < 0.5:  # some context for the description
+        relate(ctx, src, len(src.objects) - 1, 0)
+    if rng.random() < 0.3:
+        src.lighting = pick(rng, ctx.pools["lighting"])
+    return shuffle(ctx, src, 0)
+
+
+def shuffle(ctx, src: Source, keep: int) -> tuple[Source, int]:
+    """``src`` with its objects in random order (the target is not always first); returns
+    the new index of object ``keep``."""
+    order = [int(k) for k in ctx.rng.permutation(len(src.objects))]
+    new_of = {old: new for new, old in enumerate(order)}
+    src.objects = [src.objects[k] for k in order]
+    src.relations = [(new_of[s], r, new_of[o]) for s, r, o in src.relations]
+    src.texts = [replace(t, on=new_of[t.on]) for t in src.texts]
+    return src, new_of[keep]
