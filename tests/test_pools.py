@@ -398,3 +398,12 @@ def test_every_text_tone_is_a_tone_with_cues(pools):
     tones = {t.id for t in pools["tones"]}
     assert {t.tone for t in pools["texts"]} <= tones
     assert all(2 <= len(t.cues) <= 4 for t in pools["tones"])
+
+
+def test_backdrop_phrases_carry_no_containment_or_depth_words(pools):
+    """Scenes, lighting and camera phrases go into every subtask, including Relative Position."""
+    banned = {p for r in pools["relations"] if r.group in ("containment", "depth") for p in r.phrases} - {"in", "before"}
+    for pool in ("scenes", "lighting", "camera"):
+        for item in pools[pool]:
+            text = f" {item.phrase.lower()} "
+            assert not [b for b in banned if f" {b} " in text], (pool, item.id, item.phrase)
