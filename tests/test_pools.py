@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from ogi_toolkit.definition.pool_items import SCHEMAS, SKETCH_TREATMENTS, letters_outside_script
-from ogi_toolkit.definition.pools import PoolError, load_pools, write_readmes
+from ogi_toolkit.definition.pool_readme import write_readmes
+from ogi_toolkit.definition.pools import PoolError, load_pools
 from ogi_toolkit.paths import POOLS_DIR
 
 SCIENCE = ["mathematics", "ecology", "astronomy", "biological", "culture_and_history",
