@@ -408,3 +408,11 @@ def test_backdrop_phrases_carry_no_containment_or_depth_words(pools):
         for item in pools[pool]:
             text = f" {item.phrase.lower()} "
             assert not [b for b in banned if f" {b} " in text], (pool, item.id, item.phrase)
+
+
+def test_every_material_family_has_textures_that_suit_it(pools):
+    for family in {m.family for m in pools["materials"]}:
+        fitting = [t for t in pools["textures"] if not t.families or family in t.families]
+        assert len(fitting) >= 10, family
+    assert "fabric" in pools.get("textures", "knitted").families
+    assert "plastic" not in pools.get("textures", "rusty").families

@@ -159,14 +159,17 @@ class ColourItem(PoolItem):
                     "grey", "black", "white", "metallic"]
 
 
+MaterialFamily = Literal["wood", "metal", "stone", "ceramic", "glass", "plastic", "fabric", "leather",
+                         "paper", "natural", "food", "synthetic", "precious"]
+
+
 class MaterialItem(PoolItem):
     adjective: str  # "wooden"; the name itself where English has no adjective ("a glass vase")
-    family: Literal["wood", "metal", "stone", "ceramic", "glass", "plastic", "fabric", "leather",
-                    "paper", "natural", "food", "synthetic", "precious"]
+    family: MaterialFamily
 
 
 class TextureItem(PoolItem):
-    pass
+    families: tuple[MaterialFamily, ...] = ()  # material families it suits; empty = any
 
 
 class SizeItem(PoolItem):
