@@ -30,7 +30,7 @@ RELATION_KINDS: dict[str, tuple[str, bool]] = {
     "flanking": ("flank", False), "mirrors": ("mirror", False), "symmetric_to": ("mirror", False),
     "larger_than": ("larger", False), "bigger_than": ("larger", False), "taller_than": ("larger", False),
     "longer_than": ("larger", False), "smaller_than": ("larger", True), "shorter_than": ("larger", True),
-    "darker_than": ("darker", False), "brighter_than": ("darker", True),
+    "darker_than": ("darker", False), "lighter_than": ("darker", True), "brighter_than": ("darker", True),
     "more_than": ("count", False), "fewer_than": ("count", False),
 }
 # a relation id unknown above takes the kind of its pool group
