@@ -118,9 +118,9 @@ def test_max_cost_stops_requests_before_the_budget_is_passed(tmp_path):
 
 
 def test_timeouts_are_retried_and_counted_as_spent(tmp_path):
-    with local_server(timeout_rate=0.5, hang_s=1.0, seed=1) as server:
-        summary = run_plan([generation(i) for i in range(4)], tmp_path, max_attempts=10,
-                           **_openai(server, timeout=0.3))
+    with local_server(timeout_rate=0.5, hang_s=2.0, seed=1) as server:
+        summary = run_plan([generation(i) for i in range(4)], tmp_path, max_attempts=10, backoff_s=0.05,
+                           **_openai(server, timeout=0.6))
     assert summary.done == 4 and summary.retries > 0
     paid = sum(line["cost_usd"] for line in manifest_lines(tmp_path))
     assert summary.spent_usd > paid  # timed-out attempts may be billed: the budget counts them
@@ -166,10 +166,11 @@ def test_rewrite_sends_the_rewritten_text_and_keeps_the_original(tmp_path):
 
 def test_the_offline_sketch_backend_runs_the_same_plan_for_free_and_resumes(tmp_path):
     pytest.importorskip("ogi_toolkit.backends.sketch", reason="the sketch renderer is not installed")
-    summary = run_plan(mixed_plan(), tmp_path, size="128x128", progress=False)  # backend="sketch" by default
-    again = run_plan(mixed_plan(), tmp_path, size="128x128", progress=False)
-    assert summary.done == 5 and summary.spent_usd == 0 and summary.requests_sent == 10
-    assert again.requests_sent == 0 and again.unchanged == 5
+    plan = [generation(0), multi_turn(), reference()]
+    summary = run_plan(plan, tmp_path, size="96x96", progress=False)  # backend="sketch" by default
+    again = run_plan(plan, tmp_path, size="96x96", progress=False)
+    assert summary.done == 3 and summary.spent_usd == 0 and summary.requests_sent == 7
+    assert again.requests_sent == 0 and again.unchanged == 3
     lines = {line["id"]: line for line in manifest_lines(tmp_path)}
     assert all(line["backend"] == "sketch" and line["cost_usd"] == 0 for line in lines.values())
     assert len(lines["ref-0"]["input_images"]) == 2 and len(lines["multi-0"]["turn_images"]) == 2

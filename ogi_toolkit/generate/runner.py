@@ -74,11 +74,19 @@ async def arun_plan(
     rpm: float | None = None,
     max_cost: float | None = None,
     max_attempts: int = 6,
+    backoff_s: float = 1.0,
     config: ModelsConfig | str | Path | None = None,
     progress: bool = True,
     check_models: bool = True,
 ) -> RunSummary:
-    """The coroutine behind :func:`run_plan` (``await`` it inside a running event loop)."""
+    """The coroutine behind :func:`run_plan` (``await`` it inside a running event loop).
+
+    ``backend`` is "sketch" (offline, free), "openai", or a backend instance; ``backend_options``
+    go to its constructor (``image_model``, ``quality``, ``base_url``, ``timeout``...). At most
+    ``concurrency`` requests are in flight and ``rpm`` start per minute; a failed request is
+    tried up to ``max_attempts`` times, waiting its ``retry-after`` or ``backoff_s`` doubling.
+    ``max_cost`` (US dollars) refuses any request whose estimated cost would pass it.
+    """
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
     specs = as_specs(plan)
@@ -93,7 +101,7 @@ async def arun_plan(
     store = ResultStore(out)
     caller = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config), budget=budget,
                         limiter=RateLimiter(rpm), concurrency=concurrency, size=size,
-                        max_attempts=max_attempts, stats=stats)
+                        max_attempts=max_attempts, backoff_s=backoff_s, stats=stats)
     previous = latest_records(out / MANIFEST_NAME)
     counts = {"done": 0, "error": 0, "skipped_budget": 0, "unchanged": 0}
     aborted: list[RunAborted] = []
