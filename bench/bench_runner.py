@@ -3,7 +3,9 @@
 The server (``ogi serve``, a separate process) answers every image request after a fixed
 latency with a tiny image, so the ideal rate is ``concurrency / latency`` requests per second.
 The runner drives it through the real OpenAI SDK, store, manifest and all. Reported: achieved
-requests/s as a share of that ideal (target >= 0.9), and the runner's CPU time per request.
+requests/s as a share of that ideal (target >= 0.9), the runner process's CPU time per request
+(SDK included), and the runner's own CPU per request without HTTP (an in-process backend that
+answers at once), which tells the runner's bookkeeping from the SDK's cost.
 
     .venv/bin/python bench/bench_runner.py                      # 300 ms, concurrency 64, 1280 requests
     .venv/bin/python bench/bench_runner.py --items 2560 --latency-ms 300 --concurrency 64
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,6 +34,29 @@ def plan(n: int) -> list[InstructionSpec]:
                             scene=Scene(objects=[SceneObject(name="red cube", count=i % 7 + 1)])) for i in range(n)]
 
 
+class InstantBackend:
+    """Answers at once with a distinct tiny PNG: what is left is the runner's own work."""
+
+    name = "instant"
+    uses_spec = False
+
+    def identity(self) -> dict:
+        return {"backend": self.name}
+
+    async def generate(self, request):
+        import io
+
+        from PIL import Image
+
+        from ogi_toolkit.backends.base import ImageResult
+
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), (hash(request.prompt) % 256, 0, 0)).save(out, format="PNG")
+        return ImageResult(out.getvalue(), model="instant")
+
+    edit = generate
+
+
 def start_server(latency_ms: float, max_px: int) -> tuple[subprocess.Popen, str]:
     command = [sys.executable, "-m", "ogi_toolkit.cli", "serve", "--port", "0", "--latency-ms", str(latency_ms),
                "--max-px", str(max_px), "--renderer", "card"]
@@ -42,8 +68,6 @@ def start_server(latency_ms: float, max_px: int) -> tuple[subprocess.Popen, str]
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process, from /proc (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    import os
-
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -69,6 +93,10 @@ def main() -> None:
         server.terminate()
         server.wait()
     assert summary.done == args.items, summary
+    with tempfile.TemporaryDirectory() as out:
+        cpu0 = time.process_time()
+        run_plan(plan(args.items), Path(out), backend=InstantBackend(), concurrency=args.concurrency, progress=False)
+        own_cpu = time.process_time() - cpu0
     ideal = args.concurrency / (args.latency_ms / 1000)
     achieved = summary.requests_sent / wall
     print(json.dumps({
@@ -77,6 +105,8 @@ def main() -> None:
         "ratio_of_ideal": round(achieved / ideal, 3),
         "runner_cpu_ms_per_request": round(1000 * cpu / summary.requests_sent, 2),
         "server_cpu_ms_per_request": round(1000 * server_cpu / summary.requests_sent, 2),
+        "runner_own_cpu_ms_per_request_without_http": round(1000 * own_cpu / args.items, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
     }, indent=2))
 
 
