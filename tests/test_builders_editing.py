@@ -207,12 +207,15 @@ def test_subject_manipulation_uses_its_own_operation_only():
 def test_harder_grades_name_the_target_by_attribute_or_relation():
     for spec in specs("remove"):
         target = spec.slots["target"]
-        if spec.difficulty == 1:
-            assert set(target) <= {"object", "count"}
+        name = spec.source.objects[spec.edits[0].target].name
+        twins = sum(o.name == name for o in spec.source.objects)
+        if spec.difficulty == 1:  # the only one of its kind: its name is enough
+            assert twins == 1 and not set(target) & {"relation", "position"}
         else:  # a twin is in the picture: the name alone would not do
-            same = [o for o in spec.source.objects if o.name == spec.source.objects[spec.edits[0].target].name]
-            assert len(same) >= 2
-            assert set(target) & {"colour", "material", "relation", "position"}
+            assert twins >= 2 and set(target) & {"colour", "material", "relation", "position"}
+        if spec.difficulty == 3 and spec.source.objects[spec.edits[0].target].colour:
+            twin_colours = {o.colour for o in spec.source.objects if o.name == name}
+            assert len(twin_colours) == 1 and set(target) & {"relation", "position", "material"}
 
 
 def test_text_edits_touch_strings_the_source_shows():

@@ -50,7 +50,7 @@ def build_multi_turn(ctx) -> Built:
         clause = " and ".join(op.clause for op in heads)
         opener = pick(rng, OPENERS) if r > 0 else ""
         clauses.append(clause)
-        turns.append(Turn.model_construct(instruction=sentence(f"{opener} {clause}"),
+        turns.append(Turn(instruction=sentence(f"{opener} {clause}"),
                           edits=[op.edit.model_copy(update={"instruction": sentence(op.clause)}) for op in ops]))
         slots.append([op.slot for op in heads])
     words = {**scene_words(ctx, src.place), "turns": [t.instruction for t in turns], "clauses": clauses,

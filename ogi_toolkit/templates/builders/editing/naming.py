@@ -13,7 +13,7 @@ import re
 from .sampling import pick
 from .source_scenes import Source
 
-__all__ = ["refer", "location_phrases", "place_np", "scene_words"]
+__all__ = ["refer", "detailed", "location_phrases", "place_np", "scene_words"]
 
 def place_np(place) -> str:
     """The place as a definite noun phrase: "the kitchen", "the surface of Mars", "deep space"."""
@@ -54,46 +54,58 @@ def location_phrases(pools, relation: str) -> tuple:
     return tuple(p for p in phrases if p not in _NOT_A_PLACE) or phrases[:1]
 
 
+def detailed(ctx) -> bool:
+    """Whether to describe the edited object more than needed ("the blue ceramic mug"):
+    sometimes at grade 1, more often when the instruction is harder anyway."""
+    return bool(ctx.rng.random() < (0.3 if ctx.difficulty == 1 else 0.6))
+
+
 def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | None = None,
           use_material: bool = True) -> tuple[str, dict] | None:
     """How to name object ``i`` so that no other object of ``src`` fits: (phrase, slot).
 
     The phrase is a definite noun phrase ("the blue mug", "the mug next to the laptop",
     "the mug on the left"); the slot holds the canonical ids the phrase uses. ``detail``
-    adds the colour even when the name alone would do. ``new_labels`` maps an origin
-    ("added", "replaced") to how an object an earlier edit made is named: a label before
-    the noun ("new": "the new dog") or a clause after it ("you added": "the dog you added").
-    None when nothing singles the object out.
+    describes the object more than needed ("the blue ceramic mug" when it is the only mug).
+    ``use_material``: False keeps the material out (a Change Material instruction names it
+    separately). ``new_labels`` maps an origin ("added", "replaced") to how an object an
+    earlier edit made is named: a label before the noun ("new": "the new dog") or a clause
+    after it ("you added": "the dog you added"). None when nothing singles the object out.
     """
     obj, rng = src.objects[i], ctx.rng
-    twins = src.same_kind(i)
+    twins = [src.objects[j] for j in src.same_kind(i)]
     slot: dict = {"object": obj.item.id}
     label = (new_labels or {}).get(obj.origin)
-    if label and not any(src.objects[j].origin for j in twins):
+    if label and not any(t.origin for t in twins):
         slot["made_by"] = obj.origin
         return (f"the {obj.noun} {label}" if label.startswith("you") else f"the {label} {obj.noun}"), slot
-    if not twins:
-        if detail and obj.colour is not None:
-            slot["colour"] = obj.colour.id
-            return f"the {obj.phrase(material=False, texture=False, size=False)}", slot
-        return f"the {obj.noun}", slot
-    if obj.colour is not None and all(src.objects[j].colour is None or src.objects[j].colour.id != obj.colour.id for j in twins):
+    colour_tells = obj.colour is not None and all(t.colour is None or t.colour.id != obj.colour.id for t in twins)
+    material_tells = use_material and obj.material is not None and all(
+        t.material is None or t.material.id != obj.material.id for t in twins)
+    # Say the colour when it tells the object apart, or to describe it (detail); the
+    # material likewise (half the time for detail, so phrases vary in length).
+    colour = obj.colour is not None and (colour_tells or detail)
+    material = obj.material is not None and use_material and (
+        (material_tells and not colour_tells) or (detail and rng.random() < 0.5))
+    named = obj.phrase(colour=colour, material=material, texture=False, size=False)
+    if colour:
         slot["colour"] = obj.colour.id
-        return f"the {obj.phrase(material=False, texture=False, size=False)}", slot
-    if use_material and obj.material is not None and all(
-            src.objects[j].material is None or src.objects[j].material.id != obj.material.id for j in twins):
+    if material:
         slot["material"] = obj.material.id
-        return f"the {obj.material.adjective} {obj.noun}", slot
+    if not twins or colour_tells or material_tells:
+        return f"the {named}", slot
+    twin_ids = src.same_kind(i)
     for s, rel, o in src.relations:
         if i not in (s, o):
             continue
         other = o if s == i else s
-        if rel in ("left_of", "right_of") and other in twins and len(twins) == 1:
+        if rel in ("left_of", "right_of") and other in twin_ids and len(twin_ids) == 1:
             # "the mug on the left": the target is left of its only twin (or right, reversed)
             side = "left" if (rel == "left_of") == (s == i) else "right"
             slot["position"] = side
-            return pick(rng, (f"the {obj.noun} on the {side}", f"the {side}-hand {obj.noun}")), slot
-        if s == i and o not in twins and not src.same_kind(o) and not any((j, rel, o) in src.relations for j in twins):
+            left_hand = f"the {side}-hand {named}" if " in " not in named else f"the {named} on the {side}"
+            return pick(rng, (f"the {named} on the {side}", left_hand)), slot
+        if s == i and o not in twin_ids and not src.same_kind(o) and not any((j, rel, o) in src.relations for j in twin_ids):
             slot.update(relation=rel, anchor=src.objects[o].item.id)
-            return f"the {obj.noun} {pick(rng, location_phrases(ctx.pools, rel))} the {src.objects[o].noun}", slot
+            return f"the {named} {pick(rng, location_phrases(ctx.pools, rel))} the {src.objects[o].noun}", slot
     return None

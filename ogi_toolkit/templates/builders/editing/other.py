@@ -16,7 +16,7 @@ from ogi_toolkit.spec import Edit, Reference
 from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
                          place_phrase, rematerialable, shuffled_indices)
-from .naming import refer
+from .naming import detailed, refer
 from .sampling import Resample, add_twin, build_source, chance, dress, index, pick, retrying, shuffle
 from .source_scenes import Source, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
@@ -68,15 +68,15 @@ def build_reference(ctx) -> Built:
     if op == "add":
         anchors = ([t] if chance(rng, 0.5) else None) if grade == 1 else [t] + shuffled_indices(ctx, src, (t,))
         where, where_slot, rel, anchor = place_phrase(ctx, src, subject, anchors=anchors)
-        edit = Edit.model_construct(op="add", object=ref.objects[s].scene_object(), relation=rel, anchor=anchor)
+        edit = Edit(op="add", object=ref.objects[s].scene_object(), relation=rel, anchor=anchor)
         if rel is None:
             edit.object.attributes["position"] = where_slot["region"]
         slot["place"], words["place"] = where_slot, where
     else:
-        target, target_slot = refer(ctx, src, t, detail=grade >= 2 and chance(rng, 0.5))
-        edit = Edit.model_construct(op="replace", target=t, object=ref.objects[s].scene_object())
+        target, target_slot = refer(ctx, src, t, detail=detailed(ctx))
+        edit = Edit(op="replace", target=t, object=ref.objects[s].scene_object())
         slot["target"], words["target"], words["target_name"] = target_slot, target, src.objects[t].noun
-    reference = Reference.model_construct(scene=ref.scene(pools), subject=s)
+    reference = Reference(scene=ref.scene(pools), subject=s)
     return one_edit(ctx, src, scene, slot, words, [edit], "reference", reference=reference)
 
 @register("edit_motion", slot_names=COMMON_WORDS + ("action", "action_base", "old_action"))
@@ -87,7 +87,7 @@ def build_motion(ctx) -> Built:
                           target=lambda item: item.id in movable(ctx.pools))
     src.objects[t].action = pick(rng, motion_choices(ctx.pools, src.objects[t]))  # what it does in the input
     scene = src.scene(ctx.pools)
-    op = op_motion(ctx, src, t, detail=ctx.difficulty >= 2 and chance(rng, 0.5))
+    op = op_motion(ctx, src, t, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "motion")
 
 
@@ -105,7 +105,7 @@ def build_material(ctx) -> Built:
     if not material_choices(ctx, obj) or refer(ctx, src, t, use_material=False) is None:
         raise Resample("material: no material of another family, or the target became ambiguous")
     scene = src.scene(ctx.pools)
-    op = op_material(ctx, src, t, detail=ctx.difficulty >= 2 and chance(rng, 0.5))
+    op = op_material(ctx, src, t, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "material")
 
 
@@ -116,6 +116,6 @@ def build_move(ctx) -> Built:
     src, t = build_source(ctx, n_objects=max(3, objects_for(grade, rng)), grade=grade)
     scene = src.scene(ctx.pools)
     anchors = None if grade == 1 else shuffled_indices(ctx, src, (t,))
-    op = op_move(ctx, src, t, anchors=anchors, detail=grade >= 2 and chance(rng, 0.5))
+    op = op_move(ctx, src, t, anchors=anchors, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "move")
 

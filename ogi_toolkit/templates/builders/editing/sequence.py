@@ -11,6 +11,7 @@ from ogi_toolkit.templates.grammar import normalise
 
 from .object_ops import (Op, material_choices, motion_choices, movable, nameable, op_add, op_alter,
                          op_material, op_motion, op_move, op_remove, op_replace, shuffled_indices)
+from .naming import detailed
 from .sampling import add_twin, build_source, chance, pick
 from .source_scenes import Source
 from .text_ops import add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace, text_choices
@@ -108,7 +109,7 @@ class Chain:
         if not targets:
             return None
         i, labels = targets[0], (self.labels if dependent else None)
-        detail = grade >= 2 and chance(ctx.rng, 0.4)
+        detail = detailed(ctx)
         if kind == "remove":
             op = op_remove(ctx, src, i, detail=detail, new_labels=labels)
             self._removed(i)

@@ -62,7 +62,7 @@ class Obj:
             attributes["texture"] = self.texture.name
         if self.colour is not None and self.item.person:
             attributes["colour_of"] = "clothing"
-        return SceneObject.model_construct(
+        return SceneObject(
             name=self.item.name, category=self.item.category, count=self.count,
             colour=self.colour.name if self.colour else None,
             material=self.material.name if self.material else None,
@@ -91,7 +91,7 @@ class Text:
     colour: Any = None  # ColourItem
 
     def text_item(self) -> TextItem:
-        return TextItem.model_construct(text=self.item.text, language=self.item.language, script=self.item.script,
+        return TextItem(text=self.item.text, language=self.item.language, script=self.item.script,
                         role=self.item.kind, font=self.font.name if self.font else None,
                         colour=self.colour.name if self.colour else None, on=self.on)
 
@@ -122,12 +122,10 @@ class Source:
         self.texts = [replace(t, on=shift(t.on)) for t in self.texts if t.on != gone]
 
     def scene(self, pools) -> Scene:
-        # model_construct: trusted records, built fast (sample() validates every spec); every
-        # list field is passed, since pydantic inspects default factories on each call.
-        return Scene.model_construct(
-            description=self.description(pools), labels=[],
+        return Scene(
+            description=self.description(pools),
             objects=[o.scene_object() for o in self.objects],
-            relations=[Relation.model_construct(subject=s, relation=r, object=o) for s, r, o in self.relations],
+            relations=[Relation(subject=s, relation=r, object=o) for s, r, o in self.relations],
             texts=[t.text_item() for t in self.texts],
             background=self.place.name, lighting=self.lighting.name if self.lighting else None)
 

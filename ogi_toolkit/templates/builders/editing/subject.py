@@ -11,7 +11,7 @@ from ogi_toolkit.spec import Edit
 from ..base import Built, register
 from .common import COMMON_WORDS, objects_for, one_edit
 from .object_ops import alter_choices, new_object, op_add, op_alter, op_remove, op_replace, shuffled_indices
-from .naming import refer
+from .naming import detailed, refer
 from .sampling import Resample, build_source, chance, pick, retrying
 from .source_scenes import pronouns
 
@@ -46,7 +46,7 @@ def build_add(ctx) -> Built:
 def build_replace(ctx) -> Built:
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, ctx.rng), grade=ctx.difficulty)
     scene = src.scene(ctx.pools)
-    op = op_replace(ctx, src, t, ctx.difficulty, detail=ctx.difficulty >= 2 and chance(ctx.rng, 0.5))
+    op = op_replace(ctx, src, t, ctx.difficulty, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit])
 
 
@@ -70,7 +70,7 @@ def build_alter(ctx) -> Built:
     scene = src.scene(pools)
     choices = alter_choices(ctx, obj)
     changes = [(attribute, pick(rng, choices[attribute])) for attribute in attributes]
-    ops = op_alter(ctx, src, t, changes, detail=ctx.difficulty >= 2 and chance(rng, 0.5))
+    ops = op_alter(ctx, src, t, changes, detail=detailed(ctx))
     return one_edit(ctx, src, scene, ops[0].slot, ops[0].words, [op.edit for op in ops])
 
 
@@ -83,7 +83,7 @@ def build_remove(ctx) -> Built:
         src.objects[t].count = int(rng.integers(2, 5))  # "remove the three birds"
     scene = src.scene(ctx.pools)
     count = src.objects[t].count
-    op = op_remove(ctx, src, t, detail=grade >= 2 and chance(rng, 0.5))
+    op = op_remove(ctx, src, t, detail=detailed(ctx))
     if count > 1:
         op.slot["target"]["count"] = count
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit])
@@ -95,7 +95,7 @@ def build_extract(ctx) -> Built:
     rng = ctx.rng
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty)
     scene = src.scene(ctx.pools)
-    phrase, target_slot = refer(ctx, src, t, detail=ctx.difficulty >= 2 and chance(rng, 0.5))
+    phrase, target_slot = refer(ctx, src, t, detail=detailed(ctx))
     key = pick(rng, sorted(BACKDROPS))
     value, backdrop = BACKDROPS[key]
     if chance(rng, 0.3):  # a single-colour backdrop from the colour pool
@@ -104,4 +104,4 @@ def build_extract(ctx) -> Built:
     obj = src.objects[t]
     words = {"target": phrase, "target_name": obj.noun, "backdrop": backdrop, **pronouns(obj)}
     slot = {"op": "extract", "target": target_slot, "backdrop": key}
-    return one_edit(ctx, src, scene, slot, words, [Edit.model_construct(op="extract", target=t, value=value)])
+    return one_edit(ctx, src, scene, slot, words, [Edit(op="extract", target=t, value=value)])
