@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path

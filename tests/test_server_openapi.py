@@ -2,18 +2,15 @@
 official OpenAI API description itself (openapi-core), so the server cannot drift from the API."""
 from __future__ import annotations
 
-import asyncio
 import json
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
 import yaml
 
 from generate_fixtures import local_server, mixed_plan
 
-from ogi_toolkit.backends.base import ImageRequest
 from ogi_toolkit.generate import run_batch, run_plan
 from ogi_toolkit.paths import SHARED_DIR
 

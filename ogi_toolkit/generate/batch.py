@@ -27,14 +27,14 @@ from ..backends.errors import BackendError
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from .atomic import atomic_write_bytes
-from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
+from .caller import BudgetExhausted, LiveCaller, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, ItemWalk, StoredImage, walk_item
 from .manifest_io import MANIFEST_NAME, ManifestWriter, append_jsonl, iter_jsonl, latest_records
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
 from .record import item_record, same_result
-from .runner import RunSummary, make_backend, run_sync
+from .runner import RunSummary, check_backend, make_backend, run_sync
 from .store import ResultStore
 
 __all__ = ["arun_batch", "run_batch"]
@@ -249,11 +249,7 @@ async def arun_batch(
     log = (lambda msg: print(f"ogi generate: {msg}", file=sys.stderr, flush=True)) if progress else (lambda msg: None)
     run = BatchRun(specs, out, be, live, rewrite=rewrite, poll_s=poll_s, log=log)
     try:
-        if hasattr(be, "check"):
-            try:
-                await be.check(rewrite=rewrite)
-            except BackendError as exc:
-                raise RunAborted(f"checking the models: {exc}") from None
+        await check_backend(be, rewrite=rewrite)
         for round_no in range(1, 10_000):
             for entry in run.open_batches():
                 await run.collect(entry)

@@ -27,7 +27,7 @@ from .ratelimit import RateLimiter
 from .record import item_record, same_result
 from .store import ResultStore
 
-__all__ = ["RunSummary", "arun_plan", "make_backend", "run_plan", "run_sync"]
+__all__ = ["RunSummary", "arun_plan", "check_backend", "make_backend", "run_plan", "run_sync"]
 
 
 @dataclass
@@ -60,6 +60,15 @@ def make_backend(backend: Any, options: dict[str, Any] | None, config: ModelsCon
     if backend == "openai":
         options.setdefault("config", config)
     return get_backend(backend, **options)
+
+
+async def check_backend(backend: Any, *, rewrite: bool) -> None:
+    """Ask the server whether it offers the models (where the backend can ask) before any item."""
+    if hasattr(backend, "check"):
+        try:
+            await backend.check(rewrite=rewrite)
+        except BackendError as exc:
+            raise RunAborted(f"checking the models: {exc}") from None
 
 
 async def arun_plan(
@@ -141,11 +150,8 @@ async def arun_plan(
                 aborted.append(exc)
 
     try:
-        if check_models and hasattr(be, "check"):
-            try:
-                await be.check(rewrite=rewrite)
-            except BackendError as exc:
-                raise RunAborted(f"checking the models: {exc}") from None
+        if check_models:
+            await check_backend(be, rewrite=rewrite)
         with ManifestWriter(out / MANIFEST_NAME) as writer:
             await asyncio.gather(*(worker(writer) for _ in range(min(concurrency, max(1, len(specs))))))
     finally:
