@@ -287,29 +287,18 @@ def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False
                "old_material_adj": obj.material.adjective if obj.material else "", **pronouns(obj)})
 
 
-_PREPOSITIONS = {"on", "in", "at", "to", "through", "with", "into", "onto", "for", "of", "from", "over"}
-
-
-@functools.lru_cache(maxsize=8)
-def _poses(pools) -> dict:
-    """object id -> the intransitive actions (poses, motions) it can plausibly do."""
-    # A pose reads complete: never "typing on" without what is typed on.
-    actions = [act for act in pools["actions"] if act.patient is None and act.name.split()[-1] not in _PREPOSITIONS]
-    return {o.id: tuple(act for act in actions
-                        if (o.agent in act.agents and (not act.categories or o.category in act.categories))
-                        or act.id in o.can)
-            for o in pools["objects"]}
-
-
 def motion_choices(pools, obj: Obj) -> list:
-    """Poses ``obj`` can plausibly take, other than what it does now."""
-    return [act for act in _poses(pools).get(obj.item.id, ()) if obj.action is None or act.id != obj.action.id]
+    """Poses ``obj`` can plausibly take (its intransitive actions: no barking pelican),
+    other than what it does now."""
+    return [act for act in pools.actions_for(obj.item.id, transitive=False)
+            if obj.action is None or act.id != obj.action.id]
 
 
 @functools.lru_cache(maxsize=8)
 def movable(pools) -> frozenset:
     """Ids of the people and animals with at least two poses (Change Motion targets)."""
-    return frozenset(o.id for o in pools["objects"] if o.animate and len(_poses(pools)[o.id]) >= 2)
+    return frozenset(o.id for o in pools["objects"]
+                     if o.animate and len(pools.actions_for(o.id, transitive=False)) >= 2)
 
 
 def op_motion(ctx, src: Source, i: int, action=None, *, detail: bool = False, new_labels: dict | None = None) -> Op:
