@@ -12,7 +12,8 @@ from ogi_toolkit.spec import Relation, Scene, SceneObject
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and, number_word, the
 
-from ._common import ATTRIBUTES, act, actions_for, categories_except, chance, choose, dress, memo, objects, pick, scene_of
+from ._common import (ATTRIBUTES, act, actions_for, categories_except, chance, draw, dress, indices, memo, mix,
+                      objects, pick, sample_of, scene_of)
 
 _SCENE = ("scene", "scene_name")
 
@@ -54,13 +55,12 @@ def build_multi_attribute(ctx) -> Built:
     d = min(ctx.difficulty, 3)
     # Things made of something: materials are one of the attributes to bind.
     made = memo(ctx, "made_of_something", lambda: tuple(
-        o.id for o in ctx.pools["objects"] if o.materials and not o.animate and o.category != "celestial"))
-    items = objects(ctx, d, id=made)
+        o for o in ctx.pools["objects"] if o.materials and o.countable and not o.animate and o.category != "celestial"))
+    items = sample_of(ctx.rng, made, d, what="objects made of a material")
     low, high = _ATTRIBUTE_COUNTS[d]
     things, used_colours = [], set()
     for item in items:
-        k = int(ctx.rng.integers(low, high + 1))
-        names = [ATTRIBUTES[i] for i in sorted(ctx.rng.choice(len(ATTRIBUTES), size=k, replace=False).tolist())]
+        names = [ATTRIBUTES[i] for i in sorted(indices(ctx.rng, len(ATTRIBUTES), mix(ctx, low, high)))]
         thing = dress(ctx, item, names)
         if thing.colour is not None and thing.colour.id in used_colours:
             free = [c for c in ctx.pools["colours"] if c.id not in used_colours and c.family != "metallic"]
@@ -69,7 +69,7 @@ def build_multi_attribute(ctx) -> Built:
             used_colours.add(thing.colour.id)
         things.append(thing)
     words, scene_item = _scene(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
-    lighting = ctx.pools.sample(ctx.rng, "lighting")[0] if d == 3 else None
+    lighting = pick(ctx.rng, ctx.pools["lighting"]) if d == 3 else None
     words.update({
         "things": [t.phrase for t in things], "things_a": [a(t.phrase) for t in things],
         "post": [_postnominal(t) for t in things], "specs": [_spec_line(t) for t in things],
@@ -95,7 +95,7 @@ def _interaction(ctx, agent, exclude) -> tuple[object, object] | tuple[None, Non
     if not options:
         return None, None
     action = pick(ctx.rng, options)
-    return action, choose(ctx, _animate_patients(ctx, action), 1, exclude=exclude, what="animate patients")[0]
+    return action, sample_of(ctx.rng, _animate_patients(ctx, action), 1, exclude, what="animate patients")[0]
 
 
 def _animate_patients(ctx, action) -> tuple:
@@ -198,14 +198,14 @@ def build_temporal_sequence(ctx) -> Built:
     process = pick(ctx.rng, ctx.pools["temporal"])
     total = len(process.stages)
     k = min(total, {1: 3, 2: 4, 3: int(pick(ctx.rng, (5, 6)))}[d])
-    middle = sorted(ctx.rng.choice(range(1, total - 1), size=k - 2, replace=False).tolist()) if k > 2 else []
+    middle = sorted(1 + i for i in indices(ctx.rng, total - 2, k - 2))
     chosen = [0, *middle, total - 1]
     stages = [process.stages[i] for i in chosen]
     arrangement_id = pick(ctx.rng, [i for i, (_, ks) in ARRANGEMENTS.items() if k in ks])
     style = None
     if d >= 2 and chance(ctx, 0.6):
         style = pick(ctx.rng, ctx.pools.filter("styles", family=["media_illustration", "photographic"]))
-    keep = sorted(ctx.rng.choice(len(CONTINUITY), size=2, replace=False).tolist()) if d == 3 else []
+    keep = sorted(indices(ctx.rng, len(CONTINUITY), 2)) if d == 3 else []
     words = {
         "process": process.name, "stages": stages, "n_panels": number_word(k),
         "arrangement": ARRANGEMENTS[arrangement_id][0], "first": stages[0], "last": stages[-1],
@@ -230,6 +230,7 @@ PATH_PHRASES = {
     "loop": "looping the loop once", "wave": "weaving in a gentle wave", "spiral": "spiralling",
     "bounce": "bouncing in ever smaller hops", "s_curve": "curving in an S",
 }
+_PATHS = tuple(sorted(PATH_PHRASES))
 # How the path is made visible in a single image (canonical).
 VISUALS = ("a dotted line tracing the whole path", "a glowing light trail", "motion-blur streaks along the path",
            "faint ghost images at even intervals", "small arrows marking the direction of travel")
@@ -259,7 +260,7 @@ def build_trajectory(ctx) -> Built:
         # A familiar motion (its setting is in the phrase), seen from a chosen viewpoint.
         trajectory = pick(ctx.rng, ctx.pools["trajectories"])
         # Whole-path viewpoints only: a close-up or macro lens would crop the trajectory away.
-        camera = ctx.pools.sample(ctx.rng, "camera", kind=("angle", "composition"))[0] if chance(ctx, 0.8) else None
+        camera = draw(ctx, "camera", kind=("angle", "composition"))[0] if chance(ctx, 0.8) else None
         words.update({"mode": "scenario", "motion": trajectory.phrase, "scene": "", "scene_name": "",
                       "camera": camera.phrase if camera else ""})
         slots.update({"trajectory": trajectory.id, "camera": camera.id if camera else None})
@@ -270,7 +271,7 @@ def build_trajectory(ctx) -> Built:
         landmarks = [dress(ctx, item, ()) for item in objects(
             ctx, 2, exclude=[m.item.id for m in movers], animate=False, size_class=["medium", "large", "huge"],
             category=categories_except(ctx, ("celestial",)))]
-        paths = ctx.rng.choice(sorted(PATH_PHRASES), size=n, replace=False).tolist()
+        paths = [_PATHS[i] for i in indices(ctx.rng, len(_PATHS), n)]
         words_scene, scene_item = _scene(ctx, 0.5 if d == 2 else 1.0)
         words.update(words_scene)
         start, end = a(landmarks[0].phrase), a(landmarks[1].phrase)
@@ -279,8 +280,8 @@ def build_trajectory(ctx) -> Built:
         for m, p in zip(movers, paths):
             m.action = PATH_PHRASES[p]
             m.extra = {"path": p}
-        exposures = int(ctx.rng.integers(3, 7)) if d == 2 else None
-        colours = ctx.pools.sample(ctx.rng, "colours", k=2) if d == 3 else []
+        exposures = mix(ctx, 3, 6) if d == 2 else None
+        colours = sample_of(ctx.rng, ctx.pools["colours"], 2) if d == 3 else []
         words.update({
             "mode": "single" if d == 2 else "pair", "motion": motions[0], "motions": motions, "camera": "",
             "movers": join_and([a(m.phrase) for m in movers]), "start": start, "end": end,
@@ -316,7 +317,7 @@ def build_causal(ctx) -> Built:
     d = min(ctx.difficulty, 3)
     kind = ctx.params.get("types", _TYPES)[d]
     scenario = pick(ctx.rng, ctx.pools.filter("causal", type=kind))
-    camera = ctx.pools.sample(ctx.rng, "camera")[0] if chance(ctx, 0.7) else None
+    camera = pick(ctx.rng, ctx.pools["camera"]) if chance(ctx, 0.7) else None
     families = ctx.params.get("style_families", ["photographic", "media_illustration"])
     style = pick(ctx.rng, ctx.pools.filter("styles", family=list(families))) if chance(ctx, 0.5) else None
     words = {"cause": scenario.cause, "effect": scenario.effect, "steps": list(scenario.chain),

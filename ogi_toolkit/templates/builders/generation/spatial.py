@@ -8,11 +8,13 @@ number word that the scene records.
 """
 from __future__ import annotations
 
+import re
+
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and, number_word, the
 
-from ._common import SIZE_RANK, categories_except, chance, dress, mix, objects, pick, scene_of
+from ._common import SIZE_RANK, categories_except, chance, dress, indices, memo, mix, objects, pick, sample_of, scene_of
 
 # Categories that make poor props for tabletop-scale spatial scenes (a planet left of a mug).
 DEFAULT_EXCLUDED_CATEGORIES = ("celestial", "building")
@@ -44,12 +46,27 @@ def _everyday(ctx) -> dict:
     return {"category": categories_except(ctx, ctx.params.get("exclude_categories", DEFAULT_EXCLUDED_CATEGORIES))}
 
 
-def _scene_words(ctx, p: float) -> tuple[dict, object]:
-    """Maybe a scene; words ``scene`` ("in a busy train station") and ``scene_name``."""
+def _scene_words(ctx, p: float, scenes=None) -> tuple[dict, object]:
+    """Maybe a scene (from ``scenes``, default all); words ``scene`` ("in a busy train
+    station") and ``scene_name``."""
     if not chance(ctx, p):
         return {"scene": "", "scene_name": ""}, None
-    item = scene_of(ctx)
+    item = pick(ctx.rng, scenes) if scenes is not None else scene_of(ctx)
     return {"scene": item.phrase, "scene_name": item.name}, item
+
+
+# Function words too common to ban from a scene phrase ("in a kitchen").
+_HARMLESS = ("in", "before", "on")
+
+
+def _scenes_without(ctx, groups: tuple[str, ...]) -> tuple:
+    """Scenes whose phrase uses no relation phrase of ``groups``: a Relative Position item must
+    not say "inside a glass greenhouse" or "behind a waterfall", even about its background."""
+    def compute():
+        phrases = [p for r in ctx.pools["relations"] if r.group in groups for p in r.phrases if p not in _HARMLESS]
+        pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
+        return tuple(s for s in ctx.pools["scenes"] if not pattern.search(f"{s.phrase} {s.name}"))
+    return memo(ctx, ("scenes_without", groups), compute)
 
 
 def _attributes_for(ctx) -> tuple[str, ...]:
@@ -63,6 +80,10 @@ def _attributes_for(ctx) -> tuple[str, ...]:
 
 RELATIONS_SLOTS = ("a", "b", "c", "d", "r1", "r2", "r3", "v1", "v2", "v3", "objs_a", "clauses",
                    "camera", "objects", "relations", *_SCENE_WORDS)
+
+
+# Relation groups whose feasibility depends on the objects (see _feasible); the rest always hold.
+_CONSTRAINED = ("containment", "contact")
 
 
 def _feasible(rel, subj, obj) -> bool:
@@ -85,8 +106,10 @@ def _choose_relations(ctx, pool, things, pairs, min_groups: int) -> list:
     """One feasible relation per pair; the first pairs prefer groups not used yet, so at least
     ``min_groups`` different groups appear when the pool allows it."""
     chosen, used = [], set()
+    free = [r for r in pool if r.group not in _CONSTRAINED]
+    constrained = [r for r in pool if r.group in _CONSTRAINED]
     for s, o in pairs:
-        feasible = [r for r in pool if _feasible(r, things[s].item, things[o].item)]
+        feasible = free + [r for r in constrained if _feasible(r, things[s].item, things[o].item)]
         fresh = [r for r in feasible if r.group not in used]
         rel = pick(ctx.rng, fresh if fresh and len(used) < min_groups else feasible)
         chosen.append(rel)
@@ -106,16 +129,20 @@ def build_spatial_relations(ctx) -> Built:
     (grade from which a camera setting is added; default never).
     """
     d = min(ctx.difficulty, 3)
-    groups = list(ctx.params.get("groups", ["planar", "vertical"]))
-    banned = set(ctx.params.get("exclude_relations", ["between"]))
-    pool = [r for r in ctx.pools.filter("relations", group=groups) if r.id not in banned]
+    groups = tuple(ctx.params.get("groups", ("planar", "vertical")))
+    banned = tuple(ctx.params.get("exclude_relations", ("between",)))
+    pool = memo(ctx, ("relations", groups, banned), lambda: tuple(
+        r for r in ctx.pools.filter("relations", group=groups) if r.id not in banned))
     n = int(ctx.params.get("objects", {1: 2, 2: 3, 3: 4})[d])
     attrs = _attributes_for(ctx)
     things = [dress(ctx, item, attrs) for item in objects(ctx, n, **_everyday(ctx))]
     pairs = [(0, 1)] + [(i, i - 1) for i in range(2, n)]
     rels = _choose_relations(ctx, pool, things, pairs, int(ctx.params.get("min_groups", {}).get(d, 1)))
-    words, scene_item = _scene_words(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]))
-    camera = ctx.pools.sample(ctx.rng, "camera")[0] if d >= ctx.params.get("camera_from", 99) else None
+    # Scenes must not smuggle in the relation groups this subtask leaves out.
+    left_out = tuple(g for g in ("containment", "depth") if g not in groups)
+    words, scene_item = _scene_words(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]),
+                                     _scenes_without(ctx, left_out) if left_out else None)
+    camera = pick(ctx.rng, ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 99) else None
     phrases = [pick(ctx.rng, r.phrases) for r in rels]
     verbs = [_verb_for(ctx, r, p) for r, p in zip(rels, phrases)]
     names = [t.phrase for t in things] + [""] * max(0, 4 - n)
@@ -275,7 +302,7 @@ def build_comparative(ctx) -> Built:
             thing.extra = {"shade": shades[i] if n == 3 else shades[2 * i]}
             things.append(thing)
     elif axis == "number":
-        counts = sorted(ctx.rng.choice(range(2, 10), size=n, replace=False).tolist(), reverse=rel.id == "more_than")
+        counts = sorted((2 + i for i in indices(ctx.rng, 8, n)), reverse=rel.id == "more_than")
         things = [dress(ctx, item, ("colour",), count=c) for item, c in zip(items, counts)]
     else:
         things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",), ("material",)))) for item in items]
@@ -351,7 +378,7 @@ def build_symmetry(ctx) -> Built:
         n = int(pick(ctx.rng, (4, 6, 8) if d == 3 else (4, 5, 6, 7, 8)))
         ring = dress(ctx, side_items[0], ("material",) if d == 3 else ("colour",), count=n)
         if d == 3:
-            colours = ctx.pools.sample(ctx.rng, "colours", k=2)
+            colours = sample_of(ctx.rng, ctx.pools["colours"], 2)
             ring.extra = {"alternating": f"{colours[0].id}/{colours[1].id}"}
             ring_alt = f"{colours[0].name} and {colours[1].name}"
         things.append(ring)

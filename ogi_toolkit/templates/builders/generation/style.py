@@ -12,7 +12,7 @@ from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and
 
-from ._common import act, chance, dress, objects, pick, scene_of
+from ._common import act, chance, draw, dress, indices, objects, pick, scene_of
 
 STYLE_SLOTS = ("style", "style_desc", "cue", "cues", "subject", "subject_full", "action", "second",
                "scene", "scene_name", "lighting", "camera", "objects")
@@ -31,7 +31,7 @@ def build_styled_subject(ctx) -> Built:
     if not family:
         raise ValueError(f"subtask {ctx.subtask!r}: builder styled_subject needs params.family (a style family id)")
     d = min(ctx.difficulty, 3)
-    style = ctx.pools.sample(ctx.rng, "styles", k=1, family=family)[0]
+    style = draw(ctx, "styles", family=family)[0]
     subject = dress(ctx, objects(ctx, 1)[0], pick(ctx.rng, ((), ("colour",), ("material",), ("size", "colour"))))
     things = [subject]
     relations = []
@@ -49,9 +49,9 @@ def build_styled_subject(ctx) -> Built:
         relations.append(Relation(subject=len(things) - 1, relation="next_to", object=0))
         words["second"] = f"{pick(ctx.rng, ctx.pools.get('relations', 'next_to').phrases)} {a(second.phrase)}"
     scene_item = scene_of(ctx) if chance(ctx, _P_SCENE[d]) else None
-    lighting = ctx.pools.sample(ctx.rng, "lighting")[0] if d >= ctx.params.get("lighting_from", 3) else None
-    camera = ctx.pools.sample(ctx.rng, "camera")[0] if d >= ctx.params.get("camera_from", 3) else None
-    cue_idx = sorted(ctx.rng.choice(len(style.cues), size=min(_CUES[d], len(style.cues)), replace=False).tolist())
+    lighting = pick(ctx.rng, ctx.pools["lighting"]) if d >= ctx.params.get("lighting_from", 3) else None
+    camera = pick(ctx.rng, ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 3) else None
+    cue_idx = sorted(indices(ctx.rng, len(style.cues), min(_CUES[d], len(style.cues))))
     cues = [style.cues[i] for i in cue_idx]
     full = " ".join(p for p in (a(subject.phrase), verb_phrase, words["second"]) if p)
     words.update({

@@ -11,7 +11,7 @@ from ogi_toolkit.spec import Scene, SceneObject, TextItem
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and
 
-from ._common import categories_except, chance, memo, objects, pick, scene_of
+from ._common import categories_except, chance, draw, indices, memo, objects, pick, sample_of, scene_of
 
 _SCENE = ("scene", "scene_name")
 # Verbs that introduce a quoted string; surface choices only.
@@ -38,7 +38,7 @@ def _texts(ctx, k: int, exclude=(), **where) -> list:
         where.setdefault("script", tuple(scripts))
     if ctx.params.get("exclude_tones"):
         where.setdefault("tone", _toned(ctx))
-    return ctx.pools.sample(ctx.rng, "texts", k=k, exclude=tuple(exclude), **where)
+    return draw(ctx, "texts", k, exclude, **where)
 
 
 def _toned(ctx) -> tuple:
@@ -54,8 +54,10 @@ def _foreign(ctx) -> tuple:
 
 def _surface(ctx, text, exclude=()) -> object:
     """A surface suited to the text's kind (any surface when none lists that kind)."""
-    suited = [s for s in ctx.pools.filter("surfaces", kinds=text.kind) if s.id not in exclude]
-    return pick(ctx.rng, suited or [s for s in ctx.pools["surfaces"] if s.id not in exclude])
+    suited = memo(ctx, ("surfaces", text.kind), lambda: ctx.pools.filter("surfaces", kinds=text.kind))
+    if len(suited) <= len(exclude):
+        suited = ctx.pools["surfaces"]
+    return sample_of(ctx.rng, suited, 1, exclude, what=f"surfaces for {text.kind!r} texts")[0]
 
 
 def _scene(ctx, p: float) -> tuple[dict, object]:
@@ -117,11 +119,11 @@ def build_typography(ctx) -> Built:
     surface; grade 3 pairs a headline and a second line in contrasting typefaces and colours."""
     d = min(ctx.difficulty, 3)
     texts = _texts(ctx, 2 if d == 3 else 1)
-    fonts = ctx.pools.sample(ctx.rng, "fonts", k=len(texts))
+    fonts = sample_of(ctx.rng, ctx.pools["fonts"], len(texts))
     if len(fonts) == 2 and fonts[0].family == fonts[1].family:
         contrast = [f for f in ctx.pools["fonts"] if f.family != fonts[0].family]
         fonts[1] = pick(ctx.rng, contrast) if contrast else fonts[1]
-    colours = ctx.pools.sample(ctx.rng, "colours", k=len(texts)) if d >= 2 else []
+    colours = sample_of(ctx.rng, ctx.pools["colours"], len(texts)) if d >= 2 else []
     effect = pick(ctx.rng, EFFECTS) if d >= 2 else ""
     surface = _surface(ctx, texts[0]) if d >= 2 else None
     words, scene_item = _scene(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
@@ -218,12 +220,12 @@ def build_text_graphic(ctx) -> Built:
             item = objects(ctx, 1, size_class=["tiny", "small"])[0]
             words["medium"], slots["object"] = f"letters built from {item.plural}", item.id
             objects_out.append(SceneObject(name=item.name, category=item.category, count=len(text.text)))
-        backdrop = ctx.pools.sample(ctx.rng, "colours")[0]
+        backdrop = pick(ctx.rng, ctx.pools["colours"])
         words["backdrop"], slots["backdrop"] = backdrop.name, backdrop.id
         mode = "made_of"
     elif d == 2:
         item = objects(ctx, 1)[0]
-        colour = ctx.pools.sample(ctx.rng, "colours")[0]
+        colour = pick(ctx.rng, ctx.pools["colours"])
         badge = pick(ctx.rng, BADGES)
         words.update({"icon": item.name, "badge": badge, "colour": colour.name})
         slots.update({"object": item.id, "badge": badge, "colour": colour.id})
@@ -309,7 +311,7 @@ def build_text_tone(ctx) -> Built:
     text = _texts(ctx, 1, tone=_toned(ctx))[0]
     tone = ctx.pools.get("tones", text.tone)
     k = {1: 0, 2: min(2, len(tone.cues)), 3: min(3, len(tone.cues))}[d]
-    cue_idx = sorted(ctx.rng.choice(len(tone.cues), size=k, replace=False).tolist())
+    cue_idx = sorted(indices(ctx.rng, len(tone.cues), k))
     cues = [tone.cues[i] for i in cue_idx]
     surface = _surface(ctx, text) if d >= 2 else None
     font = pick(ctx.rng, ctx.pools["fonts"]) if d == 3 else None
