@@ -173,3 +173,12 @@ def test_the_offline_sketch_backend_runs_the_same_plan_for_free_and_resumes(tmp_
     lines = {line["id"]: line for line in manifest_lines(tmp_path)}
     assert all(line["backend"] == "sketch" and line["cost_usd"] == 0 for line in lines.values())
     assert len(lines["ref-0"]["input_images"]) == 2 and len(lines["multi-0"]["turn_images"]) == 2
+
+
+def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path):
+    from ogi_toolkit.generate.lock import FolderBusy, RunLock
+
+    with RunLock(tmp_path):  # as if another process were writing there
+        with pytest.raises(FolderBusy, match="another run is writing to"):
+            run_plan([generation(0)], tmp_path, size="64x64", progress=False)
+    assert run_plan([generation(0)], tmp_path, size="64x64", progress=False).done == 1

@@ -30,6 +30,7 @@ from .atomic import atomic_write_bytes
 from .caller import BudgetExhausted, LiveCaller, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, ItemWalk, StoredImage, walk_item
+from .lock import RunLock
 from .manifest_io import MANIFEST_NAME, ManifestWriter, append_jsonl, iter_jsonl, latest_records
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
@@ -243,12 +244,14 @@ async def arun_batch(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stats, budget = RunStats(), Budget(max_cost)
-    store = ResultStore(out)
-    live = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config, batch=True),
-                      budget=budget, limiter=RateLimiter(None), concurrency=1, size=size, stats=stats)
     log = (lambda msg: print(f"ogi generate: {msg}", file=sys.stderr, flush=True)) if progress else (lambda msg: None)
-    run = BatchRun(specs, out, be, live, rewrite=rewrite, poll_s=poll_s, log=log)
+    lock = RunLock(out).acquire()  # before reading anything: another run may be writing
+    store = None
     try:
+        store = ResultStore(out)
+        live = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config, batch=True),
+                          budget=budget, limiter=RateLimiter(None), concurrency=1, size=size, stats=stats)
+        run = BatchRun(specs, out, be, live, rewrite=rewrite, poll_s=poll_s, log=log)
         await check_backend(be, rewrite=rewrite)
         for round_no in range(1, 10_000):
             for entry in run.open_batches():
@@ -259,10 +262,21 @@ async def arun_batch(
             if not collector.due:
                 break  # every item is finished, failed or out of budget
             await run.submit(collector.due, round_no)
+        counts = _write_manifest(out, specs, final, backend=be, size=size, rewrite=rewrite)
     finally:
-        store.close()
+        if store is not None:
+            store.close()
         if hasattr(be, "aclose"):
             await be.aclose()
+        lock.release()
+    return RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
+                      skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
+                      requests_sent=run.submitted, results_paid=run.collected,
+                      calls_from_store=stats.calls_from_store - run.collected, retries=0,
+                      spent_usd=round(budget.spent, 6), seconds=round(time.perf_counter() - started, 3), out=str(out))
+
+
+def _write_manifest(out: Path, specs: list[InstructionSpec], final: dict, **record_args: Any) -> dict[str, int]:
     previous = latest_records(out / MANIFEST_NAME)
     counts = {"done": 0, "error": 0, "skipped_budget": 0, "pending": 0, "unchanged": 0}
     with ManifestWriter(out / MANIFEST_NAME) as writer:
@@ -271,16 +285,12 @@ async def arun_batch(
             counts[status] += 1
             if status == "pending":
                 continue
-            record = item_record(spec, walk, status=status, backend=be, size=size, rewrite=rewrite, seconds=0.0, error=error)
+            record = item_record(spec, walk, status=status, seconds=0.0, error=error, **record_args)
             if same_result(previous.get(spec.id), record):
                 counts["unchanged"] += 1
             else:
                 writer.append(record)
-    return RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
-                      skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
-                      requests_sent=run.submitted, results_paid=run.collected,
-                      calls_from_store=stats.calls_from_store - run.collected, retries=0,
-                      spent_usd=round(budget.spent, 6), seconds=round(time.perf_counter() - started, 3), out=str(out))
+    return counts
 
 
 def run_batch(plan, out, **options: Any) -> RunSummary:

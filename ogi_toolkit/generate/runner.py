@@ -21,6 +21,7 @@ from ..spec import InstructionSpec
 from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
 from .cost import Budget, CostModel
 from .flow import ItemFailed, ItemWalk, walk_item
+from .lock import RunLock
 from .manifest_io import MANIFEST_NAME, ManifestWriter, latest_records
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
@@ -104,62 +105,66 @@ async def arun_plan(
     be = make_backend(backend, backend_options, config)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    stats = RunStats()
-    budget = Budget(max_cost)
-    store = ResultStore(out)
-    caller = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config), budget=budget,
-                        limiter=RateLimiter(rpm), concurrency=concurrency, size=size,
-                        max_attempts=max_attempts, backoff_s=backoff_s, stats=stats)
-    previous = latest_records(out / MANIFEST_NAME)
-    counts = {"done": 0, "error": 0, "skipped_budget": 0, "unchanged": 0}
-    aborted: list[RunAborted] = []
-    queue: asyncio.Queue[InstructionSpec] = asyncio.Queue()
-    for spec in specs:
-        queue.put_nowait(spec)
-    bar = _progress_bar(len(specs), progress)
-
-    async def handle(spec: InstructionSpec, writer: ManifestWriter) -> None:
-        start = time.perf_counter()
-        walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
-        status, error = "done", None
-        try:
-            await walk_item(spec, caller, walk, rewrite=rewrite)
-        except ItemFailed as exc:
-            status, error = "error", exc.error
-        except BudgetExhausted as exc:
-            status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
-                                               "message": f"max_cost ${max_cost} would be exceeded"}
-        record = item_record(spec, walk, status=status, backend=be, size=size, rewrite=rewrite,
-                             seconds=time.perf_counter() - start, error=error)
-        if same_result(previous.get(spec.id), record):
-            counts["unchanged"] += 1
-        else:
-            writer.append(record)
-        counts[status] += 1
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(errors=counts["error"], spent=f"${budget.spent:.2f}", refresh=False)
-
-    async def worker(writer: ManifestWriter) -> None:
-        while not aborted and not queue.empty():
-            spec = queue.get_nowait()
-            try:
-                await handle(spec, writer)
-            except RunAborted as exc:
-                aborted.append(exc)
-
+    lock = RunLock(out).acquire()  # before reading anything: another run may be writing
+    store = bar = None
     try:
+        started = time.perf_counter()
+        stats = RunStats()
+        budget = Budget(max_cost)
+        store = ResultStore(out)
+        caller = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config), budget=budget,
+                            limiter=RateLimiter(rpm), concurrency=concurrency, size=size,
+                            max_attempts=max_attempts, backoff_s=backoff_s, stats=stats)
+        previous = latest_records(out / MANIFEST_NAME)
+        counts = {"done": 0, "error": 0, "skipped_budget": 0, "unchanged": 0}
+        aborted: list[RunAborted] = []
+        queue: asyncio.Queue[InstructionSpec] = asyncio.Queue()
+        for spec in specs:
+            queue.put_nowait(spec)
+        bar = _progress_bar(len(specs), progress)
+
+        async def handle(spec: InstructionSpec, writer: ManifestWriter) -> None:
+            start = time.perf_counter()
+            walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
+            status, error = "done", None
+            try:
+                await walk_item(spec, caller, walk, rewrite=rewrite)
+            except ItemFailed as exc:
+                status, error = "error", exc.error
+            except BudgetExhausted as exc:
+                status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
+                                                   "message": f"max_cost ${max_cost} would be exceeded"}
+            record = item_record(spec, walk, status=status, backend=be, size=size, rewrite=rewrite,
+                                 seconds=time.perf_counter() - start, error=error)
+            if same_result(previous.get(spec.id), record):
+                counts["unchanged"] += 1
+            else:
+                writer.append(record)
+            counts[status] += 1
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(errors=counts["error"], spent=f"${budget.spent:.2f}", refresh=False)
+
+        async def worker(writer: ManifestWriter) -> None:
+            while not aborted and not queue.empty():
+                spec = queue.get_nowait()
+                try:
+                    await handle(spec, writer)
+                except RunAborted as exc:
+                    aborted.append(exc)
+
         if check_models:
             await check_backend(be, rewrite=rewrite)
         with ManifestWriter(out / MANIFEST_NAME) as writer:
             await asyncio.gather(*(worker(writer) for _ in range(min(concurrency, max(1, len(specs))))))
     finally:
-        store.close()
+        if store is not None:
+            store.close()
         if bar is not None:
             bar.close()
         if hasattr(be, "aclose"):
             await be.aclose()
+        lock.release()
     if aborted:
         raise RunAborted(f"run stopped: {aborted[0]}")
     return RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
