@@ -133,6 +133,9 @@ def test_a_fatal_error_stops_the_run_without_marking_items(tmp_path):
         with pytest.raises(RunAborted, match="401") as info:
             run_plan([generation(0)], tmp_path, **_openai(server, api_key="sk-wrong-key-654321"))
     assert "sk-wrong-key-654321" not in str(info.value)
+    with pytest.raises(RunAborted, match="cannot reach http://127.0.0.1:9/v1"):  # nothing listens on port 9
+        run_plan([generation(0)], tmp_path, backend="openai", backend_options={"base_url": "http://127.0.0.1:9/v1"},
+                 progress=False)
     assert not (tmp_path / "manifest.jsonl").exists() or manifest_lines(tmp_path) == []
 
 

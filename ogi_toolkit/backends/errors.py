@@ -17,6 +17,7 @@ __all__ = [
     "RequestRejected",
     "RequestTimedOut",
     "ServerError",
+    "Unreachable",
 ]
 
 
@@ -64,6 +65,11 @@ class RequestRejected(BackendError):
 
 class AuthFailed(BackendError):
     kind = "auth"
+    fatal = True
+
+
+class Unreachable(BackendError):
+    kind = "unreachable"
     fatal = True
 
 

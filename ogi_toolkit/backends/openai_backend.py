@@ -35,6 +35,7 @@ from .errors import (
     RequestRejected,
     RequestTimedOut,
     ServerError,
+    Unreachable,
 )
 from .rewrite_prompt import REWRITE_TEMPLATE, render_rewrite_messages, template_sha
 
@@ -242,8 +243,10 @@ class OpenAIBackend:
 
         try:
             page = await self.client.models.list()
-        except (openai.NotFoundError, openai.APIConnectionError):
-            return  # the server lists no models, or is down: the first request will say
+        except openai.NotFoundError:
+            return  # the server lists no models: the first request will tell
+        except openai.APIConnectionError as exc:
+            raise Unreachable(self._scrub(f"cannot reach {self.base_url}: {exc}")) from None
         except openai.APIStatusError as exc:
             raise self._status_error(exc) from None
         offered = {m.id for m in page.data}
