@@ -2,7 +2,8 @@
 
 ``params: {turns: n}``. Each round is a ``Turn`` with its own instruction and edits, whose
 indices point into the scene as the earlier rounds left it. Grade 1: independent rounds;
-grade 2: a round changes what an earlier round made ("Now make the dog you added brown");
+grade 2: a round changes what an earlier round made ("Now make the dog you added brown",
+"move the new woodpecker next to the hen");
 grade 3: more such rounds, and one round asks for two edits at once.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .sampling import chance, pick, retrying
 __all__ = ["build_multi_turn"]
 
 # In a conversation, objects an earlier round made are "the dog you added".
-NEW_LABELS = {"added": "you added", "replaced": "you swapped in"}
+NEW_LABELS = {"added": "you added", "replaced": "new"}
 # How later rounds may open ("Now remove the mug.").
 OPENERS = ("", "now", "next,", "then", "this time,")
 

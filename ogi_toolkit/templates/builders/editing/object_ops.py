@@ -16,7 +16,7 @@ from ogi_toolkit.spec import Edit
 from ogi_toolkit.templates.grammar import a
 
 from .naming import location_phrases, refer
-from .sampling import Resample, colour_options, dress, index, pick
+from .sampling import Resample, dress, index, looks, pick
 from .source_scenes import Obj, SIZE_RANK, Source, pronouns
 
 __all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
@@ -185,14 +185,13 @@ def alter_choices(ctx, obj: Obj) -> dict:
     """attribute -> plausible new values for ``obj``: colour (clothes, for people), material
     (only those English has an adjective for — "wooden", "woollen"; the rest is Change
     Material's), texture (things only) and size (not people)."""
-    pools, idx = ctx.pools, index(ctx.pools)
+    pools = ctx.pools
     out = {}
-    colours = [c for c in colour_options(ctx, obj.item) if obj.colour is None or c.id != obj.colour.id]
+    colours, materials = looks(ctx, obj.item)
+    colours = [c for c in colours if obj.colour is None or c.id != obj.colour.id]
     if colours:
         out["colour"] = colours
-    materials = [idx.materials[m] for m in obj.item.materials
-                 if m in idx.materials and (obj.material is None or m != obj.material.id)]
-    materials = [m for m in materials if m.adjective != m.name]
+    materials = [m for m in materials if m.adjective != m.name and (obj.material is None or m.id != obj.material.id)]
     if materials:
         out["material"] = materials
     if not obj.item.animate:
@@ -259,9 +258,8 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
 def material_choices(ctx, obj: Obj) -> list:
     """Plausible materials for ``obj`` of another family than its current one (not oak to
     pine: the change must show)."""
-    idx = index(ctx.pools)
     family = obj.material.family if obj.material is not None else None
-    return [idx.materials[m] for m in obj.item.materials if m in idx.materials and idx.materials[m].family != family]
+    return [m for m in looks(ctx, obj.item)[1] if m.family != family]
 
 
 @functools.lru_cache(maxsize=8)

@@ -17,7 +17,7 @@ from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
                          place_phrase, rematerialable, shuffled_indices)
 from .naming import detailed, refer
-from .sampling import Resample, add_twin, build_source, chance, dress, index, pick, retrying, shuffle
+from .sampling import Resample, add_twin, build_source, chance, dress, index, looks, pick, retrying, shuffle
 from .source_scenes import Source, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
 
@@ -100,8 +100,7 @@ def build_material(ctx) -> Built:
                           target=lambda item: item.id in rematerialable(ctx.pools))
     obj = src.objects[t]
     if obj.material is None:  # the input image shows what it is made of now
-        options = [index(ctx.pools).materials[m] for m in obj.item.materials if m in index(ctx.pools).materials]
-        src.objects[t] = obj = replace(obj, material=pick(rng, options))
+        src.objects[t] = obj = replace(obj, material=pick(rng, looks(ctx, obj.item)[1]))
     if not material_choices(ctx, obj) or refer(ctx, src, t, use_material=False) is None:
         raise Resample("material: no material of another family, or the target became ambiguous")
     scene = src.scene(ctx.pools)

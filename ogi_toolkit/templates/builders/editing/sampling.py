@@ -10,12 +10,13 @@ them apart ("the mug next to the laptop", "the mug on the left").
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 from .source_scenes import SIZE_RANK, Obj, Source
 
-__all__ = ["Resample", "retrying", "pick", "chance", "Index", "index", "colour_options", "dress",
+__all__ = ["Resample", "retrying", "pick", "chance", "Index", "index", "looks", "words", "dress",
            "relate", "add_twin", "build_source", "shuffle", "REFER_RELATIONS"]
 
 # Relations that can single out an object ("the mug next to the laptop"): planar, depth, contact.
@@ -92,25 +93,30 @@ def index(pools) -> Index:
     return _index(pools)
 
 
-def colour_options(ctx, item) -> tuple:
-    """Plausible colours of ``item`` (any colour for things that list none; none for animals
-    that list none). People's colour is their clothes', so any colour fits."""
-    idx = index(ctx.pools)
-    if item.colours:
-        return tuple(idx.colour_by_id[c] for c in item.colours if c in idx.colour_by_id)
-    return idx.colours if (item.person or not item.animate) else ()
+_WORD = re.compile(r"[a-z]+")
 
 
-def _looks(ctx, item) -> tuple[tuple, tuple]:
-    """(colours, materials) ``item`` is dressed in, cached: never "a lemon yellow lemon" or
-    "a paper paper lantern" (a word of the name repeated)."""
+def words(*phrases: str) -> set[str]:
+    """The lower-case words of ``phrases`` ("gold-foil serif" -> {"gold", "foil", "serif"})."""
+    return {w for p in phrases for w in _WORD.findall(p.lower())}
+
+
+def looks(ctx, item) -> tuple[tuple, tuple]:
+    """(colours, materials) ``item`` can plausibly show, cached per object: any colour for
+    things that list none, none for animals that list none (people: their clothes, any); its
+    listed materials. Never a word of its name twice ("a lemon yellow lemon", "a wooden
+    wooden crate", "a rubber rubber duck")."""
     idx = index(ctx.pools)
     found = idx.looks.get(item.id)
     if found is None:
-        name = set(item.name.split())
-        colours = tuple(c for c in colour_options(ctx, item) if not set(c.name.split()) & name)
+        name = words(item.name)
+        if item.colours:
+            colours = tuple(idx.colour_by_id[c] for c in item.colours if c in idx.colour_by_id)
+        else:
+            colours = idx.colours if (item.person or not item.animate) else ()
+        colours = tuple(c for c in colours if not words(c.name) & name)
         materials = tuple(idx.materials[m] for m in item.materials
-                          if m in idx.materials and not set(idx.materials[m].name.split()) & name)
+                          if m in idx.materials and not words(idx.materials[m].name, idx.materials[m].adjective) & name)
         found = idx.looks[item.id] = (colours, materials)
     return found
 
@@ -119,7 +125,7 @@ def dress(ctx, item, *, colour: bool = True, material: bool | None = None) -> Ob
     """``item`` with a plausible colour, and a material when it has some (always when
     ``material``, half the time when None)."""
     rng, idx = ctx.rng, index(ctx.pools)
-    colours, materials = _looks(ctx, item)
+    colours, materials = looks(ctx, item)
     obj = Obj(item=item)
     if materials and (material or (material is None and rng.random() < 0.5)):
         obj.material = pick(rng, materials)
@@ -157,12 +163,13 @@ def add_twin(ctx, src: Source, i: int, *, same_look: bool) -> int | None:
     obj = src.objects[i]
     twin = replace(obj, action=None, origin=None)
     if not same_look:
-        colours = [c for c in colour_options(ctx, obj.item) if obj.colour is None or c.id != obj.colour.id]
-        materials = [m for m in obj.item.materials if obj.material is None or m != obj.material.id]
+        colours, materials = looks(ctx, obj.item)
+        colours = [c for c in colours if obj.colour is None or c.id != obj.colour.id]
+        materials = [m for m in materials if obj.material is None or m.id != obj.material.id]
         if obj.colour is not None and colours:
             twin.colour = pick(ctx.rng, colours)
         elif obj.material is not None and materials:
-            twin.material = index(ctx.pools).materials.get(pick(ctx.rng, materials))
+            twin.material = pick(ctx.rng, materials)
         else:
             return None
     src.objects.append(twin)

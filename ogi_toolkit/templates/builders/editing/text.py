@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..base import Built, register
 from .naming import scene_words
-from .sampling import build_source, chance, pick, retrying
+from .sampling import build_source, chance, pick, retrying, words as word_set
 from .text_ops import (add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace,
                        surfaces_for, text_alter_choices, text_choices)
 
@@ -59,6 +59,8 @@ def build_text(ctx) -> Built:
                     or text_choices(pools, src.objects[first].item, english=None, exclude=shown))
         font = pick(rng, pools["fonts"]) if grade >= 2 and chance(rng, 0.8) else None
         colour = pick(rng, pools["colours"]) if grade >= 2 and chance(rng, 0.8) else None
+        if font and colour and word_set(colour.name) & word_set(font.name):
+            colour = None  # not "rose gold gold-foil serif"
         ops = [op_text_add(ctx, src, first, item, font=font, colour=colour)]
     else:
         t = next(k for k, text in enumerate(src.texts) if text.on == first)
