@@ -21,7 +21,8 @@ __all__ = ["build_multi_turn"]
 # In a conversation, objects an earlier round made are "the dog you added".
 NEW_LABELS = {"added": "you added", "replaced": "new"}
 # How later rounds may open ("Now remove the mug.").
-OPENERS = ("", "now", "next,", "then", "this time,")
+OPENERS = ("", "now", "next,", "then", "this time,", "after that,", "as a next step,", "on top of that,",
+           "following that,", "for this round,")
 
 
 @register("edit_multi_turn", slot_names=("scene", "scene_in", "this_photo", "the_rest", "turns", "clauses", "n_word"))

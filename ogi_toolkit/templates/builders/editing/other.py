@@ -26,7 +26,8 @@ __all__ = ["build_reference", "build_motion", "build_material", "build_move", "w
 
 # How instructions name the second input image; with_image_placeholder turns these into <image>.
 REFERENCE_MENTIONS = ("the second image", "the reference image", "the reference photo", "the other picture",
-                      "the image provided")
+                      "the image provided", "the attached photo", "the second photo", "the reference picture",
+                      "the supplied image", "the extra picture")
 _MENTION = re.compile("|".join(re.escape(m) for m in REFERENCE_MENTIONS), re.IGNORECASE)
 
 def with_image_placeholder(instruction: str) -> str:

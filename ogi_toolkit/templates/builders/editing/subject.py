@@ -21,7 +21,11 @@ __all__ = ["build_add", "build_replace", "build_alter", "build_remove", "build_e
 BACKDROPS = {"white": ("plain white", "a plain white background"),
              "transparent": ("transparent", "a transparent background"),
              "studio_grey": ("neutral grey studio", "a neutral grey studio backdrop"),
-             "black": ("solid black", "a solid black background")}
+             "black": ("solid black", "a solid black background"),
+             "white_sweep": ("seamless white studio sweep", "a seamless white studio sweep"),
+             "checkerboard": ("transparent", "a transparent (checkerboard) background, as a PNG cut-out"),
+             "paper": ("plain off-white paper", "plain off-white paper"),
+             "gradient_grey": ("soft grey gradient", "a soft grey gradient backdrop")}
 
 
 @register("edit_add", slot_names=COMMON_WORDS + ("new", "new_name", "place"))
@@ -98,9 +102,11 @@ def build_extract(ctx) -> Built:
     phrase, target_slot = refer(ctx, src, t, detail=detailed(ctx))
     key = pick(rng, sorted(BACKDROPS))
     value, backdrop = BACKDROPS[key]
-    if chance(rng, 0.3):  # a single-colour backdrop from the colour pool
+    if chance(rng, 0.4):  # a single-colour backdrop from the colour pool
         colour = pick(rng, ctx.pools["colours"])
-        key, value, backdrop = f"colour:{colour.id}", f"solid {colour.name}", f"a solid {colour.name} background"
+        key, value = f"colour:{colour.id}", f"solid {colour.name}"
+        backdrop = pick(rng, (f"a solid {colour.name} background", f"a flat {colour.name} backdrop",
+                              f"a plain {colour.name} background"))
     obj = src.objects[t]
     words = {"target": phrase, "target_name": obj.noun, "backdrop": backdrop, **pronouns(obj)}
     slot = {"op": "extract", "target": target_slot, "backdrop": key}
