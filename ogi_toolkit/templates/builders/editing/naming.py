@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
+from ogi_toolkit.templates.grammar import number_word
+
 from .sampling import pick
 from .source_scenes import Source
 
@@ -92,6 +94,8 @@ def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | 
         slot["colour"] = obj.colour.id
     if material:
         slot["material"] = obj.material.id
+    if obj.count > 1:  # a group is named with its number: "the three sparrows"
+        named = f"{number_word(obj.count)} {named}"
     if not twins or colour_tells or material_tells:
         return f"the {named}", slot
     twin_ids = src.same_kind(i)

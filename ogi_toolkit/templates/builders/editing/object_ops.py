@@ -21,7 +21,7 @@ from .source_scenes import Obj, SIZE_RANK, Source, pronouns
 
 __all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
            "op_motion", "op_move", "place_phrase", "shuffled_indices", "new_object", "nameable",
-           "alter_choices", "describe_value", "motion_choices", "movable", "material_choices", "rematerialable"]
+           "alter_choices", "textures_for", "describe_value", "motion_choices", "movable", "material_choices", "rematerialable"]
 
 # -ing forms of the verbs clauses start with (so "remove X" can read "removing X").
 ING = {
@@ -195,11 +195,18 @@ def alter_choices(ctx, obj: Obj) -> dict:
     if materials:
         out["material"] = materials
     if not obj.item.animate:
-        out["texture"] = [t for t in pools["textures"] if obj.texture is None or t.id != obj.texture.id]
+        out["texture"] = [t for t in textures_for(ctx, obj) if obj.texture is None or t.id != obj.texture.id]
     if not obj.item.person:
         rank = obj.size.rank if obj.size is not None else 4
         out["size"] = [s for s in pools["sizes"] if abs(s.rank - rank) >= 2 and 2 <= s.rank <= 7]
     return {k: v for k, v in out.items() if v}
+
+
+def textures_for(ctx, obj: Obj) -> list:
+    """Textures that suit what ``obj`` is made of (no "knitted golf club"): those for any
+    material, and those for its material's family."""
+    family = obj.material.family if obj.material is not None else None
+    return [t for t in ctx.pools["textures"] if not getattr(t, "families", ()) or family in t.families]
 
 
 def describe_value(obj: Obj, attribute: str, value) -> str:

@@ -1,8 +1,8 @@
 """Subject Manipulation builders: add, replace, alter, remove, extract one object.
 
-Each builds a source scene (source_scenes.build_source: the grade decides how hard the
-edited object is to single out), records the input image's Scene before editing, then
-applies one operation (object_ops). Grade 3 adds a consistency requirement (``finish``).
+Each builds a source scene (sampling.build_source: the grade decides how hard the edited
+object is to single out), records the input image's Scene before editing, then applies one
+operation (object_ops). Grade 3 adds a consistency requirement (common.FINISHES).
 """
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from ogi_toolkit.spec import Edit
 
 from ..base import Built, register
 from .common import COMMON_WORDS, objects_for, one_edit
-from .object_ops import alter_choices, new_object, op_add, op_alter, op_remove, op_replace, shuffled_indices
+from .object_ops import (alter_choices, new_object, op_add, op_alter, op_remove, op_replace, shuffled_indices,
+                         textures_for)
 from .naming import detailed, refer
 from .sampling import Resample, build_source, chance, pick, retrying
 from .source_scenes import pronouns
@@ -66,7 +67,7 @@ def build_alter(ctx) -> Built:
     for attribute in attributes:
         if getattr(obj, attribute) is None:
             if attribute == "texture":
-                obj.texture = pick(rng, pools["textures"])
+                obj.texture = pick(rng, textures_for(ctx, obj))
             elif attribute == "size":
                 obj.size = pick(rng, [s for s in pools["sizes"] if 3 <= s.rank <= 5])
     if refer(ctx, src, t) is None:  # a new old value must not make the target ambiguous
