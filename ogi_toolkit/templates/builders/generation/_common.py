@@ -204,9 +204,16 @@ def categories_except(ctx, excluded: Sequence[str]) -> tuple[str, ...]:
                 lambda: tuple(c.id for c in ctx.pools["categories"] if c.id not in excluded))
 
 
-def scene_of(ctx, **where):
-    """A scene item from the Qualifier pool."""
-    return draw(ctx, "scenes", 1, **where)[0]
+SCENE_WORDS = ("scene", "scene_name")
+
+
+def scene_words(ctx, p: float, scenes: Sequence | None = None) -> tuple[dict, Any]:
+    """With chance ``p`` a scene from the Qualifier pool (or from ``scenes``): the scene item
+    and the words ``scene`` ("in a busy train station") and ``scene_name`` (both empty without)."""
+    if not chance(ctx, p):
+        return {"scene": "", "scene_name": ""}, None
+    item = pick(ctx.rng, scenes if scenes is not None else ctx.pools["scenes"])
+    return {"scene": item.phrase, "scene_name": item.name}, item
 
 
 def mix(ctx, low: int, high: int) -> int:

@@ -12,22 +12,14 @@ from ogi_toolkit.spec import Relation, Scene, SceneObject
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and, number_word, the
 
-from ._common import (ATTRIBUTES, act, actions_for, categories_except, chance, draw, dress, indices, memo, mix,
-                      objects, pick, sample_of, scene_of)
+from ._common import (SCENE_WORDS, ATTRIBUTES, act, actions_for, categories_except, chance, draw, dress, indices, memo, mix,
+                      objects, pick, sample_of, scene_words)
 
-_SCENE = ("scene", "scene_name")
-
-
-def _scene(ctx, p: float) -> tuple[dict, object]:
-    if not chance(ctx, p):
-        return {"scene": "", "scene_name": ""}, None
-    item = scene_of(ctx)
-    return {"scene": item.phrase, "scene_name": item.name}, item
 
 
 # --- Multi-Attribute Combination ------------------------------------------------------------
 
-ATTRIBUTE_SLOTS = ("things", "things_a", "post", "specs", "n_objects", "lighting", "objects", *_SCENE)
+ATTRIBUTE_SLOTS = ("things", "things_a", "post", "specs", "n_objects", "lighting", "objects", *SCENE_WORDS)
 _ATTRIBUTE_COUNTS = {1: (3, 3), 2: (2, 3), 3: (3, 4)}  # grade -> (min, max) attributes per object
 
 
@@ -68,7 +60,7 @@ def build_multi_attribute(ctx) -> Built:
         if thing.colour is not None:
             used_colours.add(thing.colour.id)
         things.append(thing)
-    words, scene_item = _scene(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
     lighting = pick(ctx.rng, ctx.pools["lighting"]) if d == 3 else None
     words.update({
         "things": [t.phrase for t in things], "things_a": [a(t.phrase) for t in things],
@@ -84,7 +76,7 @@ def build_multi_attribute(ctx) -> Built:
 
 # --- Multi-Subject Interaction and Action ---------------------------------------------------
 
-INTERACTION_SLOTS = ("cast", "clauses", "finite", "n_agents", "objects", "relations", *_SCENE)
+INTERACTION_SLOTS = ("cast", "clauses", "finite", "n_agents", "objects", "relations", *SCENE_WORDS)
 
 
 def _interaction(ctx, agent, exclude) -> tuple[object, object] | tuple[None, None]:
@@ -163,7 +155,7 @@ def build_multi_subject(ctx) -> Built:
             things.append(third)
             add_action(len(things) - 1)
     agents = [t for t in things if t.item.animate]
-    words, scene_item = _scene(ctx, {1: 0.4, 2: 0.6, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.4, 2: 0.6, 3: 1.0}[d])
     words.update({"cast": join_and([a(t.phrase) for t in agents]), "clauses": clauses, "finite": finite,
                   "n_agents": number_word(len(agents))})
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
@@ -222,7 +214,7 @@ def build_temporal_sequence(ctx) -> Built:
 # --- Action Trajectory Rendering ------------------------------------------------------------
 
 TRAJECTORY_SLOTS = ("mode", "motion", "motions", "movers", "visual", "exposures", "start", "end",
-                    "trail_colours", "camera", "objects", *_SCENE)
+                    "trail_colours", "camera", "objects", *SCENE_WORDS)
 # Paths a composed mover can follow from a start to an end, as -ing phrases (canonical ids
 # are the trajectory pool's path kinds).
 PATH_PHRASES = {
@@ -272,7 +264,7 @@ def build_trajectory(ctx) -> Built:
             ctx, 2, exclude=[m.item.id for m in movers], animate=False, size_class=["medium", "large", "huge"],
             category=categories_except(ctx, ("celestial",)))]
         paths = [_PATHS[i] for i in indices(ctx.rng, len(_PATHS), n)]
-        words_scene, scene_item = _scene(ctx, 0.5 if d == 2 else 1.0)
+        words_scene, scene_item = scene_words(ctx, 0.5 if d == 2 else 1.0)
         words.update(words_scene)
         start, end = a(landmarks[0].phrase), a(landmarks[1].phrase)
         motions = [f"{a(m.phrase)} {PATH_PHRASES[p]} from {the(landmarks[0].phrase)} to {the(landmarks[1].phrase)}"

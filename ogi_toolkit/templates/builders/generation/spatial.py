@@ -12,9 +12,10 @@ import re
 
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, join_and, number_word, the
+from ogi_toolkit.templates.grammar import a, number_word, the
 
-from ._common import SIZE_RANK, categories_except, chance, dress, indices, memo, mix, objects, pick, sample_of, scene_of
+from ._common import (SCENE_WORDS, SIZE_RANK, categories_except, chance, dress, indices, memo, mix, objects, pick,
+                      sample_of, scene_words)
 
 # Categories that make poor props for tabletop-scale spatial scenes (a planet left of a mug).
 DEFAULT_EXCLUDED_CATEGORIES = ("celestial", "building")
@@ -39,20 +40,10 @@ def _verb_for(ctx, rel, phrase: str) -> str:
     return pick(ctx.rng, _POSTURE_BY_ID.get(rel.id) or _POSTURE.get(rel.group, ("is",)))
 
 
-_SCENE_WORDS = ("scene", "scene_name")
 
 
 def _everyday(ctx) -> dict:
     return {"category": categories_except(ctx, ctx.params.get("exclude_categories", DEFAULT_EXCLUDED_CATEGORIES))}
-
-
-def _scene_words(ctx, p: float, scenes=None) -> tuple[dict, object]:
-    """Maybe a scene (from ``scenes``, default all); words ``scene`` ("in a busy train
-    station") and ``scene_name``."""
-    if not chance(ctx, p):
-        return {"scene": "", "scene_name": ""}, None
-    item = pick(ctx.rng, scenes) if scenes is not None else scene_of(ctx)
-    return {"scene": item.phrase, "scene_name": item.name}, item
 
 
 # Function words too common to ban from a scene phrase ("in a kitchen").
@@ -79,7 +70,7 @@ def _attributes_for(ctx) -> tuple[str, ...]:
 # --- relative position / complex spatial composition ----------------------------------------
 
 RELATIONS_SLOTS = ("a", "b", "c", "d", "r1", "r2", "r3", "v1", "v2", "v3", "objs_a", "clauses",
-                   "camera", "objects", "relations", *_SCENE_WORDS)
+                   "camera", "objects", "relations", *SCENE_WORDS)
 
 
 # Relation groups whose feasibility depends on the objects (see _feasible); the rest always hold.
@@ -140,7 +131,7 @@ def build_spatial_relations(ctx) -> Built:
     rels = _choose_relations(ctx, pool, things, pairs, int(ctx.params.get("min_groups", {}).get(d, 1)))
     # Scenes must not smuggle in the relation groups this subtask leaves out.
     left_out = tuple(g for g in ("containment", "depth") if g not in groups)
-    words, scene_item = _scene_words(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]),
+    words, scene_item = scene_words(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]),
                                      _scenes_without(ctx, left_out) if left_out else None)
     camera = pick(ctx.rng, ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 99) else None
     phrases = [pick(ctx.rng, r.phrases) for r in rels]
@@ -171,7 +162,7 @@ def build_spatial_relations(ctx) -> Built:
 
 CONTAINMENT_SLOTS = ("inner", "mid", "outer", "holder", "extra", "in_outer", "in_mid", "enclose",
                      "enclosing", "out_rel", "nest", "mid_name", "outer_name", "objects", "relations",
-                     *_SCENE_WORDS)
+                     *SCENE_WORDS)
 _ENCLOSE_VERBS = ("encloses", "holds", "contains", "surrounds")
 
 
@@ -212,7 +203,7 @@ def build_containment(ctx) -> Built:
         extra = dress(ctx, extra_item, pick(ctx.rng, ((), ("colour",))))
         things.append(extra)
         relations.append((len(things) - 1, extra_rel.id, len(chain) - 1))
-    words, scene_item = _scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.8}[d])
+    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.8}[d])
     inner, outer_t = things[0], things[len(chain) - 1]
     mid = things[1] if levels == 3 else None
     # Prepositions only ("in", "inside", "within"): they read after "put X" and "X sits".
@@ -255,7 +246,7 @@ _AXES = {
     "older_than": ("age", "oldest", "newest"), "newer_than": ("age", "newest", "oldest"),
 }
 COMPARATIVE_SLOTS = ("intros", "clauses", "first_clauses", "order", "most", "least", "axis",
-                     "objects", "relations", *_SCENE_WORDS)
+                     "objects", "relations", *SCENE_WORDS)
 
 
 def _comparison_clause(subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
@@ -313,7 +304,7 @@ def build_comparative(ctx) -> Built:
         others = [r for r in known if _AXES[r.id][0] not in ("number", "intensity", "size", "age", axis)]
         if others:
             comparisons.append((1, pick(ctx.rng, others), 0))
-    words, scene_item = _scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
     seen: set[int] = set()
     first_clauses, clauses = [], []
     for s, r, o in comparisons:
@@ -345,7 +336,7 @@ def build_comparative(ctx) -> Built:
 # --- symmetry -------------------------------------------------------------------------------
 
 SYMMETRY_SLOTS = ("mode", "centre", "pair", "pair_each", "outer_pair", "ring", "ring_n", "ring_alt",
-                  "axis", "arrangement", "objects", "relations", *_SCENE_WORDS)
+                  "axis", "arrangement", "objects", "relations", *SCENE_WORDS)
 
 
 @register("symmetry", slot_names=SYMMETRY_SLOTS)
@@ -387,7 +378,7 @@ def build_symmetry(ctx) -> Built:
             outer_pair = dress(ctx, side_items[1], ("colour",), count=2)
             things.append(outer_pair)
             relations.append((2, "flanking", 0))
-    words, scene_item = _scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
+    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
     flank = ctx.pools.get("relations", "flanking")
     around = ctx.pools.get("relations", "arranged_around")
     parts = []
@@ -418,7 +409,7 @@ def build_symmetry(ctx) -> Built:
 # --- size reasoning -------------------------------------------------------------------------
 
 SIZE_SLOTS = ("larger", "middle", "smaller", "factor", "towering", "dwarfed", "compare", "contrast",
-              "objects", "relations", *_SCENE_WORDS)
+              "objects", "relations", *SCENE_WORDS)
 _TIMES = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 10: "ten times"}
 _DIMENSIONS = ("as tall as", "as large as", "as big as", "as wide as")
 _GROW = ("giant", "enormous", "gigantic", "colossal", "huge")
@@ -452,7 +443,7 @@ def build_size_reasoning(ctx) -> Built:
     factor = int(pick(ctx.rng, tuple(_TIMES))) if d >= 2 else None
     # Canonically every relation reads "shown larger than", from the larger to the smaller.
     relations = [(i, "larger_than", i + 1) for i in range(len(things) - 1)]
-    words, scene_item = _scene_words(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])
     words.update({
         "larger": things[0].phrase, "middle": things[1].phrase if d == 3 else "",
         "smaller": things[-1].phrase,
@@ -474,7 +465,7 @@ def build_size_reasoning(ctx) -> Built:
 
 # --- object counting ------------------------------------------------------------------------
 
-COUNTING_SLOTS = ("groups", "group_nouns", "counts", "be", "total", "objects", *_SCENE_WORDS)
+COUNTING_SLOTS = ("groups", "group_nouns", "counts", "be", "total", "objects", *SCENE_WORDS)
 
 
 @register("object_counting", slot_names=COUNTING_SLOTS)
@@ -488,7 +479,7 @@ def build_object_counting(ctx) -> Built:
     items = objects(ctx, k, **_everyday(ctx))
     attrs = {1: ((), ("colour",)), 2: (("colour",), ("material",), ()), 3: (("colour",), ("size",), ("material",))}[d]
     things = [dress(ctx, item, pick(ctx.rng, attrs), count=mix(ctx, low, high)) for item in items]
-    words, scene_item = _scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
+    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
     words.update({
         "groups": [t.counted for t in things],
         "group_nouns": [t.plural_phrase if t.count > 1 else t.phrase for t in things],

@@ -12,7 +12,7 @@ from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and
 
-from ._common import act, chance, draw, dress, indices, objects, pick, scene_of
+from ._common import act, chance, draw, dress, indices, objects, pick, scene_words
 
 STYLE_SLOTS = ("style", "style_desc", "cue", "cues", "subject", "subject_full", "action", "second",
                "scene", "scene_name", "lighting", "camera", "objects")
@@ -48,7 +48,7 @@ def build_styled_subject(ctx) -> Built:
         things.append(second)
         relations.append(Relation(subject=len(things) - 1, relation="next_to", object=0))
         words["second"] = f"{pick(ctx.rng, ctx.pools.get('relations', 'next_to').phrases)} {a(second.phrase)}"
-    scene_item = scene_of(ctx) if chance(ctx, _P_SCENE[d]) else None
+    place, scene_item = scene_words(ctx, _P_SCENE[d])
     lighting = pick(ctx.rng, ctx.pools["lighting"]) if d >= ctx.params.get("lighting_from", 3) else None
     camera = pick(ctx.rng, ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 3) else None
     cue_idx = sorted(indices(ctx.rng, len(style.cues), min(_CUES[d], len(style.cues))))
@@ -58,7 +58,7 @@ def build_styled_subject(ctx) -> Built:
         "style": style.name, "style_desc": style.description,
         "cue": cues[0] if cues else "", "cues": join_and(cues),
         "subject": subject.phrase, "subject_full": full, "action": verb_phrase,
-        "scene": scene_item.phrase if scene_item else "", "scene_name": scene_item.name if scene_item else "",
+        **place,
         "lighting": lighting.phrase if lighting else "", "camera": camera.phrase if camera else "",
     })
     slots = {

@@ -11,9 +11,8 @@ from ogi_toolkit.spec import Scene, SceneObject, TextItem
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and
 
-from ._common import categories_except, chance, draw, indices, memo, objects, pick, sample_of, scene_of
+from ._common import SCENE_WORDS, categories_except, chance, draw, indices, memo, objects, pick, sample_of, scene_words
 
-_SCENE = ("scene", "scene_name")
 # Verbs that introduce a quoted string; surface choices only.
 _READS = ("reads", "says", "displays", "shows")
 
@@ -60,13 +59,6 @@ def _surface(ctx, text, exclude=()) -> object:
     return sample_of(ctx.rng, suited, 1, exclude, what=f"surfaces for {text.kind!r} texts")[0]
 
 
-def _scene(ctx, p: float) -> tuple[dict, object]:
-    if not chance(ctx, p):
-        return {"scene": "", "scene_name": ""}, None
-    item = scene_of(ctx)
-    return {"scene": item.phrase, "scene_name": item.name}, item
-
-
 def _text_item(text, role: str | None = None, **fields) -> TextItem:
     return TextItem(text=text.text, language=text.language, script=text.script, role=role or text.kind, **fields)
 
@@ -77,7 +69,7 @@ def _surface_object(surface) -> SceneObject:
 
 # --- Textual Accuracy -----------------------------------------------------------------------
 
-ACCURACY_SLOTS = ("texts_q", "surfaces", "placements", "first", "first_surface", "reads", "n_texts", *_SCENE)
+ACCURACY_SLOTS = ("texts_q", "surfaces", "placements", "first", "first_surface", "reads", "n_texts", *SCENE_WORDS)
 
 
 @register("text_accuracy", slot_names=ACCURACY_SLOTS)
@@ -89,7 +81,7 @@ def build_text_accuracy(ctx) -> Built:
     surfaces = []
     for text in texts:
         surfaces.append(_surface(ctx, text, exclude=[s.id for s in surfaces]))
-    words, scene_item = _scene(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
     words.update({
         "texts_q": [quote(t.text) for t in texts], "surfaces": [s.name for s in surfaces],
         "placements": [f"{a(s.name)} that {pick(ctx.rng, _READS)} {quote(t.text)}" for t, s in zip(texts, surfaces)],
@@ -106,7 +98,7 @@ def build_text_accuracy(ctx) -> Built:
 
 # --- Typography -----------------------------------------------------------------------------
 
-TYPOGRAPHY_SLOTS = ("text", "text2", "font", "font2", "colour", "colour2", "effect", "surface", *_SCENE)
+TYPOGRAPHY_SLOTS = ("text", "text2", "font", "font2", "colour", "colour2", "effect", "surface", *SCENE_WORDS)
 # Typographic treatments a renderer can check; canonical (they change the image).
 EFFECTS = ("set along a gentle arc", "stacked on two lines", "with wide letter spacing", "with a thick outline",
            "with a long drop shadow", "running diagonally across the frame", "centred with generous margins",
@@ -126,7 +118,7 @@ def build_typography(ctx) -> Built:
     colours = sample_of(ctx.rng, ctx.pools["colours"], len(texts)) if d >= 2 else []
     effect = pick(ctx.rng, EFFECTS) if d >= 2 else ""
     surface = _surface(ctx, texts[0]) if d >= 2 else None
-    words, scene_item = _scene(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
+    words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
     words.update({
         "text": quote(texts[0].text), "text2": quote(texts[1].text) if len(texts) > 1 else "",
         "font": fonts[0].name, "font2": fonts[1].name if len(fonts) > 1 else "",
@@ -148,7 +140,7 @@ def build_typography(ctx) -> Built:
 
 # --- Structured Text Layout -----------------------------------------------------------------
 
-LAYOUT_SLOTS = ("layout", "shape", "title", "entries", "rows", "n_entries", "has_values", *_SCENE)
+LAYOUT_SLOTS = ("layout", "shape", "title", "entries", "rows", "n_entries", "has_values", *SCENE_WORDS)
 
 
 @register("text_layout", slot_names=LAYOUT_SLOTS)
@@ -170,7 +162,7 @@ def build_text_layout(ctx) -> Built:
     entries = _texts(ctx, n, exclude=[title.id], **where)
     values = _texts(ctx, n, kind=layout.values, exclude=[title.id]) if layout.values else []
     rows = [quote(e.text) + (f" — {quote(v.text)}" if values else "") for e, v in zip(entries, values or entries)]
-    words, scene_item = _scene(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
+    words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
     words.update({
         "layout": layout.name, "shape": layout.shape, "title": quote(title.text),
         "entries": [quote(e.text) for e in entries], "rows": rows, "n_entries": len(entries),
@@ -190,7 +182,7 @@ def build_text_layout(ctx) -> Built:
 
 # --- Text-Graphic Integration ---------------------------------------------------------------
 
-GRAPHIC_SLOTS = ("text", "mode", "medium", "icon", "badge", "colour", "backdrop", "text2", *_SCENE)
+GRAPHIC_SLOTS = ("text", "mode", "medium", "icon", "badge", "colour", "backdrop", "text2", *SCENE_WORDS)
 # Where letters are the graphic: canonical ways a word becomes part of the picture.
 BADGES = ("a round badge", "a shield-shaped crest", "a ribbon banner", "a speech bubble", "a hexagonal emblem",
           "a vintage stamp", "a circular seal")
@@ -206,7 +198,7 @@ def build_text_graphic(ctx) -> Built:
     Grade 3: the word formed by an element of a scene around an object, plus a second string."""
     d = min(ctx.difficulty, 3)
     text = _texts(ctx, 1, script="Latn")[0]
-    words, scene_item = _scene(ctx, 1.0 if d == 3 else 0.0)
+    words, scene_item = scene_words(ctx, 1.0 if d == 3 else 0.0)
     words.update({"text": quote(text.text), "medium": "", "icon": "", "badge": "", "colour": "",
                   "backdrop": "", "text2": ""})
     slots: dict = {"text": text.id, "scene": scene_item.id if scene_item else None}
@@ -262,7 +254,7 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code.split("-")[0], code)
 
 
-MULTILINGUAL_SLOTS = ("text", "gloss", "language", "texts_q", "languages", "surface", *_SCENE)
+MULTILINGUAL_SLOTS = ("text", "gloss", "language", "texts_q", "languages", "surface", *SCENE_WORDS)
 
 
 @register("multilingual_text", slot_names=MULTILINGUAL_SLOTS)
@@ -279,7 +271,7 @@ def build_multilingual(ctx) -> Built:
             free = tuple(s for s in scripts if s not in {t.script for t in texts})
             texts += _texts(ctx, 1, language=_foreign(ctx), script=free)
     surface = _surface(ctx, first)
-    words, scene_item = _scene(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
     words.update({
         "text": quote(first.text), "gloss": quote(first.gloss or "") if d == 2 else "", "language": language_name(first.language),
         "texts_q": [f"{quote(t.text)} ({language_name(t.language)})" for t in texts],
@@ -299,7 +291,7 @@ def build_multilingual(ctx) -> Built:
 
 # --- Textual Tone and Style -----------------------------------------------------------------
 
-TONE_SLOTS = ("text", "tone", "cue", "cues", "surface", "font", *_SCENE)
+TONE_SLOTS = ("text", "tone", "cue", "cues", "surface", "font", *SCENE_WORDS)
 
 
 @register("text_tone", slot_names=TONE_SLOTS)
@@ -315,7 +307,7 @@ def build_text_tone(ctx) -> Built:
     cues = [tone.cues[i] for i in cue_idx]
     surface = _surface(ctx, text) if d >= 2 else None
     font = pick(ctx.rng, ctx.pools["fonts"]) if d == 3 else None
-    words, scene_item = _scene(ctx, {1: 0.0, 2: 0.3, 3: 1.0}[d])
+    words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 1.0}[d])
     words.update({
         "text": quote(text.text), "tone": tone.name, "cue": cues[0] if cues else "", "cues": join_and(cues),
         "surface": surface.name if surface else "", "font": font.name if font else "",
