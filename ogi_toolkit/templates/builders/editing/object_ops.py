@@ -16,7 +16,7 @@ from ogi_toolkit.spec import Edit
 from ogi_toolkit.templates.grammar import a
 
 from .naming import location_phrases, refer
-from .sampling import Resample, dress, index, looks, pick
+from .sampling import Resample, dress, fits, index, looks, pick
 from .source_scenes import Obj, SIZE_RANK, Source, pronouns
 
 __all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
@@ -28,10 +28,10 @@ ING = {
     "add": "adding", "put": "putting", "place": "placing", "insert": "inserting",
     "remove": "removing", "erase": "erasing", "delete": "deleting", "take out": "taking out",
     "get rid of": "getting rid of", "replace": "replacing", "swap": "swapping", "turn": "turning",
-    "exchange": "exchanging", "make": "making", "change": "changing", "recolour": "recolouring",
-    "give": "giving", "dress": "dressing", "move": "moving", "shift": "shifting", "write": "writing",
+    "exchange": "exchanging", "make": "making", "change": "changing", "give": "giving",
+    "dress": "dressing", "move": "moving", "shift": "shifting", "write": "writing",
     "letter": "lettering", "paint": "painting", "rewrite": "rewriting", "restyle": "restyling",
-    "wipe": "wiping", "set": "setting", "show": "showing", "remake": "remaking", "have": "having",
+    "wipe": "wiping", "show": "showing", "remake": "remaking", "have": "having",
 }
 # Regions of the frame an object can be added or moved to: id -> ways to say where it is,
 # and ways to say where it goes (synonyms: the choice is phrasing, not content).
@@ -90,7 +90,7 @@ def place_phrase(ctx, src: Source, obj: Obj, *, anchors: list[int] | None,
     rng = ctx.rng
     for j in anchors or ():
         named = refer(ctx, src, j)
-        options = [r for r in PLACE_RELATIONS if _place_fits(obj, src.objects[j], r)]
+        options = [r for r in PLACE_RELATIONS if fits(obj, src.objects[j], r)]
         if named is None or not options:
             continue
         rel = pick(rng, options)
@@ -104,17 +104,6 @@ def place_phrase(ctx, src: Source, obj: Obj, *, anchors: list[int] | None,
 
 def shuffled_indices(ctx, src: Source, exclude: tuple[int, ...] = ()) -> list[int]:
     return [int(j) for j in ctx.rng.permutation(len(src.objects)) if int(j) not in exclude]
-
-
-def _place_fits(obj: Obj, anchor: Obj, relation: str) -> bool:
-    s, o = SIZE_RANK[obj.item.size_class], SIZE_RANK[anchor.item.size_class]
-    if relation == "on_top_of":
-        return not anchor.item.animate and o > s and obj.item.size_class != "huge"
-    if relation == "under":
-        return not anchor.item.animate and o >= s + 2
-    if relation in ("in_front_of", "behind"):
-        return abs(o - s) <= 2
-    return True
 
 
 # --- the operations -------------------------------------------------------------------------
@@ -187,7 +176,7 @@ def alter_choices(ctx, obj: Obj) -> dict:
     Material's), texture (things only) and size (not people)."""
     pools = ctx.pools
     out = {}
-    colours, materials = looks(ctx, obj.item)
+    colours, materials = looks(ctx.pools, obj.item)
     colours = [c for c in colours if obj.colour is None or c.id != obj.colour.id]
     if colours:
         out["colour"] = colours
@@ -266,14 +255,13 @@ def material_choices(ctx, obj: Obj) -> list:
     """Plausible materials for ``obj`` of another family than its current one (not oak to
     pine: the change must show)."""
     family = obj.material.family if obj.material is not None else None
-    return [m for m in looks(ctx, obj.item)[1] if m.family != family]
+    return [m for m in looks(ctx.pools, obj.item)[1] if m.family != family]
 
 
 @functools.lru_cache(maxsize=8)
 def rematerialable(pools) -> frozenset:
     """Ids of objects with plausible materials of at least two families (Change Material)."""
-    families = {m.id: m.family for m in pools["materials"]}
-    return frozenset(o.id for o in pools["objects"] if len({families.get(m) for m in o.materials} - {None}) >= 2)
+    return frozenset(o.id for o in pools["objects"] if len({m.family for m in looks(pools, o)[1]}) >= 2)
 
 
 def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False, new_labels: dict | None = None) -> Op:
@@ -326,9 +314,9 @@ def op_move(ctx, src: Source, i: int, *, anchors: list[int] | None, detail: bool
     obj = src.objects[i]
     phrase, slot = _target(ctx, src, i, detail, new_labels)
     # never "move the mug next to the laptop" when it is already next to the laptop
-    current = {(r, o) for s, r, o in src.relations if s == i}
+    beside = {o for s, _, o in src.relations if s == i}
     dest, dest_slot, rel, anchor = place_phrase(ctx, src, obj, moving=True, anchors=None if anchors is None else [
-        j for j in anchors if j != i and not any((r, j) in current for r in PLACE_RELATIONS)])
+        j for j in anchors if j != i and j not in beside])
     if rel is None:
         edit = Edit(op="move", target=i, value=dest_slot["region"])
         dest_at = pick(ctx.rng, REGIONS[dest_slot["region"]][0])

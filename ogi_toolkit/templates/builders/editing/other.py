@@ -101,7 +101,7 @@ def build_material(ctx) -> Built:
                           target=lambda item: item.id in rematerialable(ctx.pools))
     obj = src.objects[t]
     if obj.material is None:  # the input image shows what it is made of now
-        src.objects[t] = obj = replace(obj, material=pick(rng, looks(ctx, obj.item)[1]))
+        src.objects[t] = obj = replace(obj, material=pick(rng, looks(ctx.pools, obj.item)[1]))
     if not material_choices(ctx, obj) or refer(ctx, src, t, use_material=False) is None:
         raise Resample("material: no material of another family, or the target became ambiguous")
     scene = src.scene(ctx.pools)

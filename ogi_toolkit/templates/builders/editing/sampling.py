@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 
 from .source_scenes import SIZE_RANK, Obj, Source
 
-__all__ = ["Resample", "retrying", "pick", "chance", "Index", "index", "looks", "words", "dress",
+__all__ = ["Resample", "retrying", "pick", "chance", "Index", "index", "looks", "words", "dress", "fits",
            "relate", "add_twin", "build_source", "shuffle", "REFER_RELATIONS"]
 
 # Relations that can single out an object ("the mug next to the laptop"): planar, depth, contact.
@@ -101,12 +101,12 @@ def words(*phrases: str) -> set[str]:
     return {w for p in phrases for w in _WORD.findall(p.lower())}
 
 
-def looks(ctx, item) -> tuple[tuple, tuple]:
+def looks(pools, item) -> tuple[tuple, tuple]:
     """(colours, materials) ``item`` can plausibly show, cached per object: any colour for
     things that list none, none for animals that list none (people: their clothes, any); its
     listed materials. Never a word of its name twice ("a lemon yellow lemon", "a wooden
     wooden crate", "a rubber rubber duck")."""
-    idx = index(ctx.pools)
+    idx = index(pools)
     found = idx.looks.get(item.id)
     if found is None:
         name = words(item.name)
@@ -125,7 +125,7 @@ def dress(ctx, item, *, colour: bool = True, material: bool | None = None) -> Ob
     """``item`` with a plausible colour, and a material when it has some (always when
     ``material``, half the time when None)."""
     rng, idx = ctx.rng, index(ctx.pools)
-    colours, materials = looks(ctx, item)
+    colours, materials = looks(ctx.pools, item)
     obj = Obj(item=item)
     if materials and (material or (material is None and rng.random() < 0.5)):
         obj.material = pick(rng, materials)
@@ -137,19 +137,23 @@ def dress(ctx, item, *, colour: bool = True, material: bool | None = None) -> Ob
 
 # --- building a source --------------------------------------------------------------------
 
-def _fits(subject: Obj, anchor: Obj, relation: str) -> bool:
-    """Whether ``subject relation anchor`` is physically plausible (by size and animacy)."""
+def fits(subject: Obj, anchor: Obj, relation: str) -> bool:
+    """Whether ``subject relation anchor`` is physically plausible, by size and animacy:
+    only smaller things on top of (and much smaller things under) a lifeless anchor, and
+    nothing in front of or behind something of a very different size."""
     s, o = SIZE_RANK[subject.item.size_class], SIZE_RANK[anchor.item.size_class]
     if relation == "on_top_of":
         return not anchor.item.animate and o > s and anchor.count == 1
     if relation == "under":
-        return not anchor.item.animate and o >= s + 2 and not subject.item.size_class == "huge"
+        return not anchor.item.animate and o >= s + 2
+    if relation in ("in_front_of", "behind"):
+        return abs(o - s) <= 2
     return True
 
 
 def relate(ctx, src: Source, i: int, j: int, relations: Sequence[str] = REFER_RELATIONS) -> str | None:
     """Record a plausible relation of object ``i`` to object ``j``; returns its id or None."""
-    options = [r for r in relations if _fits(src.objects[i], src.objects[j], r)]
+    options = [r for r in relations if fits(src.objects[i], src.objects[j], r)]
     if not options:
         return None
     rel = pick(ctx.rng, options)
@@ -163,7 +167,7 @@ def add_twin(ctx, src: Source, i: int, *, same_look: bool) -> int | None:
     obj = src.objects[i]
     twin = replace(obj, action=None, origin=None)
     if not same_look:
-        colours, materials = looks(ctx, obj.item)
+        colours, materials = looks(ctx.pools, obj.item)
         colours = [c for c in colours if obj.colour is None or c.id != obj.colour.id]
         materials = [m for m in materials if obj.material is None or m.id != obj.material.id]
         if obj.colour is not None and colours:
