@@ -8,7 +8,7 @@ second plan in the same process), peak memory (ru_maxrss of the process and the 
 peak of a third, traced plan), exact duplicates (same text and source: must be 0), near
 duplicates (pairs in one subtask whose word 3-gram sets have Jaccard > 0.8, found with MinHash
 LSH and checked exactly), per-subtask capacity (estimated from draws, see
-`ogi_toolkit.plan.capacity`), and distinct-2 (lowercased \\w+ tokens; unique bigrams over all
+`ogi_toolkit.planning.capacity`), and distinct-2 (lowercased \\w+ tokens; unique bigrams over all
 bigrams) over random 500-instruction samples. Writes bench/results/bench_plan.json.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ogi_toolkit.plan import capacity, plan  # noqa: E402
+from ogi_toolkit.planning import capacity, plan  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TOKEN = re.compile(r"\w+")

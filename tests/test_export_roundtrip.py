@@ -10,7 +10,7 @@ from ogi_toolkit.dataset import read_manifest
 from ogi_toolkit.dataset.export_hf import export_hf
 from ogi_toolkit.dataset.opengpt import PLACEHOLDER, export_opengpt, import_opengpt
 from ogi_toolkit.generate import run_plan
-from ogi_toolkit.plan import plan
+from ogi_toolkit.planning import plan
 
 # one item of each shape the formats treat differently: generation, single edit, reference edit, multi-turn
 COUNTS = {"photographic_styles": 1, "remove": 1, "reference_image": 1, "three_turns": 1}

@@ -5,7 +5,7 @@ import pytest
 from definition_helpers import USER_SUBTASK, write_taxonomy
 
 from ogi_toolkit.definition.taxonomy import load_taxonomy
-from ogi_toolkit.plan import (
+from ogi_toolkit.planning import (
     CapacityError, capacity, grade_quotas, parse_difficulty_mix, plan, read_counts, subtask_quotas, summary,
 )
 from ogi_toolkit.templates.sampler import dedup_key

@@ -4,7 +4,7 @@ import io
 import pytest
 from PIL import Image
 
-plan_module = pytest.importorskip("ogi_toolkit.plan", reason="the planner (ogi_toolkit.plan) is not there yet")
+plan_module = pytest.importorskip("ogi_toolkit.planning", reason="the planner (ogi_toolkit.planning) is not there yet")
 
 from ogi_toolkit.backends.base import ImageRequest  # noqa: E402
 from ogi_toolkit.backends.sketch import RENDERER_NOTE, render_request  # noqa: E402

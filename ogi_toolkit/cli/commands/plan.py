@@ -38,7 +38,7 @@ def _write_jsonl(path: Path, specs) -> None:
 
 def run(args) -> int:
     from ...definition.taxonomy import load_taxonomy
-    from ...plan import plan, read_counts, summary
+    from ...planning import plan, read_counts, summary
 
     started = time.perf_counter()
     counts = read_counts(args.counts) if args.counts else None
