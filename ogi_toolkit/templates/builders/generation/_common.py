@@ -71,11 +71,10 @@ class Thing:
     extra: dict = field(default_factory=dict)  # more canonical attributes (shade, state, ...)
     colour_in_phrase: bool = True  # False when the template names the colour itself
 
-
     def adjectives(self) -> list[str]:
         words = [getattr(self.size, "name", None), getattr(self.texture, "name", None),
                  getattr(self.colour, "name", None) if self.colour_in_phrase else None,
-                getattr(self.material, "adjective", None)]
+                 getattr(self.material, "adjective", None)]
         return [w for w in words if w]
 
     @property
@@ -197,6 +196,16 @@ def memo(ctx, key: Hashable, compute: Callable[[], Any]) -> Any:
     return cache[key]
 
 
+# Categories that make poor props for tabletop-scale scenes (a planet left of a mug).
+DEFAULT_EXCLUDED_CATEGORIES = ("celestial", "building")
+
+
+def everyday(ctx) -> dict:
+    """An object filter without the subtask's ``params.exclude_categories`` (default: planets
+    and buildings)."""
+    return {"category": categories_except(ctx, ctx.params.get("exclude_categories", DEFAULT_EXCLUDED_CATEGORIES))}
+
+
 def categories_except(ctx, excluded: Sequence[str]) -> tuple[str, ...]:
     """Ids of all object categories but ``excluded``: a hashable category filter."""
     excluded = tuple(excluded)
@@ -223,10 +232,6 @@ def mix(ctx, low: int, high: int) -> int:
 
 def chance(ctx, p: float) -> bool:
     return bool(ctx.rng.random() < p)
-
-
-def cap_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def actions_for(ctx, item, transitive: bool | None = None) -> list:

@@ -1,10 +1,11 @@
-"""Builders of the Spatial Reasoning subtasks (relations, containment, comparison, symmetry,
-size and counting).
+"""Builders of the Spatial Reasoning subtasks that lay objects out: relations (Relative
+Position; Complex Spatial Composition reuses it), containment and symmetry. Comparison, size
+and counting are in ``spatial_quantity.py``.
 
 Every builder honours its subtask's capability boundary by construction: relative position
 draws only from the relation groups its YAML ``params.groups`` names (planar and vertical),
-containment only nests a thing in a larger container, counting writes each count as the
-number word that the scene records.
+and every relation is physically possible; containment only nests a thing in a larger
+container; symmetry places identical pairs or even rings around a centre.
 """
 from __future__ import annotations
 
@@ -14,11 +15,7 @@ from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, number_word, the
 
-from ._common import (SCENE_WORDS, SIZE_RANK, categories_except, chance, dress, indices, memo, mix, objects, pick,
-                      sample_of, scene_words)
-
-# Categories that make poor props for tabletop-scale spatial scenes (a planet left of a mug).
-DEFAULT_EXCLUDED_CATEGORIES = ("celestial", "building")
+from ._common import SCENE_WORDS, SIZE_RANK, chance, dress, everyday, memo, objects, pick, sample_of, scene_words
 
 # Verbs that sit between a subject and a relation phrase ("sits to the left of"); by group.
 _POSTURE = {
@@ -34,16 +31,13 @@ _POSTURE_BY_ID = {"attached_to": ("is",), "stacked_on": ("is",)}
 
 
 def _verb_for(ctx, rel, phrase: str) -> str:
-    """The verb before a relation phrase; "is" before -ing phrases ("is leaning against")."""
-    if phrase.split()[0].endswith("ing"):
+    """The verb before a relation phrase; "is" before participles ("is leaning against",
+    "is suspended above")."""
+    if phrase.split()[0].endswith(("ing", "ed")):
         return "is"
     return pick(ctx.rng, _POSTURE_BY_ID.get(rel.id) or _POSTURE.get(rel.group, ("is",)))
 
 
-
-
-def _everyday(ctx) -> dict:
-    return {"category": categories_except(ctx, ctx.params.get("exclude_categories", DEFAULT_EXCLUDED_CATEGORIES))}
 
 
 # Function words too common to ban from a scene phrase ("in a kitchen").
@@ -126,7 +120,7 @@ def build_spatial_relations(ctx) -> Built:
         r for r in ctx.pools.filter("relations", group=groups) if r.id not in banned))
     n = int(ctx.params.get("objects", {1: 2, 2: 3, 3: 4})[d])
     attrs = _attributes_for(ctx)
-    things = [dress(ctx, item, attrs) for item in objects(ctx, n, **_everyday(ctx))]
+    things = [dress(ctx, item, attrs) for item in objects(ctx, n, **everyday(ctx))]
     pairs = [(0, 1)] + [(i, i - 1) for i in range(2, n)]
     rels = _choose_relations(ctx, pool, things, pairs, int(ctx.params.get("min_groups", {}).get(d, 1)))
     # Scenes must not smuggle in the relation groups this subtask leaves out.
@@ -176,17 +170,17 @@ def build_containment(ctx) -> Built:
     """A thing inside a larger container; grade 2 adds an object outside (or on top of) the
     container; grade 3 nests a middle container (inner in mid in outer) and sets a scene."""
     d = min(ctx.difficulty, 3)
-    everyday = _everyday(ctx)["category"]
+    usual = everyday(ctx)["category"]
     levels = 3 if d == 3 else 2
     # The outer container must leave room for ``levels - 1`` smaller sizes below it.
     outer_sizes = [s for s, r in SIZE_RANK.items() if r >= levels]
-    outer = objects(ctx, 1, container=True, size_class=outer_sizes, category=everyday)[0]
+    outer = objects(ctx, 1, container=True, size_class=outer_sizes, category=usual)[0]
     chain = [outer]
     if levels == 3:  # a middle container with room for something smaller inside
-        chain.append(objects(ctx, 1, exclude=[outer.id], container=True, category=everyday,
+        chain.append(objects(ctx, 1, exclude=[outer.id], container=True, category=usual,
                              size_class=tuple(s for s in _smaller(outer.size_class) if s != "tiny"))[0])
     chain.append(objects(ctx, 1, exclude=[c.id for c in chain], size_class=_smaller(chain[-1].size_class),
-                         category=everyday)[0])
+                         category=usual)[0])
     chain = chain[::-1]  # innermost first
     things = [dress(ctx, item, pick(ctx.rng, (("material",), ("colour",), ("colour", "material"))))
               for item in chain]
@@ -199,7 +193,7 @@ def build_containment(ctx) -> Built:
         limit = min(SIZE_RANK[chain[-1].size_class] + 1, SIZE_RANK["huge"])
         allowed = tuple(s for s, r in SIZE_RANK.items() if r <= limit)
         where = {"size_class": allowed if extra_rel.id == "outside" else _smaller(chain[-1].size_class)}
-        extra_item = objects(ctx, 1, exclude=[c.id for c in chain], category=everyday, **where)[0]
+        extra_item = objects(ctx, 1, exclude=[c.id for c in chain], category=usual, **where)[0]
         extra = dress(ctx, extra_item, pick(ctx.rng, ((), ("colour",))))
         things.append(extra)
         relations.append((len(things) - 1, extra_rel.id, len(chain) - 1))
@@ -231,108 +225,6 @@ def build_containment(ctx) -> Built:
     return Built(slots=slots, words=words, scene=scene)
 
 
-# --- comparative reasoning ------------------------------------------------------------------
-
-# How each comparative relation is drawn and put into words. "number" compares group sizes,
-# "intensity" two shades of one colour; the rest compare a physical dimension.
-_AXES = {
-    "larger_than": ("size", "largest", "smallest"), "smaller_than": ("size", "smallest", "largest"),
-    "taller_than": ("height", "tallest", "shortest"), "shorter_than": ("height", "shortest", "tallest"),
-    "longer_than": ("length", "longest", "shortest"), "shorter_in_length_than": ("length", "shortest", "longest"),
-    "wider_than": ("width", "widest", "narrowest"), "narrower_than": ("width", "narrowest", "widest"),
-    "more_than": ("number", "most numerous", "least numerous"),
-    "fewer_than": ("number", "least numerous", "most numerous"),
-    "darker_than": ("intensity", "darkest", "lightest"), "lighter_than": ("intensity", "lightest", "darkest"),
-    "older_than": ("age", "oldest", "newest"), "newer_than": ("age", "newest", "oldest"),
-}
-COMPARATIVE_SLOTS = ("intros", "clauses", "first_clauses", "order", "most", "least", "axis",
-                     "objects", "relations", *SCENE_WORDS)
-
-
-def _comparison_clause(subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
-    """One comparison in words; ``first`` says whether each side is mentioned for the first time."""
-    if axis == "number":
-        # Groups compared by size: "there are more apples than pears".
-        return f"there are {phrase} {subj.plural_phrase} than {obj.plural_phrase}"
-    s = a(subj.phrase) if first[0] else the(subj.phrase)
-    o = a(obj.phrase) if first[1] else the(obj.phrase)
-    if axis == "intensity":
-        return f"{s} is a {phrase.removesuffix(' than')} shade of {subj.colour.name} than {o}"
-    return f"{s} is {phrase} {o}"
-
-
-@register("comparative", slot_names=COMPARATIVE_SLOTS)
-def build_comparative(ctx) -> Built:
-    """Objects compared along one axis (grade 1: two objects; 2: a chain of three that
-    orders them); grade 3 adds a second comparison along another axis and a scene."""
-    d = min(ctx.difficulty, 3)
-    known = [r for r in ctx.pools.filter("relations", group="comparative") if r.id in _AXES]
-    rel = pick(ctx.rng, known)
-    axis, most, least = _AXES[rel.id]
-    n = 2 if d == 1 else 3
-    where = _everyday(ctx)
-    if axis in ("intensity", "age"):
-        where["animate"] = False  # shades and wear are asked of objects, not of animals or people
-    if axis in ("number", "intensity"):
-        items = objects(ctx, n, **where)
-    else:
-        # Things of about the same natural size: the comparison must be drawn, not assumed.
-        first = objects(ctx, 1, **where)[0]
-        rank = SIZE_RANK[first.size_class]
-        near = [s for s, r in SIZE_RANK.items() if abs(r - rank) <= 1]
-        items = [first] + objects(ctx, n - 1, exclude=[first.id], size_class=near, **where)
-    things = []
-    if axis == "intensity":
-        # One colour in several shades, in the order the relation asks for.
-        colour = pick(ctx.rng, [c for c in ctx.pools["colours"] if c.family not in ("black", "white", "metallic")])
-        shades = ("dark", "medium", "light") if rel.id == "darker_than" else ("light", "medium", "dark")
-        for i, item in enumerate(items):
-            # The colour stays out of the phrase ("the mug is a darker shade of red than ...").
-            thing = dress(ctx, item, ("material",))
-            thing.colour, thing.colour_in_phrase = colour, False
-            thing.extra = {"shade": shades[i] if n == 3 else shades[2 * i]}
-            things.append(thing)
-    elif axis == "number":
-        counts = sorted((2 + i for i in indices(ctx.rng, 8, n)), reverse=rel.id == "more_than")
-        things = [dress(ctx, item, ("colour",), count=c) for item, c in zip(items, counts)]
-    else:
-        things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",), ("material",)))) for item in items]
-    pairs = [(i, i + 1) for i in range(n - 1)]  # things are in order: each beats the next
-    comparisons = [(s, rel, o) for s, o in pairs]
-    if d == 3:
-        # A second dimension that reverses the first pair: "... but the mug is taller than the vase".
-        others = [r for r in known if _AXES[r.id][0] not in ("number", "intensity", "size", "age", axis)]
-        if others:
-            comparisons.append((1, pick(ctx.rng, others), 0))
-    words, scene_item = scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
-    seen: set[int] = set()
-    first_clauses, clauses = [], []
-    for s, r, o in comparisons:
-        phrase = pick(ctx.rng, r.phrases)
-        r_axis = _AXES[r.id][0]
-        first_clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (s not in seen, o not in seen)))
-        clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (False, False)))
-        seen.update((s, o))
-    if axis == "intensity":  # "from darkest to lightest shade of teal"
-        least = f"{least} shade of {things[0].colour.name}"
-    if axis == "number":
-        intros = [f"a group of {t.plural_phrase}" for t in things]
-        ordered = [t.plural_phrase for t in things]
-    else:
-        intros = [a(t.phrase) for t in things]
-        ordered = [the(t.phrase) for t in things]
-    words.update({
-        "intros": intros, "clauses": clauses, "first_clauses": first_clauses,
-        "order": ", then ".join(ordered), "most": most, "least": least, "axis": axis,
-    })
-    slots = {"objects": [t.slot() for t in things], "relations": [[s, r.id, o] for s, r, o in comparisons],
-             "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  relations=[Relation(subject=s, relation=r.id, object=o) for s, r, o in comparisons],
-                  background=scene_item.name if scene_item else None, layout="comparison")
-    return Built(slots=slots, words=words, scene=scene)
-
-
 # --- symmetry -------------------------------------------------------------------------------
 
 SYMMETRY_SLOTS = ("mode", "centre", "pair", "pair_each", "outer_pair", "ring", "ring_n", "ring_alt",
@@ -350,7 +242,7 @@ def build_symmetry(ctx) -> Built:
     d = min(ctx.difficulty, 3)
     mode = "mirror" if d == 1 else ("radial" if d == 3 or chance(ctx, 0.6) else "mirror")
     n_items = {1: 2, 2: 3, 3: 3}[d]
-    centre_item, *side_items = objects(ctx, n_items, **_everyday(ctx))
+    centre_item, *side_items = objects(ctx, n_items, **everyday(ctx))
     centre = dress(ctx, centre_item, pick(ctx.rng, (("colour",), ("material",))))
     things = [centre]
     relations = []
@@ -404,93 +296,3 @@ def build_symmetry(ctx) -> Built:
                   background=scene_item.name if scene_item else None,
                   layout=f"{mode}_symmetric" + (f"_{axis}_axis" if axis else ""))
     return Built(slots=slots, words=words, scene=scene)
-
-
-# --- size reasoning -------------------------------------------------------------------------
-
-SIZE_SLOTS = ("larger", "middle", "smaller", "factor", "towering", "dwarfed", "compare", "contrast",
-              "objects", "relations", *SCENE_WORDS)
-_TIMES = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 10: "ten times"}
-_DIMENSIONS = ("as tall as", "as large as", "as big as", "as wide as")
-_GROW = ("giant", "enormous", "gigantic", "colossal", "huge")
-_SHRINK = ("tiny", "miniature", "minuscule", "teeny")
-_TOWERING = ("towering over", "looming over", "dwarfing")
-_DWARFED = ("dwarfed by", "overshadowed by", "barely reaching the knee of")
-
-
-@register("size_reasoning", slot_names=SIZE_SLOTS)
-def build_size_reasoning(ctx) -> Built:
-    """Sizes that reverse nature, so the image must follow the text, not habit.
-
-    A naturally small thing is shown larger than a naturally big one, by making the small one
-    giant ("grow") or the big one tiny ("shrink"). Grade 2 adds an explicit ratio ("three
-    times as tall as"); grade 3 reverses the order of three things (small > medium > large),
-    with both size words, a ratio and a scene.
-    """
-    d = min(ctx.difficulty, 3)
-    every = _everyday(ctx)["category"]
-    items = [objects(ctx, 1, size_class=["tiny", "small"], category=every)[0]]
-    if d == 3:
-        items.append(objects(ctx, 1, size_class="medium", category=every, exclude=[items[0].id])[0])
-    items.append(objects(ctx, 1, size_class=["large", "huge"], category=every,
-                         exclude=[i.id for i in items])[0])
-    things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",)))) for item in items]
-    contrast = "both" if d == 3 else pick(ctx.rng, ("grow", "shrink"))
-    if contrast in ("grow", "both"):
-        things[0].size = ctx.pools.get("sizes", pick(ctx.rng, _GROW))
-    if contrast in ("shrink", "both"):
-        things[-1].size = ctx.pools.get("sizes", pick(ctx.rng, _SHRINK))
-    factor = int(pick(ctx.rng, tuple(_TIMES))) if d >= 2 else None
-    # Canonically every relation reads "shown larger than", from the larger to the smaller.
-    relations = [(i, "larger_than", i + 1) for i in range(len(things) - 1)]
-    words, scene_item = scene_words(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])
-    words.update({
-        "larger": things[0].phrase, "middle": things[1].phrase if d == 3 else "",
-        "smaller": things[-1].phrase,
-        "factor": f"{_TIMES[factor]} {pick(ctx.rng, _DIMENSIONS)}" if factor else "",
-        "towering": pick(ctx.rng, _TOWERING), "dwarfed": pick(ctx.rng, _DWARFED),
-        "compare": pick(ctx.rng, ctx.pools.get("relations", "larger_than").phrases),
-        "contrast": contrast,
-    })
-    scene_objects = [t.scene_object() for t in things]
-    if factor:
-        scene_objects[0].attributes["scale_factor"] = str(factor)
-    slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
-             "factor": factor, "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=scene_objects,
-                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
-                  background=scene_item.name if scene_item else None, layout="size_contrast")
-    return Built(slots=slots, words=words, scene=scene)
-
-
-# --- object counting ------------------------------------------------------------------------
-
-COUNTING_SLOTS = ("groups", "group_nouns", "counts", "be", "total", "objects", *SCENE_WORDS)
-
-
-@register("object_counting", slot_names=COUNTING_SLOTS)
-def build_object_counting(ctx) -> Built:
-    """Exact counts: one group (grade 1, 2-6 items), two groups (grade 2, 2-7 each) or three
-    groups (grade 3, 2-10 each, in a scene). ``groups`` are counted phrases ("three red
-    apples") whose number words equal the counts in the scene."""
-    d = min(ctx.difficulty, 3)
-    k = d
-    low, high = {1: (2, 6), 2: (2, 7), 3: (2, 10)}[d]
-    items = objects(ctx, k, **_everyday(ctx))
-    attrs = {1: ((), ("colour",)), 2: (("colour",), ("material",), ()), 3: (("colour",), ("size",), ("material",))}[d]
-    things = [dress(ctx, item, pick(ctx.rng, attrs), count=mix(ctx, low, high)) for item in items]
-    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
-    words.update({
-        "groups": [t.counted for t in things],
-        "group_nouns": [t.plural_phrase if t.count > 1 else t.phrase for t in things],
-        "counts": [number_word(t.count) for t in things],
-        "be": "is" if things[0].count == 1 else "are",
-        "total": number_word(sum(t.count for t in things)),
-    })
-    slots = {"objects": [t.slot() | {"count": t.count} for t in things],
-             "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  background=scene_item.name if scene_item else None, layout="counting")
-    return Built(slots=slots, words=words, scene=scene)
-
-
