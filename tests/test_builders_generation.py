@@ -51,7 +51,7 @@ def pools():
     return load_pools()
 
 
-def _paper_counts() -> dict[str, tuple[str, int]]:
+def _paper_counts() -> dict[str, int]:
     path = PACKAGE_DIR / "figures" / "data" / "tables9_10_taxonomy_counts.csv"
     with open(path, encoding="utf-8") as fh:
         return {row["subtask"]: int(row["samples"]) for row in csv.DictReader(fh) if row["kind"] == "generation"}
