@@ -39,18 +39,22 @@ class Obj:
 
     def phrase(self, colour: bool = True, material: bool = True, texture: bool = True, size: bool = True) -> str:
         """The object without article: "small glossy red ceramic mug", "girl in red"."""
-        words = [self.size.name if size and self.size else None,
-                 self.texture.name if texture and self.texture else None]
-        worn = colour and self.colour is not None and self.item.person
-        if colour and self.colour is not None and not worn:
-            words.append(self.colour.name)
+        # Built by prepending, in English adjective order (size, texture, colour, material).
+        text = self.noun
         if material and self.material is not None:
-            words.append(self.material.adjective)
-        words.append(self.noun)
+            text = f"{self.material.adjective} {text}"
+        worn = self.item.person  # a person's colour is their clothes': "girl in red"
+        if colour and self.colour is not None and not worn:
+            text = f"{self.colour.name} {text}"
+        if texture and self.texture is not None:
+            text = f"{self.texture.name} {text}"
+        if size and self.size is not None:
+            text = f"{self.size.name} {text}"
         if self.origin == "blank":  # a text surface with nothing written on it yet
-            words.insert(0, "blank")
-        text = " ".join(w for w in words if w)
-        return f"{text} in {self.colour.name}" if worn else text
+            text = f"blank {text}"
+        if colour and self.colour is not None and worn:
+            text = f"{text} in {self.colour.name}"
+        return text
 
     def indefinite(self, **show: bool) -> str:
         phrase = self.phrase(**show)
@@ -137,10 +141,10 @@ class Source:
         def mention(i: int) -> str:
             obj = self.objects[i]
             phrase = obj.phrase()
-            if obj.count == 1 and phrase in seen_phrases:
-                text = f"a second {phrase}"
+            if obj.count > 1:
+                text = f"{number_word(obj.count)} {phrase}"
             else:
-                text = obj.indefinite()
+                text = f"a second {phrase}" if phrase in seen_phrases else a(phrase)
             seen_phrases.add(phrase)
             if obj.action is not None:
                 text += f" {obj.action.ing}"
