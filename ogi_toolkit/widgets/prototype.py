@@ -27,6 +27,7 @@ __all__ = ["PrototypePanel"]
 ALL_TEMPLATES = "(all templates)"
 NEW_TEMPLATE = "(new template)"
 NO_POOL = "(no pool restriction)"
+MIXED = 0  # difficulty "mixed": grades follow the subtask's difficulty_mix (grades start at 1)
 
 
 def restrict(pools: Pools, pool: str, ids: list[str]) -> Pools:
@@ -63,7 +64,7 @@ class PrototypePanel:
         self.pool = w.Dropdown(description="Pool", options=[NO_POOL] + self.pools.names(), value=NO_POOL)
         self.pool_values = w.SelectMultiple(description="Only", rows=6, layout=w.Layout(width="98%"))
         self.seed = w.IntText(description="Seed", value=0)
-        self.difficulty = w.Dropdown(description="Difficulty", options=[("mixed", None)], value=None)
+        self.difficulty = w.Dropdown(description="Difficulty", options=[("mixed", MIXED)], value=MIXED)
         self.n = w.BoundedIntText(description="How many", value=10, min=1, max=500)
         self.sample_button = w.Button(description="Sample", button_style="primary", icon="play")
         self.new_subtask_id = w.Text(description="Save as", placeholder="new subtask id (optional)")
@@ -112,8 +113,8 @@ class PrototypePanel:
         self.template.options = [ALL_TEMPLATES] + [t.id for t in sub.templates] + [NEW_TEMPLATE]
         self.template.value = ALL_TEMPLATES
         self.params.value = yaml.safe_dump(sub.params, sort_keys=False, allow_unicode=True).strip() if sub.params else ""
-        self.difficulty.options = [("mixed", None)] + [(str(g), g) for g in sub.grades]
-        self.difficulty.value = None
+        self.difficulty.options = [("mixed", MIXED)] + [(str(g), g) for g in sub.grades]
+        self.difficulty.value = MIXED
         self._on_template()
 
     def _on_template(self, *_):
@@ -165,7 +166,7 @@ class PrototypePanel:
         try:
             sub = self.edited_subtask()
             taxonomy = with_subtask(self.taxonomy, sub)
-            self.specs = sample(sub.id, self.n.value, seed=self.seed.value, difficulty=self.difficulty.value,
+            self.specs = sample(sub.id, self.n.value, seed=self.seed.value, difficulty=None if self.difficulty.value == MIXED else self.difficulty.value,
                                 taxonomy=taxonomy, pools=self._pools())
         except Exception as exc:  # shown in the panel: a prototyping tool must not throw tracebacks
             return self._fail(exc)
