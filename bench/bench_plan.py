@@ -1,11 +1,12 @@
 """Benchmark of the paper-scale plan (80,700 instructions), run by hand:
 
-    .venv/bin/python bench/bench_plan.py            # plan + quality numbers (~1-2 min)
+    .venv/bin/python bench/bench_plan.py            # plan + quality numbers
     .venv/bin/python bench/bench_plan.py --profile  # plus the 25 costliest functions of the plan
 
 Measures: wall time of `plan()` (cold: loading taxonomy and pools, compiling; and warm: a
-second plan in the same process), peak memory (ru_maxrss of the process and the tracemalloc
-peak of a third, traced plan), exact duplicates (same text and source: must be 0), near
+second plan in the same process, with its CPU time and the CPU time per item of each subtask),
+peak memory (ru_maxrss of the process; with --memory also the tracemalloc peak of a traced
+plan), exact duplicates (same text and source: must be 0), near
 duplicates (pairs in one subtask whose word 3-gram sets have Jaccard > 0.8, found with MinHash
 LSH and checked exactly), per-subtask capacity (estimated from draws, see
 `ogi_toolkit.planning.capacity`), and distinct-2 (lowercased \\w+ tokens; unique bigrams over all
@@ -31,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ogi_toolkit.planning import capacity, plan  # noqa: E402
+from ogi_toolkit.planning import capacity, plan, plan_draws  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TOKEN = re.compile(r"\w+")
@@ -59,12 +60,16 @@ def near_duplicates(specs, threshold: float = 0.8, bands: int = 16, rows: int = 
     a = rng.integers(1, 1 << 31, size=bands * rows, dtype=np.uint64)
     b = rng.integers(0, 1 << 31, size=bands * rows, dtype=np.uint64)
     sets = [shingles(s.instruction) for s in specs]
+    # All documents at once: hash values of every shingle, then the minimum per document.
+    flat = np.fromiter((h for sh in sets for h in sh), dtype=np.uint64)
+    starts = np.cumsum([0] + [len(sh) for sh in sets[:-1]])
+    sigs = np.empty((len(sets), bands * rows), dtype=np.uint64)
+    for j in range(bands * rows):
+        sigs[:, j] = np.minimum.reduceat((a[j] * flat + b[j]) % prime, starts)
     buckets: dict[tuple, list[int]] = defaultdict(list)
-    for i, (spec, sh) in enumerate(zip(specs, sets)):
-        h = np.fromiter(sh, dtype=np.uint64, count=len(sh))
-        sig = ((np.outer(a, h) + b[:, None]) % prime).min(axis=1)
+    for i, spec in enumerate(specs):
         for band in range(bands):
-            buckets[(spec.subtask, band, sig[band * rows:(band + 1) * rows].tobytes())].append(i)
+            buckets[(spec.subtask, band, sigs[i, band * rows:(band + 1) * rows].tobytes())].append(i)
     candidates = set()
     for members in buckets.values():
         if len(members) > 1:
@@ -79,28 +84,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true", help="print the costliest functions of a plan")
+    parser.add_argument("--memory", action="store_true", help="also trace the peak of Python allocations (slow)")
     parser.add_argument("--no-capacity", action="store_true", help="skip the per-subtask capacity estimate")
     args = parser.parse_args()
     out: dict = {"seed": args.seed, "cpus": os.cpu_count()}
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     specs = plan(seed=args.seed)
-    out["plan_cold_s"] = round(time.perf_counter() - started, 2)
-    started = time.perf_counter()
-    specs = plan(seed=args.seed)
+    out["plan_cold_s"] = round(time.perf_counter() - started, 2)  # with loading pools/taxonomy, compiling
+    started, cpu = time.perf_counter(), time.process_time()
+    draws = plan_draws(seed=args.seed)
     out["plan_warm_s"] = round(time.perf_counter() - started, 2)
+    out["plan_warm_cpu_s"] = round(time.process_time() - cpu, 2)  # less sensitive to other load
+    out["load_average_1min"] = os.getloadavg()[0]
+    specs = [s for d in draws for s in d.specs]
     out["instructions"] = len(specs)
     out["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["cpu_us_per_item"] = {d.subtask: round(d.cpu_s / max(1, len(d.specs)) * 1e6) for d in draws}
+    out["attempts_per_item"] = {d.subtask: round(sum(d.attempts.values()) / max(1, len(d.specs)), 2) for d in draws}
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
         plan(seed=args.seed)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
-    tracemalloc.start()
-    plan(seed=args.seed)
-    out["tracemalloc_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
-    tracemalloc.stop()
+    if args.memory:  # tracemalloc slows the plan several times: only on request
+        tracemalloc.start()
+        plan(seed=args.seed)
+        out["tracemalloc_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
 
     keys = Counter((s.instruction, s.source.description if s.source else "") for s in specs)
     out["exact_duplicates"] = sum(n - 1 for n in keys.values() if n > 1)
@@ -140,6 +152,8 @@ def main() -> int:
     for key, value in out.items():
         if not isinstance(value, dict):
             print(f"{key:34} {value}")
+    costly = sorted(out["cpu_us_per_item"].items(), key=lambda kv: -kv[1])[:10]
+    print("costliest subtasks (CPU us/item):", ", ".join(f"{k} {v}" for k, v in costly))
     low = sorted(out["distinct_2_within_subtask"].items(), key=lambda kv: kv[1])[:8]
     print("lowest within-subtask distinct-2:", ", ".join(f"{k} {v}" for k, v in low))
     if "capacity" in out:

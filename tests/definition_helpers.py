@@ -10,7 +10,7 @@ import pytest
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 from ogi_toolkit.paths import TAXONOMY_DIR
 
-SAMPLES_PER_SUBTASK = 60
+SAMPLES_PER_SUBTASK = 200  # the same draw test_templates checks for 200 distinct: built once
 
 
 @functools.lru_cache(maxsize=None)

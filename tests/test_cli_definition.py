@@ -28,6 +28,11 @@ def test_taxonomy_tree_lists_every_domain_and_subtask(capsys):
     assert "Remove [remove] 7,200" in out
 
 
+def test_taxonomy_check_compiles_every_subtask(capsys):
+    assert main(["taxonomy", "--check", "--format", "table"]) == 0
+    assert "remove" in capsys.readouterr().out
+
+
 def test_taxonomy_json_and_table(capsys):
     assert main(["taxonomy", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -10,7 +10,7 @@ from ogi_toolkit.templates.engine import compile_subtask, render_text
 from ogi_toolkit.templates.grammar import number_word, plural
 from ogi_toolkit.templates.sampler import BuildError, dedup_key, item_seed, rebuild, sample, split
 
-DISTINCT_PER_SUBTASK = 200
+DISTINCT_PER_SUBTASK = 200  # = definition_helpers.SAMPLES_PER_SUBTASK, so the draw is cached
 
 
 @pytest.mark.parametrize("subtask_id", subtask_ids())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 import weakref
 from dataclasses import dataclass, field
 
@@ -174,6 +175,7 @@ class Draw:
     wanted: dict[int, int] = field(default_factory=dict)
     attempts: dict[int, int] = field(default_factory=dict)
     found: dict[int, int] = field(default_factory=dict)
+    cpu_s: float = 0.0  # CPU seconds the draw took (to find the costly builders)
 
     @property
     def short(self) -> bool:
@@ -215,6 +217,7 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
     """
     seen = set() if seen is None else seen
     result = Draw(cs.subtask.id, wanted=dict(wanted))
+    started = time.process_time()
     for grade, need in wanted.items():
         if need <= 0:
             continue
@@ -236,6 +239,7 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
             got += 1
             stall = 0
         result.attempts[grade], result.found[grade] = attempts, got
+    result.cpu_s = time.process_time() - started
     return result
 
 
