@@ -78,6 +78,14 @@ def test_the_editing_subtasks_are_the_papers_twenty_one_in_order():
         assert sub.boundary.includes and sub.boundary.excludes, sub.id
 
 
+def test_every_editing_template_names_the_input_images_place():
+    # Two items that differ only in their input image must not read the same.
+    place_words = re.compile(r"\{\{ (scene|scene_in|this_photo|the_rest)\b")
+    for sid in SUBTASKS:
+        for template in load_taxonomy().subtask(sid).templates:
+            assert place_words.search(template.text), (sid, template.id)
+
+
 def test_complex_editing_excludes_object_extraction_in_its_boundary():
     for sid in EDITING["complex_instruction_editing"]:
         sub = load_taxonomy().subtask(sid)
