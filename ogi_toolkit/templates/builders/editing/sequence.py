@@ -14,7 +14,8 @@ from .object_ops import (Op, material_choices, motion_choices, movable, nameable
 from .naming import detailed
 from .sampling import add_twin, build_source, chance, pick
 from .source_scenes import Source
-from .text_ops import add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace, text_choices
+from .text_ops import (add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace, surfaces_for,
+                       text_choices)
 
 __all__ = ["OBJECT_KINDS", "TEXT_KINDS", "plan_kinds", "prepare_source", "run", "sentence", "Chain"]
 
@@ -61,7 +62,6 @@ def _text_place_filter(ctx, plan):
     texts = sum(1 for kind, _ in plan if kind in TEXT_KINDS)
     if not texts:
         return None
-    from .text_ops import surfaces_for
     return lambda place: len(surfaces_for(ctx.pools, place)) >= texts
 
 
