@@ -7,8 +7,10 @@ case to 0.89). Only mean-pooled models (e.g. all-MiniLM-L6-v2) are supported.
 """
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -38,14 +40,21 @@ def _export(st_model, directory: Path) -> Path:
                               token_type_ids=token_type_ids).last_hidden_state
 
     sample = st_model.tokenizer(["an example prompt", "another"], padding=True, return_tensors="pt")
-    with tempfile.TemporaryDirectory(dir=directory) as tmp:
+    with tempfile.TemporaryDirectory(dir=directory) as tmp, warnings.catch_warnings():
+        # The tracer and the quantiser warn about things that do not apply to this graph.
+        warnings.simplefilter("ignore")
         fp32 = Path(tmp) / "model.onnx"
         torch.onnx.export(LastHiddenState(transformer), tuple(sample[k] for k in INPUTS), str(fp32),
                           input_names=list(INPUTS), output_names=["last_hidden_state"],
                           dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "last_hidden_state")},
                           opset_version=17, dynamo=False)
         quantised = Path(tmp) / "model-int8.onnx"
-        quantize_dynamic(str(fp32), str(quantised), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        root, level = logging.getLogger(), logging.getLogger().level
+        root.setLevel(logging.ERROR)  # the quantiser logs a pre-processing hint on the root logger
+        try:
+            quantize_dynamic(str(fp32), str(quantised), per_channel=True, reduce_range=True, weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
         os.replace(quantised, target)
     return target
 

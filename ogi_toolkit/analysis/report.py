@@ -226,5 +226,8 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings) ->
         ax.set_title(f"UMAP of prompt embeddings{f', by {col}' if col else ''}")
         ax.figure.savefig(figures / f"umap{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
         plt.close(ax.figure)
-    umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None, hover=tuple(groups))
+    try:
+        umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None, hover=tuple(groups))
+    except ImportError as exc:  # plotly is a core dependency; a stripped environment still gets the PNGs
+        print(f"ogi analyse: no interactive UMAP page ({exc}); pip install plotly")
     _csv(projected[["x", "y"]], tables / "umap_coordinates.csv")
