@@ -87,8 +87,9 @@ def draw_text(canvas: Image.Image, plan: TextPlan) -> dict:
     left = x0 + (x1 - x0 - max(widths)) / 2
     box = (round(left) - 4, round(top) - 2, round(left + max(widths)) + 4, round(top + total_h) + 2)
     d = ImageDraw.Draw(canvas)
+    light = 0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2] > 170  # white on cream is unreadable
     if plan.plate or neon:
-        d.rounded_rectangle(box, radius=max(2, size // 5), fill=(20, 20, 35) if neon else (250, 248, 240))
+        d.rounded_rectangle(box, radius=max(2, size // 5), fill=(20, 20, 35) if neon or light else (250, 248, 240))
     if neon:  # a blurred halo under the letters
         halo = Image.new("L", (box[2] - box[0], box[3] - box[1]), 0)
         hd = ImageDraw.Draw(halo)
