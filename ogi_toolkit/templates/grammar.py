@@ -222,14 +222,19 @@ def _clean_unquoted(part: str) -> str:
         return " " if part else ""
     # keep one space where the part meets a quoted string
     part = (" " if part[0].isspace() else "") + " ".join(part.split()) + (" " if part[-1].isspace() else "")
-    if " " in part:
+    # Each fix runs only when its cheap substring test says it can apply (most text is clean).
+    if " ," in part or " ." in part or " ;" in part or " :" in part or " !" in part or " ?" in part or " )" in part:
         part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
+    if "( " in part:
         part = _SPACE_AFTER_OPEN.sub("(", part)
     if "," in part:
-        part = _REPEATED_COMMA.sub(",", part)
+        if ",," in part or ", ," in part:
+            part = _REPEATED_COMMA.sub(",", part)
         part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
         part = _COMMA_BEFORE_STOP.sub(r"\1", part)
-    return _REPEATED_STOP.sub(r"\1", part)
+    if part.count(".") + part.count("!") + part.count("?") > 1:
+        part = _REPEATED_STOP.sub(r"\1", part)
+    return part
 
 
 def normalise(text: str) -> str:
