@@ -66,6 +66,7 @@ def _changed_outside(before: Image.Image, after: Image.Image, boxes) -> int:
 
 def test_every_subtask_comes_out_with_images_that_open(run):
     root, records = run
+    assert len(SUBTASKS) == 51 and len(TEXT_RENDERING) == 6
     assert sorted(records) == sorted(SUBTASKS)
     for subtask, record in records.items():
         spec = record["spec"]

@@ -67,8 +67,11 @@ def _item(record: Mapping[str, Any], link, width: int) -> str:
         figures.append(_figure(link(record.get("output_image")), "output"))
     arrow = "<span class='arrow'>&rarr;</span>"
     # inputs side by side, then an arrow before each result; the card is as wide as its images
-    body = "".join(figures[:len(inputs)]) + "".join(arrow + f for f in figures[len(inputs):]) if inputs else figures[0]
-    card = len(figures) * (width + 8) + (len(figures) - len(inputs)) * 32 * bool(inputs)
+    if inputs:
+        body = "".join(figures[:len(inputs)]) + "".join(arrow + f for f in figures[len(inputs):])
+        card = len(figures) * (width + 8) + (len(figures) - len(inputs)) * 32
+    else:
+        body, card = figures[0], width + 8
     return f"<div class='item' style='width:{card}px'>{body}{head}</div>"
 
 
