@@ -117,8 +117,14 @@ def main() -> int:
     bare_rate = len(subset) / t
     rows.append((f"bare encode ({len(subset)} prompts)", t, f"{bare_rate:.0f} prompts/s"))
 
+    same = Embedder(cache_dir=work / "cache-same" / "embeddings")
+    same.model  # load outside the timing, as for the bare model
+    t, _ = timed(lambda: same.encode(subset))
+    rows.append((f"Embedder cold, the same {len(subset)} prompts", t,
+                 f"{len(subset) / t:.0f} prompts/s = {len(subset) / t / bare_rate:.2f} x bare"))
+    res["embed_ratio_same_texts"] = len(subset) / t / bare_rate
     emb = Embedder(cache_dir=work / "cache" / "embeddings")
-    emb.model  # load outside the timing, as for the bare model
+    emb.model
     t, X = timed(lambda: emb.encode(texts))
     rate = len(texts) / t
     rows.append((f"Embedder cold, all {len(texts)} ({emb.n_encoded} distinct encoded)", t,

@@ -32,11 +32,12 @@ def test_vendi_score_hand_cases():
     assert vendi_score(X) == pytest.approx(2.0)
 
 
-def test_vendi_dual_form_equals_kernel_form():
+@pytest.mark.parametrize("n, d", [(40, 5), (5, 40)])  # covariance form, then the smaller kernel form
+def test_vendi_equals_the_n_by_n_kernel_definition(n, d):
     rng = np.random.default_rng(1)
-    X = rng.normal(size=(40, 5))
+    X = rng.normal(size=(n, d))
     X /= np.linalg.norm(X, axis=1, keepdims=True)
-    lam = np.linalg.eigvalsh(X @ X.T / 40)
+    lam = np.linalg.eigvalsh(X @ X.T / n)
     lam = lam[lam > 1e-12]
     assert vendi_score(X) == pytest.approx(np.exp(-(lam * np.log(lam)).sum()))
 

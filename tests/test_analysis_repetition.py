@@ -45,7 +45,7 @@ def test_lexical_near_duplicates_find_small_edits_only():
     assert result.clusters.iloc[0]["size"] == 3
 
 
-def test_planted_duplicates_and_paraphrases_are_found(parti_sample, parti_vectors, embedder):
+def test_planted_duplicates_and_paraphrases_are_found(parti_sample, parti_vectors, embedder, tmp_path):
     base = parti_sample
     paraphrases = {
         "A brown dog is sleeping on a red sofa in the living room.": "A brown dog sleeps on a red couch in the living room.",
@@ -56,7 +56,7 @@ def test_planted_duplicates_and_paraphrases_are_found(parti_sample, parti_vector
     df = pd.concat([base, pd.DataFrame({"text": planted})], ignore_index=True)
     n = len(base)
     assert set(exact_duplicates(df)["text"]) >= {base.text[5].strip(), base.text[17].strip()}
-    found = near_duplicates(df, embeddings=embedder.encode(df.text), threshold=0.9, cache_dir=None)
+    found = near_duplicates(df, embeddings=embedder.encode(df.text), threshold=0.9, cache_dir=tmp_path)
     pairs = set(zip(found.pairs.i, found.pairs.j))
     for k in range(3):
         assert (n + k, n + 3 + k) in pairs, planted[k]

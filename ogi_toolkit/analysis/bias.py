@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from .distribution import skew
+from .distribution import flat_values, skew
 from .lexicon import load_lexicon, find_terms
 
 __all__ = ["DEMOGRAPHIC_LEXICONS", "ATTRIBUTE_COLUMNS", "BiasReport", "term_matches", "bias_report", "attribute_skew"]
@@ -34,12 +34,6 @@ def term_matches(texts: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["row", "lexicon", "group", "term"])
 
 
-def _values(cell) -> list[str]:
-    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
-        return []
-    return [str(v) for v in cell] if isinstance(cell, (list, tuple)) else [str(cell)]
-
-
 def attribute_skew(df: pd.DataFrame, pools: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
     """Per attribute column (objects, colours, style, scene): skew of use against uniform use of
     its pool (``pools[column]`` when given, else of the values seen). See ``distribution.skew``."""
@@ -47,7 +41,7 @@ def attribute_skew(df: pd.DataFrame, pools: Mapping[str, Iterable[str]] | None =
     for col in ATTRIBUTE_COLUMNS:
         if col not in df.columns:
             continue
-        counts = pd.Series([v for cell in df[col] for v in _values(cell)], dtype=object).value_counts()
+        counts = pd.Series([v for cell in df[col] for v in flat_values(cell)], dtype=object).value_counts()
         if counts.empty:
             continue
         pool = (pools or {}).get(col)

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["entropy", "gini", "label_counts", "distribution_summary", "slot_value_counts", "pool_usage", "skew"]
+__all__ = ["entropy", "gini", "flat_values", "label_counts", "distribution_summary", "slot_value_counts", "pool_usage", "skew"]
 
 
 def entropy(counts: Iterable[float]) -> float:
@@ -57,15 +57,16 @@ def distribution_summary(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFra
     return pd.DataFrame(rows).set_index("column")
 
 
-def _flatten(value: Any) -> Iterable[str]:
-    if value is None:
+def flat_values(value: Any) -> Iterable[str]:
+    """Every scalar in a cell (lists and dict values flattened) as a string; None/NaN give nothing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
         return
     if isinstance(value, Mapping):
         for v in value.values():
-            yield from _flatten(v)
+            yield from flat_values(v)
     elif isinstance(value, (list, tuple, set)):
         for v in value:
-            yield from _flatten(v)
+            yield from flat_values(v)
     else:
         yield str(value)
 
@@ -76,7 +77,7 @@ def slot_value_counts(df: pd.DataFrame, column: str = "slots") -> pd.DataFrame:
     counts: Counter = Counter()
     for slots in df[column] if column in df.columns else []:
         for slot, value in (slots or {}).items():
-            for v in _flatten(value):
+            for v in flat_values(value):
                 counts[(slot, v)] += 1
     rows = [{"slot": s, "value": v, "count": c} for (s, v), c in counts.items()]
     out = pd.DataFrame(rows, columns=["slot", "value", "count"])

@@ -37,13 +37,15 @@ def vendi_score(X: np.ndarray) -> float:
 
     VS = exp(-sum_i lambda_i log lambda_i), lambda the eigenvalues of K/n, K = X X^T. The
     non-zero eigenvalues of X X^T / n equal those of the d x d covariance X^T X / n, so this
-    costs O(n d^2) and d x d memory (the n x n kernel needs 25.6 GB at 80k prompts). Ranges
-    from 1 (all identical) to min(n, d) (orthogonal). Rows must have unit norm (trace 1).
+    costs O(n d^2) and d x d memory (the n x n kernel needs 25.6 GB at 80k prompts); a group
+    smaller than d uses the n x n kernel, the smaller of the two. Ranges from 1 (all identical)
+    to min(n, d) (orthogonal). Rows must have unit norm (trace 1).
     """
-    if len(X) == 0:
+    n, d = X.shape
+    if n == 0:
         return float("nan")
     X = X.astype(np.float64)
-    lam = np.linalg.eigvalsh(X.T @ X / len(X))
+    lam = np.linalg.eigvalsh((X @ X.T if n < d else X.T @ X) / n)
     lam = lam[lam > 1e-12]
     lam = lam / lam.sum()  # guards against rows that are not exactly unit norm
     return float(np.exp(-(lam * np.log(lam)).sum()))

@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .cache import default_cache_dir
 from .knn import KNN_METHOD, knn
 from .text import ngrams, skeleton, tokens
 
@@ -140,11 +141,16 @@ def lexical_near_duplicates(texts: Sequence[str], *, threshold: float = 0.8, num
 
 def near_duplicates(df: pd.DataFrame, *, embeddings: np.ndarray | None = None, threshold: float = 0.9,
                     k: int = 15, column: str = "text", cache_dir: str | Path | None = None) -> NearDuplicates:
-    """Semantic near-duplicates of ``df[column]`` (embeds ``df`` when no embeddings are given)."""
+    """Semantic near-duplicates of ``df[column]`` (embeds ``df`` when no embeddings are given).
+
+    The kNN graph is cached under ``~/.cache/ogi-toolkit/arrays`` (or ``cache_dir``), where
+    ``project`` finds it again for UMAP.
+    """
     if embeddings is None:
         from .embed import embed
 
         embeddings = embed(df, column=column)
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir() / "arrays"
     return semantic_near_duplicates(df[column].astype(str).tolist(), embeddings, threshold=threshold,
                                     k=k, cache_dir=cache_dir)
 

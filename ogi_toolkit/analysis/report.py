@@ -87,7 +87,10 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             cache_dir: str | Path | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
-    Returns the summary also written to ``out/summary.json``.
+    ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
+    pools named ``objects``, ``colours``, ``style``, ``scene`` are the baselines of the attribute
+    skew. ``targets``: {label column: {value: target count}}. Returns the summary also written to
+    ``out/summary.json``.
     """
     out = Path(out)
     timings = _Timer()
@@ -121,10 +124,10 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         if not slot_counts.empty:
             _csv(slot_counts, tables / "slot_values.csv", index=False)
         if pools:
-            used = list(slot_counts["value"].repeat(slot_counts["count"])) if not slot_counts.empty else []
-            for col in bias.ATTRIBUTE_COLUMNS:
-                if col in df.columns:
-                    used += [v for cell in df[col] for v in bias._values(cell)]
+            # Slot values are what the planner drew; spec attributes stand in when there are no slots
+            # (counting both would count each drawn value twice).
+            used = list(slot_counts["value"].repeat(slot_counts["count"])) if not slot_counts.empty else [
+                v for col in bias.ATTRIBUTE_COLUMNS if col in df.columns for cell in df[col] for v in distribution.flat_values(cell)]
             usage = distribution.pool_usage(used, pools)
             _csv(usage, tables / "pool_usage.csv", index=False)
 
