@@ -130,3 +130,15 @@ def test_paper_distribution_small_plan():
     assert counts == {k: v for k, v in subtask_quotas(tax, total=807).items() if v}
     assert len({s.id for s in specs}) == len(specs) == 807
     assert len({(s.instruction, s.source.description if s.source else "") for s in specs}) == 807
+
+
+def test_huge_quota_stops_early_with_an_estimate(small_tax):
+    """Millions over a space of tens of thousands: the draw projects its yield and stops."""
+    started = time.perf_counter()
+    with pytest.raises(CapacityError) as info:
+        plan(counts={"count_c": 2_000_000}, taxonomy=small_tax)
+    assert time.perf_counter() - started < 60
+    [short] = info.value.shortfalls
+    assert sum(short["attempts"].values()) < 20_000  # not the 8 million the attempt limit allows
+    assert 1_000 < short["capacity"] < 2_000_000
+    assert "estimated capacity" in str(info.value)

@@ -42,6 +42,20 @@ def _fmt_capacity(value: float) -> str:
     return "unbounded" if math.isinf(value) else f"{int(round(value)):,}"
 
 
+def _supply(result: Draw, caps: dict[int, float]) -> float:
+    """What a short subtask can supply at its mix: a filled grade its share, a short grade its
+    estimated capacity, a probed grade (not tried in full) its estimate up to its share."""
+    total = 0.0
+    for g in result.attempts:
+        if g in result.probed:
+            total += min(caps[g], result.wanted[g])
+        elif g in result.short_grades:
+            total += caps[g]
+        else:
+            total += result.wanted[g]
+    return total
+
+
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
@@ -72,12 +86,11 @@ def plan_draws(
         draws.append(result)
         if result.short:
             caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
-            short = [(g, result.found[g], caps[g]) for g in caps if result.found[g] < result.wanted[g]]
+            short = [(g, result.found[g], caps[g]) for g in result.short_grades]
             shortfalls.append({
                 "subtask": sid, "quota": quota, "found": len(result.specs), "wanted": result.wanted,
                 "attempts": result.attempts, "short_grades": short,
-                # what it can supply at this mix: full grades give their share, short ones their capacity
-                "capacity": sum(caps[g] if result.found[g] < result.wanted[g] else result.wanted[g] for g in caps),
+                "capacity": _supply(result, caps),
             })
     if shortfalls:
         raise CapacityError(shortfalls)

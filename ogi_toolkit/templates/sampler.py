@@ -35,6 +35,10 @@ STALL_LIMIT = 500
 # ... or after ATTEMPTS_PER_ITEM draws per wanted item (+ a constant for small quotas).
 ATTEMPTS_PER_ITEM = 4
 ATTEMPTS_EXTRA = 200
+# Repeats needed before the capacity estimate is trusted to stop a draw early (~20% precision).
+MIN_REPEATS_TO_PROJECT = 25
+# Once a grade falls short, later grades of the subtask are only probed with this many items.
+PROBE_AFTER_SHORT = 500
 
 
 class BuildError(ValueError):
@@ -180,6 +184,12 @@ class Draw:
     attempts: dict[int, int] = field(default_factory=dict)
     found: dict[int, int] = field(default_factory=dict)
     cpu_s: float = 0.0  # CPU seconds the draw took (to find the costly builders)
+    probed: set[int] = field(default_factory=set)  # grades only probed: an earlier grade fell short
+
+    @property
+    def short_grades(self) -> list[int]:
+        """Grades that could not be filled (probed grades excluded: they were not tried in full)."""
+        return [g for g in self.attempts if self.found[g] < self.wanted[g] and g not in self.probed]
 
     @property
     def short(self) -> bool:
@@ -213,9 +223,16 @@ def _text_key(spec: InstructionSpec) -> str:
 
 
 def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, seen: set, out: list) -> tuple[int, int]:
-    """Append up to ``need`` new items of one grade to ``out``; returns (attempts, found)."""
+    """Append up to ``need`` new items of one grade to ``out``; returns (attempts, found).
+
+    Besides the attempt and stall limits, a quota far beyond the space stops early: at
+    doubling checkpoints, once repeats make the estimate meaningful, a draw whose projected
+    yield within the attempt limit falls short of ``need`` stops (minutes, not hours, for an
+    impossible quota of millions).
+    """
     got = attempts = stall = 0
     limit = ATTEMPTS_PER_ITEM * need + ATTEMPTS_EXTRA
+    checkpoint = 2000
     seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * need + 64)).tolist()
     while got < need and attempts < limit and stall < STALL_LIMIT:
         if attempts == len(seeds):  # a hard subtask: extend the stream (same prefix)
@@ -231,6 +248,12 @@ def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, se
         out.append(spec)
         got += 1
         stall = 0
+        if attempts >= checkpoint:
+            checkpoint *= 2
+            if attempts - got >= MIN_REPEATS_TO_PROJECT:
+                space = estimate_capacity(attempts, got)
+                if space * -math.expm1(-limit / space) < need:
+                    break
     return attempts, got
 
 
@@ -250,8 +273,13 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
     gc.disable()
     try:
         for grade, need in wanted.items():
-            if need > 0:
-                result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result.specs)
+            if need <= 0:
+                continue
+            if result.short_grades and need > PROBE_AFTER_SHORT:
+                # the subtask already fails its quota: a probe is enough, not the whole grade
+                need = PROBE_AFTER_SHORT
+                result.probed.add(grade)
+            result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result.specs)
     finally:
         if gc_was_enabled:
             gc.enable()
