@@ -19,7 +19,9 @@ class UserError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ogi", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="ogi", description="ogi-toolkit: build, generate and analyse instruction datasets for image generation and editing.",
+        epilog="Start with `ogi demo --out demo/` (offline, no API key). `ogi COMMAND --help` for each command.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -41,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         # Our loaders raise these with messages that name the file, key and expectation.
         print(f"ogi {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"ogi {args.command}: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
