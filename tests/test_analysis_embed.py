@@ -29,8 +29,6 @@ def test_second_call_embeds_nothing_new_and_a_new_process_reads_the_disk_cache(e
 
 
 def test_cached_vectors_equal_a_fresh_encode(embedder):
-    from sentence_transformers import SentenceTransformer  # noqa: F401  (import cost paid by the fixture)
-
     texts = ["a lighthouse at dusk", "three green apples on a plate"]
     cached = embedder.encode(texts)
     direct = embedder.model.encode(texts, normalize_embeddings=True)

@@ -17,7 +17,7 @@ from . import bias, distribution, repetition
 from .diversity import diversity, diversity_metrics
 from .cache import default_cache_dir
 from .embed import DEFAULT_MODEL, embed
-from .io import LABEL_COLUMNS, load_prompts
+from .io import load_prompts
 
 __all__ = ["analyse", "HEADLINE_KEYS"]
 
@@ -204,20 +204,18 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
 
 
 def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # the CLI runs headless
-    import matplotlib.pyplot as plt
+    # Figure objects, not pyplot: no global state, and a notebook's backend is left alone.
+    from matplotlib.figure import Figure
 
     from .plots import plot_counts, plot_umap, umap_html
 
     figures.mkdir(parents=True, exist_ok=True)
     for col in groups:
         counts = pd.read_csv(tables / f"counts_{col}.csv", index_col=0)
-        ax = plot_counts(counts)
+        fig = Figure(figsize=(7, 0.25 * min(len(counts), 40) + 1.2))
+        ax = plot_counts(counts, ax=fig.subplots())
         ax.set_title(f"prompts per {col}")
-        ax.figure.savefig(figures / f"counts_{col}.png", dpi=120, bbox_inches="tight")
-        plt.close(ax.figure)
+        fig.savefig(figures / f"counts_{col}.png", dpi=120, bbox_inches="tight")
     if not umap:
         return
     from .project import project
@@ -225,10 +223,10 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings) ->
     with timings("umap"):
         projected = project(df, embeddings=X, cache_dir=arrays_dir)
     for col in (groups[:MAX_UMAP_FIGURES] or [None]):
-        ax = plot_umap(data=projected, hue=col)
+        fig = Figure(figsize=(7, 6))
+        ax = plot_umap(data=projected, hue=col, ax=fig.subplots())
         ax.set_title(f"UMAP of prompt embeddings{f', by {col}' if col else ''}")
-        ax.figure.savefig(figures / f"umap{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
-        plt.close(ax.figure)
+        fig.savefig(figures / f"umap{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
     try:
         umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None, hover=tuple(groups))
     except ImportError as exc:  # plotly is a core dependency; a stripped environment still gets the PNGs
