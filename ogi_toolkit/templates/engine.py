@@ -46,7 +46,9 @@ def render(template: jinja2.Template, context: dict) -> str:
     base = _GLOBALS.get(template)
     if base is None:
         base = _GLOBALS[template] = dict(template.globals)
-    return normalise("".join(template.root_render_func(template.new_context({**base, **context}, shared=True))))
+    # What Template.new_context(shared=True) builds, minus its set() over the globals ChainMap.
+    ctx = ENV.context_class(ENV, {**base, **context}, template.name, template.blocks, globals=base)
+    return normalise("".join(template.root_render_func(ctx)))
 
 
 def render_text(text: str, **context) -> str:

@@ -215,6 +215,7 @@ _NO_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")  # "a,b" -> "a, b"; "1,000" 
 _COMMA_BEFORE_STOP = re.compile(r", ?([.;:!?])")
 _REPEATED_STOP = re.compile(r"([.!?])(?: ?[.!?])+")
 _END_MARKS = ".!?"
+_COMMA_STOPS = tuple(f",{space}{mark}" for space in ("", " ") for mark in ".;:!?")
 
 
 def _clean_unquoted(part: str) -> str:
@@ -227,11 +228,14 @@ def _clean_unquoted(part: str) -> str:
         part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
     if "( " in part:
         part = _SPACE_AFTER_OPEN.sub("(", part)
-    if "," in part:
+    commas = part.count(",")
+    if commas:
         if ",," in part or ", ," in part:
             part = _REPEATED_COMMA.sub(",", part)
-        part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
-        part = _COMMA_BEFORE_STOP.sub(r"\1", part)
+        if commas != part.count(", "):
+            part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
+        if any(mark in part for mark in _COMMA_STOPS):
+            part = _COMMA_BEFORE_STOP.sub(r"\1", part)
     if part.count(".") + part.count("!") + part.count("?") > 1:
         part = _REPEATED_STOP.sub(r"\1", part)
     return part

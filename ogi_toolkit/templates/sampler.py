@@ -100,13 +100,16 @@ def _plain(value):
     return value
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def dedup_key(subtask_id: str, slots: dict) -> tuple[str, dict]:
     """(key, JSON-plain slots): the key is the subtask plus the canonical slots, sorted."""
     try:
-        text = json.dumps(slots, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text = _CANONICAL.encode(slots)
     except TypeError:
         slots = _plain(slots)
-        text = json.dumps(slots, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text = _CANONICAL.encode(slots)
     return f"{subtask_id}|{text}", slots
 
 
@@ -157,7 +160,7 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
     if seen is not None and key in seen:
         return None, key
     templates = cs.templates[grade]
-    template_id, template = templates[int(rng.integers(len(templates)))] if len(templates) > 1 else templates[0]
+    template_id, template = templates[int(rng.random() * len(templates))]  # rng.random: ~2x cheaper than integers
     try:
         text = render(template, {**slots, **built.words, "difficulty": grade})
     except Exception as exc:
