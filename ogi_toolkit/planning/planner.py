@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, split, teach_grammar
+from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
 
 __all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary"]
@@ -80,10 +80,12 @@ def plan_draws(
     quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
     seen: set = set()  # shared: no exact duplicate text anywhere in the plan
     draws, shortfalls = [], []
-    for sid, quota in quotas.items():
-        cs = compiled(taxonomy, sid)
-        result = draw(cs, pools, grade_quotas(cs.subtask, quota, difficulty_mix), seed, seen=seen)
-        draws.append(result)
+    with gc_paused():  # for the whole plan, not per subtask: see gc_paused
+        for sid, quota in quotas.items():
+            cs = compiled(taxonomy, sid)
+            draws.append(draw(cs, pools, grade_quotas(cs.subtask, quota, difficulty_mix), seed, seen=seen))
+    for result in draws:
+        sid, quota = result.subtask, sum(result.wanted.values())
         if result.short:
             caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
             short = [(g, result.found[g], caps[g]) for g in result.short_grades]

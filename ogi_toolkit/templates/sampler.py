@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import contextlib
 import gc
 import math
 import time
@@ -28,7 +29,7 @@ from .builders.base import BuildContext, Built
 from .engine import CompiledSubtask, compile_subtask, render
 from .grammar import register_nouns
 
-__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError"]
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError", "gc_paused"]
 
 # A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
 STALL_LIMIT = 500
@@ -219,6 +220,19 @@ def estimate_capacity(draws: int, distinct: int) -> float:
     return hi
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic GC: a plan keeps ~10^5 specs alive, and every full collection would walk
+    them all again (a third of the engine's time) while drawing makes no cycles worth collecting."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _text_key(spec: InstructionSpec) -> str:
     # Same words for the same input image: an exact duplicate even if the slots differ.
     source = spec.source.description if spec.source is not None else ""
@@ -270,11 +284,7 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
     seen = set() if seen is None else seen
     result = Draw(cs.subtask.id, wanted=dict(wanted))
     started = time.process_time()
-    # A plan keeps ~10^5 specs alive: the cyclic GC would walk them all again and again (a
-    # third of the engine's time) while the draw makes no garbage cycles worth collecting.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         for grade, need in wanted.items():
             if need <= 0:
                 continue
@@ -283,9 +293,6 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
                 need = PROBE_AFTER_SHORT
                 result.probed.add(grade)
             result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result.specs)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     result.cpu_s = time.process_time() - started
     return result
 
