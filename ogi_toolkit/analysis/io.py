@@ -117,20 +117,10 @@ def spec_attributes(spec: dict) -> dict[str, Any]:
 
 def load_manifest(folder: str | Path) -> pd.DataFrame:
     """A generated dataset folder: the latest manifest record of each id, spec columns and image paths."""
+    from ..dataset import read_manifest  # the dataset layer owns the manifest format
+
     folder = Path(folder)
-    try:  # the dataset layer owns the manifest format; read it ourselves only without it
-        from ogi_toolkit.dataset import read_manifest
-    except ImportError:
-        read_manifest = None
-    if read_manifest is not None:
-        records = read_manifest(folder)
-    else:
-        latest: dict[str, dict] = {}
-        for number, rec in enumerate(_read_jsonl(folder / "manifest.jsonl"), 1):
-            if "id" not in rec:
-                raise ValueError(f"{folder / 'manifest.jsonl'}: record {number} has no 'id'")
-            latest[rec["id"]] = rec
-        records = list(latest.values())
+    records = read_manifest(folder)
     specs = []
     for rec in records:
         spec = dict(rec.get("spec") or {})
