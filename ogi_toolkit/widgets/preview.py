@@ -1,27 +1,15 @@
 """Sketch previews for notebooks: the offline renderer called synchronously.
 
-Backends are async (the runner drives many at once); in a notebook an event loop is already
-running, so the coroutine runs to completion in a worker thread with its own loop.
+Backends are async (the runner drives many at once); ``run_sync`` also works inside a
+notebook, whose event loop is already running.
 """
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-
 from ..backends.base import ImageRequest
+from ..generate.runner import run_sync
 from ..spec import InstructionSpec
 
-__all__ = ["preview_png", "run_sync"]
-
-
-def run_sync(coroutine):
-    """Run ``coroutine`` to completion whether or not this thread already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+__all__ = ["preview_png"]
 
 
 def preview_png(spec: InstructionSpec, size: str = "256x256") -> bytes:
