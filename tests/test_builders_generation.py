@@ -235,13 +235,28 @@ def test_temporal_panels_show_stages_in_order(pools):
             assert position >= 0, (stage, spec.instruction)
 
 
-def test_trajectories_have_paths_and_distinct_paths_for_two_movers():
+def test_trajectories_have_paths_and_distinct_paths_for_two_movers(pools):
     for spec in both_seeds("action_trajectory_rendering"):
         movers = [o for o in spec.scene.objects if o.attributes.get("role") != "landmark"]
         assert spec.scene.layout == "trajectory"
-        assert len(movers) == {1: 0, 2: 1, 3: 2}[spec.difficulty]
+        assert len(movers) == {1: 1, 2: 1, 3: 2}[spec.difficulty]
         paths = [o.attributes["path"] for o in movers]
         assert len(set(paths)) == len(paths)
+        if spec.difficulty == 1:  # a familiar motion: its mover follows the scenario's own path
+            assert paths == [pools.get("trajectories", spec.slots["trajectory"]).path]
+
+
+def test_causal_and_temporal_scenes_carry_objects_the_text_names(pools):
+    """The renderer draws objects, so prose scenarios get the pool objects they name; an
+    inferred effect adds none the instruction leaves out (the text check above covers that)."""
+    drawn = 0
+    for sid in ("causal_reasoning", "temporal_sequence_coherence"):
+        for spec in both_seeds(sid):
+            assert spec.scene.description
+            drawn += bool(spec.scene.objects)
+            for obj in spec.scene.objects:
+                assert pools.get("objects", obj.name) is not None
+    assert drawn >= 3
 
 
 def test_multilingual_texts_use_their_scripts():

@@ -1,6 +1,7 @@
 """One planned item of every subtask, drawn by the sketch backend: the plan's structure shows."""
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -10,6 +11,8 @@ from ogi_toolkit.backends.base import ImageRequest  # noqa: E402
 from ogi_toolkit.backends.sketch import RENDERER_NOTE, render_request  # noqa: E402
 from ogi_toolkit.definition.taxonomy import load_taxonomy  # noqa: E402
 from ogi_toolkit.scene_edit import apply_edits, turn_edits  # noqa: E402
+from ogi_toolkit.spec import Scene  # noqa: E402
+from ogi_toolkit.templates.sampler import compiled, sample  # noqa: E402
 from sketch_fixtures import steps_of  # noqa: E402
 
 SUBTASKS = [s.id for s in load_taxonomy().subtasks]
@@ -44,3 +47,34 @@ def test_a_planned_item_draws_as_its_spec_says(subtask):
         elif not scene.panels:
             counts = {o["index"]: len(o["instances"]) for o in result.meta["objects"]}
             assert counts == {i: o.count for i, o in enumerate(scene.objects)}
+
+
+def _backdrop(scene: Scene) -> Scene:
+    """The same picture with nothing in it: background, lighting, camera and style only."""
+    return scene.model_copy(update={"objects": [], "relations": [], "texts": [], "description": None, "labels": [],
+                                    "concept": None, "concept_kind": None, "panels": None})
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+@pytest.mark.parametrize("subtask", SUBTASKS)
+def test_no_planned_picture_is_blank(subtask):
+    """Every grade of every subtask (the builder makes the scene; a template only words it):
+    each picture (generated, input, reference, edited, every turn) shows something beyond
+    its backdrop on more than 2% of its area, and is not near-uniform."""
+    grades = sorted(compiled(load_taxonomy(), subtask).templates)
+    for grade in grades:
+        (spec,) = sample(subtask, 1, seed=3, difficulty=grade)
+        for step in steps_of(spec):
+            result = render_request(ImageRequest(prompt=spec.instruction, spec=spec, step=step, size="256x256"))
+            drawn = Scene.model_validate(result.meta["scene_drawn"])
+            empty = spec.model_copy(update={"kind": "generation", "scene": _backdrop(drawn)})
+            backdrop = render_request(ImageRequest(prompt="", spec=empty, step="scene", size="256x256"))
+            image, bare = _pixels(result.image), _pixels(backdrop.image)
+            body = slice(0, round(256 * 0.94))  # above the caption strip, which names the backdrop
+            content = (np.abs(image[body] - bare[body]).max(axis=2) > 24).mean()
+            where = f"{subtask} grade {grade} ({spec.template_id}) step {step}: {spec.instruction!r}"
+            assert content > 0.02, f"{where}: only {content:.1%} of the picture differs from its bare backdrop"
+            assert image[body].std() > 8, f"{where}: the picture is near-uniform"

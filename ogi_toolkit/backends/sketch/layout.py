@@ -212,6 +212,8 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int
             groups.setdefault(find(r), []).append(r)
         group_edges = {(find(a), find(b)) for a, b in left if find(a) != find(b)}
         columns = [_topological(groups[g], above) for g in _topological(sorted(groups), group_edges)]
+        if len(columns) > 3 and all(len(c) == 1 for c in columns):
+            columns = _two_high(columns, left | above)
     cells: dict[int, Box] = {}
     col_w = (x1 - x0) / max(1, len(columns))
     for c, members in enumerate(columns):
@@ -228,6 +230,20 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int
             px, py = cx + rad * math.cos(ang), cy + rad * math.sin(ang)
             cells[obj] = (round(px - side / 2), round(py - side / 2), round(px + side / 2), round(py + side / 2))
     return cells
+
+
+def _two_high(columns: list[list[int]], related: set[tuple[int, int]]) -> list[list[int]]:
+    """More than three lone columns in one thin row: consecutive ones that no relation links
+    share a column, so the objects are drawn bigger; the order of columns keeps every
+    left-of relation true."""
+    out: list[list[int]] = []
+    for (obj,) in columns:
+        last = out[-1] if out else None
+        if last is not None and len(last) == 1 and (last[0], obj) not in related and (obj, last[0]) not in related:
+            last.append(obj)
+        else:
+            out.append([obj])
+    return out
 
 
 # where a root sits in its cell when others are attached to it: (fx, fy, ax, ay)
@@ -258,8 +274,11 @@ def attach(kind: str, obj: SceneObject, key: str, anchor: Placement, scale: floa
         z = anchor.z - 0.01
     elif kind in ("front", "behind"):
         sign = 1 if kind == "front" else -1
-        f = 1.0 if kind == "front" else 0.85
-        region = _scaled(anchor.box, f, f)
+        # its size relative to the anchor shows ("an enormous crow in front of a man")
+        f = (1.0 if kind == "front" else 0.85) * min(1.5, max(0.35, scale))
+        bx0, by0, bx1, by1 = anchor.box
+        w, h = (bx1 - bx0) * f, (by1 - by0) * f
+        region = (round((bx0 + bx1 - w) / 2), round(by1 - h), round((bx0 + bx1 + w) / 2), by1)  # feet on the same ground
         dx, dy = sign * aw * 0.34, sign * ah * 0.3
         region = (round(region[0] + dx), round(region[1] + dy), round(region[2] + dx), round(region[3] + dy))
         z = anchor.z + 0.02 * sign
@@ -314,7 +333,8 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
     factors = size_factors(scene)
     roots = [i for i in range(n) if i not in attached]
     cells = _grid_cells(scene, roots, attached, area)
-    top = max(factors) if factors else 1.0
+    # roots are sized against roots only: what hangs on them is sized against its anchor
+    top = max((factors[i] for i in roots), default=1.0)
     symmetric = (scene.layout or "").lower() == "symmetric"
     kinds_on = {a: {k for s, (k, a2) in attached.items() if a2 == a} for a in range(n)}
     placements: list[Placement | None] = [None] * n
@@ -399,31 +419,35 @@ def position_spot(obj: SceneObject, key: str, where: str, area: Box, label_h: in
 
 
 def beside(kind: str, obj: SceneObject, key: str, anchor: Placement, area: Box, label_h: int,
-           scale: float, z: float, taken: list[Box] = ()) -> Placement:
+           scale: float, z: float, taken: list[Box] = (), side_px: float | None = None) -> Placement:
     """A planar placement next to ``anchor`` (left / right / above / below of it): the biggest
-    that keeps the relation true once inside the picture and covers other objects least."""
+    that keeps the relation true once inside the picture and covers other objects least.
+    ``side_px`` keeps a moved object's own size (else it is sized from the anchor); before
+    shrinking, the spot slides across the relation's axis to find free room."""
     ax0, ay0, ax1, ay1 = anchor.box
     gap = max(4, (area[2] - area[0]) * 0.02)
     acx, acy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
+    base = side_px or min(ax1 - ax0, ay1 - ay0) * max(0.35, min(1.2, scale))
     best = None
     for shrink in (1.0, 0.8, 0.6, 0.45, 0.3):
-        side = min(ax1 - ax0, ay1 - ay0) * max(0.35, min(1.2, scale)) * shrink
-        cx, cy = acx, acy
-        if kind == "left":
-            cx = ax0 - gap - side / 2
-        elif kind == "right":
-            cx = ax1 + gap + side / 2
-        elif kind == "above":
-            cy = ay0 - gap - side / 2
-        else:
-            cy = ay1 + gap + side / 2
-        region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2), round(cy + side / 2)), area)
-        rx, ry = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
-        holds = {"left": rx < acx, "right": rx > acx, "above": ry < acy}.get(kind, ry > acy)
-        overlap = sum(_overlap(region, t) for t in taken) / max(1, (region[2] - region[0]) * (region[3] - region[1]))
-        score = (not holds, overlap > 0.05, overlap)
-        if best is None or score < best[0]:
-            best = (score, region)
-        if holds and overlap <= 0.05:
-            break
+        side = base * shrink
+        for slide in (0.0, 0.6, -0.6, 1.2, -1.2):
+            cx, cy = acx, acy
+            if kind == "left":
+                cx, cy = ax0 - gap - side / 2, acy + slide * side
+            elif kind == "right":
+                cx, cy = ax1 + gap + side / 2, acy + slide * side
+            elif kind == "above":
+                cx, cy = acx + slide * side, ay0 - gap - side / 2
+            else:
+                cx, cy = acx + slide * side, ay1 + gap + side / 2
+            region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2), round(cy + side / 2)), area)
+            rx, ry = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
+            holds = {"left": rx < acx, "right": rx > acx, "above": ry < acy}.get(kind, ry > acy)
+            overlap = sum(_overlap(region, t) for t in taken) / max(1, (region[2] - region[0]) * (region[3] - region[1]))
+            score = (not holds, overlap > 0.05, overlap)
+            if best is None or score < best[0]:
+                best = (score, region)
+            if holds and overlap <= 0.05:
+                return group_placement(obj, key, region, label_h, z)
     return group_placement(obj, key, best[1], label_h, z)

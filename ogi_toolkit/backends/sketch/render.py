@@ -20,7 +20,7 @@ from .background import background_kind, draw_background
 from .fonts import load_font
 from .layout import Box, Placement, group_placement
 from .paint import draw_instance, draw_label, draw_object, label_of, object_colour
-from .state import DrawState, initial_state
+from .state import DrawState, initial_state, shows_description
 from .texts import TextPlan, draw_text
 from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for
 from .vocab import relation_kind, stable_int, style_treatment
@@ -232,34 +232,41 @@ def _stage_captions(scene: Scene, n: int) -> list[str]:
 
 
 def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[dict]:
-    """A temporal sequence: the scene once per stage, the first object growing stage by stage."""
+    """A temporal sequence: each panel its numbered stage caption (wrapped, on top) over the
+    scene's objects, the first object growing stage by stage."""
     scene = state.scene
     n = scene.panels or 1
     panels = []
     captions = _stage_captions(scene, n)
-    stage_objects = scene.model_copy(update={"texts": [], "panels": None})
+    # (the state's scene already has the objects its description names: see drawable_scene)
+    stage_objects = scene.model_copy(update={"texts": [], "panels": None, "description": None})
     for t, box in enumerate(_panel_boxes(n, state.frame)):
         w, h = box[2] - box[0], box[3] - box[1]
-        sub = initial_state(stage_objects, w, h)
+        cap_h = round(h * (0.3 if h > w * 1.5 else 0.22))
+        tile = draw_background(scene.background, w, h)
+        sub = initial_state(stage_objects, w, h - cap_h)
         if sub.placements:
             grow = 0.55 + 0.45 * t / max(1, n - 1)
             first = sub.placements[0]
             bx0, by0, bx1, by1 = first.box
             cx, cy = (bx0 + bx1) / 2, by1
             region = (round(cx - (bx1 - bx0) * grow / 2), round(cy - (by1 - by0) * grow), round(cx + (bx1 - bx0) * grow / 2), round(cy))
-            sub.placements[0] = group_placement(scene.objects[0], first.key, region, sub.frame.label_h, first.z)
-        tile = draw_background(scene.background, w, h)
+            sub.placements[0] = group_placement(stage_objects.objects[0], first.key, region, sub.frame.label_h, first.z)
+        body = draw_background(scene.background, w, h - cap_h)
         sub_draw: dict = {}
         sub_records: list = []
-        _draw_objects(tile, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t)
-        _draw_relations(tile, sub, sub.frame.label_h, sub_draw)
+        _draw_objects(body, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t)
+        _draw_relations(body, sub, sub.frame.label_h, sub_draw)
+        tile.paste(body, (0, cap_h))
         caption = captions[t]
-        draw_label(tile, f"{t + 1}. {caption}", (0, 0, w, round(sub.frame.label_h * 1.4)), round(sub.frame.label_h * 1.3))
+        draw_text(tile, TextPlan(t, f"panel{t}", TextItem(text=f"{t + 1}. {caption}", role="caption"),
+                                 (2, 2, w - 2, cap_h - 2)))
         img.paste(tile, box[:2])
         ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=max(2, img.width // 300))
+        dx, dy = box[0], box[1] + cap_h
         for rec in sub_records:
-            rec["box"] = [rec["box"][0] + box[0], rec["box"][1] + box[1], rec["box"][2] + box[0], rec["box"][3] + box[1]]
-            rec["instances"] = [[b[0] + box[0], b[1] + box[1], b[2] + box[0], b[3] + box[1]] for b in rec["instances"]]
+            rec["box"] = [rec["box"][0] + dx, rec["box"][1] + dy, rec["box"][2] + dx, rec["box"][3] + dy]
+            rec["instances"] = [[b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy] for b in rec["instances"]]
         records.extend(sub_records)
         drawables[f"panel:{t}"] = (box, repr(sorted(sub_draw.items())))
         panels.append({"box": list(box), "caption": caption})
@@ -333,6 +340,10 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
         rec = draw_text(img, TextPlan(i, key, item, region))
         text_records.append(rec)
         drawables[f"text:{key}"] = (tuple(rec["box"]), f"{item.model_dump_json()}|{rec['box']}")
+    if frame.caption is not None and shows_description(scene):
+        item = TextItem(text=scene.description, role="caption", font="italic")
+        meta["description_caption"] = draw_text(img, TextPlan(-1, "description", item, frame.caption))
+        drawables["caption:description"] = (tuple(meta["description_caption"]["box"]), scene.description)
     img = apply_lighting(img, scene.lighting)
     treatment, family = style_treatment(scene.style, scene.style_family)
     if treatment:

@@ -32,6 +32,7 @@ class Frame:
     text_top: int  # free texts stack in bands from here
     band_h: int
     label_h: int
+    caption: Box | None = None  # where the description is written (see :func:`shows_description`)
 
     @property
     def canvas(self) -> Box:
@@ -49,19 +50,37 @@ class DrawState:
     global_keys: set[str] = field(default_factory=set)  # what changed the whole picture
 
 
+def shows_description(scene: Scene) -> bool:
+    """Whether the picture writes its scene's description as a caption: a causal effect (the
+    objects alone cannot say "melted" or "shattered"), or a scene told only in words whose
+    description names nothing drawable, which would otherwise be a blank canvas."""
+    if not scene.description or scene.concept or scene.concept_kind or (scene.panels or 1) > 1:
+        return False
+    return (scene.layout or "").startswith("causal") or not (scene.objects or scene.texts)
+
+
 def make_frame(scene: Scene, width: int, height: int) -> Frame:
     m = round(min(width, height) * MARGIN)
     footer = round(height * FOOTER)
     free_texts = [t for t in scene.texts if t.on is None]
     label_h = label_height(height)
     top = m
-    if not scene.objects:  # a text-only picture: the texts fill it
-        band = min(round(height * 0.14), (height - footer - 2 * m) // max(1, len(free_texts)))
+    caption = None
+    if shows_description(scene):
+        if not scene.objects:  # nothing else to draw: the words fill the picture
+            caption = (m * 2, round(height * 0.2), width - m * 2, round(height * 0.7))
+        else:
+            caption = (m, m, width - m, m + round(height * 0.16))
+            top = caption[3] + m
+    if not scene.objects:  # a text-only picture: the texts fill it, their stack centred
+        room = height - footer - 2 * m
+        band = min(round(height * 0.28), room // max(1, len(free_texts)))
+        top = m + (room - band * len(free_texts)) // 2 if free_texts else top
     else:
         band = min(round(height * 0.1), round(height * 0.42) // max(1, len(free_texts)))
     objects_top = top + band * len(free_texts) + (m if free_texts else 0)
     area = (m, objects_top, width - m, height - footer - m // 2)
-    return Frame(width, height, area, top, band, label_h)
+    return Frame(width, height, area, top, band, label_h, caption)
 
 
 def drawable_scene(scene: Scene) -> Scene:
@@ -114,11 +133,14 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
         else:
             continue  # comparisons say nothing about where
         taken = [p.box for k, p in placed.items() if k != keys[other]]
-        return beside(side, obj, keys[i], anchor_p, frame.area, frame.label_h, scale, z, taken)
+        own = max(old.box[2] - old.box[0], old.box[3] - old.box[1]) if old is not None else None
+        return beside(side, obj, keys[i], anchor_p, frame.area, frame.label_h, scale, z, taken, own)
     if "position" in obj.attributes:
         return position_spot(obj, keys[i], obj.attributes["position"], frame.area, frame.label_h, scale, z)
     if old is not None:  # same place, new size or count
         ratio = size_factor(obj) / old_factor
+        # a size change must show: at least half again bigger, or a third smaller
+        ratio = max(ratio, 1.5) if ratio > 1 else min(ratio, 0.67) if ratio < 1 else ratio
         x0, y0, x1, y1 = old.box
         cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * ratio, (y1 - y0) * ratio
         region = clip_into((round(cx - w / 2), round(cy - h / 2), round(cx + w / 2), round(cy + h / 2)), frame.area)

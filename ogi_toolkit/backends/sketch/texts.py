@@ -16,7 +16,7 @@ from .fonts import LAYOUT_ENGINE_NAME, choose_font, load_font, missing_glyphs
 from .layout import Box
 from .vocab import colour_rgb, lighter
 
-_SIZE_WORDS = {"tiny": 0.55, "small": 0.75, "smaller": 0.8, "large": 1.2, "bigger": 1.2, "huge": 1.4, "giant": 1.4}
+_SIZE_WORDS = {"tiny": 0.55, "small": 0.75, "smaller": 0.6, "large": 1.2, "bigger": 1.2, "huge": 1.4, "giant": 1.4}
 _ROLE_SIZES = {"title": 1.0, "headline": 1.0, "poster headline": 1.0, "caption": 0.7, "label": 0.8}
 
 
@@ -72,13 +72,15 @@ def draw_text(canvas: Image.Image, plan: TextPlan) -> dict:
     font_name = choose_font(t.text, descriptor)
     words = descriptor.lower().split()
     scale = _ROLE_SIZES.get((t.role or "").lower(), 0.9)
+    resize = 1.0
     for word in words:
-        scale *= _SIZE_WORDS.get(word, 1.0)
-    scale = min(scale, 1.0)
-    size, lines = fit_text(t.text, font_name, plan.region, scale)
+        resize *= _SIZE_WORDS.get(word, 1.0)
+    size, lines = fit_text(t.text, font_name, plan.region, min(scale * max(resize, 1.0), 1.0))
+    if resize < 1:  # scaled after fitting, so "smaller" shows even where the width set the size
+        size = max(7, round(size * resize))
     font = load_font(font_name, size)
-    colour = colour_rgb(t.colour) if t.colour else (25, 25, 25)
     neon = "neon" in words or "glow" in words or "glowing" in words
+    colour = colour_rgb(t.colour) if t.colour else (255, 90, 200) if neon else (25, 25, 25)
     x0, y0, x1, y1 = plan.region
     line_h = round(size * 1.25)
     total_h = line_h * len(lines)

@@ -267,3 +267,39 @@ def act(ctx, thing: Thing, transitive: bool | None = None, exclude: Sequence[str
     thing.action = action.ing + (f" {a(patient.phrase)}" if patient else "")
     verb = pick(ctx.rng, (action.ing, *action.synonyms))
     return action, patient, verb + (f" {a(patient.phrase)}" if patient else "")
+
+
+# Pool names that also read as other words in scenario prose ("rings of ripples", "a cloud of
+# flour", "the rooster crows", "orange leaves", "the keys of a laptop"): never taken as objects.
+_AMBIGUOUS_NAMES = frozenset({"ring", "orange", "crow", "key", "stick", "bed", "cloud", "fountain", "cherry", "lily",
+                              "rock", "mirror"})
+
+
+def _name_patterns(ctx) -> tuple:
+    """(compiled pattern, item) for every pool object, longest name first, so that "oak tree"
+    wins over "tree" and "glass of lemonade" over "glass"."""
+    def compute():
+        rows = []
+        for item in ctx.pools["objects"]:
+            if item.name.lower() in _AMBIGUOUS_NAMES:
+                continue
+            forms = sorted({item.name.lower(), item.plural.lower()}, key=len, reverse=True)
+            pattern = re.compile(r"\b(?:" + "|".join(re.escape(f) for f in forms) + r")\b")
+            rows.append((len(item.name), pattern, item))
+        return tuple((p, i) for _, p, i in sorted(rows, key=lambda r: -r[0]))
+    return memo(ctx, "object_name_patterns", compute)
+
+
+def objects_in_text(ctx, text: str, limit: int = 3) -> list:
+    """Pool objects that ``text`` names, in order of first mention (at most ``limit``): the
+    structured content of a scenario written as prose (a causal effect, a motion, a stage)."""
+    lowered = text.lower()
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, Any]] = []
+    for pattern, item in _name_patterns(ctx):
+        for m in pattern.finditer(lowered):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), item))
+                break
+    return [item for _, item in sorted(found, key=lambda f: f[0])[:limit]]

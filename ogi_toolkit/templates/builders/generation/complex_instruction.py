@@ -8,12 +8,14 @@ reasoning chain from cause to effect (Causal Reasoning).
 """
 from __future__ import annotations
 
+import re
+
 from ogi_toolkit.spec import Relation, Scene, SceneObject
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import a, join_and, number_word, the
 
 from ._common import (SCENE_WORDS, ATTRIBUTES, act, actions_for, categories_except, chance, draw, dress, indices, memo, mix,
-                      objects, pick, sample_of, scene_words)
+                      objects, objects_in_text, pick, sample_of, scene_words)
 
 
 
@@ -206,7 +208,11 @@ def build_temporal_sequence(ctx) -> Built:
     slots = {"process": process.id, "stages": chosen, "arrangement": arrangement_id,
              "style": style.id if style else None, "keep": keep}
     description = "; ".join(f"panel {i + 1}: {s}" for i, s in enumerate(stages))
+    # The thing that changes from panel to panel (the first object the stages name), so each
+    # panel draws it rather than only a caption; the stages themselves are the panel captions.
+    subject = objects_in_text(ctx, " ".join(stages), limit=1)
     scene = Scene(description=description, panels=k, layout=f"panels_{arrangement_id}",
+                  objects=[SceneObject(name=i.name, category=i.category) for i in subject],
                   style=style.id if style else None, style_family=style.family if style else None)
     return Built(slots=slots, words=words, scene=scene)
 
@@ -234,6 +240,21 @@ def _movers(ctx, k: int, exclude=()) -> list:
         objects(ctx, k, exclude=exclude, category=["sports_equipment", "toy"], holdable=True)
 
 
+def _scenario_movers(ctx, trajectory) -> list[SceneObject]:
+    """A familiar motion as structure: the mover on the scenario's path (the first object its
+    phrase names, else the phrase's subject: "a skier zigzagging..." -> "skier"), then up to two
+    landmarks it names, which the renderer uses as the path's start and end."""
+    named = objects_in_text(ctx, trajectory.phrase, limit=3)
+    subject = re.match(r"(?:an?|the)?\s*(.+?)(?:\s+fired\b.*?)?\s+\w+ing\b", trajectory.phrase)
+    if named and (subject is None or named[0].name.lower() in subject.group(1).lower()):
+        mover, landmarks = SceneObject(name=named[0].name, category=named[0].category), named[1:]
+    else:
+        mover = SceneObject(name=subject.group(1) if subject else trajectory.name)
+        landmarks = named[:2]
+    mover.attributes["path"] = trajectory.path
+    return [mover, *(SceneObject(name=i.name, category=i.category, attributes={"role": "landmark"}) for i in landmarks)]
+
+
 @register("trajectory", slot_names=TRAJECTORY_SLOTS)
 def build_trajectory(ctx) -> Built:
     """Motion paths drawn in one image. Grade 1: a scenario from the trajectory pool with a
@@ -257,6 +278,7 @@ def build_trajectory(ctx) -> Built:
                       "camera": camera.phrase if camera else ""})
         slots.update({"trajectory": trajectory.id, "camera": camera.id if camera else None})
         description = trajectory.phrase
+        scene_objects = _scenario_movers(ctx, trajectory)
     else:
         n = 1 if d == 2 else 2
         movers = [dress(ctx, item, ("colour",)) for item in _movers(ctx, n)]
@@ -315,7 +337,18 @@ def build_causal(ctx) -> Built:
     words = {"cause": scenario.cause, "effect": scenario.effect, "steps": list(scenario.chain),
              "camera": camera.phrase if camera else "", "style": style.name if style else "", "type": kind}
     slots = {"scenario": scenario.id, "camera": camera.id if camera else None, "style": style.id if style else None}
+    # The objects the picture draws: those the effect names when the text states the effect
+    # (grade 1); else those the cause and steps name (the effect must be inferred, so the
+    # instruction names nothing else), the ones the effect also shows first. The renderer
+    # writes the effect (the description) as the picture's caption.
+    if kind == "explicit":
+        shown = objects_in_text(ctx, scenario.effect) or objects_in_text(ctx, scenario.cause)
+    else:
+        stated = objects_in_text(ctx, " ; ".join([scenario.cause, *scenario.chain]), limit=6)
+        in_effect = {i.id for i in objects_in_text(ctx, scenario.effect, limit=6)}
+        shown = sorted(stated, key=lambda i: i.id not in in_effect)[:3]
     scene = Scene(description=scenario.effect, camera=camera.name if camera else None,
+                  objects=[SceneObject(name=i.name, category=i.category) for i in shown],
                   style=style.id if style else None, style_family=style.family if style else None,
                   layout="causal")
     return Built(slots=slots, words=words, scene=scene)

@@ -292,6 +292,16 @@ def build_multilingual(ctx) -> Built:
 # --- Textual Tone and Style -----------------------------------------------------------------
 
 TONE_SLOTS = ("text", "tone", "cue", "cues", "surface", "font", *SCENE_WORDS)
+# How each tone of the tones pool looks as lettering: (font descriptor, colour), taken from
+# its cues, so a renderer draws the tone rather than plain black text. Unknown tones: none.
+TONE_LOOKS = {
+    "neutral": ("sans", "dimgray"), "friendly": ("handwritten", "darkorange"), "playful": ("bold handwritten", "magenta"),
+    "elegant": ("serif italic", "goldenrod"), "urgent": ("bold sans capitals", "red"), "formal": ("serif", "black"),
+    "retro": ("bold display", "chocolate"), "futuristic": ("sans neon", "cyan"), "spooky": ("bold", "purple"),
+    "romantic": ("script", "deeppink"), "rustic": ("hand-painted", "saddlebrown"), "luxurious": ("bold serif", "gold"),
+    "calm": ("sans", "steelblue"), "energetic": ("bold italic", "orangered"), "official": ("bold sans", "navy"),
+    "cheerful": ("bold", "orange"), "mysterious": ("serif italic", "midnightblue"), "vintage": ("serif", "sienna"),
+}
 
 
 @register("text_tone", slot_names=TONE_SLOTS)
@@ -308,6 +318,7 @@ def build_text_tone(ctx) -> Built:
     surface = _surface(ctx, text) if d >= 2 else None
     font = pick(ctx.rng, ctx.pools["fonts"]) if d == 3 else None
     words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 1.0}[d])
+    look = TONE_LOOKS.get(tone.id, (None, None))
     words.update({
         "text": quote(text.text), "tone": tone.name, "cue": cues[0] if cues else "", "cues": join_and(cues),
         "surface": surface.name if surface else "", "font": font.name if font else "",
@@ -315,6 +326,6 @@ def build_text_tone(ctx) -> Built:
     slots = {"text": text.id, "cues": cue_idx, "surface": surface.id if surface else None,
              "font": font.id if font else None, "scene": scene_item.id if scene_item else None}
     scene = Scene(objects=[_surface_object(surface)] if surface else [],
-                  texts=[_text_item(text, font=font.name if font else None, on=0 if surface else None)],
+                  texts=[_text_item(text, font=font.name if font else look[0], colour=look[1], on=0 if surface else None)],
                   background=scene_item.name if scene_item else None, layout="text")
     return Built(slots=slots, words=words, scene=scene)
