@@ -142,3 +142,24 @@ def test_huge_quota_stops_early_with_an_estimate(small_tax):
     assert sum(short["attempts"].values()) < 20_000  # not the 8 million the attempt limit allows
     assert 1_000 < short["capacity"] < 2_000_000
     assert "estimated capacity" in str(info.value)
+
+
+def test_parallel_workers_give_the_same_plan(small_tax):
+    """Subtasks are drawn independently: forked workers return exactly the serial items."""
+    serial = [s.to_json() for s in plan(total=300, seed=2, taxonomy=small_tax, workers=1)]
+    assert [s.to_json() for s in plan(total=300, seed=2, taxonomy=small_tax, workers=2)] == serial
+    with pytest.raises(ValueError, match="workers"):
+        plan(total=10, taxonomy=small_tax, workers=0)
+
+
+def test_no_exact_duplicate_across_subtasks(tmp_path):
+    """Two subtasks that can write the same sentence: the later one is redrawn without it."""
+    tiny = USER_SUBTASK.replace("n: {count: [2, 9]}", "n: {count: [2, 3]}").replace(
+        "where: {category: animal}", "where: {id: [cat, dog]}").replace("colour: {pool: colours, of: animal}", "colour: {choice: [red]}")
+    twin = _variant("twin_a", 4, tiny) + _variant("twin_b", 4, tiny).split("subtasks:\n", 1)[1]
+    tax = load_taxonomy(write_taxonomy(tmp_path, {"twins.yaml": twin}))
+    specs = plan(seed=0, taxonomy=tax)  # 2 animals x 2 counts x 2 moods = 8 sentences for 8 items
+    assert len({s.instruction for s in specs}) == len(specs) == 8
+    alone = {s.instruction for s in plan(counts={"twin_b": 4}, seed=0, taxonomy=tax)}
+    first = {s.instruction for s in specs if s.subtask == "twin_a"}
+    assert alone & first, "drawn alone, the twins collide (else this test would show nothing)"

@@ -14,7 +14,8 @@ from typing import Iterable, Mapping
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar
+from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar, text_key
+from .parallel import draw_jobs, resolve_workers
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
 
 __all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary"]
@@ -56,6 +57,19 @@ def _supply(result: Draw, caps: dict[int, float]) -> float:
     return total
 
 
+def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int) -> None:
+    """No exact duplicate across subtasks either: a subtask whose text (for the same input image)
+    repeats an earlier subtask's is drawn again with the earlier texts excluded. Subtasks are
+    drawn independently (so in any order, or in parallel) and checked here in taxonomy order."""
+    earlier: set[str] = set()
+    for i, (sid, wanted) in enumerate(jobs):
+        keys = [text_key(s) for s in draws[i].specs]
+        if earlier.intersection(keys):  # rare: different subtasks use different templates
+            draws[i] = draw(compiled(taxonomy, sid), pools, wanted, seed, seen=set(earlier))
+            keys = [text_key(s) for s in draws[i].specs]
+        earlier.update(keys)
+
+
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
@@ -72,18 +86,18 @@ def plan_draws(
     *,
     taxonomy: Taxonomy | None = None,
     pools=None,
+    workers: int | None = None,
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts)."""
     taxonomy, pools = _resolve(taxonomy, pools)
     if isinstance(difficulty_mix, str):
         difficulty_mix = parse_difficulty_mix(difficulty_mix)
     quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
-    seen: set = set()  # shared: no exact duplicate text anywhere in the plan
-    draws, shortfalls = [], []
+    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, difficulty_mix)) for sid, quota in quotas.items()]
     with gc_paused():  # for the whole plan, not per subtask: see gc_paused
-        for sid, quota in quotas.items():
-            cs = compiled(taxonomy, sid)
-            draws.append(draw(cs, pools, grade_quotas(cs.subtask, quota, difficulty_mix), seed, seen=seen))
+        draws = draw_jobs(jobs, taxonomy, pools, seed, resolve_workers(workers, sum(quotas.values())))
+        _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed)
+    shortfalls = []
     for result in draws:
         sid, quota = result.subtask, sum(result.wanted.values())
         if result.short:
@@ -108,6 +122,7 @@ def plan(
     *,
     taxonomy: Taxonomy | None = None,
     pools=None,
+    workers: int | None = None,
 ) -> list[InstructionSpec]:
     """A plan of instruction specs, deterministic for ``seed``.
 
@@ -116,11 +131,14 @@ def plan(
     * ``subtasks``: only these (with ``total``: split among them by their targets);
     * ``counts``: exactly these per-subtask counts;
     * ``difficulty_mix``: ``{grade: share}`` or ``"1=.3,2=.4,3=.3"`` for every subtask
-      (default: each subtask's own mix).
+      (default: each subtask's own mix);
+    * ``workers``: processes drawing subtasks in parallel (default: the CPUs, up to 4, for
+      plans of 20,000 items or more made in a single-threaded process; 1 otherwise, e.g. in
+      a Jupyter kernel). The items do not depend on it.
 
     Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
     """
-    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools)
+    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers)
     return [spec for d in draws for spec in d.specs]
 
 

@@ -29,7 +29,7 @@ from .builders.base import BuildContext, Built
 from .engine import CompiledSubtask, compile_subtask, render
 from .grammar import register_nouns
 
-__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError", "gc_paused"]
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError", "gc_paused", "text_key"]
 
 # A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
 STALL_LIMIT = 500
@@ -233,7 +233,7 @@ def gc_paused():
             gc.enable()
 
 
-def _text_key(spec: InstructionSpec) -> str:
+def text_key(spec: InstructionSpec) -> str:
     # Same words for the same input image: an exact duplicate even if the slots differ.
     source = spec.source.description if spec.source is not None else ""
     return f"text|{spec.instruction}|{source}"
@@ -256,12 +256,12 @@ def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, se
             seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * len(seeds))).tolist()
         spec, key = _build(cs, pools, seeds[attempts], grade, seen)
         attempts += 1
-        text_key = _text_key(spec) if spec is not None else None
-        if spec is None or text_key in seen:
+        same_text = text_key(spec) if spec is not None else None
+        if spec is None or same_text in seen:
             stall += 1
             continue
         seen.add(key)
-        seen.add(text_key)
+        seen.add(same_text)
         out.append(spec)
         got += 1
         stall = 0
