@@ -47,7 +47,10 @@ _SETTINGS = {"indoor": "indoor", "outdoor": "field", "nature": "forest", "urban"
 def background_kind(name: str | None) -> str:
     if not name:
         return "plain"
-    text = name.lower().replace("_", " ")
+    text = name.lower().replace("_", " ").replace("seamless", "backdrop")  # keywords match inside words: not "sea"
+    if any(w in text.split() for w in ("solid", "plain", "backdrop", "background")) and \
+            _colour_words(text) not in (text, "white"):  # "a solid blue backdrop": a colour, not a studio
+        return "colour"
     for kind, keys in _KEYWORDS:
         if any(k in text for k in keys):
             return kind
@@ -55,6 +58,20 @@ def background_kind(name: str | None) -> str:
     if item is not None:
         return _SETTINGS.get(item.setting, "field")
     return "colour"
+
+
+def _colour_words(name: str) -> str:
+    """The colour a background names ("solid blue" -> "blue", "a pastel pink backdrop" ->
+    "pastel pink" or "pink"): its longest run of words that is a colour, else the name."""
+    from matplotlib import colors
+
+    words = name.lower().replace("-", " ").split()
+    for n in range(len(words), 0, -1):
+        for i in range(len(words) - n + 1):
+            run = " ".join(words[i:i + n])
+            if pool_item("colours", run) is not None or colors.is_color_like(run.replace(" ", "")):
+                return run
+    return name
 
 
 def draw_background(name: str | None, width: int, height: int) -> Image.Image:
@@ -66,7 +83,7 @@ def draw_background(name: str | None, width: int, height: int) -> Image.Image:
 def _background(name: str | None, width: int, height: int) -> Image.Image:
     kind = background_kind(name)
     if kind == "colour":  # "a red background", or a place we have no picture for
-        base = colour_rgb(name or "", fallback_key=name or "")
+        base = colour_rgb(_colour_words(name or ""), fallback_key=name or "")
         top, bottom, horizon = lighter(base, 0.55), base, None
     else:
         top, bottom, horizon = _KINDS[kind]

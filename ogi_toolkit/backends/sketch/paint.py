@@ -239,7 +239,8 @@ def draw_label(canvas: Image.Image, text: str, box: Box, height: int) -> None:
     tw = font.getlength(text)
     tx, ty = x0 + (width - tw) / 2, y1 - height
     d = ImageDraw.Draw(canvas)
-    d.rectangle([round(tx) - 2, ty, round(tx + tw) + 2, y1 - 1], fill=(255, 255, 255))
+    # the plate stays inside the box: an edit that redraws the box leaves no sliver of it
+    d.rectangle([max(x0, round(tx) - 2), ty, min(x1 - 1, round(tx + tw) + 2), y1 - 1], fill=(255, 255, 255))
     d.text((tx, ty + height * 0.06), text, font=font, fill=(25, 25, 25))
 
 

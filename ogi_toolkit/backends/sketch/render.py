@@ -98,7 +98,11 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
                 front_passes.remove(j)
         tag = f"obj:{p.key}" + (f"@{panel}" if panel is not None else "")
         sig = f"{obj.model_dump_json()}|{p.box}|{p.instances}|{p.flips}|{p.z}|{p.key in containers}|{p.key in overlays}"
-        drawables[tag] = (p.box, sig)
+        box = p.box
+        if obj.action:  # a pose (a jump lifts the body) and motion lines reach past the box
+            ih, iw = p.instances[0][3] - p.instances[0][1], p.instances[0][2] - p.instances[0][0]
+            box = (box[0] - round(iw * 0.2), box[1] - round(ih * 0.2), box[2] + round(iw * 0.2), box[3])
+        drawables[tag] = (box, sig)
         records.append({"index": i, "key": p.key, "name": obj.name, "count": obj.count, "box": list(p.box),
                         "instances": [list(b) for b in p.instances], "colour_rgb": list(object_colour(obj, p.key)),
                         "z": p.z, **({"panel": panel} if panel is not None else {})})
