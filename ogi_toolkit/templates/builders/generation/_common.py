@@ -292,14 +292,22 @@ def _name_patterns(ctx) -> tuple:
 
 def objects_in_text(ctx, text: str, limit: int = 3) -> list:
     """Pool objects that ``text`` names, in order of first mention (at most ``limit``): the
-    structured content of a scenario written as prose (a causal effect, a motion, a stage)."""
-    lowered = text.lower()
-    taken: list[tuple[int, int]] = []
-    found: list[tuple[int, Any]] = []
-    for pattern, item in _name_patterns(ctx):
-        for m in pattern.finditer(lowered):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), item))
-                break
-    return [item for _, item in sorted(found, key=lambda f: f[0])[:limit]]
+    structured content of a scenario written as prose (a causal effect, a motion, a stage).
+
+    Memoised per text: scenario prose comes from a finite pool, and scanning it with every
+    object name's pattern was a quarter of a paper-scale plan's time.
+    """
+
+    def compute() -> tuple:
+        lowered = text.lower()
+        taken: list[tuple[int, int]] = []
+        found: list[tuple[int, Any]] = []
+        for pattern, item in _name_patterns(ctx):
+            for m in pattern.finditer(lowered):
+                if not any(a < m.end() and m.start() < b for a, b in taken):
+                    taken.append((m.start(), m.end()))
+                    found.append((m.start(), item))
+                    break
+        return tuple(item for _, item in sorted(found, key=lambda f: f[0])[:limit])
+
+    return list(memo(ctx, ("objects_in_text", text, limit), compute))
