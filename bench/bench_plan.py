@@ -3,9 +3,8 @@
     .venv/bin/python bench/bench_plan.py            # plan + quality numbers
     .venv/bin/python bench/bench_plan.py --profile  # plus the 25 costliest functions of the plan
 
-Measures: wall time of `plan()` (cold: loading taxonomy and pools, compiling; warm: a second
-plan in the same process, with the default workers; serial: one process, with its CPU time and
-the CPU time per item of each subtask),
+Measures: wall time of `plan()` (cold: loading taxonomy and pools, compiling; and warm: a
+second plan in the same process, with its CPU time and the CPU time per item of each subtask),
 peak memory (ru_maxrss of the process; with --memory also the tracemalloc peak of a traced
 plan), exact duplicates (same text and source: must be 0), near
 duplicates (pairs in one subtask whose word 3-gram sets have Jaccard > 0.8, found with MinHash
@@ -93,18 +92,14 @@ def main() -> int:
     started = time.perf_counter()
     specs = plan(seed=args.seed)
     out["plan_cold_s"] = round(time.perf_counter() - started, 2)  # with loading pools/taxonomy, compiling
-    started = time.perf_counter()
-    specs = plan(seed=args.seed)
-    out["plan_warm_s"] = round(time.perf_counter() - started, 2)  # default workers (2 on this machine)
     started, cpu = time.perf_counter(), time.process_time()
-    draws = plan_draws(seed=args.seed, workers=1)
-    out["plan_serial_s"] = round(time.perf_counter() - started, 2)
-    out["plan_serial_cpu_s"] = round(time.process_time() - cpu, 2)  # less sensitive to other load
-    out["load_average_1min"] = os.getloadavg()[0]
-    assert [s.id for d in draws for s in d.specs] == [s.id for s in specs], "workers changed the plan"
+    draws = plan_draws(seed=args.seed)
+    out["plan_warm_s"] = round(time.perf_counter() - started, 2)
+    out["plan_warm_cpu_s"] = round(time.process_time() - cpu, 2)  # less sensitive to other load
+    out["load_average_1min"] = round(os.getloadavg()[0], 2)
+    specs = [s for d in draws for s in d.specs]
     out["instructions"] = len(specs)
     out["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    out["max_rss_worker_mib"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     out["cpu_us_per_item"] = {d.subtask: round(d.cpu_s / max(1, len(d.specs)) * 1e6) for d in draws}
     out["attempts_per_item"] = {d.subtask: round(sum(d.attempts.values()) / max(1, len(d.specs)), 2) for d in draws}
     if args.profile:

@@ -144,14 +144,6 @@ def test_huge_quota_stops_early_with_an_estimate(small_tax):
     assert "estimated capacity" in str(info.value)
 
 
-def test_parallel_workers_give_the_same_plan(small_tax):
-    """Subtasks are drawn independently: forked workers return exactly the serial items."""
-    serial = [s.to_json() for s in plan(total=300, seed=2, taxonomy=small_tax, workers=1)]
-    assert [s.to_json() for s in plan(total=300, seed=2, taxonomy=small_tax, workers=2)] == serial
-    with pytest.raises(ValueError, match="workers"):
-        plan(total=10, taxonomy=small_tax, workers=0)
-
-
 def test_no_exact_duplicate_across_subtasks(tmp_path):
     """Two subtasks that can write the same sentence: the later one is redrawn without it."""
     tiny = USER_SUBTASK.replace("n: {count: [2, 9]}", "n: {count: [2, 3]}").replace(

@@ -15,7 +15,6 @@ from typing import Iterable, Mapping
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
 from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar, text_key
-from .parallel import draw_jobs, resolve_workers
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
 
 __all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary"]
@@ -59,8 +58,8 @@ def _supply(result: Draw, caps: dict[int, float]) -> float:
 
 def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int) -> None:
     """No exact duplicate across subtasks either: a subtask whose text (for the same input image)
-    repeats an earlier subtask's is drawn again with the earlier texts excluded. Subtasks are
-    drawn independently (so in any order, or in parallel) and checked here in taxonomy order."""
+    repeats an earlier subtask's is drawn again with the earlier texts excluded (rare: subtasks
+    use different templates), checked in taxonomy order."""
     earlier: set[str] = set()
     for i, (sid, wanted) in enumerate(jobs):
         keys = [text_key(s) for s in draws[i].specs]
@@ -86,7 +85,6 @@ def plan_draws(
     *,
     taxonomy: Taxonomy | None = None,
     pools=None,
-    workers: int | None = None,
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts)."""
     taxonomy, pools = _resolve(taxonomy, pools)
@@ -95,7 +93,8 @@ def plan_draws(
     quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
     jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, difficulty_mix)) for sid, quota in quotas.items()]
     with gc_paused():  # for the whole plan, not per subtask: see gc_paused
-        draws = draw_jobs(jobs, taxonomy, pools, seed, resolve_workers(workers, sum(quotas.values())))
+        # Each subtask is drawn on its own (its items do not depend on the others planned with it)
+        draws = [draw(compiled(taxonomy, sid), pools, wanted, seed) for sid, wanted in jobs]
         _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed)
     shortfalls = []
     for result in draws:
@@ -122,7 +121,6 @@ def plan(
     *,
     taxonomy: Taxonomy | None = None,
     pools=None,
-    workers: int | None = None,
 ) -> list[InstructionSpec]:
     """A plan of instruction specs, deterministic for ``seed``.
 
@@ -131,14 +129,11 @@ def plan(
     * ``subtasks``: only these (with ``total``: split among them by their targets);
     * ``counts``: exactly these per-subtask counts;
     * ``difficulty_mix``: ``{grade: share}`` or ``"1=.3,2=.4,3=.3"`` for every subtask
-      (default: each subtask's own mix);
-    * ``workers``: processes drawing subtasks in parallel (default: the CPUs, up to 4, for
-      plans of 20,000 items or more made in a single-threaded process; 1 otherwise, e.g. in
-      a Jupyter kernel). The items do not depend on it.
+      (default: each subtask's own mix).
 
     Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
     """
-    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers)
+    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools)
     return [spec for d in draws for spec in d.specs]
 
 

@@ -19,7 +19,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--counts", default=None, help="YAML file of 'subtask_id: count' lines (instead of --total/--subtasks)")
     parser.add_argument("--difficulty-mix", default=None, help="shares per grade for every subtask, e.g. 1=.3,2=.4,3=.3")
     parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
-    parser.add_argument("--workers", type=int, default=None, help="processes drawing subtasks in parallel (default: the CPUs, up to 4, for 20,000+ items)")
     parser.add_argument("--quiet", action="store_true", help="no per-subtask summary")
 
 
@@ -45,7 +44,7 @@ def run(args) -> int:
     counts = read_counts(args.counts) if args.counts else None
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
     specs = plan(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed, difficulty_mix=args.difficulty_mix,
-                 taxonomy=load_taxonomy(args.taxonomy), workers=args.workers)
+                 taxonomy=load_taxonomy(args.taxonomy))
     out = Path(args.out)
     _write_jsonl(out, specs)
     if not args.quiet:
