@@ -68,3 +68,14 @@ subtasks:
       - {id: ac_a, text: "{{ n|number_word|cap }} {{ colour }} {{ animal|plural(n) }}, all {{ mood }}."}
       - {id: ac_b, text: "Draw exactly {{ n }} {{ animal|plural(n) }} in {{ colour|a }} shade", difficulty: [2]}
 """
+
+
+def paper_counts(kind: str) -> dict[str, int]:
+    """The paper's sample count of each subtask name of ``kind`` (Tables 9-10, shipped copy)."""
+    import csv
+
+    from ogi_toolkit.paths import PACKAGE_DIR
+
+    path = PACKAGE_DIR / "figures" / "data" / "tables9_10_taxonomy_counts.csv"
+    with open(path, encoding="utf-8") as fh:
+        return {row["subtask"]: int(row["samples"]) for row in csv.DictReader(fh) if row["kind"] == kind}

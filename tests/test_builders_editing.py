@@ -8,7 +8,6 @@ the boundaries of each subtask kept.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import re
 
@@ -16,7 +15,7 @@ import pytest
 
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import load_taxonomy
-from ogi_toolkit.paths import PACKAGE_DIR
+from definition_helpers import paper_counts
 from ogi_toolkit.scene_edit import apply_edit
 from ogi_toolkit.spec import InstructionSpec
 from ogi_toolkit.templates.builders.base import BuildContext, get_builder
@@ -56,19 +55,13 @@ def pools():
     return load_pools()
 
 
-def _paper_counts() -> dict[str, int]:
-    path = PACKAGE_DIR / "figures" / "data" / "tables9_10_taxonomy_counts.csv"
-    with open(path, encoding="utf-8") as fh:
-        return {row["subtask"]: int(row["samples"]) for row in csv.DictReader(fh) if row["kind"] == "editing"}
-
-
 # --- the taxonomy entries ---------------------------------------------------------------------
 
 def test_the_editing_subtasks_are_the_papers_twenty_one_in_order():
     taxonomy = load_taxonomy()
     assert {d: [s.id for s in taxonomy.in_domain(d)] for d in EDITING} == EDITING
     subtasks = [taxonomy.subtask(s) for s in SUBTASKS]
-    paper = _paper_counts()
+    paper = paper_counts("editing")
     assert [s.name for s in subtasks] == list(paper)
     assert {s.name: s.target for s in subtasks} == paper
     for sub in subtasks:

@@ -7,7 +7,6 @@ strings quoted verbatim, boundaries kept).
 """
 from __future__ import annotations
 
-import csv
 import functools
 import re
 
@@ -15,7 +14,7 @@ import pytest
 
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import load_taxonomy
-from ogi_toolkit.paths import PACKAGE_DIR
+from definition_helpers import paper_counts
 from ogi_toolkit.templates.builders.generation._common import SIZE_RANK
 from ogi_toolkit.templates.grammar import number_word
 from ogi_toolkit.templates.sampler import sample
@@ -51,17 +50,11 @@ def pools():
     return load_pools()
 
 
-def _paper_counts() -> dict[str, int]:
-    path = PACKAGE_DIR / "figures" / "data" / "tables9_10_taxonomy_counts.csv"
-    with open(path, encoding="utf-8") as fh:
-        return {row["subtask"]: int(row["samples"]) for row in csv.DictReader(fh) if row["kind"] == "generation"}
-
-
 def test_the_generation_subtasks_are_the_papers_thirty_in_order():
     taxonomy = load_taxonomy()
     found = {d: [s.id for s in taxonomy.in_domain(d)] for d in GENERATION}
     assert found == GENERATION
-    paper = _paper_counts()
+    paper = paper_counts("generation")
     subtasks = [taxonomy.subtask(s) for s in SUBTASKS]
     assert [s.name for s in subtasks] == list(paper)
     assert {s.name: s.target for s in subtasks} == paper
