@@ -125,7 +125,7 @@ class Pools:
 
     def sample(self, rng, pool: str, k: int = 1, distinct: bool = True,
                exclude: tuple[str, ...] | list[str] | set[str] = (), **where: Any) -> list[PoolItem]:
-        """``k`` items drawn with ``rng`` (a numpy Generator) among those matching ``where``.
+        """``k`` items drawn with ``rng`` (a numpy Generator, or the planner's ItemRandom) among those matching ``where``.
 
         ``exclude`` holds ids (or names) to leave out. ``distinct`` draws without replacement.
         """
@@ -141,7 +141,6 @@ class Pools:
             return [found[allowed[int(i)]] for i in rng.choice(len(allowed), size=k, replace=not distinct)]
         # Independent draws, then redraw the (rare) excluded or repeated picks: at least half
         # the candidates are allowed, so this ends fast, and it is far cheaper than rng.choice.
-        # (rng.random is ~10x cheaper per call than rng.integers or rng.choice.)
         n = len(found)
         picks = [int(x * n) for x in rng.random(k).tolist()]
         taken = set()

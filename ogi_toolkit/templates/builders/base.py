@@ -15,7 +15,6 @@ import pkgutil
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-import numpy as np
 
 from ...definition.taxonomy import UnknownIdError
 from ...spec import Edit, Reference, Scene, Turn
@@ -25,7 +24,7 @@ __all__ = ["BuildContext", "Built", "Builder", "register", "get_builder", "build
 
 @dataclass(frozen=True)
 class BuildContext:
-    rng: np.random.Generator
+    rng: Any  # ItemRandom: numpy Generator's methods, cheaper per scalar draw (templates/item_random.py)
     pools: Any  # ogi_toolkit.definition.pools.Pools (typed loosely: the pools module is optional here)
     difficulty: int
     params: dict
