@@ -13,7 +13,6 @@ exhausted stops early and reports how many it found, never loops forever.
 from __future__ import annotations
 
 import hashlib
-import json
 import contextlib
 import gc
 import math
@@ -22,6 +21,7 @@ import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
+import orjson
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
@@ -88,17 +88,14 @@ def _plain(value):
     return value
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def dedup_key(subtask_id: str, slots: dict) -> tuple[str, dict]:
     """(key, JSON-plain slots): the key is the subtask plus the canonical slots, sorted."""
-    try:
-        text = _CANONICAL.encode(slots)
-    except TypeError:
+    try:  # orjson: ~1 us where the json module's sorted encoding took ~9 (once per drawn item)
+        text = orjson.dumps(slots, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # numpy scalars, tuples as keys...: made plain first
         slots = _plain(slots)
-        text = _CANONICAL.encode(slots)
-    return f"{subtask_id}|{text}", slots
+        text = orjson.dumps(slots, option=orjson.OPT_SORT_KEYS)
+    return f"{subtask_id}|{text.decode()}", slots
 
 
 _LEXICON_FROM: list = []  # pools objects already taught (kept alive: ids could be reused)
