@@ -16,8 +16,9 @@ from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
 from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar, text_key
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
+from .workers import draw_jobs
 
-__all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary"]
+__all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary", "draws_summary"]
 
 
 class CapacityError(ValueError):
@@ -56,16 +57,18 @@ def _supply(result: Draw, caps: dict[int, float]) -> float:
     return total
 
 
-def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int) -> None:
+def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int, as_lines: bool) -> None:
     """No exact duplicate across subtasks either: a subtask whose text (for the same input image)
     repeats an earlier subtask's is drawn again with the earlier texts excluded (rare: subtasks
     use different templates), checked in taxonomy order."""
     earlier: set[str] = set()
     for i, (sid, wanted) in enumerate(jobs):
-        keys = [text_key(s) for s in draws[i].specs]
+        keys = draws[i].text_keys()
         if earlier.intersection(keys):  # rare: different subtasks use different templates
             draws[i] = draw(compiled(taxonomy, sid), pools, wanted, seed, seen=set(earlier))
-            keys = [text_key(s) for s in draws[i].specs]
+            if as_lines:
+                draws[i].as_lines()
+            keys = draws[i].text_keys()
         earlier.update(keys)
 
 
@@ -85,8 +88,13 @@ def plan_draws(
     *,
     taxonomy: Taxonomy | None = None,
     pools=None,
+    workers: int = 1,
+    as_lines: bool = False,
 ) -> list[Draw]:
-    """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts)."""
+    """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
+
+    ``as_lines``: every draw holds its specs as JSON lines (``Draw.json_lines``), for a caller
+    that writes the plan out: no spec objects stay alive (memory, garbage collection)."""
     taxonomy, pools = _resolve(taxonomy, pools)
     if isinstance(difficulty_mix, str):
         difficulty_mix = parse_difficulty_mix(difficulty_mix)
@@ -94,8 +102,16 @@ def plan_draws(
     jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, difficulty_mix)) for sid, quota in quotas.items()]
     with gc_paused():  # for the whole plan, not per subtask: see gc_paused
         # Each subtask is drawn on its own (its items do not depend on the others planned with it)
-        draws = [draw(compiled(taxonomy, sid), pools, wanted, seed) for sid, wanted in jobs]
-        _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed)
+        def draw_one(i: int) -> Draw:
+            sid, wanted = jobs[i]
+            return draw(compiled(taxonomy, sid), pools, wanted, seed)
+
+        def cost(i: int) -> float:  # editing builders cost ~3x the generation ones per item
+            sid, wanted = jobs[i]
+            return sum(wanted.values()) * (3 if taxonomy.subtask(sid).kind == "editing" else 1)
+
+        draws = draw_jobs(jobs, draw_one, cost, workers=workers, as_lines=as_lines)
+        _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed, as_lines)
     shortfalls = []
     for result in draws:
         sid, quota = result.subtask, sum(result.wanted.values())
@@ -103,7 +119,7 @@ def plan_draws(
             caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
             short = [(g, result.found[g], caps[g]) for g in result.short_grades]
             shortfalls.append({
-                "subtask": sid, "quota": quota, "found": len(result.specs), "wanted": result.wanted,
+                "subtask": sid, "quota": quota, "found": len(result), "wanted": result.wanted,
                 "attempts": result.attempts, "short_grades": short,
                 "capacity": _supply(result, caps),
             })
@@ -121,6 +137,7 @@ def plan(
     *,
     taxonomy: Taxonomy | None = None,
     pools=None,
+    workers: int = 1,
 ) -> list[InstructionSpec]:
     """A plan of instruction specs, deterministic for ``seed``.
 
@@ -129,12 +146,15 @@ def plan(
     * ``subtasks``: only these (with ``total``: split among them by their targets);
     * ``counts``: exactly these per-subtask counts;
     * ``difficulty_mix``: ``{grade: share}`` or ``"1=.3,2=.4,3=.3"`` for every subtask
-      (default: each subtask's own mix).
+      (default: each subtask's own mix);
+    * ``workers``: processes that draw subtasks (forked; Linux). The plan is the same for any
+      number; ``planning.available_workers()`` is this machine's CPUs.
 
     Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
     """
-    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools)
-    return [spec for d in draws for spec in d.specs]
+    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers)
+    with gc_paused():  # parsing the workers' lines makes ~10^6 objects that live on
+        return [spec for d in draws for spec in d.specs]
 
 
 def capacity(
@@ -163,7 +183,7 @@ def capacity(
         cap = sum(estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts)
         rows.append({
             "subtask": sid, "target": cs.subtask.target, "draws": sum(result.attempts.values()),
-            "distinct": len(result.specs), "capacity": cap,
+            "distinct": len(result), "capacity": cap,
             "capacity_per_target": cap / cs.subtask.target if cs.subtask.target else math.inf,
         })
     return pd.DataFrame(rows)
@@ -186,3 +206,18 @@ def summary(specs: Iterable[InstructionSpec]):
     grades.columns = [f"grade_{g}" for g in grades.columns]
     base = frame.groupby("subtask", sort=False).agg(kind=("kind", "first"), domain=("domain", "first"), count=("id", "size"), templates=("template_id", "nunique"))
     return base.join(grades).reset_index()
+
+
+def draws_summary(draws: Iterable[Draw], taxonomy: Taxonomy | None = None):
+    """:func:`summary` of a plan from its draws (their counts; no spec is parsed)."""
+    import pandas as pd
+
+    taxonomy = taxonomy or load_taxonomy()
+    draws = list(draws)
+    grades = sorted({g for d in draws for g in d.found})
+    rows = []
+    for d in draws:
+        sub = taxonomy.subtask(d.subtask)
+        row = {"subtask": d.subtask, "kind": sub.kind, "domain": sub.domain, "count": len(d), "templates": len(d.templates)}
+        rows.append(row | {f"grade_{g}": d.found.get(g, 0) for g in grades})
+    return pd.DataFrame(rows)

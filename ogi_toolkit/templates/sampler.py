@@ -164,15 +164,49 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
 
 @dataclass
 class Draw:
-    """What drawing one subtask gave: the specs, and per grade how hard it was to get them."""
+    """What drawing one subtask gave: the specs, and per grade how hard it was to get them.
+
+    A draw made in a worker process arrives as JSON lines (:meth:`as_lines`): ``specs`` parses
+    them on first use, and ``json_lines`` / ``text_keys`` / ``templates`` need no parsing, so
+    a plan written to a file is never parsed back.
+    """
 
     subtask: str
-    specs: list[InstructionSpec] = field(default_factory=list)
     wanted: dict[int, int] = field(default_factory=dict)
     attempts: dict[int, int] = field(default_factory=dict)
     found: dict[int, int] = field(default_factory=dict)
     cpu_s: float = 0.0  # CPU seconds the draw took (to find the costly builders)
     probed: set[int] = field(default_factory=set)  # grades only probed: an earlier grade fell short
+    templates: set[str] = field(default_factory=set)  # template ids used
+    _specs: list[InstructionSpec] | None = field(default_factory=list, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+    _keys: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def specs(self) -> list[InstructionSpec]:
+        if self._specs is None:
+            self._specs = [InstructionSpec.from_json(line) for line in self._lines]
+        return self._specs
+
+    def __len__(self) -> int:
+        return len(self._specs) if self._specs is not None else len(self._lines)
+
+    def json_lines(self) -> list[str]:
+        """One JSON line per spec (without the newline)."""
+        return self._lines if self._lines is not None else [s.to_json() for s in self._specs]
+
+    def text_keys(self) -> list[str]:
+        """The :func:`text_key` of every spec, in order."""
+        if self._keys is None:
+            self._keys = [text_key(s) for s in self.specs]
+        return self._keys
+
+    def as_lines(self) -> "Draw":
+        """This draw with its specs as JSON lines only (cheap to send to another process,
+        nothing for the garbage collector to walk)."""
+        keys, lines = self.text_keys(), self.json_lines()
+        self._specs, self._lines, self._keys = None, lines, keys
+        return self
 
     @property
     def short_grades(self) -> list[int]:
@@ -181,7 +215,7 @@ class Draw:
 
     @property
     def short(self) -> bool:
-        return len(self.specs) < sum(self.wanted.values())
+        return len(self) < sum(self.wanted.values())
 
 
 def estimate_capacity(draws: int, distinct: int) -> float:
@@ -223,7 +257,7 @@ def text_key(spec: InstructionSpec) -> str:
     return f"text|{spec.instruction}|{source}"
 
 
-def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, seen: set, out: list) -> tuple[int, int]:
+def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, seen: set, out: list, templates: set) -> tuple[int, int]:
     """Append up to ``need`` new items of one grade to ``out``; returns (attempts, found).
 
     Besides the attempt and stall limits, a quota far beyond the space stops early: at
@@ -247,6 +281,7 @@ def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, se
         seen.add(key)
         seen.add(same_text)
         out.append(spec)
+        templates.add(spec.template_id)
         got += 1
         stall = 0
         if attempts >= checkpoint:
@@ -276,7 +311,7 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
                 # the subtask already fails its quota: a probe is enough, not the whole grade
                 need = PROBE_AFTER_SHORT
                 result.probed.add(grade)
-            result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result.specs)
+            result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result.specs, result.templates)
     result.cpu_s = time.process_time() - started
     return result
 

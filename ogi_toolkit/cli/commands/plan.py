@@ -19,16 +19,18 @@ def add_arguments(parser) -> None:
     parser.add_argument("--counts", default=None, help="YAML file of 'subtask_id: count' lines (instead of --total/--subtasks)")
     parser.add_argument("--difficulty-mix", default=None, help="shares per grade for every subtask, e.g. 1=.3,2=.4,3=.3")
     parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes drawing subtasks (default: this machine's CPUs); the plan is the same for any number")
     parser.add_argument("--quiet", action="store_true", help="no per-subtask summary")
 
 
-def _write_jsonl(path: Path, specs) -> None:
+def _write_jsonl(path: Path, lines) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for spec in specs:
-                fh.write(spec.to_json())
+            for line in lines:
+                fh.write(line)
                 fh.write("\n")
         os.replace(tmp, path)
     except BaseException:
@@ -38,19 +40,23 @@ def _write_jsonl(path: Path, specs) -> None:
 
 def run(args) -> int:
     from ...definition.taxonomy import load_taxonomy
-    from ...planning import plan, read_counts, summary
+    from ...planning import available_workers, draws_summary, plan_draws, read_counts
 
     started = time.perf_counter()
     counts = read_counts(args.counts) if args.counts else None
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
-    specs = plan(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed, difficulty_mix=args.difficulty_mix,
-                 taxonomy=load_taxonomy(args.taxonomy))
+    taxonomy = load_taxonomy(args.taxonomy)
+    # As JSON lines: written as drawn, never parsed back (workers send lines)
+    draws = plan_draws(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
+                       difficulty_mix=args.difficulty_mix, taxonomy=taxonomy, as_lines=True,
+                       workers=args.workers or available_workers())
     out = Path(args.out)
-    _write_jsonl(out, specs)
+    _write_jsonl(out, (line for d in draws for line in d.json_lines()))
     if not args.quiet:
         import pandas as pd
 
         with pd.option_context("display.max_rows", None, "display.width", 200):
-            print(summary(specs).to_string(index=False))
-    print(f"wrote {len(specs):,} specs to {out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            print(draws_summary(draws, taxonomy).to_string(index=False))
+    total = sum(len(d) for d in draws)
+    print(f"wrote {total:,} specs to {out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

@@ -1,0 +1,124 @@
+"""Drawing a plan's subtasks in several processes.
+
+Each item is a function of (seed, subtask, grade, attempt) alone, so subtasks can be drawn in
+any process and any order with the same result. Workers are forked: they start with the
+parent's loaded pools, taxonomy and compiled templates (a spawned worker would spend seconds
+loading them again). The parent draws too. Every process claims the next job from a shared
+counter, costliest first, so the work evens out whatever each subtask really costs.
+
+A worker sends each draw back as JSON lines (``Draw.as_lines``): cheap to pickle, and the
+``ogi plan`` command writes them as they are; :func:`plan` parses them when asked for objects.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue
+import sys
+from typing import Callable, Sequence
+
+from ..templates.sampler import Draw
+
+__all__ = ["available_workers", "draw_jobs"]
+
+Job = tuple[str, dict[int, int]]  # (subtask id, wanted items per grade)
+
+
+def available_workers() -> int:
+    """CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    # fork is what makes workers cheap (no reloading); macOS lists it but it is unsafe there.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _claims(counter, order: Sequence[int]):
+    """Job indices this process claims, one at a time, until none are left."""
+    while True:
+        with counter.get_lock():
+            position = counter.value
+            counter.value = position + 1
+        if position >= len(order):
+            return
+        yield order[position]
+
+
+def _worker(number: int, counter, order, draw_one: Callable[[int], Draw], results) -> None:
+    try:
+        for i in _claims(counter, order):
+            results.put(("draw", i, draw_one(i).as_lines()))
+    except BaseException as exc:  # noqa: BLE001 - the parent re-raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:  # an exception that cannot travel: its type and message do
+            exc = RuntimeError(f"plan worker {number}: {type(exc).__name__}: {exc}")
+        results.put(("error", number, exc))
+    results.put(("done", number, None))
+
+
+def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callable[[int], float],
+              workers: int = 1, as_lines: bool = False) -> list[Draw]:
+    """``draw_one(i)`` for every job index, in ``workers`` processes; the draws in job order.
+
+    ``cost(i)`` estimates a job's work (costliest jobs are claimed first). With ``as_lines``
+    the parent's own draws are turned into JSON lines too (for a caller that writes them out
+    and needs no objects). One process (``workers`` 1, a single job, or no fork on this
+    platform) draws in order, in this process.
+    """
+    workers = max(1, min(int(workers), len(jobs)))
+    if workers == 1 or not _can_fork():
+        draws = [draw_one(i) for i in range(len(jobs))]
+        return [d.as_lines() for d in draws] if as_lines else draws
+    ctx = multiprocessing.get_context("fork")
+    order = sorted(range(len(jobs)), key=lambda i: -cost(i))
+    counter = ctx.Value("i", 0)
+    # A Queue (not a Pipe): a worker's put returns at once and a feeder thread sends, so
+    # workers keep drawing while the parent is busy with its own jobs.
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(n, counter, order, draw_one, results), daemon=True)
+             for n in range(1, workers)]
+    for p in procs:
+        p.start()
+    draws: list[Draw | None] = [None] * len(jobs)
+    try:
+        for i in _claims(counter, order):
+            d = draw_one(i)
+            draws[i] = d.as_lines() if as_lines else d
+        _collect(procs, results, draws)
+        missing = [jobs[i][0] for i, d in enumerate(draws) if d is None]
+        if missing:
+            raise RuntimeError(f"plan workers returned no draw for: {', '.join(missing)}")
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+            p.join()
+        results.close()
+    return draws  # type: ignore[return-value]
+
+
+def _collect(procs, results, draws: list) -> None:
+    """Receive the workers' draws until every worker has said it is done."""
+    running = {n: p for n, p in enumerate(procs, start=1)}
+    while running:
+        try:
+            kind, who, payload = results.get(timeout=1.0)
+        except queue.Empty:
+            dead = {n: p.exitcode for n, p in running.items() if not p.is_alive()}
+            if dead:
+                # a worker that ended without saying so was killed (out of memory, a signal)
+                n, code = next(iter(dead.items()))
+                raise RuntimeError(f"plan worker {n} ended with exit code {code} before finishing its subtasks")
+            continue
+        if kind == "draw":
+            draws[who] = payload
+        elif kind == "error":
+            raise payload
+        else:
+            del running[who]
