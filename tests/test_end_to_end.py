@@ -117,7 +117,8 @@ def test_remove_and_replace_change_only_the_named_objects_region(run, subtask):
     record = records[subtask]
     (edit,) = record["spec"]["edits"]
     source, output = _meta(root, record, "source"), _meta(root, record, "edit")
-    target_key = source["objects"][edit["target"]]["key"]
+    # the layout lists objects in drawing order; "index" is the object's place in the scene
+    target_key = next(o["key"] for o in source["objects"] if o["index"] == edit["target"])
     boxes = [o["box"] for o in source["objects"] if o["key"] == target_key]
     boxes += [o["box"] for o in output["objects"] if o["key"] == target_key]  # the replacement, where it went
     margin = 2 + output.get("treatment", {}).get("footprint_px", 0)
