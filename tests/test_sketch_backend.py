@@ -209,3 +209,33 @@ def test_backend_interface():
 def test_source_of_every_edit_case_is_the_same_picture():
     sources = {draw(case, "source").image for case in editing_cases().values()}
     assert len(sources) == 1 and street().objects
+
+
+@pytest.mark.parametrize("relation, follows", [("in_front_of", False), ("on_top_of", True)])
+def test_replacing_an_object_moves_only_what_rests_on_it(relation, follows):
+    """A cup on a table moves with the table's replacement; a child in front of a baker stays
+    where she was when the baker is replaced."""
+    from ogi_toolkit.spec import Edit, Relation, SceneObject as O, Scene
+
+    subject = O(name="child") if relation == "in_front_of" else O(name="cup", size="small")
+    source = Scene(objects=[subject, O(name="baker" if relation == "in_front_of" else "table")],
+                   relations=[Relation(subject=0, relation=relation, object=1)], background="kitchen")
+    new = O(name="giraffe" if relation == "in_front_of" else "bookshelf", size="huge")
+    case = spec("replace", kind="editing", source=source, edits=[Edit(op="replace", target=1, object=new)])
+    before = {o["index"]: o["box"] for o in draw(case, "source").meta["objects"]}
+    after = {o["index"]: o["box"] for o in draw(case, "edit").meta["objects"]}
+    assert after[1] != before[1]  # the replacement is bigger
+    assert (after[0] != before[0]) is follows
+
+
+def test_labels_keep_what_an_edit_changes_and_liquids_are_drops():
+    from ogi_toolkit.backends.sketch.paint import label_of, object_colour
+    from ogi_toolkit.backends.sketch.vocab import glyph_kind
+    from ogi_toolkit.spec import SceneObject as O
+
+    samurai = O(name="samurai", colour="terracotta", action="smiling", attributes={"colour_of": "clothing"})
+    # in a small box the short form shows the action instead of cutting it off after the colour
+    assert label_of(samurai) == ("terracotta samurai · smiling", "samurai · smiling")
+    assert label_of(O(name="mug", colour="red")) == ("red mug",)
+    assert glyph_kind(O(name="water")) == "liquid" and glyph_kind(O(name="glass of water")) == "cup"
+    assert object_colour(O(name="water"), "0")[2] > 200  # blue unless a colour is given

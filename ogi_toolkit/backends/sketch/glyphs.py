@@ -220,6 +220,15 @@ def tool(pose: str) -> list[Part]:
             ("rect", (0.0, 0.0, 1.0, 0.08), "light")]
 
 
+def liquid(pose: str) -> list[Part]:
+    """A drop: pointed at the top, round below, with a highlight."""
+    import math
+
+    arc = [math.radians(a) for a in range(-35, 216, 25)]
+    drop = (0.5, 0.0, *(v for t in arc for v in (0.5 + 0.4 * math.cos(t), 0.6 + 0.4 * math.sin(t))))
+    return [("poly", drop, "body"), ("ellipse", (0.3, 0.5, 0.42, 0.66), "light")]
+
+
 def generic(shape: str) -> list[Part]:
     star = []
     import math
@@ -241,7 +250,8 @@ def generic(shape: str) -> list[Part]:
 GLYPHS = {"person": person, "animal": animal, "bird": bird, "fish": fish, "vehicle": vehicle, "boat": boat,
           "aircraft": aircraft, "building": building, "tree": tree, "flower": flower, "plant": plant,
           "celestial": celestial, "fruit": fruit, "sign": sign, "cup": cup, "bottle": bottle, "food": food,
-          "container": container, "furniture": furniture, "ball": ball, "device": device, "tool": tool}
+          "container": container, "furniture": furniture, "ball": ball, "device": device, "tool": tool,
+          "liquid": liquid}
 
 
 def glyph_parts(kind: str, name: str, action: str | None) -> list[Part]:

@@ -15,7 +15,7 @@ from .glyphs import MOVING_POSES, glyph_parts, pose_of
 from .layout import Box, Placement
 from .vocab import RGB, colour_rgb, darker, glyph_kind, lighter, pool_item, stable_int
 
-_DEFAULT_COLOURS = {"tree": "forest green", "plant": "green", "celestial": "gold", "flower": "hotpink"}
+_DEFAULT_COLOURS = {"tree": "forest green", "plant": "green", "celestial": "gold", "flower": "hotpink", "liquid": "dodger blue"}
 # material / texture keyword -> pattern name
 _PATTERNS = [
     ("wood", ("wood", "oak", "bamboo", "timber", "pine", "walnut", "cork", "wicker", "rattan")),
@@ -215,25 +215,34 @@ def _draw_state(d: ImageDraw.ImageDraw, obj: SceneObject, box: Box, seed: int) -
             d.ellipse([x0, y0, x1, y1], outline=(255, 230, 90), width=lw * 2)
 
 
-def label_of(obj: SceneObject) -> str:
+def label_of(obj: SceneObject) -> tuple[str, ...]:
+    """How to label ``obj``, longest first: with its qualifiers ("red ceramic mug · steaming"),
+    then without them, so that in a small box what an edit changes (an action, a texture)
+    still shows rather than being cut off behind the colour words."""
     name = obj.name.lower()
     words = [w for w in (obj.size, obj.colour, obj.material) if w and w.lower() not in name]
-    text = " ".join([*words, obj.name])
     extra = [obj.action] if obj.action else []
-    extra += [v for k, v in sorted(obj.attributes.items()) if k != "position"]
-    return text + (" · " + ", ".join(extra) if extra else "")
+    # "colour_of" says what the colour is of (a person's clothes): no label word
+    extra += [v for k, v in sorted(obj.attributes.items()) if k not in ("position", "colour_of")]
+    tail = " · " + ", ".join(extra) if extra else ""
+    full = " ".join([*words, obj.name]) + tail
+    return (full, obj.name + tail) if words and tail else (full,)
 
 
-def draw_label(canvas: Image.Image, text: str, box: Box, height: int) -> None:
-    """``text`` centred in the strip of ``height`` at the bottom of ``box`` (shrunk to fit)."""
+def draw_label(canvas: Image.Image, text: str | tuple[str, ...], box: Box, height: int) -> None:
+    """``text`` centred in the strip of ``height`` at the bottom of ``box``, shrunk to fit;
+    given several texts (longest first), the first that fits, else the last one cut short."""
     x0, y0, x1, y1 = box
-    size = max(7, round(height * 0.78))
-    name = choose_font(text)
-    font = load_font(name, size)
     width = x1 - x0
-    while font.getlength(text) > width and size > 7:
-        size -= 1
+    for text in (text,) if isinstance(text, str) else text:
+        size = max(7, round(height * 0.78))
+        name = choose_font(text)
         font = load_font(name, size)
+        while font.getlength(text) > width and size > 7:
+            size -= 1
+            font = load_font(name, size)
+        if font.getlength(text) <= width:
+            break
     while font.getlength(text) > width and len(text) > 4:
         text = text[:-2] + "…"
     tw = font.getlength(text)

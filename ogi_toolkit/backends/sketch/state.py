@@ -149,6 +149,9 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
     return free_spot(obj, keys[i], seed, taken, frame.area, frame.label_h, scale, z)
 
 
+SUPPORTED_KINDS = ("inside", "on_top", "under", "surround")
+
+
 def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
                    reference: Reference | None = None) -> DrawState:
     """The state after one edit; ``edit_key`` names what this edit adds ("e0", "t1.0")."""
@@ -167,11 +170,15 @@ def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
     olds = [state.placements[o] if o is not None else None for o in outcome.object_origin]
     redo = set(outcome.replaced)
     grew = True
-    while grew:  # what hangs on a re-placed object moves with it
+    # What rests on (or in, under) a re-placed object moves with it; what only stands in front
+    # of, behind or beside it stays put unless the object is moved elsewhere (replacing the
+    # baker does not move the child in front of him).
+    moved = edit.op == "move"
+    while grew:
         grew = False
         for j, old in enumerate(olds):
             if j not in redo and old is not None and old.anchor_key is not None and \
-                    any(keys[r] == old.anchor_key for r in redo):
+                    (moved or old.mode in SUPPORTED_KINDS) and any(keys[r] == old.anchor_key for r in redo):
                 redo.add(j)
                 grew = True
     placed: dict[str, Placement] = {k: p for k, p, j in zip(keys, olds, range(len(keys)))

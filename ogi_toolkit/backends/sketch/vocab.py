@@ -138,6 +138,9 @@ _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
               "menu", "plaque", "signpost", "whiteboard", "blackboard", "label", "sticker", "flag")),
     ("cup", ("cup", "mug", "glass", "teacup", "vase", "jar", "pot", "bowl", "kettle", "drink")),
     ("bottle", ("bottle", "flask", "candle", "lamp", "vial")),
+    # after "cup": "a glass of water" is a glass; water alone is a drop
+    ("liquid", ("water", "liquid", "milk", "juice", "oil", "lava", "ink", "rain", "raindrop", "droplet", "drop",
+                "honey", "syrup", "coffee", "tea", "soup", "wine")),
     ("food", ("food", "cake", "pizza", "bread", "sandwich", "donut", "cookie", "burger", "pie", "dish")),
     ("container", ("container", "box", "crate", "cage", "basket", "chest", "suitcase", "bag", "aquarium",
                    "bucket", "drawer", "tank", "cabinet")),
