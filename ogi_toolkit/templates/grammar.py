@@ -215,7 +215,8 @@ _NO_SPACE_AFTER_COMMA = re.compile(r",(?=[^\W\d])")  # "a,b" -> "a, b"; "1,000" 
 _COMMA_BEFORE_STOP = re.compile(r", ?([.;:!?])")
 _REPEATED_STOP = re.compile(r"([.!?])(?: ?[.!?])+")
 _END_MARKS = ".!?"
-_COMMA_STOPS = tuple(f",{space}{mark}" for space in ("", " ") for mark in ".;:!?")
+# Anything one of the fixes above would change, in one scan: most rendered text is clean.
+_NEEDS_FIX = re.compile(r" [,.;:!?)]|\( |,(?: ?,| ?[.;:!?]|(?=[^\W\d]))|[.!?] ?[.!?]")
 
 
 def _clean_unquoted(part: str) -> str:
@@ -223,22 +224,14 @@ def _clean_unquoted(part: str) -> str:
         return " " if part else ""
     # keep one space where the part meets a quoted string
     part = (" " if part[0].isspace() else "") + " ".join(part.split()) + (" " if part[-1].isspace() else "")
-    # Each fix runs only when its cheap substring test says it can apply (most text is clean).
-    if " ," in part or " ." in part or " ;" in part or " :" in part or " !" in part or " ?" in part or " )" in part:
-        part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
-    if "( " in part:
-        part = _SPACE_AFTER_OPEN.sub("(", part)
-    commas = part.count(",")
-    if commas:
-        if ",," in part or ", ," in part:
-            part = _REPEATED_COMMA.sub(",", part)
-        if commas != part.count(", "):
-            part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
-        if any(mark in part for mark in _COMMA_STOPS):
-            part = _COMMA_BEFORE_STOP.sub(r"\1", part)
-    if part.count(".") + part.count("!") + part.count("?") > 1:
-        part = _REPEATED_STOP.sub(r"\1", part)
-    return part
+    if _NEEDS_FIX.search(part) is None:
+        return part
+    part = _SPACE_BEFORE_PUNCT.sub(r"\1", part)
+    part = _SPACE_AFTER_OPEN.sub("(", part)
+    part = _REPEATED_COMMA.sub(",", part)
+    part = _NO_SPACE_AFTER_COMMA.sub(", ", part)
+    part = _COMMA_BEFORE_STOP.sub(r"\1", part)
+    return _REPEATED_STOP.sub(r"\1", part)
 
 
 def normalise(text: str) -> str:
