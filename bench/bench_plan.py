@@ -3,14 +3,15 @@
     .venv/bin/python bench/bench_plan.py            # plan + quality numbers
     .venv/bin/python bench/bench_plan.py --profile  # plus the 25 costliest functions of the plan
 
-Measures: wall time of `plan()` (cold: loading taxonomy and pools, compiling; and warm: a
-second plan in the same process, with its CPU time and the CPU time per item of each subtask),
-peak memory (ru_maxrss of the process; with --memory also the tracemalloc peak of a traced
-plan), exact duplicates (same text and source: must be 0), near
-duplicates (pairs in one subtask whose word 3-gram sets have Jaccard > 0.8, found with MinHash
-LSH and checked exactly), per-subtask capacity (estimated from draws, see
-`ogi_toolkit.planning.capacity`), and distinct-2 (lowercased \\w+ tokens; unique bigrams over all
-bigrams) over random 500-instruction samples. Writes bench/results/bench_plan.json.
+Measures: wall time of the command a user runs (``ogi plan --out``, a fresh process: imports,
+loading taxonomy and pools, compiling templates, drawing in this machine's CPUs, writing the
+file) with its peak memory per process, and the same with ``--workers 1``; in this process,
+``plan()`` warm (taxonomy and pools loaded, templates compiled) with one and with all workers,
+and the CPU time per item of each subtask; exact duplicates (same text and source: must be 0),
+near duplicates (pairs in one subtask whose word 3-gram sets have Jaccard > 0.8, found with
+MinHash LSH and checked exactly), per-subtask capacity (estimated from draws, see
+`ogi_toolkit.planning.capacity`), and distinct-2 (lowercased \\w+ tokens; unique bigrams over
+all bigrams) over random 500-instruction samples. Writes bench/results/bench_plan.json.
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import os
 import pstats
 import re
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 import zlib
@@ -32,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ogi_toolkit.planning import capacity, plan, plan_draws  # noqa: E402
+from ogi_toolkit.planning import available_workers, capacity, plan, plan_draws  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TOKEN = re.compile(r"\w+")
@@ -80,6 +83,23 @@ def near_duplicates(specs, threshold: float = 0.8, bands: int = 16, rows: int = 
     return len(near), all_pairs, len({i for pair in near for i in pair})
 
 
+def run_cli(seed: int, workers: int | None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MiB of the largest process) of ``ogi plan`` writing 80,700 specs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "ogi_toolkit.cli", "plan", "--seed", str(seed), "--quiet",
+                   "--out", str(Path(tmp) / "plan.jsonl")] + ([] if workers is None else ["--workers", str(workers)])
+        # a child of a child: ru_maxrss of RUSAGE_CHILDREN is the largest process among them
+        wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                   f"subprocess.run({command!r}, check=True); "
+                   "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True,
+                              env={**os.environ, "HF_HUB_OFFLINE": "1"})
+        wall, rss_kib = done.stdout.split()
+        with open(Path(tmp) / "plan.jsonl", "rb") as fh:
+            assert sum(1 for _ in fh) == 80_700, "ogi plan did not write the whole plan"
+    return round(float(wall), 2), round(int(rss_kib) / 1024, 1)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
@@ -87,20 +107,24 @@ def main() -> int:
     parser.add_argument("--memory", action="store_true", help="also trace the peak of Python allocations (slow)")
     parser.add_argument("--no-capacity", action="store_true", help="skip the per-subtask capacity estimate")
     args = parser.parse_args()
-    out: dict = {"seed": args.seed, "cpus": os.cpu_count()}
+    out: dict = {"seed": args.seed, "cpus": available_workers()}
 
-    started = time.perf_counter()
-    specs = plan(seed=args.seed)
-    out["plan_cold_s"] = round(time.perf_counter() - started, 2)  # with loading pools/taxonomy, compiling
-    del specs  # max_rss then measures one plan in memory, not two
-    started, cpu = time.perf_counter(), time.process_time()
+    for workers in (None, 1):  # the command a user runs, in a fresh process
+        wall, rss = run_cli(args.seed, workers)
+        label = "cli" if workers is None else "cli_workers_1"
+        out[f"{label}_s"], out[f"{label}_max_rss_mib_per_process"] = wall, rss
+
+    plan_draws(seed=args.seed)  # loads taxonomy and pools, compiles the templates
+    for workers in (1, available_workers()):
+        started, cpu = time.perf_counter(), time.process_time()
+        specs = plan(seed=args.seed, workers=workers)
+        out[f"plan_warm_workers_{workers}_s"] = round(time.perf_counter() - started, 2)
+        out[f"plan_warm_workers_{workers}_parent_cpu_s"] = round(time.process_time() - cpu, 2)
+        del specs
     draws = plan_draws(seed=args.seed)
-    out["plan_warm_s"] = round(time.perf_counter() - started, 2)
-    out["plan_warm_cpu_s"] = round(time.process_time() - cpu, 2)  # less sensitive to other load
     out["load_average_1min"] = round(os.getloadavg()[0], 2)
     specs = [s for d in draws for s in d.specs]
     out["instructions"] = len(specs)
-    out["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["cpu_us_per_item"] = {d.subtask: round(d.cpu_s / max(1, len(d.specs)) * 1e6) for d in draws}
     out["attempts_per_item"] = {d.subtask: round(sum(d.attempts.values()) / max(1, len(d.specs)), 2) for d in draws}
     if args.profile:

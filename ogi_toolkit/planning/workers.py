@@ -86,11 +86,16 @@ def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callab
     for p in procs:
         p.start()
     draws: list[Draw | None] = [None] * len(jobs)
+    running = {n: p for n, p in enumerate(procs, start=1)}
     try:
         for i in _claims(counter, order):
             d = draw_one(i)
             draws[i] = d.as_lines() if as_lines else d
-        _collect(procs, results, draws)
+            # between its own jobs the parent parses what has arrived (when objects are
+            # wanted), so that work is spread too, not left to the end
+            _receive(running, results, draws, parse=not as_lines, wait=False)
+        while running:
+            _receive(running, results, draws, parse=not as_lines, wait=True)
         missing = [jobs[i][0] for i, d in enumerate(draws) if d is None]
         if missing:
             raise RuntimeError(f"plan workers returned no draw for: {', '.join(missing)}")
@@ -103,13 +108,15 @@ def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callab
     return draws  # type: ignore[return-value]
 
 
-def _collect(procs, results, draws: list) -> None:
-    """Receive the workers' draws until every worker has said it is done."""
-    running = {n: p for n, p in enumerate(procs, start=1)}
+def _receive(running: dict, results, draws: list, parse: bool, wait: bool) -> None:
+    """Take the workers' messages: every one already there, or (``wait``) at least one.
+    ``running`` loses the workers that said they are done."""
     while running:
         try:
-            kind, who, payload = results.get(timeout=1.0)
+            kind, who, payload = results.get(timeout=1.0) if wait else results.get_nowait()
         except queue.Empty:
+            if not wait:
+                return
             dead = {n: p.exitcode for n, p in running.items() if not p.is_alive()}
             if dead:
                 # a worker that ended without saying so was killed (out of memory, a signal)
@@ -118,7 +125,10 @@ def _collect(procs, results, draws: list) -> None:
             continue
         if kind == "draw":
             draws[who] = payload
+            if parse:
+                payload.specs  # noqa: B018 - parsed now, while the workers still draw
         elif kind == "error":
             raise payload
         else:
             del running[who]
+        wait = False  # one message was enough; take the rest only if already there
