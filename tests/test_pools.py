@@ -163,7 +163,7 @@ def test_bad_script_unknown_patient_and_broken_chain_are_reported(tmp_path):
 
 MINIMUM = {"objects": 400, "actions": 100, "colours": 30, "materials": 30, "scenes": 60, "lighting": 20,
            "camera": 20, "texts": 200, "causal": 60, "temporal": 100, "trajectories": 20,
-           **{name: 30 for name in SCIENCE}}
+           **{name: 50 for name in SCIENCE}}
 
 
 @pytest.mark.parametrize("pool, minimum", sorted(MINIMUM.items()))
