@@ -15,3 +15,9 @@ FIGURES_DIR = PROJECT_DIR / "figures"
 # Copies of the real external prompt sets are never made: they are read in place.
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 EXTERNAL_DATA_DIR = Path(os.environ.get("OGI_EXTERNAL_DATA", SHARED_DIR / "data" / "external"))
+
+
+def cache_dir() -> Path:
+    """Where caches live: ``$OGI_CACHE_DIR`` or ``~/.cache/ogi-toolkit`` (read at each call, so
+    a test or a notebook can point it elsewhere)."""
+    return Path(os.environ.get("OGI_CACHE_DIR", Path.home() / ".cache" / "ogi-toolkit"))

@@ -17,6 +17,8 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..paths import cache_dir
+
 __all__ = ["default_cache_dir", "text_key", "array_key", "EmbeddingCache", "cached_arrays"]
 
 MERGE_AT_SHARDS = 32
@@ -24,7 +26,7 @@ MERGE_AT_SHARDS = 32
 
 def default_cache_dir() -> Path:
     """``$OGI_CACHE_DIR`` or ``~/.cache/ogi-toolkit``."""
-    return Path(os.environ.get("OGI_CACHE_DIR", Path.home() / ".cache" / "ogi-toolkit"))
+    return cache_dir()
 
 
 def text_key(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ogi_toolkit.disk_cache import cached
 from ogi_toolkit.definition.pool_items import (
     GROUP_SCHEMAS, SCHEMAS, CategoryItem, ObjectItem, PoolFile, PoolItem,
 )
@@ -45,9 +46,20 @@ def _construct_unique_mapping(loader: _BaseLoader, node: yaml.MappingNode, deep:
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
 
 
+# Part of the parsed-YAML cache key: change it when _read_yaml's result changes shape.
+_PARSE_VERSION = "pool-yaml-1"
+
+
 def _read_yaml(path: Path) -> tuple[Any, list[int]]:
-    """The file's data and the line number of each entry of its ``items`` list."""
-    loader = _UniqueKeyLoader(path.read_text(encoding="utf-8"))
+    """The file's data and the line number of each entry of its ``items`` list (kept on disk
+    by the file's bytes: parsing is most of the time it takes to load the pools)."""
+    raw = path.read_bytes()
+    data, lines = cached("yaml", (_PARSE_VERSION, yaml.__version__, raw), lambda: _parse_yaml(path, raw))
+    return data, lines
+
+
+def _parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[int]]:
+    loader = _UniqueKeyLoader(raw.decode("utf-8"))
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

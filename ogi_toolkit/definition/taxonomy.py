@@ -18,6 +18,7 @@ import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..disk_cache import cached
 from ..paths import TAXONOMY_DIR
 
 __all__ = ["Domain", "Subtask", "Template", "Taxonomy", "TaxonomyError", "UnknownIdError", "load_taxonomy"]
@@ -221,15 +222,24 @@ def _describe(exc: ValidationError) -> str:
 _JINJA_SYNTAX = jinja2.Environment()
 
 
-def _check_template_syntax(path: Path, sub: Subtask) -> None:
-    for t in sub.templates:
-        try:
-            _JINJA_SYNTAX.parse(t.text)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TaxonomyError(
-                f"{path}: subtask {sub.id!r}, template {t.id!r}, line {exc.lineno} of its text: "
-                f"bad Jinja2 syntax: {exc.message}; expected text like 'Draw {{{{ obj|a }}}}.'"
-            ) from None
+def _check_template_syntax(path: Path, subs: list[Subtask]) -> None:
+    """Every template of ``subs`` parses as Jinja2, else an error naming file, subtask and line.
+    Texts that all parsed before are known good (parsing them is most of a taxonomy load)."""
+    texts = [t.text for sub in subs for t in sub.templates]
+    cached("jinja-syntax", (jinja2.__version__, *texts), lambda: _all_parse(path, subs))
+
+
+def _all_parse(path: Path, subs: list[Subtask]) -> bool:
+    for sub in subs:
+        for t in sub.templates:
+            try:
+                _JINJA_SYNTAX.parse(t.text)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TaxonomyError(
+                    f"{path}: subtask {sub.id!r}, template {t.id!r}, line {exc.lineno} of its text: "
+                    f"bad Jinja2 syntax: {exc.message}; expected text like 'Draw {{{{ obj|a }}}}.'"
+                ) from None
+    return True
 
 
 def _load_domain_file(path: Path, domains: dict[str, Domain]) -> list[Subtask]:
@@ -255,8 +265,8 @@ def _load_domain_file(path: Path, domains: dict[str, Domain]) -> list[Subtask]:
             sub = Subtask.model_validate({**raw, "domain": parsed.domain, "kind": kind, "file": str(path)})
         except ValidationError as exc:
             raise TaxonomyError(f"{path}: {label}: {_describe(exc)}") from None
-        _check_template_syntax(path, sub)
         out.append(sub)
+    _check_template_syntax(path, out)
     return out
 
 
