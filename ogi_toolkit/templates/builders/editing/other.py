@@ -17,7 +17,7 @@ from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
                          place_phrase, rematerialable, shuffled_indices)
 from .naming import detailed, refer
-from .sampling import Resample, add_twin, build_source, chance, dress, index, looks, pick, retrying, shuffle
+from .sampling import Resample, add_twin, build_source, chance, dress, index, looks, pick, pick_other, retrying, shuffle
 from .source_scenes import Source, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
 
@@ -42,9 +42,9 @@ def _reference_source(ctx, subject, place) -> tuple[Source, int, str, dict]:
     grade, rng = ctx.difficulty, ctx.rng
     ref = Source(place=place, objects=[subject])
     if grade >= 2:
-        others = [o for o in index(ctx.pools).candidates[place.id] if o.id != subject.item.id]
-        if others:
-            ref.objects.append(dress(ctx, pick(rng, others)))
+        other = pick_other(rng, index(ctx.pools).candidates[place.id], subject.item.id)
+        if other is not None:
+            ref.objects.append(dress(ctx, other))
     if grade == 3:
         add_twin(ctx, ref, 0, same_look=False)
     ref, s = shuffle(ctx, ref, 0)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 
 from .source_scenes import SIZE_RANK, Obj, Source
 
-__all__ = ["Resample", "retrying", "pick", "chance", "Index", "index", "looks", "words", "dress", "fits",
+__all__ = ["Resample", "retrying", "pick", "pick_other", "chance", "Index", "index", "looks", "words", "dress", "fits",
            "relate", "add_twin", "build_source", "shuffle", "REFER_RELATIONS"]
 
 # Relations that can single out an object ("the mug next to the laptop"): planar, depth, contact.
@@ -48,6 +48,17 @@ def retrying(build: Callable) -> Callable:
 def pick(rng, seq: Sequence):
     """One element of ``seq`` (numpy's ``choice`` would turn tuples of items into arrays)."""
     return seq[int(rng.random() * len(seq))]  # rng.random is ~3x faster than rng.integers
+
+
+def pick_other(rng, seq: Sequence, avoid):
+    """One element of ``seq`` whose ``id`` is not ``avoid`` (uniformly), or None when there
+    is none. By rejection: filtering the whole list for every item cost more than the draws."""
+    if not any(x.id != avoid for x in seq):  # stops at the first element that differs
+        return None
+    while True:
+        x = pick(rng, seq)
+        if x.id != avoid:
+            return x
 
 
 def chance(rng, p: float) -> bool:
@@ -168,12 +179,12 @@ def add_twin(ctx, src: Source, i: int, *, same_look: bool) -> int | None:
     twin = replace(obj, action=None, origin=None)
     if not same_look:
         colours, materials = looks(ctx.pools, obj.item)
-        colours = [c for c in colours if obj.colour is None or c.id != obj.colour.id]
-        materials = [m for m in materials if obj.material is None or m.id != obj.material.id]
-        if obj.colour is not None and colours:
-            twin.colour = pick(ctx.rng, colours)
-        elif obj.material is not None and materials:
-            twin.material = pick(ctx.rng, materials)
+        colour = pick_other(ctx.rng, colours, obj.colour.id) if obj.colour is not None else None
+        material = pick_other(ctx.rng, materials, obj.material.id) if colour is None and obj.material is not None else None
+        if colour is not None:
+            twin.colour = colour
+        elif material is not None:
+            twin.material = material
         else:
             return None
     src.objects.append(twin)

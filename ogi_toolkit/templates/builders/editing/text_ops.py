@@ -98,6 +98,11 @@ def text_choices(pools, surface: Surface, *, english: bool | None, exclude=()) -
     return [t for t in found if t.id not in exclude] if exclude else found
 
 
+def _offers(pools, surface: Surface, english: bool | None, used: set) -> bool:
+    """Whether ``surface`` suits some string not in ``used`` (stops at the first one)."""
+    return any(t.id not in used for t in _suiting(pools, surface, english))
+
+
 def add_surface(ctx, src: Source, *, english: bool | None = True, blank: bool = False) -> int:
     """Add a surface that fits ``src.place`` to ``src`` with a string on it (none if ``blank``);
     returns the surface's index. ``english`` (True/False) is a wish: when no surface offers
@@ -106,10 +111,10 @@ def add_surface(ctx, src: Source, *, english: bool | None = True, blank: bool = 
     used = {t.item.id for t in src.texts}
     present = {o.item.id for o in src.objects}
     fitting = [s for s in surfaces_for(ctx.pools, src.place) if s.id not in present]
-    options = [s for s in fitting if text_choices(ctx.pools, s, english=english, exclude=used)]
+    options = [s for s in fitting if _offers(ctx.pools, s, english, used)]
     if not options:
         english = None
-        options = [s for s in fitting if text_choices(ctx.pools, s, english=None, exclude=used)]
+        options = [s for s in fitting if _offers(ctx.pools, s, None, used)]
     if not options:
         raise Resample(f"no text surface fits {src.place.id!r}")
     surface = pick(rng, options)

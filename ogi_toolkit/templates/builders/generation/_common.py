@@ -186,14 +186,23 @@ def objects(ctx, k: int, exclude: Sequence[str] = (), **where) -> list:
 
 
 _MEMO: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The last pools object's cache: a plan uses one pools object, and a WeakKeyDictionary lookup
+# makes a new weak reference on every call (~40 lookups per item).
+_LAST: tuple = (lambda: None, {})
 
 
 def memo(ctx, key: Hashable, compute: Callable[[], Any]) -> Any:
     """A value computed once per pools object (candidate lists that depend only on pools)."""
-    cache = _MEMO.setdefault(ctx.pools, {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    global _LAST
+    last, cache = _LAST
+    if last() is not ctx.pools:
+        cache = _MEMO.setdefault(ctx.pools, {})
+        _LAST = (weakref.ref(ctx.pools), cache)
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = compute()
+        return value
 
 
 # Categories that make poor props for tabletop-scale scenes (a planet left of a mug).
