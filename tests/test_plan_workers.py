@@ -22,6 +22,8 @@ def test_workers_give_the_same_plan_as_one_process():
 def test_draws_as_lines_hold_the_same_specs_and_summary():
     objects = plan_draws(total=300, subtasks=SUBTASKS, seed=1)
     lines = plan_draws(total=300, subtasks=SUBTASKS, seed=1, workers=2, as_lines=True)
+    assert [d.json_lines() for d in plan_draws(total=300, subtasks=SUBTASKS, seed=1, as_lines=True)] == \
+        [d.json_lines() for d in lines]
     for a, b in zip(objects, lines):
         assert b.json_lines() == [s.to_json() for s in a.specs]
         assert b.text_keys() == a.text_keys() and b.templates == a.templates

@@ -73,8 +73,8 @@ def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callab
     """
     workers = max(1, min(int(workers), len(jobs)))
     if workers == 1 or not _can_fork():
-        draws = [draw_one(i) for i in range(len(jobs))]
-        return [d.as_lines() for d in draws] if as_lines else draws
+        # each draw as lines as soon as it is made: only one subtask's objects alive at a time
+        return [draw_one(i).as_lines() if as_lines else draw_one(i) for i in range(len(jobs))]
     ctx = multiprocessing.get_context("fork")
     order = sorted(range(len(jobs)), key=lambda i: -cost(i))
     counter = ctx.Value("i", 0)
