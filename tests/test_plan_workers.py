@@ -73,3 +73,9 @@ def test_a_killed_worker_is_reported_not_waited_for():
 
     with pytest.raises(RuntimeError, match="exit code 3"):
         draw_jobs([(f"job{i}", {}) for i in range(6)], dying, cost=lambda i: 1, workers=2)
+
+
+def test_progress_bar_counts_every_spec(capsys):
+    plan(total=120, subtasks=SUBTASKS[:3], seed=0, workers=2, progress=True)
+    err = capsys.readouterr().err
+    assert "plan" in err and "120/120" in err

@@ -72,6 +72,12 @@ def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, s
         earlier.update(keys)
 
 
+def _progress_bar(total: int):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="spec", desc="plan")
+
+
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
@@ -90,11 +96,13 @@ def plan_draws(
     pools=None,
     workers: int = 1,
     as_lines: bool = False,
+    progress: bool = False,
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
 
     ``as_lines``: every draw holds its specs as JSON lines (``Draw.json_lines``), for a caller
-    that writes the plan out: no spec objects stay alive (memory, garbage collection)."""
+    that writes the plan out: no spec objects stay alive (memory, garbage collection).
+    ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks)."""
     taxonomy, pools = _resolve(taxonomy, pools)
     if isinstance(difficulty_mix, str):
         difficulty_mix = parse_difficulty_mix(difficulty_mix)
@@ -110,7 +118,13 @@ def plan_draws(
             sid, wanted = jobs[i]
             return sum(wanted.values()) * (3 if taxonomy.subtask(sid).kind == "editing" else 1)
 
-        draws = draw_jobs(jobs, draw_one, cost, workers=workers, as_lines=as_lines)
+        bar = _progress_bar(sum(sum(w.values()) for _, w in jobs)) if progress else None
+        try:
+            draws = draw_jobs(jobs, draw_one, cost, workers=workers, as_lines=as_lines,
+                              on_draw=(lambda d: bar.update(len(d))) if bar is not None else None)
+        finally:
+            if bar is not None:
+                bar.close()
         _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed, as_lines)
     shortfalls = []
     for result in draws:
@@ -138,6 +152,7 @@ def plan(
     taxonomy: Taxonomy | None = None,
     pools=None,
     workers: int = 1,
+    progress: bool = False,
 ) -> list[InstructionSpec]:
     """A plan of instruction specs, deterministic for ``seed``.
 
@@ -148,11 +163,13 @@ def plan(
     * ``difficulty_mix``: ``{grade: share}`` or ``"1=.3,2=.4,3=.3"`` for every subtask
       (default: each subtask's own mix);
     * ``workers``: processes that draw subtasks (forked; Linux). The plan is the same for any
-      number; ``planning.available_workers()`` is this machine's CPUs.
+      number; ``planning.available_workers()`` is this machine's CPUs;
+    * ``progress``: a progress bar while drawing.
 
     Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
     """
-    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers)
+    draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers,
+                       progress=progress)
     with gc_paused():  # parsing the workers' lines makes ~10^6 objects that live on
         return [spec for d in draws for spec in d.specs]
 

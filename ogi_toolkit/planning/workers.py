@@ -63,18 +63,25 @@ def _worker(number: int, counter, order, draw_one: Callable[[int], Draw], result
 
 
 def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callable[[int], float],
-              workers: int = 1, as_lines: bool = False) -> list[Draw]:
+              workers: int = 1, as_lines: bool = False, on_draw: Callable[[Draw], None] | None = None) -> list[Draw]:
     """``draw_one(i)`` for every job index, in ``workers`` processes; the draws in job order.
 
     ``cost(i)`` estimates a job's work (costliest jobs are claimed first). With ``as_lines``
     the parent's own draws are turned into JSON lines too (for a caller that writes them out
-    and needs no objects). One process (``workers`` 1, a single job, or no fork on this
+    and needs no objects). ``on_draw(draw)`` is called in this process as each draw is made or
+    arrives (a progress bar). One process (``workers`` 1, a single job, or no fork on this
     platform) draws in order, in this process.
     """
+    def made(d: Draw) -> Draw:
+        d = d.as_lines() if as_lines else d
+        if on_draw is not None:
+            on_draw(d)
+        return d
+
     workers = max(1, min(int(workers), len(jobs)))
     if workers == 1 or not _can_fork():
         # each draw as lines as soon as it is made: only one subtask's objects alive at a time
-        return [draw_one(i).as_lines() if as_lines else draw_one(i) for i in range(len(jobs))]
+        return [made(draw_one(i)) for i in range(len(jobs))]
     ctx = multiprocessing.get_context("fork")
     order = sorted(range(len(jobs)), key=lambda i: -cost(i))
     counter = ctx.Value("i", 0)
@@ -89,13 +96,12 @@ def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callab
     running = {n: p for n, p in enumerate(procs, start=1)}
     try:
         for i in _claims(counter, order):
-            d = draw_one(i)
-            draws[i] = d.as_lines() if as_lines else d
+            draws[i] = made(draw_one(i))
             # between its own jobs the parent parses what has arrived (when objects are
             # wanted), so that work is spread too, not left to the end
-            _receive(running, results, draws, parse=not as_lines, wait=False)
+            _receive(running, results, draws, not as_lines, on_draw, wait=False)
         while running:
-            _receive(running, results, draws, parse=not as_lines, wait=True)
+            _receive(running, results, draws, not as_lines, on_draw, wait=True)
         missing = [jobs[i][0] for i, d in enumerate(draws) if d is None]
         if missing:
             raise RuntimeError(f"plan workers returned no draw for: {', '.join(missing)}")
@@ -108,7 +114,7 @@ def draw_jobs(jobs: Sequence[Job], draw_one: Callable[[int], Draw], cost: Callab
     return draws  # type: ignore[return-value]
 
 
-def _receive(running: dict, results, draws: list, parse: bool, wait: bool) -> None:
+def _receive(running: dict, results, draws: list, parse: bool, on_draw, wait: bool) -> None:
     """Take the workers' messages: every one already there, or (``wait``) at least one.
     ``running`` loses the workers that said they are done."""
     while running:
@@ -127,6 +133,8 @@ def _receive(running: dict, results, draws: list, parse: bool, wait: bool) -> No
             draws[who] = payload
             if parse:
                 payload.specs  # noqa: B018 - parsed now, while the workers still draw
+            if on_draw is not None:
+                on_draw(payload)
         elif kind == "error":
             raise payload
         else:

@@ -21,7 +21,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes drawing subtasks (default: this machine's CPUs); the plan is the same for any number")
-    parser.add_argument("--quiet", action="store_true", help="no per-subtask summary")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
 def _write_jsonl(path: Path, lines) -> None:
@@ -49,7 +49,7 @@ def run(args) -> int:
     # As JSON lines: written as drawn, never parsed back (workers send lines)
     draws = plan_draws(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy, as_lines=True,
-                       workers=args.workers or available_workers())
+                       workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty())
     out = Path(args.out)
     _write_jsonl(out, (line for d in draws for line in d.json_lines()))
     if not args.quiet:
