@@ -155,3 +155,15 @@ def test_no_exact_duplicate_across_subtasks(tmp_path):
     alone = {s.instruction for s in plan(counts={"twin_b": 4}, seed=0, taxonomy=tax)}
     first = {s.instruction for s in specs if s.subtask == "twin_a"}
     assert alone & first, "drawn alone, the twins collide (else this test would show nothing)"
+
+
+def test_capacity_error_is_the_same_from_worker_processes(small_tax):
+    """A short subtask drawn in a worker process is reported as when drawn here."""
+    counts = {"count_a": 50, "count_b": 40, "count_c": 2_000_000}
+    errors = []
+    for workers in (1, 3):
+        with pytest.raises(CapacityError) as info:
+            plan(counts=counts, taxonomy=small_tax, workers=workers)
+        errors.append(info.value)
+    assert [s["subtask"] for s in errors[1].shortfalls] == ["count_c"]
+    assert str(errors[0]) == str(errors[1])
