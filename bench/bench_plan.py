@@ -22,7 +22,6 @@ import math
 import os
 import pstats
 import re
-import resource
 import subprocess
 import sys
 import tempfile

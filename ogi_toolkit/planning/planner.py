@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar, text_key
+from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
 
