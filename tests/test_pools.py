@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ogi_toolkit.definition.pool_items import SCHEMAS, SKETCH_TREATMENTS, letters_outside_script
+from ogi_toolkit.definition.pool_items import PLOT_CURVES, SCHEMAS, SKETCH_TREATMENTS, letters_outside_script
 from ogi_toolkit.definition.pool_readme import write_readmes
 from ogi_toolkit.definition.pools import PoolError, load_pools
 from ogi_toolkit.paths import POOLS_DIR
@@ -159,6 +159,18 @@ def test_bad_script_unknown_patient_and_broken_chain_are_reported(tmp_path):
         load_pools(root)
 
 
+@pytest.mark.parametrize("fields, expected", [
+    ('kind: plot, curve: sinus', r"field 'curve'.*'linear', 'proportional'"),
+    ('kind: plot, curve: linear, axes: [time]', r"field 'axes.1': Field required"),
+    ('kind: diagram, curve: linear', r"only plots have a 'curve' or 'axes' \(this one is a 'diagram'\)"),
+])
+def test_bad_plot_curve_or_axes_fails_naming_file_item_and_field(tmp_path, fields, expected):
+    item = f'{{id: hooke, name: "a spring law", {fields}, labels: [extension, force], description: d}}'
+    root = _pool_dir(tmp_path, HEADER.format(name="physics") + f"  - {item}\n", name="physics", group="science")
+    with pytest.raises(PoolError, match=r"physics.yaml: item 0 .*'hooke'.*" + expected):
+        load_pools(root)
+
+
 # ------------------------------------------------------------------ sizes and coverage
 
 MINIMUM = {"objects": 400, "actions": 100, "colours": 30, "materials": 30, "scenes": 60, "lighting": 20,
@@ -223,6 +235,16 @@ def test_each_item_model_backs_one_pool_and_science_concepts_are_unique(pools):
     ids = [c.id for n in SCIENCE for c in pools[n]]
     names = [c.name.lower() for n in SCIENCE for c in pools[n]]
     assert len(ids) == len(set(ids)) and len(names) == len(set(names))
+
+
+def test_every_plot_concept_names_its_curve_and_distinct_axis_titles(pools):
+    plots = [c for n in SCIENCE for c in pools[n] if c.kind == "plot"]
+    assert len(plots) >= 30
+    assert [c.id for c in plots if c.curve not in PLOT_CURVES] == []
+    for concept in plots:
+        x_title, y_title = concept.axes or concept.labels[:2]
+        assert x_title != y_title and x_title.strip() and y_title.strip(), concept.id
+    assert all(c.curve is None and c.axes is None for n in SCIENCE for c in pools[n] if c.kind != "plot")
 
 
 def test_readmes_are_current_and_state_the_real_counts(pools):

@@ -29,6 +29,14 @@ SketchTreatment = Literal[
     "vignette", "invert", "blur",
 ]
 SKETCH_TREATMENTS: tuple[str, ...] = SketchTreatment.__args__  # type: ignore[attr-defined]
+# The shape a plot concept's curve has; the sketch renderer draws each as y = f(x).
+PlotCurve = Literal[
+    "linear", "proportional", "scatter", "crossing_lines", "parabola", "arch", "exp_growth",
+    "exp_decay", "logistic", "cliff", "log", "inverse", "hyperbola", "bell", "sine", "periodic",
+    "offset_cycles", "sawtooth", "rising_wiggle", "dip", "burst", "trapezoid", "ramp", "plateaus",
+    "two_levels", "stress_strain",
+]
+PLOT_CURVES: tuple[str, ...] = PlotCurve.__args__  # type: ignore[attr-defined]
 
 # ISO 15924 script -> prefixes of the Unicode character names its letters may carry.
 SCRIPT_LETTERS: dict[str, tuple[str, ...]] = {
@@ -272,12 +280,17 @@ class ConceptItem(PoolItem):
                   "food_web", "life_cycle", "exploded_view", "field_lines", "ray_diagram"]
     labels: tuple[str, ...] = Field(min_length=2, max_length=6)
     description: str
+    curve: PlotCurve | None = None  # plots only: the shape of the curve
+    # plots only: the x and y axis titles; None: the first two labels are the axis titles
+    axes: tuple[str, str] | None = None
 
     @model_validator(mode="after")
-    def _distinct_labels(self) -> "ConceptItem":
+    def _check_labels_and_plot(self) -> "ConceptItem":
         repeated = sorted({label for label in self.labels if self.labels.count(label) > 1})
         if repeated:
             raise ValueError(f"labels must be distinct (each is drawn once); repeated: {repeated}")
+        if self.kind != "plot" and (self.curve or self.axes):
+            raise ValueError(f"only plots have a 'curve' or 'axes' (this one is a {self.kind!r})")
         return self
 
 
