@@ -29,7 +29,7 @@ from .state import DrawState, apply_to_state, initial_state
 
 __all__ = ["RENDERER_VERSION", "SketchBackend", "parse_size", "render_request"]
 
-RENDERER_VERSION = "1.2"
+RENDERER_VERSION = "1.3"
 _MAX_SIDE = 4096
 
 

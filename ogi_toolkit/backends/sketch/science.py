@@ -14,6 +14,7 @@ import threading
 import numpy as np
 
 from ...spec import Scene
+from .curves import axis_titles, curve_of, sample_curve
 from .vocab import stable_int
 
 _LOCK = threading.Lock()
@@ -101,35 +102,77 @@ def _food_web(ax, labels, rng, fs):
     return texts
 
 
+# Where a plot's label may sit around its point (offset in points), in order of preference.
+_LABEL_OFFSETS = [(8, 10), (8, -10), (-8, 10), (-8, -10), (8, 26), (8, -26), (-8, 26), (-8, -26)]
+
+
+def _place_label(text, renderer, curve_points, taken, prefer_below):
+    """Moves a plot label to the spot around its point that stays inside the plot, overlaps
+    no label placed before and covers the fewest points of the curve."""
+    fig_box, ax_box = text.figure.bbox, text.axes.bbox
+    order = _LABEL_OFFSETS[1::2] + _LABEL_OFFSETS[::2] if prefer_below else _LABEL_OFFSETS
+    best = None
+    for rank, (dx, dy) in enumerate(order):
+        text.set(horizontalalignment="left" if dx > 0 else "right", verticalalignment="bottom" if dy > 0 else "top")
+        text.xyann = (dx, dy)
+        box = text.get_window_extent(renderer).padded(4)
+        inside = box.x0 >= ax_box.x0 and box.x1 <= ax_box.x1 and box.y0 >= ax_box.y0 and box.y1 <= ax_box.y1
+        on_figure = box.x0 >= 0 and box.x1 <= fig_box.width and box.y0 >= 0 and box.y1 <= fig_box.height
+        covered = np.count_nonzero((curve_points[:, 0] >= box.x0) & (curve_points[:, 0] <= box.x1)
+                                   & (curve_points[:, 1] >= box.y0) & (curve_points[:, 1] <= box.y1))
+        score = (not on_figure, sum(box.overlaps(t) for t in taken), not inside, covered, rank)
+        if best is None or score < best[0]:
+            best = (score, dx, dy, box)
+    _, dx, dy, box = best
+    text.set(horizontalalignment="left" if dx > 0 else "right", verticalalignment="bottom" if dy > 0 else "top")
+    text.xyann = (dx, dy)
+    taken.append(box)
+
+
 def _plot(ax, labels, rng, fs, concept=""):
-    x = np.linspace(0, 10, 200)
-    c = concept.lower()
-    if any(k in c for k in ("parabol", "projectile", "quadratic", "trajector")):
-        y = -(x - 5) ** 2 + 25
-    elif any(k in c for k in ("expon", "decay", "growth", "population", "half")):
-        y = np.exp(-x / 3) * 10 if "decay" in c or "half" in c else np.exp(x / 3)
-    elif any(k in c for k in ("normal", "gauss", "distribution", "bell")):
-        y = np.exp(-((x - 5) ** 2) / 3)
-    elif "linear" in c or "line" in c:
-        y = 1.5 * x + 2
-    else:
-        y = np.sin(x) * 3
+    curve = curve_of(concept)
+    x, ys = sample_curve(curve)
+    axes = axis_titles(concept, labels)
     ax.set_axis_on()
     ax.set_position([0.14, 0.14, 0.8, 0.7])
-    ax.plot(x, y, color=_PALETTE[0], lw=2.5)
-    ax.set_xlim(0, 10)
-    ax.set_ylim(float(y.min()) - 0.1 * np.ptp(y), float(y.max()) + 0.15 * np.ptp(y))
+    for i, y in enumerate(ys):
+        ax.plot(x, y, color=_PALETTE[i % 8], lw=2.5)
+    points = [np.c_[x, y] for y in ys]
+    if curve == "scatter":  # the data the trend line is fitted to
+        dots_x = np.linspace(x[0], x[-1], 16)[1:-1]
+        dots_y = np.interp(dots_x, x, ys[0]) + rng.normal(0, 0.08 * np.nanmax(np.ptp(ys, axis=1)), dots_x.size)
+        ax.plot(dots_x, dots_y, "o", color=_PALETTE[7], ms=5)
+        points.append(np.c_[dots_x, dots_y])
+    points = np.concatenate(points)
+    points = points[np.isfinite(points[:, 1])]
+    low, high = points[:, 1].min(), points[:, 1].max()
+    ax.set_xlim(float(x[0]), float(x[-1]))
+    ax.set_ylim(float(low) - 0.1 * (high - low), float(high) + 0.15 * (high - low))
+    if low < 0 < high:  # the x-axis where the curve crosses it (roots, troughs, quadrants)
+        ax.axhline(0, color="#555555", lw=1)
+    if x[0] < 0 < x[-1]:
+        ax.axvline(0, color="#555555", lw=1)
     ax.grid(alpha=0.3)
+    ax.locator_params(nbins=5)  # few, short tick numbers leave room for the y title
+    ax.yaxis.set_major_formatter("{x:g}")
     texts = []
-    if labels:
-        texts.append(ax.set_xlabel(labels[0], fontsize=fs))
-    if len(labels) > 1:
-        texts.append(ax.set_ylabel(labels[1], fontsize=fs))
-    for i, label in enumerate(labels[2:]):
-        k = int(40 + 120 * i / max(1, len(labels) - 2))
-        ax.plot([x[k]], [y[k]], "o", color=_PALETTE[(i + 1) % 8])
-        texts.append(ax.annotate(label, (x[k], y[k]), xytext=(10, 10), textcoords="offset points", fontsize=fs,
-                                 bbox=dict(boxstyle="round", fc="white", ec=_PALETTE[(i + 1) % 8])))
+    if axes:
+        texts.append(ax.set_xlabel(axes[0], fontsize=fs))
+    if len(axes) > 1:
+        texts.append(ax.set_ylabel(axes[1], fontsize=fs))
+    marks = [label for label in labels if label not in axes]
+    renderer = ax.figure.canvas.get_renderer()
+    on_screen, taken = ax.transData.transform(points), []
+    for i, label in enumerate(marks):  # spread along the curve(s), each on a point that is drawn
+        y = ys[i % len(ys)]
+        at = x[0] + (x[-1] - x[0]) * (i + 1) / (len(marks) + 1)
+        k = int(np.argmin(np.where(np.isfinite(y), np.abs(x - at), np.inf)))
+        colour = _PALETTE[i % len(ys)] if len(ys) > 1 else _PALETTE[(i + 1) % 8]  # several curves: its curve's
+        ax.plot([x[k]], [y[k]], "o", color=colour)
+        text = ax.annotate(label, (x[k], y[k]), xytext=(8, 10), textcoords="offset points", fontsize=fs,
+                           bbox=dict(boxstyle="round", fc="white", ec=colour))
+        _place_label(text, renderer, on_screen, taken, prefer_below=i % 2 == 1)
+        texts.append(text)
     return texts
 
 
