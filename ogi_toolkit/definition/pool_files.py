@@ -54,8 +54,7 @@ def _read_yaml(path: Path) -> tuple[Any, list[int]]:
     """The file's data and the line number of each entry of its ``items`` list (kept on disk
     by the file's bytes: parsing is most of the time it takes to load the pools)."""
     raw = path.read_bytes()
-    data, lines = cached("yaml", (_PARSE_VERSION, yaml.__version__, raw), lambda: _parse_yaml(path, raw))
-    return data, lines
+    return cached("yaml", (_PARSE_VERSION, yaml.__version__, raw), lambda: _parse_yaml(path, raw))
 
 
 def _parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[int]]:

@@ -4,14 +4,11 @@ Builders make a few dozen scalar draws per item, and a paper-scale plan makes ~8
 A scalar draw from a numpy ``Generator`` costs 0.8-10 us (its API is built for arrays); the
 same draw from Python's Mersenne Twister costs ~0.05-0.4 us, and seeding it ~5 us. So
 :class:`ItemRandom` offers the numpy ``Generator`` methods builders use (``random``,
-``integers``, ``choice``, ``permutation``, ``shuffle``, ``uniform``, ``normal``) on a
-``random.Random``, and hands any other numpy method to a numpy Generator seeded from its own
-stream (still a function of the item's seed alone).
+``integers``, ``choice``, ``permutation``) on a ``random.Random``, and hands any other numpy
+method to a numpy Generator seeded from its own stream (still a function of the item's seed).
 """
 from __future__ import annotations
 
-import bisect
-import itertools
 import random as _random
 from typing import Any, Sequence
 
@@ -53,16 +50,6 @@ class ItemRandom:
             return self._py.randrange(low, high)
         return np.array([self._py.randrange(low, high) for _ in range(int(size))])
 
-    def uniform(self, low: float = 0.0, high: float = 1.0, size: int | None = None):
-        if size is None:
-            return self._py.uniform(low, high)
-        return np.array([self._py.uniform(low, high) for _ in range(int(size))])
-
-    def normal(self, loc: float = 0.0, scale: float = 1.0, size: int | None = None):
-        if size is None:
-            return self._py.gauss(loc, scale)
-        return np.array([self._py.gauss(loc, scale) for _ in range(int(size))])
-
     def permutation(self, x: int | Sequence) -> list:
         """A shuffled list of ``range(x)`` or of the elements of ``x`` (a list, not an array:
         callers index with its elements and keep tuples of pool items as they are)."""
@@ -70,37 +57,29 @@ class ItemRandom:
         self._py.shuffle(items)
         return items
 
-    def shuffle(self, x: list) -> None:
-        self._py.shuffle(x)
-
     def choice(self, a: int | Sequence, size: int | None = None, replace: bool = True, p: Sequence[float] | None = None):
-        """Like ``Generator.choice`` for an int or a 1-D sequence; elements keep their type."""
+        """Like ``Generator.choice`` for an int or a 1-D sequence; elements keep their type.
+        Weighted choices (``p``) are numpy's own."""
+        if p is not None:
+            return self._generator().choice(a, size=size, replace=replace, p=p)
         n = int(a) if isinstance(a, (int, np.integer)) else len(a)
         if n <= 0:
             raise ValueError("choice: cannot choose from an empty sequence")
-        if p is not None:
-            if len(p) != n:
-                raise ValueError(f"choice: p has {len(p)} weights for {n} elements")
-            cumulative = list(itertools.accumulate(float(w) for w in p))
         count = 1 if size is None else int(size)
         if not replace and count > n:
             raise ValueError(f"choice: cannot take {count} elements from {n} without replacement")
-        if p is None:
-            picks = self._py.sample(range(n), count) if not replace else [self._py.randrange(n) for _ in range(count)]
-        else:
-            picks = []
-            while len(picks) < count:
-                i = min(bisect.bisect_right(cumulative, self._py.random() * cumulative[-1]), n - 1)
-                if replace or i not in picks:
-                    picks.append(i)
+        picks = self._py.sample(range(n), count) if not replace else [self._py.randrange(n) for _ in range(count)]
         values = picks if isinstance(a, (int, np.integer)) else [a[i] for i in picks]
         return values[0] if size is None else np.array(values)
 
-    def __getattr__(self, name: str) -> Any:
-        # Any other numpy Generator method (a user's builder may call one): from a Generator
-        # seeded by this stream, so the item stays a function of its seed.
-        if name.startswith("_"):
-            raise AttributeError(name)
+    def _generator(self) -> np.random.Generator:
+        """A numpy Generator seeded from this stream: the item stays a function of its seed."""
         if self._numpy is None:
             self._numpy = np.random.default_rng(self._py.getrandbits(64))
-        return getattr(self._numpy, name)
+        return self._numpy
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other numpy Generator method (uniform, normal, ...: a user's builder may call one)
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._generator(), name)
