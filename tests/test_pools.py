@@ -438,3 +438,12 @@ def test_every_material_family_has_textures_that_suit_it(pools):
         assert len(fitting) >= 10, family
     assert "fabric" in pools.get("textures", "knitted").families
     assert "plastic" not in pools.get("textures", "rusty").families
+
+
+def test_objects_named_in_prose(pools):
+    """Names found word by word, plurals too, the longest name first, in order of mention."""
+    found = pools.objects_named_in("Two geese fly over the oak trees while a crow sips from glasses of lemonade.")
+    assert [o.id for o in found] == [pools.get("objects", n).id for n in ("goose", "oak tree", "crow", "glass of lemonade")]
+    assert [o.name for o in pools.objects_named_in("a goose, a crow, a goose", limit=1)] == ["goose"]
+    assert [o.name for o in pools.objects_named_in("the crow and the goose", skip=frozenset({"crow"}))] == ["goose"]
+    assert pools.objects_named_in("nothing here at all") == ()

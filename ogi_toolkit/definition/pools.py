@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,28 @@ class Pools:
         return self._memo(("actions_for", item.id, transitive), lambda: tuple(
             a for a in self["actions"] if a.agent_ok(item) and (transitive is None or a.transitive == transitive)))
 
+    def objects_named_in(self, text: str, limit: int | None = None, skip: frozenset[str] = frozenset()) -> tuple[ObjectItem, ...]:
+        """Objects ``text`` names (singular or plural), first mention first, each once, at most
+        ``limit``. Read word by word, the longest name that starts at a word wins ("oak tree"
+        over "tree", "glass of lemonade" over "glass"). ``skip``: names never taken (pool names
+        that also read as other words in prose: "the rooster crows"). Memoised per text."""
+        def compute() -> tuple:
+            forms, longest = self._memo(("name_forms", skip), lambda: _name_forms(self["objects"], skip))
+            words = _WORD.findall(text.lower())
+            found: dict = {}  # id -> item, in order of first mention
+            i = 0
+            while i < len(words) and (limit is None or len(found) < limit):
+                for n in range(min(longest, len(words) - i), 0, -1):
+                    item = forms.get(tuple(words[i:i + n]))
+                    if item is not None:
+                        found.setdefault(item.id, item)
+                        i += n
+                        break
+                else:
+                    i += 1
+            return tuple(found.values())
+        return self._memo(("objects_named_in", text, limit, skip), compute)
+
     def _memo(self, key: tuple, compute) -> Any:
         if key not in self._cache:
             self._cache[key] = compute()
@@ -150,6 +173,20 @@ class Pools:
             picks[slot] = pick
             taken.add(pick)
         return [found[i] for i in picks]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _name_forms(objects, skip: frozenset[str]) -> tuple[dict, int]:
+    """(a name's word tuple -> object, most words in a name): singular and plural forms; of two
+    objects sharing a form, the one with the longer name keeps it."""
+    forms: dict = {}
+    for item in sorted(objects, key=lambda i: -len(i.name)):
+        if item.name.lower() not in skip:
+            for form in (item.name, item.plural):
+                forms.setdefault(tuple(_WORD.findall(form.lower())), item)
+    return forms, max(map(len, forms), default=1)
 
 
 def _freeze(value: Any) -> Any:

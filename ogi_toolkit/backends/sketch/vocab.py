@@ -237,7 +237,7 @@ _STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "wet", "s
 
 @functools.lru_cache(maxsize=256)
 def objects_named_in(text: str, limit: int = 4) -> tuple:
-    """Objects a plain description names (pool names, else glyph keywords), first mention
+    """Objects a plain description names (see ``Pools.objects_named_in``), first mention
     first, with the state words it uses ("melted", "broken") as their state: what the
     renderer draws for a scene given only as words."""
     import re
@@ -246,17 +246,7 @@ def objects_named_in(text: str, limit: int = 4) -> tuple:
 
     lowered = text.lower()
     p = pools()
-    names = sorted({item.name.lower() for item in p["objects"]}, key=len, reverse=True) if p is not None and \
-        "objects" in p else sorted({k for _, keys in _GLYPH_KEYWORDS for k in keys if len(k) > 3}, key=len, reverse=True)
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for name in names:
-        for m in re.finditer(r"\b" + re.escape(name) + r"s?\b", lowered):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                found.append((m.start(), name))
-                taken.append((m.start(), m.end()))
-                break
+    names = [item.name for item in p.objects_named_in(text, limit)] if p is not None and "objects" in p else []
     states = [w for w in _STATE_WORDS if re.search(r"\b" + w + r"\b", lowered)]
     attributes = {"state": ", ".join(states)} if states else {}
-    return tuple(SceneObject(name=name, attributes=attributes if k == 0 else {})
-                 for k, (_, name) in enumerate(sorted(found)[:limit]))
+    return tuple(SceneObject(name=name, attributes=attributes if k == 0 else {}) for k, name in enumerate(names))

@@ -284,45 +284,7 @@ _AMBIGUOUS_NAMES = frozenset({"ring", "orange", "crow", "key", "stick", "bed", "
                               "rock", "mirror"})
 
 
-_TOKEN = re.compile(r"\w+")
-
-
-def _name_index(ctx) -> tuple[dict, int]:
-    """(name's word tuple -> pool object, most words in a name): singular and plural forms;
-    where two objects share a form, the one with the longer name keeps it."""
-    def compute():
-        forms: dict = {}
-        for item in sorted(ctx.pools["objects"], key=lambda i: -len(i.name)):
-            if item.name.lower() in _AMBIGUOUS_NAMES:
-                continue
-            for form in (item.name, item.plural):
-                forms.setdefault(tuple(_TOKEN.findall(form.lower())), item)
-        return forms, max(map(len, forms))
-    return memo(ctx, "object_name_index", compute)
-
-
 def objects_in_text(ctx, text: str, limit: int = 3) -> list:
     """Pool objects that ``text`` names, in order of first mention (at most ``limit``): the
-    structured content of a scenario written as prose (a causal effect, a motion, a stage).
-
-    Read word by word, the longest name that starts at a word wins ("oak tree" over "tree",
-    "glass of lemonade" over "glass"). Memoised per text: scenario prose comes from a finite pool.
-    """
-
-    def compute() -> tuple:
-        forms, longest = _name_index(ctx)
-        words = _TOKEN.findall(text.lower())
-        found: dict = {}  # id -> item, in order of first mention
-        i = 0
-        while i < len(words) and len(found) < limit:
-            for n in range(min(longest, len(words) - i), 0, -1):
-                item = forms.get(tuple(words[i:i + n]))
-                if item is not None:
-                    found.setdefault(item.id, item)
-                    i += n
-                    break
-            else:
-                i += 1
-        return tuple(found.values())
-
-    return list(memo(ctx, ("objects_in_text", text, limit), compute))
+    structured content of a scenario written as prose (a causal effect, a motion, a stage)."""
+    return list(ctx.pools.objects_named_in(text, limit, skip=_AMBIGUOUS_NAMES))
