@@ -170,8 +170,7 @@ def plan(
     """
     draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers,
                        progress=progress)
-    with gc_paused():  # parsing the workers' lines makes ~10^6 objects that live on
-        return [spec for d in draws for spec in d.specs]
+    return [spec for d in draws for spec in d.specs]  # the workers' lines were parsed as they arrived
 
 
 def capacity(
