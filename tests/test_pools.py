@@ -99,7 +99,7 @@ HEADER = "pool: {name}\ndescription: test\nsource: test\nitems:\n"
     ("{id: lamp, name: lamp, plural: lamps, article: a, category: househld, size_class: small}",
      r"item 0 .*'lamp'.*field 'category'.*unknown category 'househld'.*household"),
     ("{id: lamp, name: lamp, plural: lamps, article: a, category: household, size_class: small, colour: red}",
-     r"item 0 .*'lamp'.*field 'colour'.*Extra inputs"),
+     r"item 0 .*'lamp'.*field 'colour'.*unknown field"),
     ("{id: lamp, name: lamp, article: a, category: household, size_class: small}",
      r"item 0 .*'lamp'.*field 'plural'.*required"),
     ("{id: lamp, name: lamp, plural: lamps, article: a, category: household, size_class: small, materials: [wod]}",

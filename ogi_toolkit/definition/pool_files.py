@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from ogi_toolkit.disk_cache import cached
 from ogi_toolkit.definition.pool_items import (
-    GROUP_SCHEMAS, SCHEMAS, CategoryItem, ObjectItem, PoolFile, PoolItem,
+    GROUP_SCHEMAS, SCHEMAS, CategoryItem, ObjectItem, PoolFile, PoolItem, item_fields, validate_item,
 )
 
 __all__ = ["PoolError", "read_pool_dir"]
@@ -79,7 +79,9 @@ def _describe(errors: list[dict]) -> str:
     for err in errors[:5]:
         field = ".".join(str(p) for p in err["loc"]) or "(item)"
         got = "" if err["type"] == "missing" else f", got {err['input']!r}"
-        parts.append(f"field {field!r}: {err['msg']}{got}")
+        # (the item models are dataclasses: pydantic words an unknown field as a keyword argument)
+        message = "unknown field" if err["type"] == "unexpected_keyword_argument" else err["msg"]
+        parts.append(f"field {field!r}: {message}{got}")
     return "; ".join(parts)
 
 
@@ -111,10 +113,10 @@ def _load_file(path: Path, group: str, categories: dict[str, CategoryItem] | Non
         if categories is not None:
             raw = _with_category_defaults(raw, categories, where)
         try:
-            item = model.model_validate(raw)
+            item = validate_item(model, raw)
         except ValidationError as err:
             raise PoolError(f"{where}: {_describe(err.errors())} "
-                            f"(schema {schema!r}, fields {sorted(model.model_fields)})") from None
+                            f"(schema {schema!r}, fields {sorted(item_fields(model))})") from None
         if item.id in ids:
             raise PoolError(f"{where}: field 'id': duplicate id {item.id!r} (first at item {ids[item.id]})")
         if model.unique_names and item.name.lower() in names:
@@ -138,7 +140,7 @@ def _with_category_defaults(raw: dict, categories: dict[str, CategoryItem], wher
 
 
 def _check_category_defaults(categories: tuple[CategoryItem, ...], path: Path) -> None:
-    allowed = set(ObjectItem.model_fields) - {"id", "name", "category"}
+    allowed = set(item_fields(ObjectItem)) - {"id", "name", "category"}
     for index, category in enumerate(categories):
         unknown = set(category.defaults) - allowed
         if unknown:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ogi_toolkit.definition.pool_files import PoolError, read_pool_dir
-from ogi_toolkit.definition.pool_items import ObjectItem, PoolFile, PoolItem
+from ogi_toolkit.definition.pool_items import ObjectItem, PoolFile, PoolItem, item_fields
 from ogi_toolkit.paths import POOLS_DIR
 
 __all__ = ["PoolError", "Pools", "load_pools"]
@@ -93,7 +93,7 @@ class Pools:
         items = self[pool]
         for field in where:
             if items and not hasattr(items[0], field):
-                raise KeyError(f"pool {pool!r} has no field {field!r}; fields: {sorted(type(items[0]).model_fields)}")
+                raise KeyError(f"pool {pool!r} has no field {field!r}; fields: {sorted(item_fields(type(items[0])))}")
         found = tuple(item for item in items if all(_matches(getattr(item, f), w) for f, w in where.items()))
         positions = {**{i.name: n for n, i in enumerate(found)}, **{i.id: n for n, i in enumerate(found)}}
         if key is not None:

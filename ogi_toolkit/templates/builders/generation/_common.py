@@ -12,6 +12,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Sequence
 
+from ogi_toolkit.definition.pool_items import item_fields
 from ogi_toolkit.spec import SceneObject
 from ogi_toolkit.templates.grammar import a, number_word
 
@@ -164,7 +165,7 @@ def _textures(ctx, item, material) -> tuple:
 
     def compute():
         textures = ctx.pools["textures"]
-        if not textures or "families" not in type(textures[0]).model_fields:
+        if not textures or "families" not in item_fields(type(textures[0])):
             return textures
         return tuple(t for t in textures if not t.families or families & set(t.families))
     return memo(ctx, ("textures", families), compute)
