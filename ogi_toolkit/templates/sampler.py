@@ -129,12 +129,22 @@ def compiled(taxonomy: Taxonomy, subtask_id: str) -> CompiledSubtask:
     return per_taxonomy[subtask_id]
 
 
-def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None = None) -> tuple[InstructionSpec | None, str]:
+def _context(cs: CompiledSubtask, pools, grade: int) -> BuildContext:
+    """The builder's context for every item of one grade: its ``rng`` is the one generator
+    that ``item_rng`` re-seeds per item."""
+    sub = cs.subtask
+    return BuildContext(rng=_RNG, pools=pools, difficulty=grade, params=sub.params, subtask=sub.id, kind=sub.kind)
+
+
+def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None = None,
+           ctx: BuildContext | None = None) -> tuple[InstructionSpec | None, str]:
     """The item of ``seed`` and its dedup key; the spec is None when the key is in ``seen``
-    (a repeat is found before paying for its rendering)."""
+    (a repeat is found before paying for its rendering). ``ctx``: the grade's
+    :func:`_context`, made once per grade by callers that build many items."""
     sub = cs.subtask
     rng = item_rng(seed)
-    ctx = BuildContext(rng=rng, pools=pools, difficulty=grade, params=sub.params, subtask=sub.id, kind=sub.kind)
+    if ctx is None:
+        ctx = _context(cs, pools, grade)
     try:
         built = cs.builder(ctx)
     except Exception as exc:  # name the item so the builder's author can replay it
@@ -269,10 +279,11 @@ def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, se
     limit = ATTEMPTS_PER_ITEM * need + ATTEMPTS_EXTRA
     checkpoint = 2000
     seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * need + 64)).tolist()
+    ctx = _context(cs, pools, grade)
     while got < need and attempts < limit and stall < STALL_LIMIT:
         if attempts == len(seeds):  # a hard subtask: extend the stream (same prefix)
             seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * len(seeds))).tolist()
-        spec, key = _build(cs, pools, seeds[attempts], grade, seen)
+        spec, key = _build(cs, pools, seeds[attempts], grade, seen, ctx)
         attempts += 1
         same_text = text_key(spec) if spec is not None else None
         if spec is None or same_text in seen:

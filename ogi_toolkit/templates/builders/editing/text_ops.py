@@ -85,10 +85,15 @@ def surfaces_for(pools, place) -> tuple:
     return _surfaces_by_setting(pools).get(place.setting, ())
 
 
-@functools.lru_cache(maxsize=4096)
 def _suiting(pools, surface: Surface, english: bool | None) -> tuple:
+    return _suiting_kinds(pools, surface.kinds, english)
+
+
+@functools.lru_cache(maxsize=4096)
+def _suiting_kinds(pools, kinds: tuple, english: bool | None) -> tuple:
+    # keyed by the kinds, not the surface: hashing a pool item hashes all its fields
     by_kind = _texts_by_kind(pools)
-    return tuple(t for k in surface.kinds for t in by_kind.get(k, ())
+    return tuple(t for k in kinds for t in by_kind.get(k, ())
                  if english is None or (t.language == "en") == english)
 
 
