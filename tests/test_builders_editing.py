@@ -156,7 +156,7 @@ def _check_makes_sense(pools, edit, before) -> None:
 @pytest.mark.parametrize("subtask", SUBTASKS)
 def test_edits_apply_through_the_chain_and_name_what_they_edit(subtask, pools):
     for spec in specs(subtask):
-        # Builders make their records with model_construct (fast): a JSON round trip validates all.
+        # Builders make records (Model.record: no validation): the round trip validates each one.
         assert InstructionSpec.from_json(spec.to_json()) == spec
         assert spec.kind == "editing" and spec.source is not None
         assert spec.source.description and spec.source.description.startswith("A photo of")

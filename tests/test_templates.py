@@ -4,11 +4,12 @@ from definition_helpers import USER_SUBTASK, all_subtask_samples, samples, subta
 
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import TaxonomyError, load_taxonomy
-from ogi_toolkit.spec import InstructionSpec
-from ogi_toolkit.templates.builders.base import builder_names, get_builder
+from ogi_toolkit.spec import Edit, InstructionSpec, Reference, Relation, Scene, SceneObject, Turn
+from ogi_toolkit.spec import TextItem as SpecText
+from ogi_toolkit.templates.builders.base import Built, builder_names, get_builder, register
 from ogi_toolkit.templates.engine import compile_subtask, render_text
 from ogi_toolkit.templates.grammar import number_word, plural
-from ogi_toolkit.templates.sampler import BuildError, dedup_key, item_seed, rebuild, sample, split
+from ogi_toolkit.templates.sampler import BuildError, dedup_key, draw, item_seed, rebuild, sample, split
 
 DISTINCT_PER_SUBTASK = 200  # = definition_helpers.SAMPLES_PER_SUBTASK, so the draw is cached
 
@@ -193,3 +194,68 @@ def test_user_subtask_with_the_slots_builder(tmp_path):
 
 def test_render_text_cleans_up():
     assert render_text("{{ x|a }} ,next to {{ y|count_phrase(3) }} .", x="owl", y="mouse") == "An owl, next to three mice."
+
+
+@register("test_records_counting")
+def _counting_records(ctx):
+    """A user builder that makes records: ``first`` + a random 0..999 mugs (< 1 is invalid)."""
+    n = ctx.params["first"] + int(ctx.rng.random() * 1000)
+    return Built(slots={"n": n}, words={}, scene=Scene.record(objects=[SceneObject.record(name="mug", count=n)]))
+
+
+RECORDS_SUBTASK = """\
+domain: spatial_reasoning
+subtasks:
+  - id: mug_counting
+    name: Mug Counting
+    target: 100
+    definition: Draw exactly n mugs.
+    boundary: {includes: [mugs], excludes: [cups]}
+    difficulty: {1: any number}
+    builder: test_records_counting
+    params: {first: FIRST}
+    templates:
+      - {id: mc_a, text: "Exactly {{ n }} mugs."}
+      - {id: mc_b, text: "{{ n }} mugs on a shelf."}
+"""
+
+
+def test_invalid_records_are_caught_on_the_first_item(tmp_path):
+    """Builders' records are not validated one by one: the first item of a grade is, so a
+    builder that builds invalid specs fails at once, naming subtask, builder and seed."""
+    good = _user_taxonomy(tmp_path / "good", RECORDS_SUBTASK.replace("FIRST", "1"))
+    specs = sample("mug_counting", 5, seed=1, taxonomy=good)
+    assert [s.scene.objects[0].count for s in specs] == [s.slots["n"] for s in specs]
+    bad = _user_taxonomy(tmp_path / "bad", RECORDS_SUBTASK.replace("FIRST", "-1000"))
+    with pytest.raises(BuildError, match=r"(?s)mug_counting.*test_records_counting.*invalid spec.*seed \d+.*count"):
+        sample("mug_counting", 5, seed=1, taxonomy=bad)
+
+
+@pytest.mark.parametrize("model", [SceneObject, Relation, SpecText, Scene, Edit, Turn, Reference])
+def test_records_are_what_the_models_dump(model):
+    """Model.record(**fields) is model(**fields).model_dump(exclude_none=True), key order included."""
+    part = {SceneObject: dict(name="mug", colour="red", attributes={"texture": "matte"}),
+            Relation: dict(subject=0, relation="left_of", object=1),
+            SpecText: dict(text="Open", role="sign", on=0),
+            Scene: dict(description="A mug.", objects=[SceneObject(name="mug")], background="kitchen", panels=2),
+            Edit: dict(op="add", instruction="Add a mug.", object=SceneObject(name="mug"), anchor=0),
+            Turn: dict(instruction="Remove it.", edits=[Edit(op="remove", target=0)]),
+            Reference: dict(scene=Scene(objects=[SceneObject(name="hat")]))}[model]
+    as_records = {k: (v.model_dump(exclude_none=True) if hasattr(v, "model_dump") else
+                      [x.model_dump(exclude_none=True) for x in v] if isinstance(v, list) and v and hasattr(v[0], "model_dump") else v)
+                  for k, v in part.items()}
+    dumped = model(**part).model_dump(exclude_none=True)
+    record = model.record(**as_records)
+    assert record == dumped and list(record) == list(dumped)
+    assert model.record(**as_records) is not record  # defaults are fresh per record
+    with pytest.raises(TypeError, match="colour_name"):
+        model.record(**as_records, colour_name="red")
+
+
+def test_draw_lines_are_the_specs_json():
+    """A draw's JSON lines (records, orjson) are byte for byte what its validated specs write."""
+    tax, pools = load_taxonomy(), load_pools()
+    for sid in subtask_ids():
+        cs = compile_subtask(tax.subtask(sid))
+        made = draw(cs, pools, split(30, cs.subtask.mix()), seed=3)
+        assert made.json_lines() == [s.to_json() for s in made.specs], sid

@@ -9,6 +9,10 @@ Two items are the same when their subtask and canonical ``slots`` are equal: the
 synonym choices (which live in the builder's ``words``) are ignored, so a plan never holds two
 instructions that differ only in phrasing. Drawing is bounded: a subtask whose space is
 exhausted stops early and reports how many it found, never loops forever.
+
+Items are made as records (the spec's JSON as plain dicts: see ``spec._record_function``) and
+become ``InstructionSpec`` models only when asked for (``Draw.specs``); the first item of every
+grade is checked against the model as it is drawn.
 """
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import orjson
+
+from pydantic import BaseModel, ValidationError
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
@@ -136,10 +142,15 @@ def _context(cs: CompiledSubtask, pools, grade: int) -> BuildContext:
     return BuildContext(rng=_RNG, pools=pools, difficulty=grade, params=sub.params, subtask=sub.id, kind=sub.kind)
 
 
+def _part(value):
+    """A built part as its record (a builder may return models instead of records)."""
+    return value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+
+
 def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None = None,
-           ctx: BuildContext | None = None) -> tuple[InstructionSpec | None, str]:
-    """The item of ``seed`` and its dedup key; the spec is None when the key is in ``seen``
-    (a repeat is found before paying for its rendering). ``ctx``: the grade's
+           ctx: BuildContext | None = None) -> tuple[dict | None, str]:
+    """The record of the item of ``seed`` and its dedup key; the record is None when the key
+    is in ``seen`` (a repeat is found before paying for its rendering). ``ctx``: the grade's
     :func:`_context`, made once per grade by callers that build many items."""
     sub = cs.subtask
     rng = item_rng(seed)
@@ -160,25 +171,39 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
         text = render(template, {**slots, **built.words, "difficulty": grade})
     except Exception as exc:
         raise BuildError(f"{sub.file}: subtask {sub.id!r}, template {template_id!r} at difficulty {grade}, seed {seed}: {type(exc).__name__}: {exc}; builder {sub.builder!r} gave: {', '.join(sorted({*slots, *built.words}))}") from exc
-    try:  # pydantic validates in Rust and keeps the builder's Scene/Edit objects as they are
-        spec = InstructionSpec(
-            id=f"{sub.id}-{hashlib.sha1(f'{key}|{template_id}'.encode()).hexdigest()[:10]}",
-            kind=sub.kind, domain=sub.domain, subtask=sub.id, template_id=template_id, difficulty=grade,
-            seed=seed, instruction=text, slots=slots, scene=built.scene, source=built.source,
-            edits=built.edits, turns=built.turns, reference=built.reference,
-        )
-    except ValueError as exc:
-        raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} built an invalid spec (difficulty {grade}, seed {seed}): {exc}") from exc
-    return spec, key
+    # InstructionSpec's fields, in its order, None left out (what its model_dump gives)
+    record = {"id": f"{sub.id}-{hashlib.sha1(f'{key}|{template_id}'.encode()).hexdigest()[:10]}",
+              "kind": sub.kind, "domain": sub.domain, "subtask": sub.id, "template_id": template_id,
+              "difficulty": grade, "seed": seed, "instruction": text, "slots": slots}
+    if built.scene is not None:
+        record["scene"] = _part(built.scene)
+    if built.source is not None:
+        record["source"] = _part(built.source)
+    record["edits"] = [_part(e) for e in built.edits]
+    record["turns"] = [_part(t) for t in built.turns]
+    if built.reference is not None:
+        record["reference"] = _part(built.reference)
+    return record, key
+
+
+def _checked(cs: CompiledSubtask, record: dict) -> InstructionSpec:
+    """The record as a validated spec; a BuildError naming the builder and item if it is not one."""
+    try:
+        return InstructionSpec.model_validate(record)
+    except (ValidationError, TypeError) as exc:
+        sub = cs.subtask
+        raise BuildError(f"subtask {sub.id!r}: builder {sub.builder!r} built an invalid spec (difficulty "
+                         f"{record.get('difficulty')}, seed {record.get('seed')}): {exc}") from exc
 
 
 @dataclass
 class Draw:
     """What drawing one subtask gave: the specs, and per grade how hard it was to get them.
 
-    A draw made in a worker process arrives as JSON lines (:meth:`as_lines`): ``specs`` parses
-    them on first use, and ``json_lines`` / ``text_keys`` / ``templates`` need no parsing, so
-    a plan written to a file is never parsed back.
+    The items are held as records (``records``), or, once a draw is sent to another process or
+    written out, as JSON lines only (:meth:`as_lines`). ``specs`` makes validated models of
+    them on first use; ``json_lines`` and ``text_keys`` need none, so a plan written to a file
+    never builds a model.
     """
 
     subtask: str
@@ -188,34 +213,37 @@ class Draw:
     cpu_s: float = 0.0  # CPU seconds the draw took (to find the costly builders)
     probed: set[int] = field(default_factory=set)  # grades only probed: an earlier grade fell short
     templates: set[str] = field(default_factory=set)  # template ids used
-    _specs: list[InstructionSpec] | None = field(default_factory=list, repr=False)
+    records: list[dict] | None = field(default_factory=list, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
-    _keys: list[str] | None = field(default=None, repr=False)
+    _keys: list[str] = field(default_factory=list, repr=False)  # text_key of each item
+    _specs: list[InstructionSpec] | None = field(default=None, repr=False)
 
     @property
     def specs(self) -> list[InstructionSpec]:
         if self._specs is None:
-            self._specs = [InstructionSpec.from_json(line) for line in self._lines]
+            if self.records is not None:
+                self._specs = [InstructionSpec.model_validate(r) for r in self.records]
+            else:
+                self._specs = [InstructionSpec.from_json(line) for line in self._lines]
         return self._specs
 
     def __len__(self) -> int:
-        return len(self._specs) if self._specs is not None else len(self._lines)
+        return len(self.records) if self.records is not None else len(self._lines)
 
     def json_lines(self) -> list[str]:
-        """One JSON line per spec (without the newline)."""
-        return self._lines if self._lines is not None else [s.to_json() for s in self._specs]
+        """One JSON line per spec (without the newline): ``InstructionSpec.to_json``'s bytes."""
+        if self._lines is not None:
+            return self._lines
+        return [orjson.dumps(r).decode() for r in self.records]
 
     def text_keys(self) -> list[str]:
         """The :func:`text_key` of every spec, in order."""
-        if self._keys is None:
-            self._keys = [text_key(s) for s in self.specs]
         return self._keys
 
     def as_lines(self) -> "Draw":
-        """This draw with its specs as JSON lines only (cheap to send to another process,
+        """This draw with its items as JSON lines only (cheap to send to another process,
         nothing for the garbage collector to walk)."""
-        keys, lines = self.text_keys(), self.json_lines()
-        self._specs, self._lines, self._keys = None, lines, keys
+        self._lines, self.records, self._specs = self.json_lines(), None, None
         return self
 
     @property
@@ -261,14 +289,17 @@ def gc_paused():
             gc.enable()
 
 
-def text_key(spec: InstructionSpec) -> str:
-    # Same words for the same input image: an exact duplicate even if the slots differ.
+def text_key(spec: InstructionSpec | dict) -> str:
+    """Same words for the same input image: an exact duplicate even if the slots differ."""
+    if isinstance(spec, dict):
+        return f"text|{spec['instruction']}|{(spec.get('source') or {}).get('description') or ''}"
     source = spec.source.description if spec.source is not None else ""
-    return f"text|{spec.instruction}|{source}"
+    return f"text|{spec.instruction}|{source or ''}"
 
 
-def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, seen: set, out: list, templates: set) -> tuple[int, int]:
-    """Append up to ``need`` new items of one grade to ``out``; returns (attempts, found).
+def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, seen: set, result: Draw) -> tuple[int, int]:
+    """Append up to ``need`` new items of one grade to ``result``; returns (attempts, found).
+    The first one is checked against the spec model (a builder's records are not, one by one).
 
     Besides the attempt and stall limits, a quota far beyond the space stops early: at
     doubling checkpoints, once repeats make the estimate meaningful, a draw whose projected
@@ -283,16 +314,19 @@ def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, se
     while got < need and attempts < limit and stall < STALL_LIMIT:
         if attempts == len(seeds):  # a hard subtask: extend the stream (same prefix)
             seeds = _seed_stream(seed, cs.subtask.id, grade, min(limit, 2 * len(seeds))).tolist()
-        spec, key = _build(cs, pools, seeds[attempts], grade, seen, ctx)
+        record, key = _build(cs, pools, seeds[attempts], grade, seen, ctx)
         attempts += 1
-        same_text = text_key(spec) if spec is not None else None
-        if spec is None or same_text in seen:
+        same_text = text_key(record) if record is not None else None
+        if record is None or same_text in seen:
             stall += 1
             continue
+        if got == 0:
+            _checked(cs, record)
         seen.add(key)
         seen.add(same_text)
-        out.append(spec)
-        templates.add(spec.template_id)
+        result.records.append(record)
+        result._keys.append(same_text)
+        result.templates.add(record["template_id"])
         got += 1
         stall = 0
         if attempts >= checkpoint:
@@ -322,7 +356,7 @@ def draw(cs: CompiledSubtask, pools, wanted: dict[int, int], seed: int, *, seen:
                 # the subtask already fails its quota: a probe is enough, not the whole grade
                 need = PROBE_AFTER_SHORT
                 result.probed.add(grade)
-            result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result.specs, result.templates)
+            result.attempts[grade], result.found[grade] = _draw_grade(cs, pools, grade, need, seed, seen, result)
     result.cpu_s = time.process_time() - started
     return result
 
@@ -362,4 +396,5 @@ def rebuild(spec: InstructionSpec, *, taxonomy: Taxonomy | None = None, pools=No
     """The item ``spec`` was built from its recorded subtask, difficulty and seed."""
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    return _build(compiled(taxonomy, spec.subtask), pools, spec.seed, spec.difficulty)[0]
+    cs = compiled(taxonomy, spec.subtask)
+    return _checked(cs, _build(cs, pools, spec.seed, spec.difficulty)[0])

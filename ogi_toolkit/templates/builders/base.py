@@ -34,16 +34,20 @@ class BuildContext:
 
 @dataclass
 class Built:
+    """What a builder returns. The structured parts are the spec's models (``Scene(...)``) or
+    their records (``Scene.record(...)``: plain JSON, ~3x cheaper; the library's builders use
+    them, see ``spec._record_function``)."""
+
     # Canonical values (pool ids, numbers): the spec's ``slots`` and the dedup key.
     slots: dict
     # Jinja context: surface phrases (synonym choices live here, so dedup ignores them).
     # Templates see ``{**slots, **words}``.
     words: dict
-    scene: Scene | None = None  # generation: what the output must show
-    source: Scene | None = None  # editing: the input image (with ``description`` set)
-    edits: list[Edit] = field(default_factory=list)
-    turns: list[Turn] = field(default_factory=list)
-    reference: Reference | None = None
+    scene: Scene | dict | None = None  # generation: what the output must show
+    source: Scene | dict | None = None  # editing: the input image (with ``description`` set)
+    edits: list[Edit | dict] = field(default_factory=list)
+    turns: list[Turn | dict] = field(default_factory=list)
+    reference: Reference | dict | None = None
 
 
 Builder = Callable[[BuildContext], Built]

@@ -9,6 +9,7 @@ with its own sentence; the templates join the clauses (``steps``/``steps_ing``).
 """
 from __future__ import annotations
 
+from ogi_toolkit.spec import Edit
 from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
@@ -44,7 +45,7 @@ def build_complex(ctx) -> Built:
     edits = []
     for ops in steps:
         for op in ops:
-            edits.append(op.edit.model_copy(update={"instruction": sentence(ops[0].clause)}))
+            edits.append(Edit.record(**{**op.edit, "instruction": sentence(ops[0].clause)}))
     words = {**scene_words(ctx, src.place), "steps": [ops[0].clause for ops in steps],
              "steps_ing": [ops[0].ing for ops in steps], "n_word": number_word(n)}
     slots = {"scene": src.place.id, "ops": [ops[0].slot for ops in steps]}

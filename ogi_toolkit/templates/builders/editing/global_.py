@@ -69,7 +69,7 @@ def build_background(ctx) -> Built:
         slots["finish"], finish = key, BACKGROUND_FINISHES[key]
     words = {**scene_words(ctx, src.place), "subject": subject, **_group_pronouns(src),
              "new_scene": scene_np(new), "new_place": new.phrase, "light": light, "finish": finish}
-    return Built(slots=slots, words=words, source=scene, edits=[Edit(op="background", value=new.name)])
+    return Built(slots=slots, words=words, source=scene, edits=[Edit.record(op="background", value=new.name)])
 
 
 @register("edit_style", slot_names=("scene", "scene_in", "this_photo", "the_rest", "subject", "style", "cues", "finish"))
@@ -99,4 +99,4 @@ def build_style(ctx) -> Built:
         slots["finish"], finish = key, finishes[key]
     words = {**scene_words(ctx, src.place), "subject": join_and(n[0] for n in named), "style": style.name,
              "cues": cues, "finish": finish}
-    return Built(slots=slots, words=words, source=scene, edits=[Edit(op="style", value=style.id)])
+    return Built(slots=slots, words=words, source=scene, edits=[Edit.record(op="style", value=style.id)])

@@ -8,7 +8,7 @@ grade 3: more such rounds, and one round asks for two edits at once.
 """
 from __future__ import annotations
 
-from ogi_toolkit.spec import Turn
+from ogi_toolkit.spec import Edit, Turn
 from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
@@ -52,9 +52,9 @@ def build_multi_turn(ctx) -> Built:
         clause = " and ".join(op.clause for op in heads)
         opener = pick(rng, OPENERS) if r > 0 else ""
         clauses.append(clause)
-        turns.append(Turn(instruction=sentence(f"{opener} {clause}"),
-                          edits=[op.edit.model_copy(update={"instruction": sentence(op.clause)}) for op in ops]))
+        turns.append(Turn.record(instruction=sentence(f"{opener} {clause}"),
+                          edits=[Edit.record(**{**op.edit, "instruction": sentence(op.clause)}) for op in ops]))
         slots.append([op.slot for op in heads])
-    words = {**scene_words(ctx, src.place), "turns": [t.instruction for t in turns], "clauses": clauses,
+    words = {**scene_words(ctx, src.place), "turns": [t["instruction"] for t in turns], "clauses": clauses,
              "n_word": number_word(n)}
     return Built(slots={"scene": src.place.id, "turns": slots}, words=words, source=scene, turns=turns)

@@ -137,8 +137,8 @@ def op_add(ctx, src: Source, grade: int, *, obj: Obj | None = None, anchors: lis
     where, where_slot, rel, anchor = place_phrase(ctx, src, obj, anchors=anchors)
     scene_obj = obj.scene_object()
     if rel is None:
-        scene_obj.attributes["position"] = where_slot["region"]
-    edit = Edit(op="add", object=scene_obj, relation=rel, anchor=anchor)
+        scene_obj["attributes"]["position"] = where_slot["region"]
+    edit = Edit.record(op="add", object=scene_obj, relation=rel, anchor=anchor)
     src.objects.append(replace(obj, origin="added"))
     if rel is not None:
         src.relations.append((len(src.objects) - 1, rel, anchor))
@@ -154,7 +154,7 @@ def op_remove(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dic
     words = {"target": phrase, "target_name": obj.noun, **pronouns(obj)}
     src.remove(i)
     verb = pick(ctx.rng, ("remove", "erase", "delete", "take out", "get rid of"))
-    return Op(Edit(op="remove", target=i), verb, phrase, {"op": "remove", "target": slot}, words)
+    return Op(Edit.record(op="remove", target=i), verb, phrase, {"op": "remove", "target": slot}, words)
 
 
 def op_replace(ctx, src: Source, i: int, grade: int, *, detail: bool = False, new_labels: dict | None = None) -> Op:
@@ -165,7 +165,7 @@ def op_replace(ctx, src: Source, i: int, grade: int, *, detail: bool = False, ne
     src.objects[i] = replace(new, origin="replaced")
     verb, rest = pick(ctx.rng, (("replace", f"{phrase} with {new_np}"), ("swap", f"{phrase} for {new_np}"),
                                 ("turn", f"{phrase} into {new_np}"), ("exchange", f"{phrase} for {new_np}")))
-    return Op(Edit(op="replace", target=i, object=new.scene_object()), verb, rest,
+    return Op(Edit.record(op="replace", target=i, object=new.scene_object()), verb, rest,
               {"op": "replace", "target": slot, "object": new.slot()},
               {"target": phrase, "target_name": old.noun, "new": new_np, "new_name": new.item.name, **pronouns(old)})
 
@@ -230,7 +230,7 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
     edits = []
     for attribute, value in changes:
         setattr(new, attribute, value)
-        edits.append(Edit(op="alter", target=i, attribute=attribute, value=value.name))
+        edits.append(Edit.record(op="alter", target=i, attribute=attribute, value=value.name))
     src.objects[i] = new
     make = " and ".join(describe_value(obj, attr, v) for attr, v in changes)
     attrs = " and ".join(_attribute_noun(obj, attr) for attr, _ in changes)
@@ -272,7 +272,7 @@ def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False
     new_look = a(f"{material.adjective} {obj.item.name}")
     verb, rest = pick(ctx.rng, (("make", f"{phrase} out of {material.name}"), ("turn", f"{phrase} into {new_look}"),
                                 ("remake", f"{phrase} in {material.name}")))
-    return Op(Edit(op="material", target=i, value=material.name), verb, rest,
+    return Op(Edit.record(op="material", target=i, value=material.name), verb, rest,
               {"op": "material", "target": slot, "material": material.id},
               {"target": phrase, "target_name": obj.noun, "material": material.name,
                "material_adj": material.adjective, "new_look": new_look,
@@ -301,7 +301,7 @@ def op_motion(ctx, src: Source, i: int, action=None, *, detail: bool = False, ne
     src.objects[i] = replace(obj, action=action)
     verb, rest = pick(ctx.rng, (("make", f"{phrase} {action.name}"), ("show", f"{phrase} {action.ing}"),
                                 ("have", f"{phrase} {action.name}")))
-    return Op(Edit(op="motion", target=i, value=action.ing), verb, rest,
+    return Op(Edit.record(op="motion", target=i, value=action.ing), verb, rest,
               {"op": "motion", "target": slot, "action": action.id},
               {"target": phrase, "target_name": obj.noun, "action": action.ing, "action_base": action.name,
                "old_action": obj.action.ing if obj.action else "", **pronouns(obj)})
@@ -318,10 +318,10 @@ def op_move(ctx, src: Source, i: int, *, anchors: list[int] | None, detail: bool
     dest, dest_slot, rel, anchor = place_phrase(ctx, src, obj, moving=True, anchors=None if anchors is None else [
         j for j in anchors if j != i and j not in beside])
     if rel is None:
-        edit = Edit(op="move", target=i, value=dest_slot["region"])
+        edit = Edit.record(op="move", target=i, value=dest_slot["region"])
         dest_at = pick(ctx.rng, REGIONS[dest_slot["region"]][0])
     else:
-        edit = Edit(op="move", target=i, relation=rel, anchor=anchor)
+        edit = Edit.record(op="move", target=i, relation=rel, anchor=anchor)
         dest_at = dest.replace("onto ", "on ", 1)
     src.relations = [(s, r, o) for s, r, o in src.relations if s != i]
     if rel is not None:

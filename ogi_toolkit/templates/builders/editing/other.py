@@ -69,15 +69,15 @@ def build_reference(ctx) -> Built:
     if op == "add":
         anchors = ([t] if chance(rng, 0.5) else None) if grade == 1 else [t] + shuffled_indices(ctx, src, (t,))
         where, where_slot, rel, anchor = place_phrase(ctx, src, subject, anchors=anchors)
-        edit = Edit(op="add", object=ref.objects[s].scene_object(), relation=rel, anchor=anchor)
+        edit = Edit.record(op="add", object=ref.objects[s].scene_object(), relation=rel, anchor=anchor)
         if rel is None:
-            edit.object.attributes["position"] = where_slot["region"]
+            edit["object"]["attributes"]["position"] = where_slot["region"]
         slot["place"], words["place"] = where_slot, where
     else:
         target, target_slot = refer(ctx, src, t, detail=detailed(ctx))
-        edit = Edit(op="replace", target=t, object=ref.objects[s].scene_object())
+        edit = Edit.record(op="replace", target=t, object=ref.objects[s].scene_object())
         slot["target"], words["target"], words["target_name"] = target_slot, target, src.objects[t].noun
-    reference = Reference(scene=ref.scene(pools), subject=s)
+    reference = Reference.record(scene=ref.scene(pools), subject=s)
     return one_edit(ctx, src, scene, slot, words, [edit], "reference", reference=reference)
 
 @register("edit_motion", slot_names=COMMON_WORDS + ("action", "action_base", "old_action"))

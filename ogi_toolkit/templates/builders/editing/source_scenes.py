@@ -66,7 +66,7 @@ class Obj:
             attributes["texture"] = self.texture.name
         if self.colour is not None and self.item.person:
             attributes["colour_of"] = "clothing"
-        return SceneObject(
+        return SceneObject.record(
             name=self.item.name, category=self.item.category, count=self.count,
             colour=self.colour.name if self.colour else None,
             material=self.material.name if self.material else None,
@@ -95,7 +95,7 @@ class Text:
     colour: Any = None  # ColourItem
 
     def text_item(self) -> TextItem:
-        return TextItem(text=self.item.text, language=self.item.language, script=self.item.script,
+        return TextItem.record(text=self.item.text, language=self.item.language, script=self.item.script,
                         role=self.item.kind, font=self.font.name if self.font else None,
                         colour=self.colour.name if self.colour else None, on=self.on)
 
@@ -126,10 +126,10 @@ class Source:
         self.texts = [replace(t, on=shift(t.on)) for t in self.texts if t.on != gone]
 
     def scene(self, pools) -> Scene:
-        return Scene(
+        return Scene.record(
             description=self.description(pools),
             objects=[o.scene_object() for o in self.objects],
-            relations=[Relation(subject=s, relation=r, object=o) for s, r, o in self.relations],
+            relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in self.relations],
             texts=[t.text_item() for t in self.texts],
             background=self.place.name, lighting=self.lighting.name if self.lighting else None)
 

@@ -111,4 +111,4 @@ def build_extract(ctx) -> Built:
     obj = src.objects[t]
     words = {"target": phrase, "target_name": obj.noun, "backdrop": backdrop, **pronouns(obj)}
     slot = {"op": "extract", "target": target_slot, "backdrop": key}
-    return one_edit(ctx, src, scene, slot, words, [Edit(op="extract", target=t, value=value)])
+    return one_edit(ctx, src, scene, slot, words, [Edit.record(op="extract", target=t, value=value)])

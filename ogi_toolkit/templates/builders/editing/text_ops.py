@@ -149,7 +149,7 @@ def _surface_np(src: Source, k: int) -> str:
 
 
 def _text_item(item, on: int | None = None, **look) -> TextItem:
-    return TextItem(text=item.text, language=item.language, script=item.script, on=on, **look)
+    return TextItem.record(text=item.text, language=item.language, script=item.script, on=on, **look)
 
 
 def op_text_add(ctx, src: Source, k: int, item, *, font=None, colour=None) -> Op:
@@ -167,7 +167,7 @@ def op_text_add(ctx, src: Source, k: int, item, *, font=None, colour=None) -> Op
         slot["font"] = font.id
     if colour:
         slot["colour"] = colour.id
-    return Op(Edit(op="text_add", text=text), verb, rest, slot,
+    return Op(Edit.record(op="text_add", text=text), verb, rest, slot,
               {"text": item.text, "surface": surface, "kind": KIND_NOUNS[item.kind], "meaning": meaning(item),
                "look": look})
 
@@ -180,7 +180,7 @@ def op_text_replace(ctx, src: Source, t: int, item) -> Op:
     verb, rest = pick(ctx.rng, (("replace", f"{quote(old.item)} on {surface} with {quote(item)}"),
                                 ("change", f"{quote(old.item)} on {surface} to {quote(item)}"),
                                 ("rewrite", f"{surface} to say {quote(item)} instead of {quote(old.item)}")))
-    return Op(Edit(op="text_replace", target=t, text=_text_item(item)), verb, rest,
+    return Op(Edit.record(op="text_replace", target=t, text=_text_item(item)), verb, rest,
               {"op": "text_replace", "old": old.item.id, "text": item.id},
               {"old": old.item.text, "text": item.text, "surface": surface, "kind": KIND_NOUNS[old.item.kind],
                "meaning": meaning(item)})
@@ -228,7 +228,7 @@ def op_text_alter(ctx, src: Source, t: int, changes: list[tuple[str, object]] | 
             setattr(new, attribute, value)
         else:
             olds.append("its current size")
-        edits.append(Edit(op="text_alter", target=t, attribute=attribute,
+        edits.append(Edit.record(op="text_alter", target=t, attribute=attribute,
                           value=value if isinstance(value, str) else value.name))
     src.texts[t] = new
     make, to, attrs = " and ".join(makes), " and ".join(tos), " and ".join(a for a, _ in changes)
@@ -250,6 +250,6 @@ def op_text_remove(ctx, src: Source, t: int) -> Op:
     verb, rest = pick(ctx.rng, (("remove", f"the text {quote(old.item)} from {surface}"),
                                 ("erase", f"{quote(old.item)} from {surface}"),
                                 ("wipe", f"{quote(old.item)} off {surface}")))
-    return Op(Edit(op="text_remove", target=t), verb, rest, {"op": "text_remove", "old": old.item.id},
+    return Op(Edit.record(op="text_remove", target=t), verb, rest, {"op": "text_remove", "old": old.item.id},
               {"old": old.item.text, "surface": surface, "kind": KIND_NOUNS[old.item.kind],
                "meaning": meaning(old.item)})

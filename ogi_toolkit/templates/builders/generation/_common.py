@@ -109,7 +109,7 @@ class Thing:
         attrs = {"texture": self.texture.name} if self.texture is not None else {}
         attrs.update({k: str(v) for k, v in self.extra.items()})
         attrs.update(attributes)
-        return SceneObject(
+        return SceneObject.record(
             name=self.item.name, category=self.item.category, count=self.count,
             colour=getattr(self.colour, "name", None), material=getattr(self.material, "name", None),
             size=getattr(self.size, "name", None), action=self.action, attributes=attrs)

@@ -71,7 +71,7 @@ def build_multi_attribute(ctx) -> Built:
     })
     slots = {"objects": [t.slot() for t in things], "scene": scene_item.id if scene_item else None,
              "lighting": lighting.id if lighting else None}
-    scene = Scene(objects=[t.scene_object() for t in things], background=scene_item.name if scene_item else None,
+    scene = Scene.record(objects=[t.scene_object() for t in things], background=scene_item.name if scene_item else None,
                   lighting=lighting.name if lighting else None, layout="objects")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -162,8 +162,8 @@ def build_multi_subject(ctx) -> Built:
                   "n_agents": number_word(len(agents))})
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
              "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+    scene = Scene.record(objects=[t.scene_object() for t in things],
+                  relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in relations],
                   background=scene_item.name if scene_item else None, layout="interaction")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -211,8 +211,8 @@ def build_temporal_sequence(ctx) -> Built:
     # The thing that changes from panel to panel (the first object the stages name), so each
     # panel draws it rather than only a caption; the stages themselves are the panel captions.
     subject = objects_in_text(ctx, " ".join(stages), limit=1)
-    scene = Scene(description=description, panels=k, layout=f"panels_{arrangement_id}",
-                  objects=[SceneObject(name=i.name, category=i.category) for i in subject],
+    scene = Scene.record(description=description, panels=k, layout=f"panels_{arrangement_id}",
+                  objects=[SceneObject.record(name=i.name, category=i.category) for i in subject],
                   style=style.id if style else None, style_family=style.family if style else None)
     return Built(slots=slots, words=words, scene=scene)
 
@@ -247,12 +247,12 @@ def _scenario_movers(ctx, trajectory) -> list[SceneObject]:
     named = objects_in_text(ctx, trajectory.phrase, limit=3)
     subject = re.match(r"(?:an?|the)?\s*(.+?)(?:\s+fired\b.*?)?\s+\w+ing\b", trajectory.phrase)
     if named and (subject is None or named[0].name.lower() in subject.group(1).lower()):
-        mover, landmarks = SceneObject(name=named[0].name, category=named[0].category), named[1:]
+        mover, landmarks = SceneObject.record(name=named[0].name, category=named[0].category), named[1:]
     else:
-        mover = SceneObject(name=subject.group(1) if subject else trajectory.name)
+        mover = SceneObject.record(name=subject.group(1) if subject else trajectory.name)
         landmarks = named[:2]
-    mover.attributes["path"] = trajectory.path
-    return [mover, *(SceneObject(name=i.name, category=i.category, attributes={"role": "landmark"}) for i in landmarks)]
+    mover["attributes"]["path"] = trajectory.path
+    return [mover, *(SceneObject.record(name=i.name, category=i.category, attributes={"role": "landmark"}) for i in landmarks)]
 
 
 @register("trajectory", slot_names=TRAJECTORY_SLOTS)
@@ -310,7 +310,7 @@ def build_trajectory(ctx) -> Built:
                          for i, m in enumerate(movers)]
         scene_objects += [t.scene_object(role="landmark") for t in landmarks]
         description = "; ".join(motions)
-    scene = Scene(description=description, objects=scene_objects, layout="trajectory",
+    scene = Scene.record(description=description, objects=scene_objects, layout="trajectory",
                   background=scene_item.name if scene_item else None, camera=camera.name if camera else None)
     return Built(slots=slots, words=words, scene=scene)
 
@@ -347,8 +347,8 @@ def build_causal(ctx) -> Built:
         stated = objects_in_text(ctx, " ; ".join([scenario.cause, *scenario.chain]), limit=6)
         in_effect = {i.id for i in objects_in_text(ctx, scenario.effect, limit=6)}
         shown = sorted(stated, key=lambda i: i.id not in in_effect)[:3]
-    scene = Scene(description=scenario.effect, camera=camera.name if camera else None,
-                  objects=[SceneObject(name=i.name, category=i.category) for i in shown],
+    scene = Scene.record(description=scenario.effect, camera=camera.name if camera else None,
+                  objects=[SceneObject.record(name=i.name, category=i.category) for i in shown],
                   style=style.id if style else None, style_family=style.family if style else None,
                   layout="causal")
     return Built(slots=slots, words=words, scene=scene)

@@ -91,7 +91,7 @@ def build_science_figure(ctx) -> Built:
              "requirement": requirement or None,
              "colour_code": [[concept.labels.index(label), colour.id] for label, colour in coded]}
     description = f"{presentation.name if presentation else kind_word} of {concept.name}: {concept.description}"
-    scene = Scene(description=description, concept=concept.id, concept_kind=concept.kind, labels=labels,
-                  objects=[SceneObject(name=label, colour=colour.name) for label, colour in coded],
+    scene = Scene.record(description=description, concept=concept.id, concept_kind=concept.kind, labels=labels,
+                  objects=[SceneObject.record(name=label, colour=colour.name) for label, colour in coded],
                   layout="diagram")
     return Built(slots=slots, words=words, scene=scene)

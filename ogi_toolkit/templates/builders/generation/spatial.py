@@ -145,8 +145,8 @@ def build_spatial_relations(ctx) -> Built:
     slots = {"objects": [t.slot() for t in things],
              "relations": [[s, r.id, o] for (s, o), r in zip(pairs, rels)],
              "scene": scene_item.id if scene_item else None, "camera": camera.id if camera else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  relations=[Relation(subject=s, relation=r.id, object=o) for (s, o), r in zip(pairs, rels)],
+    scene = Scene.record(objects=[t.scene_object() for t in things],
+                  relations=[Relation.record(subject=s, relation=r.id, object=o) for (s, o), r in zip(pairs, rels)],
                   background=scene_item.name if scene_item else None, camera=camera.name if camera else None,
                   layout="relations")
     return Built(slots=slots, words=words, scene=scene)
@@ -219,8 +219,8 @@ def build_containment(ctx) -> Built:
     })
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
              "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+    scene = Scene.record(objects=[t.scene_object() for t in things],
+                  relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in relations],
                   background=scene_item.name if scene_item else None, layout="containment")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -291,8 +291,8 @@ def build_symmetry(ctx) -> Built:
     })
     slots = {"mode": mode, "axis": axis or None, "objects": [t.slot() for t in things],
              "relations": [list(r) for r in relations], "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+    scene = Scene.record(objects=[t.scene_object() for t in things],
+                  relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in relations],
                   background=scene_item.name if scene_item else None,
                   layout=f"{mode}_symmetric" + (f"_{axis}_axis" if axis else ""))
     return Built(slots=slots, words=words, scene=scene)

@@ -109,8 +109,8 @@ def build_comparative(ctx) -> Built:
     })
     slots = {"objects": [t.slot() for t in things], "relations": [[s, r.id, o] for s, r, o in comparisons],
              "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
-                  relations=[Relation(subject=s, relation=r.id, object=o) for s, r, o in comparisons],
+    scene = Scene.record(objects=[t.scene_object() for t in things],
+                  relations=[Relation.record(subject=s, relation=r.id, object=o) for s, r, o in comparisons],
                   background=scene_item.name if scene_item else None, layout="comparison")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -163,11 +163,11 @@ def build_size_reasoning(ctx) -> Built:
     })
     scene_objects = [t.scene_object() for t in things]
     if factor:
-        scene_objects[0].attributes["scale_factor"] = str(factor)
+        scene_objects[0]["attributes"]["scale_factor"] = str(factor)
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
              "factor": factor, "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=scene_objects,
-                  relations=[Relation(subject=s, relation=r, object=o) for s, r, o in relations],
+    scene = Scene.record(objects=scene_objects,
+                  relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in relations],
                   background=scene_item.name if scene_item else None, layout="size_contrast")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -198,6 +198,6 @@ def build_object_counting(ctx) -> Built:
     })
     slots = {"objects": [t.slot() | {"count": t.count} for t in things],
              "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[t.scene_object() for t in things],
+    scene = Scene.record(objects=[t.scene_object() for t in things],
                   background=scene_item.name if scene_item else None, layout="counting")
     return Built(slots=slots, words=words, scene=scene)

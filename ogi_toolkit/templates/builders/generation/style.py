@@ -46,7 +46,7 @@ def build_styled_subject(ctx) -> Built:
     if d == 3 and chance(ctx, 0.6):
         second = dress(ctx, objects(ctx, 1, exclude=[t.item.id for t in things])[0], ("colour",))
         things.append(second)
-        relations.append(Relation(subject=len(things) - 1, relation="next_to", object=0))
+        relations.append(Relation.record(subject=len(things) - 1, relation="next_to", object=0))
         words["second"] = f"{pick(ctx.rng, ctx.pools.get('relations', 'next_to').phrases)} {a(second.phrase)}"
     place, scene_item = scene_words(ctx, _P_SCENE[d])
     lighting = pick(ctx.rng, ctx.pools["lighting"]) if d >= ctx.params.get("lighting_from", 3) else None
@@ -67,8 +67,8 @@ def build_styled_subject(ctx) -> Built:
         "camera": camera.id if camera else None,
     }
     if patient is not None:
-        relations.insert(0, Relation(subject=0, relation=action.id, object=1))
-    scene = Scene(objects=[t.scene_object() for t in things], relations=relations,
+        relations.insert(0, Relation.record(subject=0, relation=action.id, object=1))
+    scene = Scene.record(objects=[t.scene_object() for t in things], relations=relations,
                   background=scene_item.name if scene_item else None, style=style.id, style_family=style.family,
                   lighting=lighting.name if lighting else None, camera=camera.name if camera else None)
     return Built(slots=slots, words=words, scene=scene)

@@ -60,11 +60,11 @@ def _surface(ctx, text, exclude=()) -> object:
 
 
 def _text_item(text, role: str | None = None, **fields) -> TextItem:
-    return TextItem(text=text.text, language=text.language, script=text.script, role=role or text.kind, **fields)
+    return TextItem.record(text=text.text, language=text.language, script=text.script, role=role or text.kind, **fields)
 
 
 def _surface_object(surface) -> SceneObject:
-    return SceneObject(name=surface.name, category="surface")
+    return SceneObject.record(name=surface.name, category="surface")
 
 
 # --- Textual Accuracy -----------------------------------------------------------------------
@@ -90,7 +90,7 @@ def build_text_accuracy(ctx) -> Built:
     })
     slots = {"texts": [t.id for t in texts], "surfaces": [s.id for s in surfaces],
              "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[_surface_object(s) for s in surfaces],
+    scene = Scene.record(objects=[_surface_object(s) for s in surfaces],
                   texts=[_text_item(t, on=i) for i, t in enumerate(texts)],
                   background=scene_item.name if scene_item else None, layout="text")
     return Built(slots=slots, words=words, scene=scene)
@@ -131,9 +131,9 @@ def build_typography(ctx) -> Built:
     items = [_text_item(t, font=f.name, colour=colours[i].name if colours else None, on=0 if surface else None)
              for i, (t, f) in enumerate(zip(texts, fonts))]
     if len(items) == 2:
-        items[0] = items[0].model_copy(update={"role": "headline"})
-        items[1] = items[1].model_copy(update={"role": "subline"})
-    scene = Scene(objects=[_surface_object(surface)] if surface else [], texts=items,
+        items[0] = TextItem.record(**{**items[0], "role": "headline"})
+        items[1] = TextItem.record(**{**items[1], "role": "subline"})
+    scene = Scene.record(objects=[_surface_object(surface)] if surface else [], texts=items,
                   background=scene_item.name if scene_item else None, layout="typography")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -175,7 +175,7 @@ def build_text_layout(ctx) -> Built:
         texts.append(_text_item(e, role="entry", on=0))
         if v is not None:
             texts.append(_text_item(v, role="value", on=0))
-    scene = Scene(objects=[SceneObject(name=layout.name, category="layout")], texts=texts,
+    scene = Scene.record(objects=[SceneObject.record(name=layout.name, category="layout")], texts=texts,
                   background=scene_item.name if scene_item else None, layout=layout.shape)
     return Built(slots=slots, words=words, scene=scene)
 
@@ -211,7 +211,7 @@ def build_text_graphic(ctx) -> Built:
         else:
             item = objects(ctx, 1, size_class=["tiny", "small"])[0]
             words["medium"], slots["object"] = f"letters built from {item.plural}", item.id
-            objects_out.append(SceneObject(name=item.name, category=item.category, count=len(text.text)))
+            objects_out.append(SceneObject.record(name=item.name, category=item.category, count=len(text.text)))
         backdrop = pick(ctx.rng, ctx.pools["colours"])
         words["backdrop"], slots["backdrop"] = backdrop.name, backdrop.id
         mode = "made_of"
@@ -221,7 +221,7 @@ def build_text_graphic(ctx) -> Built:
         badge = pick(ctx.rng, BADGES)
         words.update({"icon": item.name, "badge": badge, "colour": colour.name})
         slots.update({"object": item.id, "badge": badge, "colour": colour.id})
-        objects_out.append(SceneObject(name=item.name, category=item.category, attributes={"role": "icon"}))
+        objects_out.append(SceneObject.record(name=item.name, category=item.category, attributes={"role": "icon"}))
         texts[0] = _text_item(text, colour=colour.name, on=0)
         mode = "emblem"
     else:
@@ -230,11 +230,11 @@ def build_text_graphic(ctx) -> Built:
         second = _texts(ctx, 1, exclude=[text.id], script="Latn")[0]
         words.update({"medium": medium, "icon": item.name, "text2": quote(second.text)})
         slots.update({"object": item.id, "medium": medium, "text2": second.id})
-        objects_out.append(SceneObject(name=item.name, category=item.category))
+        objects_out.append(SceneObject.record(name=item.name, category=item.category))
         texts.append(_text_item(second, on=0))
         mode = "in_scene"
     words["mode"], slots["mode"] = mode, mode
-    scene = Scene(objects=objects_out, texts=texts, background=scene_item.name if scene_item else None,
+    scene = Scene.record(objects=objects_out, texts=texts, background=scene_item.name if scene_item else None,
                   layout=f"text_graphic_{mode}")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -280,10 +280,10 @@ def build_multilingual(ctx) -> Built:
     })
     items = [_text_item(t, on=0) for t in texts]
     if d == 2:
-        items.append(TextItem(text=first.gloss or "", language="en", script="Latn", role="translation", on=0))
+        items.append(TextItem.record(text=first.gloss or "", language="en", script="Latn", role="translation", on=0))
     slots = {"texts": [t.id for t in texts], "with_gloss": d == 2, "surface": surface.id,
              "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[_surface_object(surface)], texts=items,
+    scene = Scene.record(objects=[_surface_object(surface)], texts=items,
                   background=scene_item.name if scene_item else None, layout="text")
     return Built(slots=slots, words=words, scene=scene)
 
@@ -325,7 +325,7 @@ def build_text_tone(ctx) -> Built:
     })
     slots = {"text": text.id, "cues": cue_idx, "surface": surface.id if surface else None,
              "font": font.id if font else None, "scene": scene_item.id if scene_item else None}
-    scene = Scene(objects=[_surface_object(surface)] if surface else [],
+    scene = Scene.record(objects=[_surface_object(surface)] if surface else [],
                   texts=[_text_item(text, font=font.name if font else look[0], colour=look[1], on=0 if surface else None)],
                   background=scene_item.name if scene_item else None, layout="text")
     return Built(slots=slots, words=words, scene=scene)
