@@ -78,8 +78,22 @@ class ItemRandom:
             self._numpy = np.random.default_rng(self._py.getrandbits(64))
         return self._numpy
 
-    def __getattr__(self, name: str) -> Any:
-        # Any other numpy Generator method (uniform, normal, ...: a user's builder may call one)
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._generator(), name)
+
+
+def _delegate(name: str):
+    def method(self: ItemRandom, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._generator(), name)(*args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"numpy ``Generator.{name}`` on a generator seeded from this item's stream."
+    return method
+
+
+# Any other numpy Generator method (uniform, normal, ...: a user's builder may call one) is
+# handed over by a method of its own. Not by __getattr__: a class with __getattr__ takes
+# the slow path for every attribute read, and builders call rng methods ~10^6 times a plan.
+for _name in dir(np.random.Generator):
+    if not _name.startswith("_") and not hasattr(ItemRandom, _name):
+        if callable(getattr(np.random.Generator, _name)):
+            setattr(ItemRandom, _name, _delegate(_name))
+        else:  # bit_generator
+            setattr(ItemRandom, _name, property(lambda self, _n=_name: getattr(self._generator(), _n)))
