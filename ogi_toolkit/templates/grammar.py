@@ -23,6 +23,7 @@ __all__ = [
 _ARTICLES: dict[str, str] = {}
 _PLURALS: dict[str, str] = {}
 _MAX_NOUN_WORDS = 1  # longest pool name, in words: bounds the prefix/suffix look-ups
+_NOUN_STARTS: dict[str, int] = {}  # first word of a pool name -> most words of a name it starts
 
 
 def register_nouns(entries: Iterable[tuple[str, str | None, str | None]]) -> None:
@@ -34,7 +35,10 @@ def register_nouns(entries: Iterable[tuple[str, str | None, str | None]]) -> Non
             _ARTICLES[key] = article
         if plural_form:
             _PLURALS[key] = plural_form
-        _MAX_NOUN_WORDS = max(_MAX_NOUN_WORDS, len(key.split()))
+        words = key.split()
+        _MAX_NOUN_WORDS = max(_MAX_NOUN_WORDS, len(words))
+        if words:
+            _NOUN_STARTS[words[0]] = max(_NOUN_STARTS.get(words[0], 0), len(words))
     _a.cache_clear()
     _plural.cache_clear()
 
@@ -79,10 +83,11 @@ def a(phrase: str) -> str:
 def _a(phrase: str) -> str:
     if not phrase:
         return phrase
-    words = phrase.split()
-    lower = [w.lower() for w in words]
-    for size in range(min(_MAX_NOUN_WORDS, len(words)), 0, -1):
-        article = _ARTICLES.get(" ".join(lower[:size]))
+    words = phrase.split(None, _MAX_NOUN_WORDS)  # (the last may hold the rest of the phrase)
+    # only names that start with this first word can match ("red mug": none starts with "red")
+    longest = _NOUN_STARTS.get(words[0].lower(), 0)
+    for size in range(min(longest, len(words)), 0, -1):
+        article = _ARTICLES.get(" ".join(words[:size]).lower())
         if article:
             return f"{article} {phrase}"
     return f"{_article(words[0])} {phrase}"
