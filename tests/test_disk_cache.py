@@ -94,6 +94,29 @@ def test_an_edited_pool_file_is_parsed_again(tmp_path, cache_dir):
     assert [c.name for c in after["colours"][1:]] == [c.name for c in before["colours"][1:]]
 
 
+def test_pool_items_from_the_cache_are_the_validated_items(tmp_path, cache_dir, monkeypatch):
+    """Validated items are kept by content; restored ones equal a fresh validation, and a
+    category's edited defaults reach its objects (they are part of the objects' key)."""
+    pools_copy = tmp_path / "pools"
+    shutil.copytree(POOLS_DIR, pools_copy)
+    load_pools(pools_copy)  # fills the cache
+    assert list((cache_dir / "pool-items").glob("*.marshal"))
+    cached_pools = load_pools(pools_copy)
+    monkeypatch.setenv("OGI_DISK_CACHE", "0")
+    fresh = load_pools(pools_copy)
+    for name in fresh.names():
+        assert cached_pools[name] == fresh[name], name
+        assert [type(i) for i in cached_pools[name]] == [type(i) for i in fresh[name]]
+    monkeypatch.delenv("OGI_DISK_CACHE")
+    categories = pools_copy / "objects" / "categories.yaml"
+    text = categories.read_text()
+    old = "description: \"mammals, reptiles and amphibians\",\n     defaults: {countable: true, animate: true, person: false, agent: animal}}"
+    assert old in text
+    categories.write_text(text.replace(old, old.replace("agent: animal", "agent: vehicle")))
+    agents = {o.agent for o in load_pools(pools_copy)["objects"] if o.category == "animal"}
+    assert "vehicle" in agents and "vehicle" not in {o.agent for o in fresh["objects"] if o.category == "animal"}
+
+
 def test_a_template_error_is_reported_even_after_good_loads(tmp_path, cache_dir):
     good = write_taxonomy(tmp_path / "good", {"mine.yaml": USER_SUBTASK})
     load_taxonomy(good)

@@ -6,11 +6,15 @@ Every error names the file, the item (index, line, id), the field and what was e
 from __future__ import annotations
 
 import difflib
+import hashlib
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 from pydantic import ValidationError
+
+from ogi_toolkit.definition import pool_items
 
 from ogi_toolkit.disk_cache import cached
 from ogi_toolkit.definition.pool_items import (
@@ -50,10 +54,14 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 _PARSE_VERSION = "pool-yaml-1"
 
 
-def _read_yaml(path: Path) -> tuple[Any, list[int]]:
+# Part of the validated-items cache key: the code that validates them.
+_ITEMS_VERSION = ("pool-items-1", pydantic.VERSION,
+                  hashlib.sha256(Path(pool_items.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest())
+
+
+def _read_yaml(path: Path, raw: bytes) -> tuple[Any, list[int]]:
     """The file's data and the line number of each entry of its ``items`` list (kept on disk
     by the file's bytes: parsing is most of the time it takes to load the pools)."""
-    raw = path.read_bytes()
     return cached("yaml", (_PARSE_VERSION, yaml.__version__, raw), lambda: _parse_yaml(path, raw))
 
 
@@ -87,8 +95,13 @@ def _describe(errors: list[dict]) -> str:
 
 def _load_file(path: Path, group: str, categories: dict[str, CategoryItem] | None = None,
                ) -> tuple[PoolFile, tuple[PoolItem, ...]]:
-    """Validate one pool file. ``categories`` (objects only) fill fields an object leaves out."""
-    data, lines = _read_yaml(path)
+    """Validate one pool file. ``categories`` (objects only) fill fields an object leaves out.
+
+    The validated items' fields are kept on disk by the file's bytes (and the categories'
+    defaults, and the validating code): validating ~3,000 items, and building the validators
+    first, was most of the time a fresh process spent loading the pools."""
+    raw = path.read_bytes()
+    data, lines = _read_yaml(path, raw)
     if not isinstance(data, dict):
         raise PoolError(f"{path}: expected a mapping with keys pool, description, source, items")
     try:
@@ -101,6 +114,21 @@ def _load_file(path: Path, group: str, categories: dict[str, CategoryItem] | Non
     if schema not in SCHEMAS:
         raise PoolError(f"{path}: no item schema for pool {header.pool!r}; add 'schema:' with one of {sorted(SCHEMAS)}")
     model = SCHEMAS[schema]
+    defaults = repr(sorted((k, sorted(c.defaults.items())) for k, c in categories.items())) if categories else ""
+    fields = cached("pool-items", (*_ITEMS_VERSION, schema, defaults, raw),
+                    lambda: [vars(item) for item in _validate_items(path, header, lines, model, schema, categories)])
+    return header, tuple(_restore(model, f) for f in fields)
+
+
+def _restore(model: type[PoolItem], fields: dict) -> PoolItem:
+    """An item from the fields an earlier validation gave (the frozen dataclass's own state)."""
+    item = object.__new__(model)
+    object.__setattr__(item, "__dict__", fields)
+    return item
+
+
+def _validate_items(path: Path, header: PoolFile, lines: list[int], model: type[PoolItem], schema: str,
+                    categories: dict[str, CategoryItem] | None) -> list[PoolItem]:
     items: list[PoolItem] = []
     ids: dict[str, int] = {}
     names: dict[str, int] = {}
@@ -125,7 +153,7 @@ def _load_file(path: Path, group: str, categories: dict[str, CategoryItem] | Non
         ids[item.id] = index
         names.setdefault(item.name.lower(), index)
         items.append(item)
-    return header, tuple(items)
+    return items
 
 
 def _with_category_defaults(raw: dict, categories: dict[str, CategoryItem], where: str) -> dict:
@@ -160,6 +188,7 @@ _REFERENCES = (
 
 def _check_references(pools: dict[str, tuple[PoolItem, ...]], files: dict[str, Path]) -> None:
     for pool, field, target in _REFERENCES:
+        known = {other.id for other in pools[target]} if target in pools else set()
         for index, item in enumerate(pools.get(pool, ())):
             value = getattr(item, field)
             refs = (value,) if isinstance(value, str) else (value or ())
@@ -168,7 +197,6 @@ def _check_references(pools: dict[str, tuple[PoolItem, ...]], files: dict[str, P
             if target not in pools:
                 raise PoolError(f"{files[pool]}: item {index} id {item.id!r}: field {field!r} refers to "
                                 f"pool {target!r}, which is not in this pools directory")
-            known = {other.id for other in pools[target]}
             for ref in refs:
                 if ref not in known:
                     close = difflib.get_close_matches(ref, known, n=3)

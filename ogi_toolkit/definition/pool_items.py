@@ -84,7 +84,8 @@ def letters_outside_script(text: str, script: str) -> list[str]:
 def pool_item(cls):
     """Class decorator of the item models: a frozen, keyword-only pydantic dataclass that
     forbids unknown fields (every subclass needs it too)."""
-    return dataclass(frozen=True, kw_only=True, config=ConfigDict(extra="forbid"))(cls)
+    # defer_build: validators are built on first use (pools load validated items from the disk cache)
+    return dataclass(frozen=True, kw_only=True, config=ConfigDict(extra="forbid", defer_build=True))(cls)
 
 
 def _fields(data: Any) -> Any:
