@@ -107,9 +107,15 @@ def index(pools) -> Index:
 _WORD = re.compile(r"[a-z]+")
 
 
-def words(*phrases: str) -> set[str]:
+def words(*phrases: str) -> frozenset[str]:
     """The lower-case words of ``phrases`` ("gold-foil serif" -> {"gold", "foil", "serif"})."""
-    return {w for p in phrases for w in _WORD.findall(p.lower())}
+    return frozenset().union(*map(_words_of, phrases))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _words_of(phrase: str) -> frozenset[str]:
+    # pool names recur: looks() compares every colour's words with every object's
+    return frozenset(_WORD.findall(phrase.lower()))
 
 
 def looks(pools, item) -> tuple[tuple, tuple]:
