@@ -52,3 +52,11 @@ def test_other_numpy_methods_come_from_the_items_own_stream():
     assert not np.allclose(first, ItemRandom(6).dirichlet([1, 1, 1]))
     with pytest.raises(AttributeError):
         a._private_thing
+
+
+def test_next_float_is_random_without_arguments_across_reseeding():
+    fast, slow = ItemRandom(5), ItemRandom(5)
+    assert [fast.next_float() for _ in range(5)] == [slow.random() for _ in range(5)]
+    fast.seed(6), slow.seed(6)
+    assert [fast.next_float() for _ in range(5)] == [slow.random() for _ in range(5)]
+    assert fast.next_float() != ItemRandom(7).next_float()

@@ -16,19 +16,25 @@ import numpy as np
 
 __all__ = ["ItemRandom"]
 
+_seed = _random.Random.__mro__[1].seed  # _random.Random.seed
+
 
 class ItemRandom:
     """numpy-``Generator``-compatible draws on a seeded ``random.Random`` (see the module doc)."""
 
-    __slots__ = ("_py", "_numpy")
+    __slots__ = ("_py", "_numpy", "next_float")
 
     def __init__(self, seed: int = 0):
         self._py = _random.Random()
         self._numpy: np.random.Generator | None = None
+        # random() without its numpy-style arguments: the C method itself, for the library's
+        # builders (~17 draws per item; a Python-level call costs more than the draw)
+        self.next_float = self._py.random
         self.seed(seed)
 
     def seed(self, seed: int) -> "ItemRandom":
-        self._py.seed(int(seed))
+        # the C method: random.Random.seed's Python wrapper only resets gauss_next (unused here)
+        _seed(self._py, int(seed))
         self._numpy = None
         return self
 

@@ -166,7 +166,7 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
     if seen is not None and key in seen:
         return None, key
     templates = cs.templates[grade]
-    template_id, template = templates[int(rng.random() * len(templates))]  # rng.random: ~2x cheaper than integers
+    template_id, template = templates[int(rng.next_float() * len(templates))]  # ~2x cheaper than rng.integers
     try:
         text = render(template, {**slots, **built.words, "difficulty": grade})
     except Exception as exc:
@@ -201,9 +201,9 @@ class Draw:
     """What drawing one subtask gave: the specs, and per grade how hard it was to get them.
 
     The items are held as records (``records``), or, once a draw is sent to another process or
-    written out, as JSON lines only (:meth:`as_lines`). ``specs`` makes validated models of
-    them on first use; ``json_lines`` and ``text_keys`` need none, so a plan written to a file
-    never builds a model.
+    written out, as UTF-8 JSON lines only (:meth:`as_lines`). ``specs`` makes validated models
+    of them on first use; ``json_bytes``, ``json_lines`` and ``text_keys`` need none, so a plan
+    written to a file never builds a model.
     """
 
     subtask: str
@@ -214,7 +214,7 @@ class Draw:
     probed: set[int] = field(default_factory=set)  # grades only probed: an earlier grade fell short
     templates: set[str] = field(default_factory=set)  # template ids used
     records: list[dict] | None = field(default_factory=list, repr=False)
-    _lines: list[str] | None = field(default=None, repr=False)
+    _lines: list[bytes] | None = field(default=None, repr=False)  # each ends with a newline
     _keys: list[str] = field(default_factory=list, repr=False)  # text_key of each item
     _specs: list[InstructionSpec] | None = field(default=None, repr=False)
 
@@ -224,17 +224,21 @@ class Draw:
             if self.records is not None:
                 self._specs = [InstructionSpec.model_validate(r) for r in self.records]
             else:
-                self._specs = [InstructionSpec.from_json(line) for line in self._lines]
+                self._specs = [InstructionSpec.model_validate_json(line) for line in self._lines]
         return self._specs
 
     def __len__(self) -> int:
         return len(self.records) if self.records is not None else len(self._lines)
 
-    def json_lines(self) -> list[str]:
-        """One JSON line per spec (without the newline): ``InstructionSpec.to_json``'s bytes."""
+    def json_bytes(self) -> list[bytes]:
+        """One UTF-8 JSON line per spec, newline included: what a plan file holds."""
         if self._lines is not None:
             return self._lines
-        return [orjson.dumps(r).decode() for r in self.records]
+        return [orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in self.records]
+
+    def json_lines(self) -> list[str]:
+        """One JSON line per spec (without the newline): ``InstructionSpec.to_json``'s text."""
+        return [line[:-1].decode() for line in self.json_bytes()]
 
     def text_keys(self) -> list[str]:
         """The :func:`text_key` of every spec, in order."""
@@ -243,7 +247,7 @@ class Draw:
     def as_lines(self) -> "Draw":
         """This draw with its items as JSON lines only (cheap to send to another process,
         nothing for the garbage collector to walk)."""
-        self._lines, self.records, self._specs = self.json_lines(), None, None
+        self._lines, self.records, self._specs = self.json_bytes(), None, None
         return self
 
     @property

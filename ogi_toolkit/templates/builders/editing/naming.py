@@ -59,7 +59,7 @@ def location_phrases(pools, relation: str) -> tuple:
 def detailed(ctx) -> bool:
     """Whether to describe the edited object more than needed ("the blue ceramic mug"):
     sometimes at grade 1, more often when the instruction is harder anyway."""
-    return bool(ctx.rng.random() < (0.3 if ctx.difficulty == 1 else 0.6))
+    return bool(ctx.rng.next_float() < (0.3 if ctx.difficulty == 1 else 0.6))
 
 
 def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | None = None,
@@ -88,7 +88,7 @@ def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | 
     # material likewise (half the time for detail, so phrases vary in length).
     colour = obj.colour is not None and (colour_tells or detail)
     material = obj.material is not None and use_material and (
-        (material_tells and not colour_tells) or (detail and rng.random() < 0.5))
+        (material_tells and not colour_tells) or (detail and rng.next_float() < 0.5))
     named = obj.phrase(colour=colour, material=material, texture=False, size=False)
     if colour:
         slot["colour"] = obj.colour.id

@@ -116,7 +116,7 @@ def new_object(ctx, src: Source, grade: int, *, like: Obj | None = None, count: 
     present = {o.item.id for o in src.objects}
     pool = index(ctx.pools).candidates[src.place.id]
     size = SIZE_RANK[like.item.size_class] if like is not None else 0
-    same_category = like is not None and rng.random() < 0.5
+    same_category = like is not None and rng.next_float() < 0.5
     for attempt in range(60):  # by rejection: cheaper than filtering the list for every item
         item = pick(rng, pool)
         if item.id in present:
