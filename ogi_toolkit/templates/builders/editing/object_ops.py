@@ -10,14 +10,14 @@ templates print. Single-operation builders (subject.py, other.py) and the sequen
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ogi_toolkit.spec import Edit
 from ogi_toolkit.templates.grammar import a
 
 from .naming import location_phrases, refer
 from .sampling import Resample, dress, fits, index, looks, pick
-from .source_scenes import Obj, SIZE_RANK, Source, pronouns
+from .source_scenes import Obj, SIZE_RANK, Source, changed, pronouns
 
 __all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
            "op_motion", "op_move", "place_phrase", "shuffled_indices", "new_object", "nameable",
@@ -139,7 +139,7 @@ def op_add(ctx, src: Source, grade: int, *, obj: Obj | None = None, anchors: lis
     if rel is None:
         scene_obj["attributes"]["position"] = where_slot["region"]
     edit = Edit.record(op="add", object=scene_obj, relation=rel, anchor=anchor)
-    src.objects.append(replace(obj, origin="added"))
+    src.objects.append(changed(obj, origin="added"))
     if rel is not None:
         src.relations.append((len(src.objects) - 1, rel, anchor))
     new = obj.indefinite()
@@ -162,7 +162,7 @@ def op_replace(ctx, src: Source, i: int, grade: int, *, detail: bool = False, ne
     old = src.objects[i]
     new = new_object(ctx, src, grade, like=old)
     new_np = new.indefinite()
-    src.objects[i] = replace(new, origin="replaced")
+    src.objects[i] = changed(new, origin="replaced")
     verb, rest = pick(ctx.rng, (("replace", f"{phrase} with {new_np}"), ("swap", f"{phrase} for {new_np}"),
                                 ("turn", f"{phrase} into {new_np}"), ("exchange", f"{phrase} for {new_np}")))
     return Op(Edit.record(op="replace", target=i, object=new.scene_object()), verb, rest,
@@ -226,7 +226,7 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
         attribute = pick(ctx.rng, sorted(choices))
         changes = [(attribute, pick(ctx.rng, choices[attribute]))]
     old_words = [describe_value(obj, attr, getattr(obj, attr)) for attr, _ in changes if getattr(obj, attr) is not None]
-    new = replace(obj)
+    new = changed(obj)
     edits = []
     for attribute, value in changes:
         setattr(new, attribute, value)
@@ -268,7 +268,7 @@ def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False
     obj = src.objects[i]
     phrase, slot = _target(ctx, src, i, detail, new_labels, use_material=False)
     material = material or pick(ctx.rng, material_choices(ctx, obj))
-    src.objects[i] = replace(obj, material=material)
+    src.objects[i] = changed(obj, material=material)
     new_look = a(f"{material.adjective} {obj.item.name}")
     verb, rest = pick(ctx.rng, (("make", f"{phrase} out of {material.name}"), ("turn", f"{phrase} into {new_look}"),
                                 ("remake", f"{phrase} in {material.name}")))
@@ -298,7 +298,7 @@ def op_motion(ctx, src: Source, i: int, action=None, *, detail: bool = False, ne
     obj = src.objects[i]
     phrase, slot = _target(ctx, src, i, detail, new_labels)
     action = action or pick(ctx.rng, motion_choices(ctx.pools, obj))
-    src.objects[i] = replace(obj, action=action)
+    src.objects[i] = changed(obj, action=action)
     verb, rest = pick(ctx.rng, (("make", f"{phrase} {action.name}"), ("show", f"{phrase} {action.ing}"),
                                 ("have", f"{phrase} {action.name}")))
     return Op(Edit.record(op="motion", target=i, value=action.ing), verb, rest,

@@ -9,7 +9,6 @@ Reference images: the released data marks the second image with an ``<image>`` p
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ogi_toolkit.spec import Edit, Reference
 
@@ -18,7 +17,7 @@ from .object_ops import (material_choices, motion_choices, movable, new_object, 
                          place_phrase, rematerialable, shuffled_indices)
 from .naming import detailed, refer
 from .sampling import Resample, add_twin, build_source, chance, dress, index, looks, pick, pick_other, retrying, shuffle
-from .source_scenes import Source, pronouns
+from .source_scenes import Source, changed, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
 
 __all__ = ["build_reference", "build_motion", "build_material", "build_move", "with_image_placeholder",
@@ -101,7 +100,7 @@ def build_material(ctx) -> Built:
                           target=lambda item: item.id in rematerialable(ctx.pools))
     obj = src.objects[t]
     if obj.material is None:  # the input image shows what it is made of now
-        src.objects[t] = obj = replace(obj, material=pick(rng, looks(ctx.pools, obj.item)[1]))
+        src.objects[t] = obj = changed(obj, material=pick(rng, looks(ctx.pools, obj.item)[1]))
     if not material_choices(ctx, obj) or refer(ctx, src, t, use_material=False) is None:
         raise Resample("material: no material of another family, or the target became ambiguous")
     scene = src.scene(ctx.pools)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .source_scenes import SIZE_RANK, Obj, Source
+from .source_scenes import SIZE_RANK, Obj, Source, changed
 
 __all__ = ["Resample", "retrying", "pick", "pick_other", "chance", "Index", "index", "looks", "words", "dress", "fits",
            "relate", "add_twin", "build_source", "shuffle", "REFER_RELATIONS"]
@@ -182,7 +182,7 @@ def add_twin(ctx, src: Source, i: int, *, same_look: bool) -> int | None:
     """Put a second object of the kind of object ``i`` into ``src``: of another colour (or
     material) unless ``same_look``. Returns the twin's index, or None when no look differs."""
     obj = src.objects[i]
-    twin = replace(obj, action=None, origin=None)
+    twin = changed(obj, action=None, origin=None)
     if not same_look:
         colours, materials = looks(ctx.pools, obj.item)
         colour = pick_other(ctx.rng, colours, obj.colour.id) if obj.colour is not None else None
@@ -253,5 +253,5 @@ def shuffle(ctx, src: Source, keep: int) -> tuple[Source, int]:
     new_of = {old: new for new, old in enumerate(order)}
     src.objects = [src.objects[k] for k in order]
     src.relations = [(new_of[s], r, new_of[o]) for s, r, o in src.relations]
-    src.texts = [replace(t, on=new_of[t.on]) for t in src.texts]
+    src.texts = [changed(t, on=new_of[t.on]) for t in src.texts]
     return src, new_of[keep]

@@ -9,15 +9,25 @@ the next edit are right. ``sampling.py`` builds sources, ``naming.py`` names the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from ogi_toolkit.spec import Relation, Scene, SceneObject, TextItem
 from ogi_toolkit.templates.grammar import a, join_and, number_word
 
-__all__ = ["Obj", "Text", "Source", "pronouns", "SIZE_RANK"]
+__all__ = ["Obj", "Text", "Source", "changed", "pronouns", "SIZE_RANK"]
 
 SIZE_RANK = {"tiny": 1, "small": 2, "medium": 3, "large": 4, "huge": 5}
+
+
+def changed(part, **changes):
+    """A copy of an ``Obj`` or ``Text`` with ``changes``: ``dataclasses.replace`` without its
+    per-field checks (5x faster; builders copy ~3 of these per item). They have no
+    ``__post_init__`` or ``init=False`` fields, which ``replace`` would honour."""
+    new = object.__new__(type(part))
+    new.__dict__.update(part.__dict__)
+    new.__dict__.update(changes)
+    return new
 
 
 @dataclass
@@ -123,7 +133,7 @@ class Source:
 
         del self.objects[gone]
         self.relations = [(shift(s), r, shift(o)) for s, r, o in self.relations if gone not in (s, o)]
-        self.texts = [replace(t, on=shift(t.on)) for t in self.texts if t.on != gone]
+        self.texts = [changed(t, on=shift(t.on)) for t in self.texts if t.on != gone]
 
     def scene(self, pools) -> Scene:
         return Scene.record(

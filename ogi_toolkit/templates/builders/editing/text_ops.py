@@ -8,14 +8,14 @@ chalkboard, a slogan on a T-shirt), and a replacement string is of the same kind
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ogi_toolkit.spec import Edit, TextItem
 from ogi_toolkit.templates.grammar import plural
 
 from .object_ops import Op
 from .sampling import Resample, index, pick
-from .source_scenes import Obj, Source, Text
+from .source_scenes import Obj, Source, Text, changed
 
 __all__ = ["Surface", "surfaces_for", "add_surface", "text_choices", "meaning", "quote",
            "op_text_add", "op_text_replace", "op_text_alter", "op_text_remove", "KIND_NOUNS",
@@ -159,7 +159,7 @@ def op_text_add(ctx, src: Source, k: int, item, *, font=None, colour=None) -> Op
     text = _text_item(item, on=k, role=item.kind, font=font.name if font else None,
                       colour=colour.name if colour else None)
     src.texts.append(Text(item=item, on=k, font=font, colour=colour))
-    src.objects[k] = replace(src.objects[k], origin=None)
+    src.objects[k] = changed(src.objects[k], origin=None)
     say = f"{quote(item)} on {surface}" + (f" in {look}" if look else "")
     verb, rest = pick(ctx.rng, (("write", say), ("add", f"the words {say}"), ("letter", say), ("paint", say)))
     slot = {"op": "text_add", "text": item.id, "on": src.objects[k].item.id}
@@ -176,7 +176,7 @@ def op_text_replace(ctx, src: Source, t: int, item) -> Op:
     """Replace string ``t`` of ``src`` by ``item`` (same place, same lettering)."""
     old = src.texts[t]
     surface = _surface_np(src, old.on)
-    src.texts[t] = replace(old, item=item)
+    src.texts[t] = changed(old, item=item)
     verb, rest = pick(ctx.rng, (("replace", f"{quote(old.item)} on {surface} with {quote(item)}"),
                                 ("change", f"{quote(old.item)} on {surface} to {quote(item)}"),
                                 ("rewrite", f"{surface} to say {quote(item)} instead of {quote(old.item)}")))
@@ -217,7 +217,7 @@ def op_text_alter(ctx, src: Source, t: int, changes: list[tuple[str, object]] | 
         attribute = pick(ctx.rng, sorted(choices))
         changes = [(attribute, pick(ctx.rng, choices[attribute]))]
     makes, tos, edits, olds = [], [], [], []
-    new = replace(old)
+    new = changed(old)
     for attribute, value in changes:
         make, to = _say(attribute, value)
         makes.append(make)
