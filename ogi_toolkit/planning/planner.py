@@ -100,7 +100,7 @@ def plan_draws(
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
 
-    ``as_lines``: every draw holds its specs as JSON lines (``Draw.json_bytes``), for a caller
+    ``as_lines``: every draw holds its specs as JSON lines (``Draw.json_text``), for a caller
     that writes the plan out: no spec objects stay alive (memory, garbage collection).
     ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks)."""
     taxonomy, pools = _resolve(taxonomy, pools)

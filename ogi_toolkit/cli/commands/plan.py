@@ -25,13 +25,13 @@ def add_arguments(parser) -> None:
 
 
 def _write_jsonl(path: Path, chunks) -> None:
-    """Write ``chunks`` (lists of UTF-8 lines, newlines included) to ``path`` atomically."""
+    """Write ``chunks`` (UTF-8 bytes) to ``path`` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            for lines in chunks:
-                fh.writelines(lines)
+            for chunk in chunks:
+                fh.write(chunk)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -51,7 +51,7 @@ def run(args) -> int:
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy, as_lines=True,
                        workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty())
     out = Path(args.out)
-    _write_jsonl(out, (d.json_bytes() for d in draws))
+    _write_jsonl(out, (d.json_text() for d in draws))
     if not args.quiet:
         import pandas as pd
 
