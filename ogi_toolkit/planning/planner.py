@@ -170,7 +170,8 @@ def plan(
     """
     draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers,
                        progress=progress)
-    return [spec for d in draws for spec in d.specs]  # the workers' lines were parsed as they arrived
+    with gc_paused():  # ~10^6 models are made here (the workers' lines were parsed as they arrived)
+        return [spec for d in draws for spec in d.specs]
 
 
 def capacity(

@@ -225,17 +225,22 @@ class Draw:
         if self._specs is None:
             if self.records is not None:
                 self._specs = [InstructionSpec.model_validate(r) for r in self.records]
+                self.records = None  # the specs hold the same (and write the same JSON)
             else:
                 self._specs = [InstructionSpec.model_validate_json(line) for line in self._text.splitlines()]
         return self._specs
 
     def __len__(self) -> int:
-        return len(self.records) if self.records is not None else self._count
+        if self.records is not None:
+            return len(self.records)
+        return len(self._specs) if self._specs is not None else self._count
 
     def json_text(self) -> bytes:
         """One UTF-8 JSON line per spec, each ending with a newline: what a plan file holds."""
         if self._text is not None:
             return self._text
+        if self.records is None:
+            return "".join([s.to_json() + "\n" for s in self._specs]).encode()
         return b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in self.records])
 
     def json_lines(self) -> list[str]:
