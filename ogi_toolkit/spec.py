@@ -13,6 +13,9 @@ its structured parts — never re-parse the instruction text:
 Object references inside ``relations`` and ``edits`` are indices into the list of objects of
 the scene they apply to (for edits: the scene as it is before that edit). ``texts`` are
 referenced the same way by text edits.
+
+The planner's builders make each part as a *record* (``Scene.record(...)``: the JSON the model
+dumps to, made without a model, ~3x cheaper); whoever reads a plan gets validated models.
 """
 from __future__ import annotations
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import orjson
-
 from pydantic import BaseModel, ValidationError
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
