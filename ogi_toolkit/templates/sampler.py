@@ -240,7 +240,11 @@ class Draw:
             return self._text
         if self.records is None:
             return "".join([s.to_json() + "\n" for s in self._specs]).encode()
-        return b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in self.records])
+        # Joined 64 at a time: each orjson result holds ~4 KB until joined, and a whole draw's
+        # worth of them (30 MB for 7,200 items) made every allocation a fresh page (2x slower).
+        records = self.records
+        return b"".join([b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records[i:i + 64]])
+                         for i in range(0, len(records), 64)])
 
     def json_lines(self) -> list[str]:
         """One JSON line per spec (without the newline): ``InstructionSpec.to_json``'s text.
