@@ -199,6 +199,9 @@ def join_or(items: Iterable[str]) -> str:
 def cap(text: str) -> str:
     """Capitalise the first letter only (``str.capitalize`` would lower the rest)."""
     text = str(text)
+    first = text[:1]
+    if first.isalpha():  # most texts: no scan, and no copy when it is a capital already
+        return text if first.isupper() else first.upper() + text[1:]
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1:]
