@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["ItemRandom"]
+__all__ = ["ItemRandom", "pick"]
 
 _seed = _random.Random.__mro__[1].seed  # _random.Random.seed
 
@@ -103,3 +103,10 @@ for _name in dir(np.random.Generator):
             setattr(ItemRandom, _name, _delegate(_name))
         else:  # bit_generator
             setattr(ItemRandom, _name, property(lambda self, _n=_name: getattr(self._generator(), _n)))
+
+
+def pick(rng: ItemRandom, seq: Sequence):
+    """One element of ``seq``, uniformly. ``next_float`` is several times cheaper than
+    ``integers`` or ``choice`` (which would also turn tuples of pool items into arrays), and
+    builders pick ~9 times per item."""
+    return seq[int(rng.next_float() * len(seq))]

@@ -15,18 +15,13 @@ from typing import Any, Callable, Hashable, Sequence
 from ogi_toolkit.definition.pool_items import item_fields
 from ogi_toolkit.spec import SceneObject
 from ogi_toolkit.templates.grammar import a, number_word
+from ogi_toolkit.templates.item_random import pick
 
 SIZE_RANK = {"tiny": 1, "small": 2, "medium": 3, "large": 4, "huge": 5}
 
 # Attribute names a builder may ask ``dress`` for, in English adjective order
 # (size, physical quality, colour, material: "a small glossy red ceramic mug").
 ATTRIBUTES = ("size", "texture", "colour", "material")
-
-
-def pick(rng, seq: Sequence):
-    """One element of ``seq``. ``rng.next_float`` (an ItemRandom's) is several times cheaper
-    than ``rng.integers`` or ``rng.choice``, which matters at ~100 µs per planned item."""
-    return seq[int(rng.next_float() * len(seq))]
 
 
 def indices(rng, n: int, k: int) -> list[int]:
