@@ -6,6 +6,7 @@ Every error names the file, the item (index, line, id), the field and what was e
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,6 @@ import yaml
 from pydantic import ValidationError
 
 from ogi_toolkit.definition import pool_items
-
 from ogi_toolkit.disk_cache import cached
 from ogi_toolkit.definition.pool_items import (
     GROUP_SCHEMAS, SCHEMAS, CategoryItem, ObjectItem, PoolFile, PoolItem, item_fields, validate_item,
@@ -54,9 +54,11 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 _PARSE_VERSION = "pool-yaml-1"
 
 
-# Part of the validated-items cache key: the code that validates them.
-_ITEMS_VERSION = ("pool-items-1", pydantic.VERSION,
-                  hashlib.sha256(Path(pool_items.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest())
+@functools.cache
+def _items_version() -> tuple[str, ...]:
+    """Part of the validated-items cache key: the code that validates them."""
+    code = Path(pool_items.__file__).read_bytes() + Path(__file__).read_bytes()
+    return ("pool-items-1", pydantic.VERSION, hashlib.sha256(code).hexdigest())
 
 
 def _read_yaml(path: Path, raw: bytes) -> tuple[Any, list[int]]:
@@ -115,7 +117,7 @@ def _load_file(path: Path, group: str, categories: dict[str, CategoryItem] | Non
         raise PoolError(f"{path}: no item schema for pool {header.pool!r}; add 'schema:' with one of {sorted(SCHEMAS)}")
     model = SCHEMAS[schema]
     defaults = repr(sorted((k, sorted(c.defaults.items())) for k, c in categories.items())) if categories else ""
-    fields = cached("pool-items", (*_ITEMS_VERSION, schema, defaults, raw),
+    fields = cached("pool-items", (*_items_version(), schema, defaults, raw),
                     lambda: [vars(item) for item in _validate_items(path, header, lines, model, schema, categories)])
     return header, tuple(_restore(model, f) for f in fields)
 

@@ -2,8 +2,8 @@
 
 Each item is a function of (seed, subtask, grade, attempt) alone, so subtasks can be drawn in
 any process and any order with the same result. Workers are forked: they start with the
-parent's loaded pools, taxonomy and compiled templates (a spawned worker would spend seconds
-loading them again). The parent draws too. Every process claims the next job from a shared
+parent's loaded pools and taxonomy (a spawned worker would load them again; templates compile
+in the process that draws their subtask, from the disk cache). The parent draws too. Every process claims the next job from a shared
 counter, costliest first, so the work evens out whatever each subtask really costs.
 
 A worker sends each draw back as JSON lines (``Draw.as_lines``): cheap to pickle, and the

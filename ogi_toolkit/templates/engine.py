@@ -14,9 +14,9 @@ import jinja2
 import jinja2.meta
 
 from ..definition.taxonomy import Subtask, TaxonomyError
+from ..disk_cache import cached
 from .builders.base import Builder, get_builder
 from .grammar import FILTERS, normalise
-from ..disk_cache import cached
 
 __all__ = ["ENV", "CompiledSubtask", "compile_subtask", "compile_text", "template_variables", "render", "render_text"]
 

@@ -10,13 +10,14 @@ method to a numpy Generator seeded from its own stream (still a function of the 
 from __future__ import annotations
 
 import random as _random
+from _random import Random as _CRandom
 from typing import Any, Sequence
 
 import numpy as np
 
 __all__ = ["ItemRandom", "pick"]
 
-_seed = _random.Random.__mro__[1].seed  # _random.Random.seed
+_seed = _CRandom.seed  # the C method under random.Random.seed
 
 
 class ItemRandom:
