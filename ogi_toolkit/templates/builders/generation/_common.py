@@ -142,8 +142,10 @@ def _plausible(ctx, item, attribute: str) -> tuple:
     (no "orange orange", "lavender lavender bush" or "paper paper lantern")."""
     named = set(re.split(r"[\s-]+", item.name.lower()))
     if attribute == "colour":
+        drawable = memo(ctx, "colour_ids", lambda: frozenset(c.id for c in ctx.pools["colours"]))
         ids = item.colours or (() if item.animate else tuple(c.id for c in ctx.pools["colours"]))
-        options = (ctx.pools.get("colours", i) for i in ids)
+        # only colours the pool draws from (a pool restricted in the prototyping panel is honoured)
+        options = (ctx.pools.get("colours", i) for i in ids if i in drawable)
         return tuple(c for c in options if not set(c.name.lower().split()) & named)
     options = (ctx.pools.get("materials", i) for i in item.materials)
     return tuple(m for m in options if not set(re.split(r"[\s-]+", f"{m.adjective} {m.name}".lower())) & named)
