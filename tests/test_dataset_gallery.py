@@ -81,6 +81,6 @@ def test_the_command_writes_the_page_and_refuses_a_plan(tmp_path, capsys):
     plan.write_text('{"id": "a"}\n')
     assert main(["gallery", str(plan)]) == 2
     err = capsys.readouterr().err
-    assert "a plan or prompt file, not a dataset" in err and "ogi generate" in err
+    assert "a plan (one instruction spec per line), not a dataset folder" in err and "ogi generate" in err
     assert main(["gallery", str(tmp_path / "nothing")]) == 2
-    assert "no manifest at" in capsys.readouterr().err
+    assert "no such dataset folder" in capsys.readouterr().err

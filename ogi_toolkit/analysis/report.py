@@ -79,6 +79,26 @@ def _group_counts(codes: np.ndarray, first_of_text: np.ndarray, pairs: pd.DataFr
     return exact, near
 
 
+def _check_model(model: str | None) -> None:
+    """A named model is a folder, the packaged default, or (offline) in the Hugging Face cache;
+    checked before anything is loaded, so a typo costs one line, not a model load and a traceback."""
+    from .embed import _PACKAGED_NAMES
+
+    if model is None or model in _PACKAGED_NAMES or Path(model).expanduser().is_dir():
+        return
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() not in ("1", "true", "yes"):
+        return  # online: the hub may have it, and says so if not
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        cached = try_to_load_from_cache(model, "config.json")
+    except ValueError:  # not a valid repository id either (HFValidationError is a ValueError)
+        cached = None
+    if not isinstance(cached, str):
+        raise ValueError(f"model {model!r}: no such folder, and not in the Hugging Face cache (HF_HUB_OFFLINE=1: "
+                         f"nothing is downloaded); pass a local model folder, or leave --model out for the packaged default")
+
+
 def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: str | None = None,
             label_columns: Iterable[str] = (), model: str | None = None, backend: str = "torch",
             umap: bool = True, sample: int | None = None, seed: int = 0,
@@ -105,6 +125,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         df = df.reset_index(drop=True)
     if df.empty:
         raise ValueError(f"{source}: no prompts to analyse")
+    _check_model(model)
     skipped: list[str] = []  # what was left out or shortcut at this size, and why: said in the report
     if pools is None and any(c in df.columns for c in bias.ATTRIBUTE_COLUMNS) and "subtask" in df.columns:
         # specs of this project's taxonomy: their attributes were drawn from its pools, so those are the baseline

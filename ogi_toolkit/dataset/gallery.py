@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..generate.atomic import atomic_write_bytes
-from .manifest import MANIFEST_NAME, read_manifest
+from .manifest import read_manifest
+from .paths import require_dataset
 from .results import read_checks, read_judgments
 
 __all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "write_gallery"]
@@ -129,13 +130,9 @@ def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: 
     """Write ``out`` (default ``<dataset>/gallery.html``), the browser of every item of ``dataset``
     with the folder's ``checks.jsonl`` and ``judgments.jsonl`` when present. Written atomically;
     returns the page's path."""
-    dataset = Path(dataset)
-    if dataset.is_file() and dataset.suffix == ".jsonl" and dataset.name != MANIFEST_NAME:
-        raise ValueError(f"{dataset}: a plan or prompt file, not a dataset; run `ogi generate {dataset} --out DIR` "
-                         f"first, then `ogi gallery DIR`")
-    root = (dataset if dataset.is_dir() else dataset.parent).resolve()
+    root = require_dataset(dataset).resolve()
     out = Path(out) if out is not None else root / GALLERY_NAME
-    records = read_manifest(dataset)
+    records = read_manifest(root)
     items = gallery_items(records, _linker(root, out.parent.resolve()),
                           checks=read_checks(root), judgments=read_judgments(root))
     page = gallery_page(items, title=title or f"Gallery of {root.name}", links=links, note=note)
