@@ -191,3 +191,17 @@ def test_save_as_asks_for_the_target_and_refreshes_the_subtask_list(taxonomy_cop
 def test_the_save_button_is_wide_enough_for_its_label():
     panel = PrototypePanel(subtask="relative_position", previews=0)
     assert panel.save_button.layout.width == "auto"
+
+
+def test_a_params_key_the_builder_does_not_declare_is_refused_by_sample_and_save(taxonomy_copy):
+    from ogi_toolkit.templates.builders.base import get_builder
+
+    if not hasattr(get_builder("spatial_relations"), "declared_params"):
+        pytest.skip("builders declare their params with reliability-load's #11 item 4 (templates.engine.check_params)")
+    panel = PrototypePanel(load_taxonomy(taxonomy_copy), subtask="relative_position", save_dir=taxonomy_copy, previews=0)
+    before = (taxonomy_copy / "spatial_reasoning.yaml").read_bytes()
+    panel.params.value = panel.params.value.replace("groups:", "grups:")
+    panel.sample()
+    assert "params: unknown key(s) ['grups']" in panel.error and panel.specs == []
+    assert panel.save() is None and "grups" in panel.error
+    assert (taxonomy_copy / "spatial_reasoning.yaml").read_bytes() == before
