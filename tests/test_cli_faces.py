@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from dataset_fixtures import make_dataset
 
 from ogi_toolkit.cli import main
