@@ -262,6 +262,19 @@ def test_multilingual_texts_use_their_scripts():
             assert texts[-1].language == "en" and texts[-1].role == "translation"
 
 
+def test_multilingual_instructions_name_languages_not_codes(pools):
+    """Issue #14: '"Carpe diem" (la). Use the correct la characters', 'native grc script'."""
+    codes = {t.language.split("-")[0] for t in pools["texts"]}
+    assert {"la", "grc"} <= codes
+    assert codes <= {item.id for item in pools["languages"]}  # every language has a name
+    spoken = set()
+    for spec in sample("multilingual_support", 300, seed=2):
+        for code in codes:
+            assert not re.search(rf"\({code}\)|\b{code} (script|characters)\b", spec.instruction), spec.instruction
+        spoken.update(re.findall(r"\(([A-Z][a-z]+(?: [A-Z][a-z]+)?)\)", spec.instruction))
+    assert {"Latin", "Ancient Greek"} & spoken, sorted(spoken)
+
+
 def test_structured_layouts_list_entries_in_order():
     for spec in both_seeds("structured_text_layout"):
         entries = [t.text for t in spec.scene.texts if t.role == "entry"]

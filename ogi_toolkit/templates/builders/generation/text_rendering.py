@@ -241,17 +241,10 @@ def build_text_graphic(ctx) -> Built:
 
 # --- Multilingual Support -------------------------------------------------------------------
 
-# English names of the languages the text pool uses (BCP-47 primary subtag).
-LANGUAGES = {
-    "ar": "Arabic", "de": "German", "el": "Greek", "es": "Spanish", "fa": "Persian", "fr": "French",
-    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
-    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "sv": "Swedish", "sw": "Swahili",
-    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese", "en": "English",
-}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGES.get(code.split("-")[0], code)
+def language_name(ctx, code: str) -> str:
+    """The English name of a language ("la" -> "Latin"), from the languages pool (by the
+    code's primary subtag: "zh-Hans" -> "Chinese"); instructions never show a code."""
+    return ctx.pools.get("languages", code.split("-")[0]).name
 
 
 MULTILINGUAL_SLOTS = ("text", "gloss", "language", "texts_q", "languages", "surface", *SCENE_WORDS)
@@ -273,9 +266,9 @@ def build_multilingual(ctx) -> Built:
     surface = _surface(ctx, first)
     words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
     words.update({
-        "text": quote(first.text), "gloss": quote(first.gloss or "") if d == 2 else "", "language": language_name(first.language),
-        "texts_q": [f"{quote(t.text)} ({language_name(t.language)})" for t in texts],
-        "languages": join_and([language_name(t.language) for t in texts]),
+        "text": quote(first.text), "gloss": quote(first.gloss or "") if d == 2 else "", "language": language_name(ctx, first.language),
+        "texts_q": [f"{quote(t.text)} ({language_name(ctx, t.language)})" for t in texts],
+        "languages": join_and([language_name(ctx, t.language) for t in texts]),
         "surface": surface.name,
     })
     items = [_text_item(t, on=0) for t in texts]
