@@ -1,7 +1,10 @@
 """Builders, templates and the sampler: distinct, deterministic, structured, within bounds."""
+import json
+import re
 import pytest
 from definition_helpers import USER_SUBTASK, all_subtask_samples, samples, subtask_ids, write_taxonomy  # noqa: F401
 
+from ogi_toolkit.cli import main
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import TaxonomyError, load_taxonomy
 from ogi_toolkit.spec import Edit, InstructionSpec, Reference, Relation, Scene, SceneObject, Turn
@@ -260,4 +263,18 @@ def test_draw_lines_are_the_specs_json():
     for sid in subtask_ids():
         cs = compile_subtask(tax.subtask(sid))
         made = draw(cs, pools, split(30, cs.subtask.mix()), seed=3)
-        assert made.json_lines() == [s.to_json() for s in made.specs], sid
+        assert made.json_lines() == [s.to_json() for s in made.specs()], sid
+
+
+def test_plan_validate_checks_every_line(tmp_path, capsys):
+    """Drawing checks each grade's first item only; ``ogi plan --validate`` checks every line."""
+    folder = write_taxonomy(tmp_path / "tax", {"mine.yaml": RECORDS_SUBTASK.replace("FIRST", "-4")})  # ~1 in 200 invalid
+    args = ["plan", "--total", "300", "--subtasks", "mug_counting", "--taxonomy", str(folder), "--quiet", "--workers", "1"]
+    unchecked = tmp_path / "unchecked.jsonl"
+    assert main([*args, "--out", str(unchecked)]) == 0
+    counts = [json.loads(line)["scene"]["objects"][0]["count"] for line in unchecked.read_text().splitlines()]
+    assert counts[0] >= 1 and min(counts) < 1  # the first item is valid, a later one is not
+    checked = tmp_path / "checked.jsonl"
+    assert main([*args, "--out", str(checked), "--validate"]) == 2
+    assert re.search(r"(?s)mug_counting.*item \d+ of its draw is not a valid spec.*count", capsys.readouterr().err)
+    assert not checked.exists()
