@@ -15,7 +15,7 @@ import pytest
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 from definition_helpers import paper_counts
-from ogi_toolkit.templates.builders.generation._common import SIZE_RANK
+from ogi_toolkit.templates.builders.kit import SIZE_RANK
 from ogi_toolkit.templates.grammar import number_word
 from ogi_toolkit.templates.sampler import sample
 

@@ -3,8 +3,7 @@ requirements (``finish``) and the assembly of a ``Built`` from one operation."""
 from __future__ import annotations
 
 from ..base import Built
-from .naming import scene_words
-from .sampling import pick
+from .naming import place_words
 
 __all__ = ["COMMON_WORDS", "FINISHES", "objects_for", "finish", "one_edit"]
 
@@ -48,14 +47,14 @@ FINISHES = {
 def objects_for(grade: int, rng) -> int:
     """How many objects a source has at each grade (more clutter when harder)."""
     low, high = {1: (2, 3), 2: (3, 5), 3: (4, 6)}[grade]
-    return int(rng.integers(low, high + 1))
+    return rng.randrange(low, high + 1)
 
 
 def finish(ctx, kind: str, slots: dict, words: dict) -> str:
     """A grade-3 consistency requirement for ``kind`` ("" below grade 3); records its id."""
     if ctx.difficulty < 3:
         return ""
-    key = pick(ctx.rng, sorted(FINISHES[kind]))
+    key = ctx.rng.choice(sorted(FINISHES[kind]))
     slots["finish"] = key
     return FINISHES[kind][key].format(pron=words["pron"], poss=words["poss"])
 
@@ -64,7 +63,7 @@ def one_edit(ctx, src, scene, slot: dict, words: dict, edits: list, kind: str | 
     """The Built of a one-operation item: slots = the place + what the operation says
     (+ the finish); words = the place words + the operation's words."""
     slots = {"scene": src.place.id, **slot}
-    words = {**scene_words(ctx, src.place), "target": "", "target_name": "",
+    words = {**place_words(ctx, src.place), "target": "", "target_name": "",
              "pron": "it", "poss": "its", "they": "it", "be": "is", **words}
     words["finish"] = finish(ctx, kind or slots["op"], slots, words)
     return Built(slots=slots, words=words, source=scene, edits=edits, **extra)

@@ -15,7 +15,7 @@ from ogi_toolkit.spec import Scene, SceneObject
 from ogi_toolkit.templates.builders.base import Built, register
 from ogi_toolkit.templates.grammar import join_and
 
-from ._common import chance, draw, indices, pick
+from ..kit import draw
 
 SCIENCE_SLOTS = ("concept", "kind", "labels", "quoted_labels", "label_list", "n_labels", "description",
                  "presentation", "requirement", "colour_code", "objects")
@@ -65,16 +65,16 @@ def build_science_figure(ctx) -> Built:
     """``params``: ``pool`` (the concept pool; default: the subtask id)."""
     pool = ctx.params.get("pool", ctx.subtask)
     d = min(ctx.difficulty, 3)
-    concept = pick(ctx.rng, ctx.pools[pool])
+    concept = ctx.rng.choice(ctx.pools[pool])
     n_all = len(concept.labels)
-    n = {1: min(2, n_all), 2: min(int(pick(ctx.rng, (3, 4))), n_all), 3: n_all}[d]
-    chosen = sorted(indices(ctx.rng, n_all, n))
+    n = {1: min(2, n_all), 2: min(int(ctx.rng.choice((3, 4))), n_all), 3: n_all}[d]
+    chosen = sorted(ctx.rng.sample(range(n_all), n))
     labels = [concept.labels[i] for i in chosen]
-    presentation = pick(ctx.rng, ctx.pools["presentations"]) if d >= 2 or chance(ctx, 0.7) else None
-    requirement = pick(ctx.rng, KIND_REQUIREMENTS.get(concept.kind, KIND_REQUIREMENTS["diagram"])) if d == 3 else ""
+    presentation = ctx.rng.choice(ctx.pools["presentations"]) if d >= 2 or ctx.rng.random() < 0.7 else None
+    requirement = ctx.rng.choice(KIND_REQUIREMENTS.get(concept.kind, KIND_REQUIREMENTS["diagram"])) if d == 3 else ""
     coded = []
     if d == 3:
-        parts = indices(ctx.rng, n_all, 2)
+        parts = ctx.rng.sample(range(n_all), 2)
         colours = draw(ctx, "colours", 2, family=_CODE_FAMILIES)
         coded = [(concept.labels[p], c) for p, c in zip(parts, colours)]
     kind_word = KIND_WORDS.get(concept.kind, concept.kind.replace("_", " "))
