@@ -17,19 +17,33 @@ and uses the functions below: :func:`objects` / :func:`draw` for distinct pool i
 """
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass, field
-from functools import lru_cache
+from pathlib import Path
 from typing import Any, Callable, Hashable, Sequence
+
+import yaml
 
 from ogi_toolkit.definition.pool_items import item_fields
 from ogi_toolkit.spec import SceneObject
 from ogi_toolkit.templates.grammar import a, number_word
 
-__all__ = ["SIZE_RANK", "ATTRIBUTES", "SCENE_WORDS", "Index", "index_of", "memo", "words", "looks", "Obj", "changed",
+__all__ = ["phrases", "SIZE_RANK", "ATTRIBUTES", "SCENE_WORDS", "Index", "index_of", "memo", "words", "looks", "Obj", "changed",
            "dress", "distinct", "draw", "objects", "everyday", "categories_except", "maybe_scene", "actions_for", "act",
            "objects_in_text", "shuffled", "language_name"]
+
+PHRASES_FILE = Path(__file__).with_name("phrases.yaml")
+
+
+@functools.cache
+def phrases() -> dict:
+    """The prose sentence pieces of ``phrases.yaml`` beside this module (finishes, regions of
+    the frame, the input image's description), read once."""
+    with open(PHRASES_FILE, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
 
 SIZE_RANK = {"tiny": 1, "small": 2, "medium": 3, "large": 4, "huge": 5}
 
@@ -102,7 +116,7 @@ def words(*phrases: str) -> frozenset[str]:
     return frozenset().union(*map(_words_of, phrases))
 
 
-@lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 14)
 def _words_of(phrase: str) -> frozenset[str]:
     # pool names recur: looks() compares every colour's words with every object's
     return frozenset(_WORD.findall(phrase.lower()))

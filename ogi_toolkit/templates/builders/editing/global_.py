@@ -10,22 +10,13 @@ from ogi_toolkit.templates.grammar import join_and
 from ..base import Built, register
 from .common import objects_for
 from .naming import place_words, refer
-from ..kit import shuffled
+from ..kit import phrases, shuffled
 from .sampling import build_source, retrying
 from .source_scenes import pronouns
 from .text_ops import add_surface, surfaces_for
 
 __all__ = ["build_background", "build_style", "scene_np"]
 
-BACKGROUND_FINISHES = {
-    "shadows": "with shadows that agree with the new light",
-    "scale": "at a believable scale for the new place",
-    "arrangement": "keeping their positions relative to each other",
-}
-STYLE_FINISHES = {
-    "composition": "keeping the composition and every object recognisable",
-    "layout": "without moving or dropping anything in the picture",
-}
 _LEADING_PREPOSITION = re.compile(r"^(floating )?(in|on|at|inside|beside|among|under|by|near|along|within|over)\s+")
 
 
@@ -66,8 +57,9 @@ def build_background(ctx) -> Built:
         slots["lighting"], light = lighting.id, lighting.phrase
     finish = ""
     if grade == 3:
-        key = rng.choice(sorted(BACKGROUND_FINISHES) if len(src.objects) > 1 else ["shadows", "scale"])
-        slots["finish"], finish = key, BACKGROUND_FINISHES[key]
+        options = phrases()["background_finishes"]
+        key = rng.choice(sorted(options) if len(src.objects) > 1 else ["shadows", "scale"])
+        slots["finish"], finish = key, options[key]
     words = {**place_words(ctx, src.place), "subject": subject, **_group_pronouns(src),
              "new_scene": scene_np(new), "new_place": new.phrase, "light": light, "finish": finish}
     return Built(slots=slots, words=words, source=scene, edits=[Edit.record(op="background", value=new.name)])
@@ -82,12 +74,13 @@ def build_style(ctx) -> Built:
     if not styles:
         raise ValueError(f"subtask {ctx.subtask!r}: no style of families {families} in pool 'styles'")
     src, _ = build_source(ctx, n_objects=objects_for(grade, rng), grade=1)
-    finishes = dict(STYLE_FINISHES)
+    wording = phrases()
+    finishes = dict(wording["style_finishes"])
     if grade == 3 and rng.random() < 0.4 and surfaces_for(ctx, src.place):
         add_surface(ctx, src, english=True)  # a sign whose words must survive the restyling
-        finishes = {"text": "keeping the text legible and spelled exactly as it is"}
+        finishes = {"text": wording["style_finish_with_text"]}
     if grade == 3 and any(o.item.person for o in src.objects):
-        finishes["identity"] = "keeping every face recognisable"
+        finishes["identity"] = wording["style_finish_with_people"]
     scene = src.scene(pools)
     style = rng.choice(styles)
     main = [i for i in range(len(src.objects)) if src.objects[i].item.category != "surface"][:2]

@@ -11,7 +11,7 @@ import re
 
 from ogi_toolkit.templates.grammar import number_word
 
-from ..kit import memo
+from ..kit import memo, phrases
 from .source_scenes import Source
 
 __all__ = ["refer", "detailed", "location_phrases", "place_np", "place_words"]
@@ -25,7 +25,6 @@ def place_np(place) -> str:
 
 
 _FIRST_ARTICLE = re.compile(r"\b(a|an)\b")
-PHOTO_NOUNS = ("photo", "picture", "shot", "image", "snapshot")
 
 
 def place_words(ctx, place) -> dict:
@@ -38,7 +37,7 @@ def place_words(ctx, place) -> dict:
     rng = ctx.rng
     scene = place_np(place)
     scene_in = _FIRST_ARTICLE.sub("the", place.phrase, count=1)
-    noun = rng.choice(PHOTO_NOUNS)
+    noun = rng.choice(phrases()["photo_nouns"])
     this_photo = f"this {noun} of {scene}" if " of " in place.name else f"this {place.name} {noun}"
     the_rest = rng.choice((f"the rest of {scene}", f"everything else {scene_in}", f"the rest of {this_photo}"))
     return {"scene": scene, "scene_in": scene_in, "this_photo": this_photo, "the_rest": the_rest}

@@ -15,11 +15,11 @@ from ogi_toolkit.spec import Edit
 from ogi_toolkit.templates.grammar import a
 
 from .naming import location_phrases, refer
-from ..kit import SIZE_RANK, Obj, changed, dress, looks, memo, shuffled
+from ..kit import SIZE_RANK, Obj, changed, dress, looks, memo, phrases, shuffled
 from .sampling import Resample, fits
 from .source_scenes import Source, pronouns
 
-__all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
+__all__ = ["Op", "ING", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
            "op_motion", "op_move", "place_phrase", "shuffled_indices", "new_object", "nameable",
            "alter_choices", "textures_for", "describe_value", "motion_choices", "movable", "material_choices", "rematerialable"]
 
@@ -32,20 +32,6 @@ ING = {
     "dress": "dressing", "move": "moving", "shift": "shifting", "write": "writing",
     "letter": "lettering", "paint": "painting", "rewrite": "rewriting", "restyle": "restyling",
     "wipe": "wiping", "show": "showing", "remake": "remaking", "have": "having",
-}
-# Regions of the frame an object can be added or moved to: id -> ways to say where it is,
-# and ways to say where it goes (synonyms: the choice is phrasing, not content).
-REGIONS = {
-    "left": (("on the left side of the frame", "at the far left", "along the left edge of the picture"),
-             ("to the left side of the frame", "over to the far left", "to the left edge of the picture")),
-    "right": (("on the right side of the frame", "at the far right", "along the right edge of the picture"),
-              ("to the right side of the frame", "over to the far right", "to the right edge of the picture")),
-    "foreground": (("in the foreground", "close to the camera", "right at the front of the scene"),
-                   ("into the foreground", "closer to the camera", "to the very front of the scene")),
-    "background": (("in the background", "far back in the scene", "in the distance"),
-                   ("into the background", "further back in the scene", "into the distance")),
-    "centre": (("in the centre of the frame", "right in the middle", "at the centre of the composition"),
-               ("to the centre of the frame", "right into the middle", "to the centre of the composition")),
 }
 # Relations a new or moved object is put in, relative to an anchor object.
 PLACE_RELATIONS = ("next_to", "left_of", "right_of", "in_front_of", "behind", "on_top_of", "under")
@@ -95,11 +81,12 @@ def place_phrase(ctx, src: Source, obj: Obj, *, anchors: list[int] | None,
             continue
         rel = rng.choice(options)
         # A destination reads best with the canonical phrase ("move it to the left of").
-        phrases = location_phrases(ctx, rel)
-        phrase = ("onto" if rel == "on_top_of" else phrases[0]) if moving else rng.choice(phrases)
+        ways = location_phrases(ctx, rel)
+        phrase = ("onto" if rel == "on_top_of" else ways[0]) if moving else rng.choice(ways)
         return f"{phrase} {named[0]}", {"relation": rel, "anchor": named[1]}, rel, j
-    region = rng.choice(tuple(REGIONS))
-    return rng.choice(REGIONS[region][1 if moving else 0]), {"region": region}, None, None
+    regions = phrases()["regions"]  # where an object goes in the frame: id -> ways to say it
+    region = rng.choice(tuple(regions))
+    return rng.choice(regions[region]["to" if moving else "at"]), {"region": region}, None, None
 
 
 def shuffled_indices(ctx, src: Source, exclude: tuple[int, ...] = ()) -> list[int]:
@@ -323,7 +310,7 @@ def op_move(ctx, src: Source, i: int, *, anchors: list[int] | None, detail: bool
         j for j in anchors if j != i and j not in beside])
     if rel is None:
         edit = Edit.record(op="move", target=i, value=dest_slot["region"])
-        dest_at = ctx.rng.choice(REGIONS[dest_slot["region"]][0])
+        dest_at = ctx.rng.choice(phrases()["regions"][dest_slot["region"]]["at"])
     else:
         edit = Edit.record(op="move", target=i, relation=rel, anchor=anchor)
         dest_at = dest.replace("onto ", "on ", 1)

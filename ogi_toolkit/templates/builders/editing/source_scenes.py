@@ -15,7 +15,7 @@ from typing import Any
 from ogi_toolkit.spec import Relation, Scene, TextItem
 from ogi_toolkit.templates.grammar import a, join_and, number_word
 
-from ..kit import Obj, changed
+from ..kit import Obj, changed, phrases
 
 __all__ = ["Text", "Source", "pronouns"]
 
@@ -69,6 +69,7 @@ class Source:
 
     def description(self, pools) -> str:
         """A plain prompt that makes this scene: "A photo of a red mug next to a laptop ..."."""
+        wording = phrases()["source"]  # phrases.yaml: "A photo of {objects} {place}{light}."
         said: set[int] = set()
         seen_phrases: set[str] = set()
 
@@ -78,13 +79,13 @@ class Source:
             if obj.count > 1:
                 text = f"{number_word(obj.count)} {phrase}"
             else:
-                text = f"a second {phrase}" if phrase in seen_phrases else a(phrase)
+                text = wording["again"].format(phrase=phrase) if phrase in seen_phrases else a(phrase)
             seen_phrases.add(phrase)
             if obj.action is not None:
                 text += f" {obj.action.ing}"
             for t in self.texts:
                 if t.on == i:
-                    text += f' that reads "{t.item.text}"'
+                    text += wording["reads"].format(text=t.item.text)
             said.add(i)
             return text
 
@@ -102,7 +103,7 @@ class Source:
                     break
             clauses.append(text)
         light = f", {self.lighting.phrase}" if self.lighting is not None else ""
-        return f"A photo of {join_and(clauses)} {self.place.phrase}{light}."
+        return wording["description"].format(objects=join_and(clauses), place=self.place.phrase, light=light)
 
 
 def pronouns(obj: Obj) -> dict:

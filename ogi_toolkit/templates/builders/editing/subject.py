@@ -2,7 +2,7 @@
 
 Each builds a source scene (sampling.build_source: the grade decides how hard the edited
 object is to single out), records the input image's Scene before editing, then applies one
-operation (object_ops). Grade 3 adds a consistency requirement (common.FINISHES).
+operation (object_ops). Grade 3 adds a consistency requirement (phrases.yaml ``finishes``).
 """
 from __future__ import annotations
 

@@ -10,26 +10,14 @@ from __future__ import annotations
 
 from ..base import Built, register
 from .naming import place_words
-from ..kit import shuffled, words as word_set
+from ..kit import phrases, shuffled, words as word_set
 from .sampling import build_source, retrying
 from .text_ops import (add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace,
                        surfaces_for, text_alter_choices, text_choices)
 
-__all__ = ["build_text", "TEXT_FINISHES"]
+__all__ = ["build_text"]
 
 TEXT_OPS = ("text_add", "text_replace", "text_alter", "text_remove")
-# Grade-3 consistency requirements: op -> id -> phrase.
-TEXT_FINISHES = {
-    "text_add": {"perspective": "following the perspective and curve of the surface",
-                 "painted": "so that the letters look painted on, not pasted over",
-                 "light": "lit like the rest of the scene"},
-    "text_replace": {"same_style": "matching the original font, colour and size",
-                     "wear": "with the same perspective and wear as the old lettering"},
-    "text_alter": {"aligned": "keeping the letters aligned with the surface",
-                   "spacing": "without changing the spacing or position of the words"},
-    "text_remove": {"texture": "restoring the texture underneath without a seam",
-                    "ghost": "leaving no faint ghost of the old letters"},
-}
 TEXT_WORDS = ("scene", "scene_in", "this_photo", "the_rest", "surface", "text", "old", "kind", "meaning", "look", "make", "to", "attrs",
               "old_look", "finish")
 
@@ -80,6 +68,7 @@ def build_text(ctx) -> Built:
     words = {**place_words(ctx, src.place), "text": "", "old": "", "kind": "", "meaning": "", "look": "",
              "make": "", "to": "", "attrs": "", "old_look": "", "finish": "", **ops[0].words}
     if grade == 3:
-        key = rng.choice(sorted(TEXT_FINISHES[op]))
-        slots["finish"], words["finish"] = key, TEXT_FINISHES[op][key]
+        finishes = phrases()["text_finishes"][op]
+        key = rng.choice(sorted(finishes))
+        slots["finish"], words["finish"] = key, finishes[key]
     return Built(slots=slots, words=words, source=scene, edits=[o.edit for o in ops])
