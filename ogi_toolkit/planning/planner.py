@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar
+from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
 
@@ -79,7 +79,6 @@ def _progress_bar(total: int):
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    teach_grammar(pools)
     return taxonomy, pools
 
 

@@ -33,9 +33,9 @@ from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
 from .builders.base import BuildContext, Built
 from .engine import CompiledSubtask, compile_subtask, render
-from .grammar import register_nouns
+from .grammar import using
 
-__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError", "gc_paused", "text_key"]
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "BuildError", "gc_paused", "text_key"]
 
 # A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
 STALL_LIMIT = 500
@@ -104,24 +104,10 @@ def dedup_key(subtask_id: str, slots: dict) -> tuple[str, dict]:
     return f"{subtask_id}|{text.decode()}", slots
 
 
-_LEXICON_FROM: list = []  # pools objects already taught (kept alive: ids could be reused)
-
-
 def default_pools():
     from ..definition.pools import load_pools  # the pools module is optional for taxonomy-only use
 
-    pools = load_pools()
-    teach_grammar(pools)
-    return pools
-
-
-def teach_grammar(pools) -> None:
-    """Give the grammar helpers the Object pool's articles and plurals (once per pools object)."""
-    if any(p is pools for p in _LEXICON_FROM):
-        return
-    _LEXICON_FROM.append(pools)
-    if "objects" in pools.names():
-        register_nouns((o.name, getattr(o, "article", None), getattr(o, "plural", None)) for o in pools["objects"])
+    return load_pools()
 
 
 _COMPILED: "weakref.WeakKeyDictionary[Taxonomy, dict[str, CompiledSubtask]]" = weakref.WeakKeyDictionary()
@@ -168,7 +154,8 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
     templates = cs.templates[grade]
     template_id, template = rng.choice(templates)
     try:
-        text = render(template, {**slots, **built.words, "difficulty": grade})
+        with using(ctx.lexicon):  # the template filters' articles and plurals: these pools'
+            text = render(template, {**slots, **built.words, "difficulty": grade})
     except Exception as exc:
         raise BuildError(f"{sub.file}: subtask {sub.id!r}, template {template_id!r} at difficulty {grade}, seed {seed}: {type(exc).__name__}: {exc}; builder {sub.builder!r} gave: {', '.join(sorted({*slots, *built.words}))}") from exc
     record = InstructionSpec.record(
@@ -377,7 +364,6 @@ def sample(subtask_id: str, n: int = 5, seed: int = 0, difficulty: int | None = 
     """
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    teach_grammar(pools)
     cs = compiled(taxonomy, subtask_id)
     if difficulty is None:
         wanted = split(n, cs.subtask.mix())

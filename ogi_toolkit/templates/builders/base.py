@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 
 from ...definition.taxonomy import UnknownIdError
 from ...spec import Edit, Reference, Scene, Turn
+from ..grammar import Lexicon
 from .kit import Index, index_of
 
 __all__ = ["BuildContext", "Built", "Builder", "register", "get_builder", "builder_names"]
@@ -39,6 +40,11 @@ class BuildContext:
     def __post_init__(self):
         if self.index is None:
             object.__setattr__(self, "index", index_of(self.pools))
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The pools' articles and plurals: ``ctx.lexicon.a(phrase)``, ``ctx.lexicon.plural(noun, n)``."""
+        return self.index.lexicon
 
 
 @dataclass

@@ -8,7 +8,9 @@ A builder gets a :class:`~ogi_toolkit.templates.builders.base.BuildContext` with
 * ``ctx.pools``: the typed pools (``ctx.pools["objects"]``, ``ctx.pools.get("colours", "red")``);
 * ``ctx.index``: the :class:`Index` of those pools, built once per pools object: scenes and the
   objects that belong there, what each object can look like, and a cache (``memo``) for any
-  candidate list that depends on the pools alone.
+  candidate list that depends on the pools alone;
+* ``ctx.lexicon``: the pools' articles and plurals (``ctx.lexicon.a("hourglass")`` -> "an
+  hourglass", ``ctx.lexicon.plural("mouse")`` -> "mice").
 
 and uses the functions below: :func:`objects` / :func:`draw` for distinct pool items,
 :func:`dress` to give an object a plausible colour, material, size or texture (an
@@ -28,7 +30,7 @@ import yaml
 
 from ogi_toolkit.definition.pool_items import item_fields
 from ogi_toolkit.spec import SceneObject
-from ogi_toolkit.templates.grammar import a, number_word
+from ogi_toolkit.templates.grammar import Lexicon, number_word
 
 __all__ = ["phrases", "SIZE_RANK", "ATTRIBUTES", "SCENE_WORDS", "Index", "index_of", "memo", "words", "looks", "Obj", "changed",
            "dress", "distinct", "draw", "objects", "everyday", "categories_except", "maybe_scene", "actions_for", "act",
@@ -66,6 +68,7 @@ class Index:
     materials: dict  # id -> MaterialItem
     colour_by_id: dict
     colour_words: frozenset  # colour names, and "golden": materials that already say a colour
+    lexicon: Lexicon  # the Object pool's articles and plurals
     cache: dict = field(default_factory=dict)  # memo(): candidate lists made on first use
 
     @classmethod
@@ -82,7 +85,7 @@ class Index:
                    candidate_ids={p: frozenset(o.id for o in objs) for p, objs in candidates.items()}, homes={k: tuple(v) for k, v in homes.items()},
                    colours=colours, materials={m.id: m for m in pools["materials"]},
                    colour_by_id={c.id: c for c in colours},
-                   colour_words=frozenset({c.name for c in colours} | {"golden"}))
+                   colour_words=frozenset({c.name for c in colours} | {"golden"}), lexicon=Lexicon.of_pools(pools))
 
 
 _INDEXES: "weakref.WeakKeyDictionary[Any, Index]" = weakref.WeakKeyDictionary()
@@ -215,10 +218,10 @@ class Obj:
         """"three red apples" / "one red apple" (the count as a word)."""
         return f"{number_word(self.count)} {self.phrase}"
 
-    def indefinite(self, **show: bool) -> str:
-        """"a red mug" / "three red mugs"."""
+    def indefinite(self, lexicon, **show: bool) -> str:
+        """"a red mug" / "three red mugs" (``lexicon``: the pools', ``ctx.lexicon``)."""
         phrase = self.describe(**show)
-        return a(phrase) if self.count == 1 else f"{number_word(self.count)} {phrase}"
+        return lexicon.a(phrase) if self.count == 1 else f"{number_word(self.count)} {phrase}"
 
     def slot(self) -> dict:
         """Canonical ids of everything the object shows (what makes two specs the same)."""
@@ -391,7 +394,7 @@ def act(ctx, obj: Obj, transitive: bool | None = None, exclude: Sequence[str] = 
     if action.transitive:
         item = distinct(rng, _patients(ctx, action), 1, [obj.item.id, *exclude], what="patients")[0]
         patient = dress(ctx, item, patient_attributes)
-    patient_phrase = f" {a(patient.phrase)}" if patient else ""
+    patient_phrase = f" {ctx.lexicon.a(patient.phrase)}" if patient else ""
     obj.action, obj.doing = action, action.ing + patient_phrase
     verb = rng.choice((action.ing, *action.synonyms))
     return action, patient, verb + patient_phrase

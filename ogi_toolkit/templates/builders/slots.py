@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...spec import Scene, SceneObject
-from ..grammar import a, count_phrase, join_and
+from ..grammar import join_and
 from .base import BuildContext, Built, register
 from .kit import draw
 
@@ -130,7 +130,7 @@ def _scene(ctx: BuildContext, specs: dict, items: dict, slots: dict) -> dict:
         return {}
     if ctx.kind == "editing":
         where = f" {scene['background']}" if scene.get("background") else ""
-        names = [a(o.name) if o.count == 1 else count_phrase(o.name, o.count) for o in objects] or ["a scene"]
+        names = [ctx.lexicon.a(o.name) if o.count == 1 else ctx.lexicon.count_phrase(o.name, o.count) for o in objects] or ["a scene"]
         description = f"A photo of {join_and(names)}{where}."
         return {"source": Scene(description=description, objects=objects, **scene)}
     return {"scene": Scene(objects=objects, **scene)}

@@ -40,7 +40,7 @@ def build_complex(ctx) -> Built:
     grade = ctx.difficulty
     plan = plan_kinds(ctx, n, texts=_text_count(ctx, n), dependent=(n // 2 if grade == 3 else 0))
     src = prepare_source(ctx, plan, grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     steps = run(Chain(ctx, src, grade, NEW_LABELS), plan)
     edits = []
     for ops in steps:

@@ -40,7 +40,7 @@ def _group_pronouns(src) -> dict:
 def build_background(ctx) -> Built:
     rng, grade, pools = ctx.rng, ctx.difficulty, ctx.pools
     src, _ = build_source(ctx, n_objects={1: 1, 2: 2, 3: rng.randrange(2, 4)}[grade], grade=1)
-    scene = src.scene(pools)
+    scene = src.scene(ctx)
     idx = ctx.index
     kinds = {o.item.id for o in src.objects}
     if grade == 3:  # another kind of setting: indoors to underwater, city to space
@@ -81,7 +81,7 @@ def build_style(ctx) -> Built:
         finishes = {"text": wording["style_finish_with_text"]}
     if grade == 3 and any(o.item.person for o in src.objects):
         finishes["identity"] = wording["style_finish_with_people"]
-    scene = src.scene(pools)
+    scene = src.scene(ctx)
     style = rng.choice(styles)
     main = [i for i in range(len(src.objects)) if src.objects[i].item.category != "surface"][:2]
     named = [refer(ctx, src, i, detail=grade >= 2) for i in main]

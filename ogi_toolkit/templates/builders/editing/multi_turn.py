@@ -38,7 +38,7 @@ def build_multi_turn(ctx) -> Built:
     double = rng.randrange(n) if grade == 3 else None  # this round holds two edits
     full_plan = plan + ([("alter", False)] if double is not None else [])
     src = prepare_source(ctx, full_plan, grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     chain = Chain(ctx, src, grade, NEW_LABELS)
     rounds = [ops for ops in run(chain, plan[: double + 1] if double is not None else plan)]
     if double is not None:  # the extra edit joins round ``double``; later rounds follow it

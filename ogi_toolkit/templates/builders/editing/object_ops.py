@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ogi_toolkit.spec import Edit
-from ogi_toolkit.templates.grammar import a
 
 from .naming import location_phrases, refer
 from ..kit import SIZE_RANK, Obj, changed, dress, looks, memo, phrases, shuffled
@@ -127,7 +126,7 @@ def op_add(ctx, src: Source, grade: int, *, obj: Obj | None = None, anchors: lis
     src.objects.append(changed(obj, origin="added"))
     if rel is not None:
         src.relations.append((len(src.objects) - 1, rel, anchor))
-    new = obj.indefinite()
+    new = obj.indefinite(ctx.lexicon)
     verb = ctx.rng.choice(("add", "put", "place", "insert"))
     return Op(edit, verb, f"{new} {where}", {"op": "add", "object": obj.slot(), **where_slot},
               {"new": new, "new_name": obj.item.name, "place": where, **pronouns(obj)})
@@ -146,7 +145,7 @@ def op_replace(ctx, src: Source, i: int, grade: int, *, detail: bool = False, ne
     phrase, slot = _target(ctx, src, i, detail, new_labels)
     old = src.objects[i]
     new = new_object(ctx, src, grade, like=old)
-    new_np = new.indefinite()
+    new_np = new.indefinite(ctx.lexicon)
     src.objects[i] = changed(new, origin="replaced")
     verb, rest = ctx.rng.choice((("replace", f"{phrase} with {new_np}"), ("swap", f"{phrase} for {new_np}"),
                                 ("turn", f"{phrase} into {new_np}"), ("exchange", f"{phrase} for {new_np}")))
@@ -227,7 +226,7 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
         options = [("make", f"{phrase} {make}"), ("turn", f"{phrase} {make}"),
                    ("change", f"the {attrs} of {phrase} to {make}")]
         if attrs in ("colour", "texture"):  # "give the mug a glossy texture"
-            options.append(("give", f"{phrase} {a(make)} {attrs}"))
+            options.append(("give", f"{phrase} {ctx.lexicon.a(make)} {attrs}"))
         verb, rest = ctx.rng.choice(options)
     slot = {"op": "alter", "target": slot, "changes": {attr: v.id for attr, v in changes}}
     words = {"target": phrase, "target_name": obj.noun, "make": make, "attrs": attrs,
@@ -261,7 +260,7 @@ def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False
     phrase, slot = _target(ctx, src, i, detail, new_labels, use_material=False)
     material = material or ctx.rng.choice(material_choices(ctx, obj))
     src.objects[i] = changed(obj, material=material)
-    new_look = a(f"{material.adjective} {obj.item.name}")
+    new_look = ctx.lexicon.a(f"{material.adjective} {obj.item.name}")
     verb, rest = ctx.rng.choice((("make", f"{phrase} out of {material.name}"), ("turn", f"{phrase} into {new_look}"),
                                 ("remake", f"{phrase} in {material.name}")))
     return Op(Edit.record(op="material", target=i, value=material.name), verb, rest,

@@ -57,7 +57,7 @@ def _reference_source(ctx, subject, place) -> tuple[Source, int, str, dict]:
 def build_reference(ctx) -> Built:
     rng, grade, pools = ctx.rng, ctx.difficulty, ctx.pools
     src, t = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
-    scene = src.scene(pools)
+    scene = src.scene(ctx)
     op = "replace" if grade >= 2 and rng.random() < 0.45 else "add"
     subject = new_object(ctx, src, 2, like=src.objects[t] if op == "replace" else None)
     subject.material = None
@@ -77,7 +77,7 @@ def build_reference(ctx) -> Built:
         target, target_slot = refer(ctx, src, t, detail=detailed(ctx))
         edit = Edit.record(op="replace", target=t, object=ref.objects[s].scene_object())
         slot["target"], words["target"], words["target_name"] = target_slot, target, src.objects[t].noun
-    reference = Reference.record(scene=ref.scene(pools), subject=s)
+    reference = Reference.record(scene=ref.scene(ctx), subject=s)
     return one_edit(ctx, src, scene, slot, words, [edit], "reference", reference=reference)
 
 @register("edit_motion", slot_names=COMMON_WORDS + ("action", "action_base", "old_action"))
@@ -87,7 +87,7 @@ def build_motion(ctx) -> Built:
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty,
                           target=lambda item: item.id in movable(ctx))
     src.objects[t].action = rng.choice(motion_choices(ctx, src.objects[t]))  # what it does in the input
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     op = op_motion(ctx, src, t, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "motion")
 
@@ -104,7 +104,7 @@ def build_material(ctx) -> Built:
         src.objects[t] = obj = changed(obj, material=rng.choice(looks(ctx, obj.item)[1]))
     if not material_choices(ctx, obj) or refer(ctx, src, t, use_material=False) is None:
         raise Resample("material: no material of another family, or the target became ambiguous")
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     op = op_material(ctx, src, t, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "material")
 
@@ -114,7 +114,7 @@ def build_material(ctx) -> Built:
 def build_move(ctx) -> Built:
     rng, grade = ctx.rng, ctx.difficulty
     src, t = build_source(ctx, n_objects=max(3, objects_for(grade, rng)), grade=grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     anchors = None if grade == 1 else shuffled_indices(ctx, src, (t,))
     op = op_move(ctx, src, t, anchors=anchors, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "move")

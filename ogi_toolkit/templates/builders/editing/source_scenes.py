@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ogi_toolkit.spec import Relation, Scene, TextItem
-from ogi_toolkit.templates.grammar import a, join_and, number_word
+from ogi_toolkit.templates.grammar import join_and, number_word
 
 from ..kit import Obj, changed, phrases
 
@@ -59,15 +59,15 @@ class Source:
         self.relations = [(shift(s), r, shift(o)) for s, r, o in self.relations if gone not in (s, o)]
         self.texts = [changed(t, on=shift(t.on)) for t in self.texts if t.on != gone]
 
-    def scene(self, pools) -> Scene:
+    def scene(self, ctx) -> Scene:
         return Scene.record(
-            description=self.description(pools),
+            description=self.description(ctx),
             objects=[o.scene_object() for o in self.objects],
             relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in self.relations],
             texts=[t.text_item() for t in self.texts],
             background=self.place.name, lighting=self.lighting.name if self.lighting else None)
 
-    def description(self, pools) -> str:
+    def description(self, ctx) -> str:
         """A plain prompt that makes this scene: "A photo of a red mug next to a laptop ..."."""
         wording = phrases()["source"]  # phrases.yaml: "A photo of {objects} {place}{light}."
         said: set[int] = set()
@@ -79,7 +79,7 @@ class Source:
             if obj.count > 1:
                 text = f"{number_word(obj.count)} {phrase}"
             else:
-                text = wording["again"].format(phrase=phrase) if phrase in seen_phrases else a(phrase)
+                text = wording["again"].format(phrase=phrase) if phrase in seen_phrases else ctx.lexicon.a(phrase)
             seen_phrases.add(phrase)
             if obj.action is not None:
                 text += f" {obj.action.ing}"
@@ -96,10 +96,10 @@ class Source:
             text = mention(i)
             for s, rel, o in self.relations:
                 if s == i and o not in said:
-                    text += f" {pools.get('relations', rel).phrases[0]} {mention(o)}"
+                    text += f" {ctx.pools.get('relations', rel).phrases[0]} {mention(o)}"
                     break
                 if s == i:
-                    text += f" {pools.get('relations', rel).phrases[0]} the {self.objects[o].noun}"
+                    text += f" {ctx.pools.get('relations', rel).phrases[0]} the {self.objects[o].noun}"
                     break
             clauses.append(text)
         light = f", {self.lighting.phrase}" if self.lighting is not None else ""

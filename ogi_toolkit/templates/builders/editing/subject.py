@@ -35,7 +35,7 @@ BACKDROPS = {"white": ("plain white", "a plain white background"),
 def build_add(ctx) -> Built:
     rng, grade = ctx.rng, ctx.difficulty
     src, anchor = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     if grade == 1:
         anchors = [anchor] if rng.random() < 0.5 else None
     else:
@@ -51,7 +51,7 @@ def build_add(ctx) -> Built:
 @retrying
 def build_replace(ctx) -> Built:
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, ctx.rng), grade=ctx.difficulty)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     op = op_replace(ctx, src, t, ctx.difficulty, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit])
 
@@ -73,7 +73,7 @@ def build_alter(ctx) -> Built:
                 obj.size = rng.choice([s for s in pools["sizes"] if 3 <= s.rank <= 5])
     if refer(ctx, src, t) is None:  # a new old value must not make the target ambiguous
         raise Resample("alter: the old value made the target ambiguous")
-    scene = src.scene(pools)
+    scene = src.scene(ctx)
     choices = alter_choices(ctx, obj)
     changes = [(attribute, rng.choice(choices[attribute])) for attribute in attributes]
     ops = op_alter(ctx, src, t, changes, detail=detailed(ctx))
@@ -87,7 +87,7 @@ def build_remove(ctx) -> Built:
     src, t = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
     if grade == 1 and rng.random() < 0.3 and src.objects[t].item.size_class in ("tiny", "small", "medium"):
         src.objects[t].count = rng.randrange(2, 5)  # "remove the three birds"
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     count = src.objects[t].count
     op = op_remove(ctx, src, t, detail=detailed(ctx))
     if count > 1:
@@ -100,7 +100,7 @@ def build_remove(ctx) -> Built:
 def build_extract(ctx) -> Built:
     rng = ctx.rng
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     phrase, target_slot = refer(ctx, src, t, detail=detailed(ctx))
     key = rng.choice(sorted(BACKDROPS))
     value, backdrop = BACKDROPS[key]

@@ -41,7 +41,7 @@ def build_text(ctx) -> Built:
     first = add_surface(ctx, src, blank=op == "text_add", english=english_first)
     if grade >= 2:  # a second surface with its own string: the instruction must say which
         add_surface(ctx, src, english=True)
-    scene = src.scene(pools)
+    scene = src.scene(ctx)
     if op == "text_add":
         shown = {text.item.id for text in src.texts}
         item = rng.choice(text_choices(ctx, src.objects[first].item, english=not foreign, exclude=shown)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ogi_toolkit.spec import Edit, TextItem
-from ogi_toolkit.templates.grammar import plural
 
 from .object_ops import Op
 from ..kit import Obj, changed, language_name, memo
@@ -51,7 +50,7 @@ class Surface:
 
 def _surfaces(ctx) -> tuple:
     return memo(ctx, "surfaces", lambda: tuple(
-        Surface(id=s.id, name=s.name, plural=plural(s.name), article=s.article, kinds=tuple(s.kinds),
+        Surface(id=s.id, name=s.name, plural=ctx.lexicon.plural(s.name), article=s.article, kinds=tuple(s.kinds),
                 settings=tuple(s.settings)) for s in ctx.pools["surfaces"]))
 
 

@@ -12,7 +12,7 @@ import re
 
 from ogi_toolkit.spec import Relation, Scene, SceneObject
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, join_and, number_word, the
+from ogi_toolkit.templates.grammar import join_and, number_word, the
 
 from ..kit import (ATTRIBUTES, SCENE_WORDS, act, actions_for, categories_except, distinct, draw, dress, maybe_scene, memo, objects, objects_in_text)
 
@@ -24,10 +24,10 @@ ATTRIBUTE_SLOTS = ("things", "things_a", "post", "specs", "n_objects", "lighting
 _ATTRIBUTE_COUNTS = {1: (3, 3), 2: (2, 3), 3: (3, 4)}  # grade -> (min, max) attributes per object
 
 
-def _postnominal(thing) -> str:
+def _postnominal(ctx, thing) -> str:
     """"a mug that is small, glossy and red, made of ceramic"."""
     adjectives = [getattr(getattr(thing, n), "name") for n in ("size", "texture", "colour") if getattr(thing, n)]
-    out = a(thing.item.name)
+    out = ctx.lexicon.a(thing.item.name)
     if adjectives:
         out += f" that is {join_and(adjectives)}"
     if thing.material:
@@ -64,8 +64,8 @@ def build_multi_attribute(ctx) -> Built:
     words, scene_item = maybe_scene(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
     lighting = ctx.rng.choice(ctx.pools["lighting"]) if d == 3 else None
     words.update({
-        "things": [t.phrase for t in things], "things_a": [a(t.phrase) for t in things],
-        "post": [_postnominal(t) for t in things], "specs": [_spec_line(t) for t in things],
+        "things": [t.phrase for t in things], "things_a": [ctx.lexicon.a(t.phrase) for t in things],
+        "post": [_postnominal(ctx, t) for t in things], "specs": [_spec_line(t) for t in things],
         "n_objects": number_word(len(things)), "lighting": lighting.phrase if lighting else "",
     })
     slots = {"objects": [t.slot() for t in things], "scene": scene_item.id if scene_item else None,
@@ -110,7 +110,7 @@ def build_multi_subject(ctx) -> Built:
     mentioned: set[int] = set()
 
     def name(i: int) -> str:
-        text = the(things[i].phrase) if i in mentioned else a(things[i].phrase)
+        text = the(things[i].phrase) if i in mentioned else ctx.lexicon.a(things[i].phrase)
         mentioned.add(i)
         return text
 
@@ -123,7 +123,7 @@ def build_multi_subject(ctx) -> Built:
             finite.append(f"{subject} looks on")
             return
         clauses.append(f"{subject} {verb}")
-        finite.append(f"{subject} {action.third}" + (f" {a(patient.phrase)}" if patient else ""))
+        finite.append(f"{subject} {action.third}" + (f" {ctx.lexicon.a(patient.phrase)}" if patient else ""))
         if patient is not None:
             things.append(patient)
             relations.append((i, action.id, len(things) - 1))
@@ -135,7 +135,7 @@ def build_multi_subject(ctx) -> Built:
         things.append(dress(ctx, other, ("colour",)))
         j = len(things) - 1
         verb = ctx.rng.choice((action.ing, *action.synonyms))
-        things[i].action, things[i].doing = action, f"{action.ing} {a(things[j].phrase)}"
+        things[i].action, things[i].doing = action, f"{action.ing} {ctx.lexicon.a(things[j].phrase)}"
         subject = name(i)
         target = name(j)
         clauses.append(f"{subject} {verb} {target}")
@@ -157,7 +157,7 @@ def build_multi_subject(ctx) -> Built:
             add_action(len(things) - 1)
     agents = [t for t in things if t.item.animate]
     words, scene_item = maybe_scene(ctx, {1: 0.4, 2: 0.6, 3: 1.0}[d])
-    words.update({"cast": join_and([a(t.phrase) for t in agents]), "clauses": clauses, "finite": finite,
+    words.update({"cast": join_and([ctx.lexicon.a(t.phrase) for t in agents]), "clauses": clauses, "finite": finite,
                   "n_agents": number_word(len(agents))})
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
              "scene": scene_item.id if scene_item else None}
@@ -287,8 +287,8 @@ def build_trajectory(ctx) -> Built:
         paths = [_PATHS[i] for i in ctx.rng.sample(range(len(_PATHS)), n)]
         words_scene, scene_item = maybe_scene(ctx, 0.5 if d == 2 else 1.0)
         words.update(words_scene)
-        start, end = a(landmarks[0].phrase), a(landmarks[1].phrase)
-        motions = [f"{a(m.phrase)} {PATH_PHRASES[p]} from {the(landmarks[0].phrase)} to {the(landmarks[1].phrase)}"
+        start, end = ctx.lexicon.a(landmarks[0].phrase), ctx.lexicon.a(landmarks[1].phrase)
+        motions = [f"{ctx.lexicon.a(m.phrase)} {PATH_PHRASES[p]} from {the(landmarks[0].phrase)} to {the(landmarks[1].phrase)}"
                    for m, p in zip(movers, paths)]
         for m, p in zip(movers, paths):
             m.doing = PATH_PHRASES[p]
@@ -297,7 +297,7 @@ def build_trajectory(ctx) -> Built:
         colours = distinct(ctx.rng, ctx.pools["colours"], 2) if d == 3 else []
         words.update({
             "mode": "single" if d == 2 else "pair", "motion": motions[0], "motions": motions, "camera": "",
-            "movers": join_and([a(m.phrase) for m in movers]), "start": start, "end": end,
+            "movers": join_and([ctx.lexicon.a(m.phrase) for m in movers]), "start": start, "end": end,
             "exposures": number_word(exposures) if exposures else "",
             "trail_colours": join_and([c.name for c in colours]),
         })

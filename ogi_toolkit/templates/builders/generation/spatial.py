@@ -13,7 +13,7 @@ import re
 
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, number_word, the
+from ogi_toolkit.templates.grammar import number_word, the
 
 from ..kit import SCENE_WORDS, SIZE_RANK, distinct, dress, everyday, maybe_scene, memo, objects
 
@@ -137,7 +137,7 @@ def build_spatial_relations(ctx) -> Built:
         "a": names[0], "b": names[1], "c": names[2], "d": names[3],
         "r1": phrases_4[0], "r2": phrases_4[1], "r3": phrases_4[2],
         "v1": verbs_4[0], "v2": verbs_4[1], "v3": verbs_4[2],
-        "objs_a": [a(t.phrase) for t in things],
+        "objs_a": [ctx.lexicon.a(t.phrase) for t in things],
         "clauses": [f"{the(things[s].phrase)} {v} {p} {the(things[o].phrase)}"
                     for (s, o), p, v in zip(pairs, phrases, verbs)],
         "camera": camera.phrase if camera else "",
@@ -204,9 +204,9 @@ def build_containment(ctx) -> Built:
     prepositions = [p for p in inside.phrases if " " not in p] or list(inside.phrases)
     in_outer, in_mid = ctx.rng.choice(prepositions), ctx.rng.choice(prepositions)
     surrounding = ctx.pools.get("relations", "surrounding")
-    nest = f"{a(inner.phrase)} {in_mid if mid else in_outer} {a((mid or outer_t).phrase)}"
+    nest = f"{ctx.lexicon.a(inner.phrase)} {in_mid if mid else in_outer} {ctx.lexicon.a((mid or outer_t).phrase)}"
     if mid:
-        nest += f" {in_outer} {a(outer_t.phrase)}"
+        nest += f" {in_outer} {ctx.lexicon.a(outer_t.phrase)}"
     words.update({
         "inner": inner.phrase, "mid": mid.phrase if mid else "", "outer": outer_t.phrase,
         "holder": (mid or outer_t).phrase, "mid_name": mid.item.name if mid else "",
@@ -275,10 +275,10 @@ def build_symmetry(ctx) -> Built:
     around = ctx.pools.get("relations", "arranged_around")
     parts = []
     if pair:
-        parts.append(f"{pair.counted} {ctx.rng.choice(flank.phrases)} {a(centre.phrase)}")
+        parts.append(f"{pair.counted} {ctx.rng.choice(flank.phrases)} {ctx.lexicon.a(centre.phrase)}")
     if ring:
         ring_words = f"{ring.counted}" + (f" alternating {ring_alt}" if ring_alt else "")
-        parts.append(f"{ring_words} {ctx.rng.choice(around.phrases)} {a(centre.phrase)}")
+        parts.append(f"{ring_words} {ctx.rng.choice(around.phrases)} {ctx.lexicon.a(centre.phrase)}")
     if outer_pair:
         parts.append(f"{outer_pair.counted} {ctx.rng.choice(flank.phrases)} "
                      f"{'them' if ring else the(centre.phrase)}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, number_word, the
+from ogi_toolkit.templates.grammar import number_word, the
 
 from ..kit import SCENE_WORDS, SIZE_RANK, distinct, dress, everyday, maybe_scene, memo, objects, words as word_set
 
@@ -31,13 +31,13 @@ COMPARATIVE_SLOTS = ("intros", "clauses", "first_clauses", "order", "most", "lea
                      "objects", "relations", *SCENE_WORDS)
 
 
-def _comparison_clause(subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
+def _comparison_clause(ctx, subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
     """One comparison in words; ``first`` says whether each side is mentioned for the first time."""
     if axis == "number":
         # Groups compared by size: "there are more apples than pears".
         return f"there are {phrase} {subj.plural_phrase} than {obj.plural_phrase}"
-    s = a(subj.phrase) if first[0] else the(subj.phrase)
-    o = a(obj.phrase) if first[1] else the(obj.phrase)
+    s = ctx.lexicon.a(subj.phrase) if first[0] else the(subj.phrase)
+    o = ctx.lexicon.a(obj.phrase) if first[1] else the(obj.phrase)
     if axis == "intensity":
         return f"{s} is a {phrase.removesuffix(' than')} shade of {subj.colour.name} than {o}"
     return f"{s} is {phrase} {o}"
@@ -92,8 +92,8 @@ def build_comparative(ctx) -> Built:
     for s, r, o in comparisons:
         phrase = ctx.rng.choice(r.phrases)
         r_axis = _AXES[r.id][0]
-        first_clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (s not in seen, o not in seen)))
-        clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (False, False)))
+        first_clauses.append(_comparison_clause(ctx, things[s], phrase, things[o], r_axis, (s not in seen, o not in seen)))
+        clauses.append(_comparison_clause(ctx, things[s], phrase, things[o], r_axis, (False, False)))
         seen.update((s, o))
     if axis == "intensity":  # "from darkest to lightest shade of teal"
         least = f"{least} shade of {things[0].colour.name}"
@@ -101,7 +101,7 @@ def build_comparative(ctx) -> Built:
         intros = [f"a group of {t.plural_phrase}" for t in things]
         ordered = [t.plural_phrase for t in things]
     else:
-        intros = [a(t.phrase) for t in things]
+        intros = [ctx.lexicon.a(t.phrase) for t in things]
         ordered = [the(t.phrase) for t in things]
     words.update({
         "intros": intros, "clauses": clauses, "first_clauses": first_clauses,

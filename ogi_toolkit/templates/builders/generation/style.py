@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, join_and
+from ogi_toolkit.templates.grammar import join_and
 
 from ..kit import act, draw, dress, maybe_scene, memo, objects, words as word_set
 
@@ -47,7 +47,7 @@ def build_styled_subject(ctx) -> Built:
         second = dress(ctx, objects(ctx, 1, exclude=[t.item.id for t in things])[0], ("colour",))
         things.append(second)
         relations.append(Relation.record(subject=len(things) - 1, relation="next_to", object=0))
-        words["second"] = f"{ctx.rng.choice(ctx.pools.get('relations', 'next_to').phrases)} {a(second.phrase)}"
+        words["second"] = f"{ctx.rng.choice(ctx.pools.get('relations', 'next_to').phrases)} {ctx.lexicon.a(second.phrase)}"
     scenes = None
     if action is not None:  # no "a canoe floating floating in deep space"
         scenes = memo(ctx, ("scenes_without", action.ing), lambda: tuple(
@@ -57,7 +57,7 @@ def build_styled_subject(ctx) -> Built:
     camera = ctx.rng.choice(ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 3) else None
     cue_idx = sorted(ctx.rng.sample(range(len(style.cues)), min(_CUES[d], len(style.cues))))
     cues = [style.cues[i] for i in cue_idx]
-    full = " ".join(p for p in (a(subject.phrase), verb_phrase, words["second"]) if p)
+    full = " ".join(p for p in (ctx.lexicon.a(subject.phrase), verb_phrase, words["second"]) if p)
     words.update({
         "style": style.name, "style_desc": style.description,
         "cue": cues[0] if cues else "", "cues": join_and(cues),

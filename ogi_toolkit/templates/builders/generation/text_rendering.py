@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ogi_toolkit.spec import Scene, SceneObject, TextItem
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, join_and
+from ogi_toolkit.templates.grammar import join_and
 
 from ..kit import SCENE_WORDS, categories_except, distinct, draw, language_name, maybe_scene, memo, objects
 
@@ -84,7 +84,7 @@ def build_text_accuracy(ctx) -> Built:
     words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
     words.update({
         "texts_q": [quote(t.text) for t in texts], "surfaces": [s.name for s in surfaces],
-        "placements": [f"{a(s.name)} that {ctx.rng.choice(_READS)} {quote(t.text)}" for t, s in zip(texts, surfaces)],
+        "placements": [f"{ctx.lexicon.a(s.name)} that {ctx.rng.choice(_READS)} {quote(t.text)}" for t, s in zip(texts, surfaces)],
         "first": quote(texts[0].text), "first_surface": surfaces[0].name, "reads": ctx.rng.choice(_READS),
         "n_texts": len(texts),
     })
