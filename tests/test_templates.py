@@ -1,6 +1,8 @@
 """Builders, templates and the sampler: distinct, deterministic, structured, within bounds."""
+import importlib.util
 import json
 import re
+from pathlib import Path
 import pytest
 from definition_helpers import USER_SUBTASK, all_subtask_samples, samples, subtask_ids, write_taxonomy  # noqa: F401
 
@@ -279,3 +281,37 @@ def test_plan_validate_checks_every_line(tmp_path, capsys):
     assert main([*args, "--out", str(checked), "--validate"]) == 2
     assert re.search(r"(?s)mug_counting.*item \d+ of its draw is not a valid spec.*count", capsys.readouterr().err)
     assert not checked.exists()
+
+
+COLOUR_PAIR_SUBTASK = """\
+domain: spatial_reasoning
+subtasks:
+  - id: colour_pair
+    name: Colour Pair
+    target: 100
+    definition: Two objects of given colours side by side.
+    boundary: {includes: [colours], excludes: [counts]}
+    difficulty: {1: two objects, 2: two objects in a setting}
+    builder: colour_pair
+    templates:
+      - {id: cp_a, text: "{{ first|cap }} next to {{ second }}{{ ' ' ~ scene if scene }}."}
+      - {id: cp_b, text: "Show {{ first }} beside {{ second }}{{ ' ' ~ scene if scene }}."}
+"""
+
+
+def test_the_readme_builder_example_works(tmp_path):
+    """The newcomer's example in the README's layout section is a working builder."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing a builder for a new subtask", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    module_file = tmp_path / "readme_colour_pair.py"
+    module_file.write_text(code, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("readme_colour_pair", module_file)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # registers "colour_pair"
+    tax = load_taxonomy(write_taxonomy(tmp_path / "tax", {"mine.yaml": COLOUR_PAIR_SUBTASK}))
+    specs = sample("colour_pair", 20, seed=0, taxonomy=tax)
+    assert len({s.instruction for s in specs}) == 20
+    for s in specs:
+        names = [o.name for o in s.scene.objects]
+        assert len(names) == 2 and all(n in s.instruction for n in names), s.instruction
+        assert (s.scene.background is None) == (s.difficulty == 1)
