@@ -55,7 +55,7 @@ def _reference_source(ctx, subject, place) -> tuple[Source, int, str, dict]:
 @register("edit_reference", slot_names=COMMON_WORDS + ("op", "ref", "subject", "place"))
 @retrying
 def build_reference(ctx) -> Built:
-    rng, grade, pools = ctx.rng, ctx.difficulty, ctx.pools
+    rng, grade = ctx.rng, ctx.difficulty
     src, t = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
     scene = src.scene(ctx)
     op = "replace" if grade >= 2 and rng.random() < 0.45 else "add"
