@@ -190,7 +190,7 @@ def build_temporal_sequence(ctx) -> Built:
     d = min(ctx.difficulty, 3)
     process = ctx.rng.choice(ctx.pools["temporal"])
     total = len(process.stages)
-    k = min(total, {1: 3, 2: 4, 3: int(ctx.rng.choice((5, 6)))}[d])
+    k = min(total, {1: 3, 2: 4, 3: ctx.rng.choice((5, 6))}[d])
     middle = sorted(1 + i for i in ctx.rng.sample(range(total - 2), k - 2))
     chosen = [0, *middle, total - 1]
     stages = [process.stages[i] for i in chosen]

@@ -258,7 +258,7 @@ def build_symmetry(ctx) -> Built:
             things.append(outer_pair)
             relations.append((2, "flanking", 0))
     else:
-        n = int(ctx.rng.choice((4, 6, 8) if d == 3 else (4, 5, 6, 7, 8)))
+        n = ctx.rng.choice((4, 6, 8) if d == 3 else (4, 5, 6, 7, 8))
         ring = dress(ctx, side_items[0], ("material",) if d == 3 else ("colour",), count=n)
         if d == 3:
             colours = distinct(ctx.rng, ctx.pools["colours"], 2)

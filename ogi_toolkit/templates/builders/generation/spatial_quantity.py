@@ -149,7 +149,7 @@ def build_size_reasoning(ctx) -> Built:
         things[0].size = ctx.pools.get("sizes", ctx.rng.choice(_GROW))
     if contrast in ("shrink", "both"):
         things[-1].size = ctx.pools.get("sizes", ctx.rng.choice(_SHRINK))
-    factor = int(ctx.rng.choice(tuple(_TIMES))) if d >= 2 else None
+    factor = ctx.rng.choice(tuple(_TIMES)) if d >= 2 else None
     # Canonically every relation reads "shown larger than", from the larger to the smaller.
     relations = [(i, "larger_than", i + 1) for i in range(len(things) - 1)]
     words, scene_item = maybe_scene(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])

@@ -150,7 +150,7 @@ def build_text_layout(ctx) -> Built:
     d = min(ctx.difficulty, 3)
     layout = ctx.rng.choice(ctx.pools["layouts"])
     title = _texts(ctx, 1, kind=layout.title)[0]
-    n = {1: 2, 2: int(ctx.rng.choice((3, 4))), 3: int(ctx.rng.choice((5, 6)))}[d]
+    n = {1: 2, 2: ctx.rng.choice((3, 4)), 3: ctx.rng.choice((5, 6))}[d]
     # Entries in the title's language when it has enough of them (a menu in one language),
     # else in English, else in any language.
     for language in (title.language, "en", None):
