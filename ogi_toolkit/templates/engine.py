@@ -13,6 +13,7 @@ variables it declares, and that no constant expression fails (``{{ 1 // 0 }}``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,10 +79,16 @@ def _compiled_and_variables(text: str) -> tuple[jinja2.Template, frozenset[str]]
     # The compiled code is kept on disk by the text (as Jinja's own bytecode cache does for
     # file templates): compiling ~400 templates is a second of every plan in a fresh process.
     # Filter names are part of the key: code compiled against other filters is not reused.
-    # The sandbox's class is part of the key: code compiled for a plain environment is not reused.
-    key = (jinja2.__version__, type(ENV).__qualname__, " ".join(sorted(ENV.filters)), text)
+    # This module's code is part of the key: code compiled for another sandbox, or accepted by
+    # other load-time checks, is not reused.
+    key = (jinja2.__version__, _engine_version(), " ".join(sorted(ENV.filters)), text)
     code, variables = cached("jinja", key, lambda: _compile(text))
     return ENV.template_class.from_code(ENV, code, ENV.make_globals(None)), frozenset(variables)
+
+
+@functools.cache
+def _engine_version() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _compile(text: str) -> tuple:
@@ -107,13 +114,16 @@ def _check_safe(ast: nodes.Template) -> None:
                 f"access to the dunder name {name!r} is not allowed in a template; "
                 f"expected slot names and their fields only", node.lineno)
     eval_ctx = nodes.EvalContext(ENV)
+
+    def fold(node: nodes.Expr):
+        if isinstance(node, nodes.BinExpr) and node.operator in ENV.intercepted_binops:
+            # not folded by Jinja in a sandbox: evaluated here, with the sandbox's limits
+            return ENV.call_binop(None, node.operator, fold(node.left), fold(node.right))
+        return node.as_const(eval_ctx)
+
     for node in ast.find_all((nodes.BinExpr, nodes.UnaryExpr)):
         try:
-            if isinstance(node, nodes.BinExpr) and node.operator in ENV.intercepted_binops:
-                # not folded by Jinja in a sandbox: evaluated here, with the sandbox's limits
-                ENV.call_binop(None, node.operator, node.left.as_const(eval_ctx), node.right.as_const(eval_ctx))
-            else:
-                node.as_const(eval_ctx)
+            fold(node)
         except nodes.Impossible as exc:
             cause = exc.__cause__
             if cause is not None and not isinstance(cause, nodes.Impossible):  # constants, and it failed
