@@ -17,7 +17,8 @@ from ogi_toolkit.definition.yaml_files import MAX_FILE_BYTES
 from ogi_toolkit.paths import POOLS_DIR
 from ogi_toolkit.planning import CapacityError, plan_draws, planner, write_plan
 from ogi_toolkit.templates.builders.base import BuildContext
-from ogi_toolkit.templates.engine import compile_text, render, validate_taxonomy
+from ogi_toolkit.templates.engine import compile_text, render
+from ogi_toolkit.templates.validate import validate_taxonomy
 from ogi_toolkit.templates.grammar import normalise
 from ogi_toolkit.templates.sampler import BuildError, compiled, default_pools, item_rng, sample
 
@@ -168,7 +169,7 @@ def test_difficulty_mix_must_sum_to_one(tmp_path, capsys):
 
 def test_unknown_builder_param_is_refused_naming_what_the_builder_reads(tmp_path):
     folder = _folder(tmp_path, _other(builder="styled_subject", params="{family: photographic, camera_form: 2}",
-                                      text="A photo of {{ subject }}."))
+                                      text="A photo of {{ subject }}.").replace("{{ thing|a }}", "{{ subject }}"))
     with pytest.raises(TaxonomyError, match=r"other\.yaml: subtask 'other_task': params: unknown key\(s\) "
                                             r"\['camera_form'\] for builder 'styled_subject'; expected the params it "
                                             r"reads: family, lighting_from, camera_from"):
@@ -180,6 +181,10 @@ DEFECTS = {  # case -> (other.yaml, what the error must name)
     "unknown filter": (_other(text="A picture of {{ thing|shout }}."), ["'ot_b'", "shout", "filters:"]),
     "unknown builder": (_other(builder="slotz"), ["builder", "slotz", "did you mean slots"]),
     "failing constant": (_other(text="A picture of {{ 1 // 0 }} things."), ["'ot_b'", "ZeroDivisionError"]),
+    "param value the builder refuses": (
+        _other(builder="styled_subject", params="{family: no_such_family}", text="A photo of {{ subject }}.").replace(
+            "{{ thing|a }}", "{{ subject }}"),
+        ["cannot be built", "styled_subject", "no_such_family"]),
 }
 
 
@@ -212,6 +217,9 @@ def test_taxonomy_file_not_utf8_names_file_and_byte_offset(tmp_path):
     at = text.index(b"Draw one")
     (folder / "other.yaml").write_bytes(text[:at] + "Dessin caf\u00e9".encode("latin-1") + text[at:])
     with pytest.raises(TaxonomyError, match=rf"other\.yaml: byte {at + 10}: not UTF-8 \(byte 0xe9\)"):
+        load_taxonomy(folder)
+    (folder / "other.yaml").write_bytes(text[:at] + b"\x00" + text[at:])
+    with pytest.raises(TaxonomyError, match=rf"other\.yaml: byte {at}: not valid YAML: character U\+0000 is not allowed"):
         load_taxonomy(folder)
     (folder / "other.yaml").write_bytes(_other().encode("utf-16"))
     with pytest.raises(TaxonomyError, match=r"other\.yaml: byte 0: UTF-16 text"):

@@ -34,6 +34,7 @@ MAX_ALIAS_NODES = 20_000
 
 # libyaml's parser where PyYAML was built with it: ~5-10x faster than the pure-Python one.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML = _BaseLoader is not yaml.SafeLoader
 
 _BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
@@ -139,7 +140,13 @@ def _check_aliases(path: Path, root: yaml.Node, error: type[Exception]) -> None:
                     f"allowed (nested anchors that multiply, a 'billion laughs', are refused)")
 
 
-def _one_line(path: Path, exc: yaml.YAMLError) -> str:
+def _one_line(path: Path, exc: yaml.YAMLError, text: str) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML forbids (NUL, other controls)
+        # libyaml counts bytes of the UTF-8 input; the pure-Python reader counts characters
+        at = exc.position if _LIBYAML else len(text[: exc.position].encode("utf-8"))
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return (f"{path}: byte {at}: not valid YAML: character U+{code:04X} is not allowed "
+                f"(control characters other than tab and newline are refused)")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f" line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -155,7 +162,8 @@ def parse_yaml(path: Path, raw: bytes, error: type[Exception]) -> tuple[Any, yam
     """
     if len(raw) > MAX_FILE_BYTES:
         raise error(f"{path}: file is over {MAX_FILE_BYTES // 2**20} MiB; data files are at most that")
-    loader = _UniqueKeyLoader(_decode(path, raw, error))
+    text = _decode(path, raw, error)
+    loader = _UniqueKeyLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -163,7 +171,7 @@ def parse_yaml(path: Path, raw: bytes, error: type[Exception]) -> tuple[Any, yam
         _check_aliases(path, node, error)
         return loader.construct_document(node), node
     except yaml.YAMLError as exc:
-        raise error(_one_line(path, exc)) from None
+        raise error(_one_line(path, exc, text)) from None
     except RecursionError:
         raise error(f"{path}: nested too deeply to read; expected at most a few hundred levels") from None
     finally:

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.engine import validate_taxonomy
+from ..templates.validate import validate_taxonomy
 from ..templates.sampler import (
     ATTEMPTS_PER_ITEM, Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar,
 )
@@ -97,9 +97,9 @@ def _progress_bar(total: int):
 
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
-    validate_taxonomy(taxonomy)  # every subtask, as every command checks it (not only the planned ones)
     pools = pools if pools is not None else default_pools()
     teach_grammar(pools)
+    validate_taxonomy(taxonomy, pools)  # every subtask, as every command checks it (not only the planned ones)
     return taxonomy, pools
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,13 +24,13 @@ import jinja2.meta
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..definition.taxonomy import Subtask, Taxonomy, TaxonomyError, load_taxonomy
+from ..definition.taxonomy import Subtask, TaxonomyError
 from ..disk_cache import cached
 from .builders.base import Builder, get_builder
 from .grammar import FILTERS, normalise
 
 __all__ = ["ENV", "CompiledSubtask", "compile_subtask", "compile_text", "template_variables", "render", "render_text",
-           "check_params", "validate_taxonomy", "load_valid_taxonomy"]
+           "check_params"]
 
 # A product (string or list repetition, or a number) larger than this is refused when rendered.
 MAX_PRODUCT = 100_000
@@ -219,30 +218,3 @@ def compile_subtask(sub: Subtask) -> CompiledSubtask:
     }
     return CompiledSubtask(sub, builder, by_grade)
 
-
-# Taxonomies already validated (a command and the library calls under it validate once).
-_VALID: "weakref.WeakKeyDictionary[Taxonomy, dict[str, CompiledSubtask]]" = weakref.WeakKeyDictionary()
-
-
-def validate_taxonomy(taxonomy: Taxonomy) -> dict[str, CompiledSubtask]:
-    """Check every subtask of ``taxonomy`` as sampling would use it, before anything is drawn.
-
-    The file checks (YAML, keys, types, difficulty mix, Jinja syntax) ran when it was loaded;
-    this binds each subtask to its builder and compiles its templates: an unknown builder, a
-    param the builder does not declare, a slot it does not fill, an unknown filter, a dunder
-    name or a failing constant (``{{ 1 // 0 }}``) raises :class:`TaxonomyError` naming file,
-    subtask, key and what was expected. ``ogi taxonomy``, ``ogi sample``, ``ogi plan`` and
-    ``plan()`` all call it; so can a notebook on an edited taxonomy (``custom.with_subtask``).
-    Returns the compiled subtasks by id (cached per taxonomy object).
-    """
-    done = _VALID.get(taxonomy)
-    if done is None:
-        done = _VALID[taxonomy] = {sub.id: compile_subtask(sub) for sub in taxonomy.subtasks}
-    return done
-
-
-def load_valid_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """:func:`~ogi_toolkit.definition.taxonomy.load_taxonomy`, then :func:`validate_taxonomy`."""
-    taxonomy = load_taxonomy(path)
-    validate_taxonomy(taxonomy)
-    return taxonomy

@@ -24,7 +24,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ...planning import available_workers, draws_summary, read_counts, write_plan
-    from ...templates.engine import load_valid_taxonomy
+    from ...templates.validate import load_valid_taxonomy
 
     started = time.perf_counter()
     if args.total is not None and args.total < 1:

@@ -17,7 +17,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ...templates.engine import load_valid_taxonomy
+    from ...templates.validate import load_valid_taxonomy
     from ...templates.sampler import sample
 
     if args.n < 1:

@@ -32,7 +32,7 @@ def _tree(tax) -> str:
 
 
 def run(args) -> int:
-    from ...templates.engine import load_valid_taxonomy
+    from ...templates.validate import load_valid_taxonomy
 
     # Validated as `ogi sample` and `ogi plan` validate it: a taxonomy that lists fine here samples.
     tax = load_valid_taxonomy(args.taxonomy)
