@@ -35,7 +35,7 @@ def subtask_quotas(
         if total is not None and total != sum(counts.values()):
             raise ValueError(f"total {total} differs from the sum of the per-subtask counts ({sum(counts.values())})")
         if not any(counts.values()):
-            raise ValueError(f"counts: every count is 0; expected at least one subtask with a count >= 1")
+            raise ValueError("counts: every count is 0; expected at least one subtask with a count >= 1")
         return {s.id: counts[s.id] for s in taxonomy.subtasks if s.id in counts}
     chosen = [taxonomy.subtask(sid) for sid in subtasks] if subtasks is not None else list(taxonomy.subtasks)
     if not chosen:

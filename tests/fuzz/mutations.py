@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-__all__ = ["Mutation", "TAXONOMY_MUTATIONS", "POOL_MUTATIONS", "cases"]
+__all__ = ["Mutation", "TAXONOMY_BAD", "TAXONOMY_UNKNOWN", "POOL_BAD", "POOL_UNKNOWN", "cases"]
 
 
 @dataclass(frozen=True)
