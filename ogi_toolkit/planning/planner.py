@@ -22,7 +22,7 @@ from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
 from ..templates.validate import validate_taxonomy
 from ..templates.sampler import (
-    ATTEMPTS_PER_ITEM, Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar,
+    ATTEMPTS_PER_ITEM, Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split,
 )
 from .quotas import check_mix, grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
@@ -76,15 +76,13 @@ def _supply(result: Draw, caps: dict[int, float]) -> float:
     return total
 
 
-def _without_cross_subtask_duplicates(d: Draw, wanted: dict[int, int], taxonomy, pools, seed: int, as_lines: bool,
+def _without_cross_subtask_duplicates(d: Draw, wanted: dict[int, int], taxonomy, pools, seed: int,
                                       earlier: set[str]) -> Draw:
     """No exact duplicate across subtasks either: a subtask whose text (for the same input image)
     repeats an earlier subtask's is drawn again with the earlier texts excluded (rare: subtasks
     use different templates), checked in taxonomy order. ``earlier`` gains this draw's texts."""
     if earlier.intersection(d.text_keys()):
         d = draw(compiled(taxonomy, d.subtask), pools, wanted, seed, seen=set(earlier))
-        if as_lines:
-            d.as_lines()
     earlier.update(d.text_keys())
     return d
 
@@ -98,7 +96,6 @@ def _progress_bar(total: int):
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    teach_grammar(pools)
     validate_taxonomy(taxonomy, pools)  # every subtask, as every command checks it (not only the planned ones)
     return taxonomy, pools
 
@@ -125,7 +122,7 @@ def _probe(jobs: list, taxonomy, pools, seed: int, workers: int) -> None:
         return draw(compiled(taxonomy, sid), pools, wanted, seed)
 
     with gc_paused():
-        results = draw_jobs(probes, probe_one, lambda i: sum(probes[i][1].values()), workers=workers, as_lines=True)
+        results = draw_jobs(probes, probe_one, lambda i: sum(probes[i][1].values()), workers=workers)
     shortfalls = []
     for (sid, wanted), result in zip(big, results):
         short_grades = []
@@ -201,10 +198,10 @@ def iter_draws(
                     sid, wanted = jobs[batch[k]]
                     return sum(wanted.values()) * (3 if taxonomy.subtask(sid).kind == "editing" else 1)
 
-                draws = draw_jobs([jobs[i] for i in batch], draw_one, cost, workers=workers, as_lines=as_lines,
+                draws = draw_jobs([jobs[i] for i in batch], draw_one, cost, workers=workers,
                                   on_draw=(lambda d: bar.update(len(d))) if bar is not None else None)
                 for i, d in zip(batch, draws):
-                    d = _without_cross_subtask_duplicates(d, jobs[i][1], taxonomy, pools, seed, as_lines, earlier)
+                    d = _without_cross_subtask_duplicates(d, jobs[i][1], taxonomy, pools, seed, earlier)
                     if d.short:
                         shortfalls.append(_shortfall(d))
                     yield d
@@ -231,8 +228,7 @@ def plan_draws(
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
 
-    ``as_lines``: every draw holds its specs as JSON lines (``Draw.json_text``), for a caller
-    that writes the plan out: no spec objects stay alive (memory, garbage collection).
+    ``as_lines``: no longer needed (every draw holds its specs as JSON lines, ``Draw.json_text``).
     ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks)."""
     return list(iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
                            workers=workers, as_lines=as_lines, progress=progress))
@@ -262,8 +258,10 @@ def write_plan(
     pools=None,
     workers: int = 1,
     progress: bool = False,
+    validate: bool = False,
 ) -> list[Draw]:
     """Write the plan of :func:`plan` to ``path`` (one spec JSON per line) as it is drawn.
+    ``validate``: check every line against the spec model first (``Draw.validate``).
 
     The file appears whole or not at all (a temporary file beside it, renamed at the end;
     nothing is left behind on an error such as :class:`CapacityError`), with the permissions
@@ -278,7 +276,9 @@ def write_plan(
     try:
         with os.fdopen(fd, "wb") as fh:
             for d in iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
-                                workers=workers, as_lines=True, progress=progress):
+                                workers=workers, progress=progress):
+                if validate:
+                    d.validate()
                 fh.write(d.json_text())
                 summaries.append(_counts_only(d))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it -rw------- whatever the umask
@@ -317,8 +317,8 @@ def plan(
     """
     draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers,
                        progress=progress)
-    with gc_paused():  # ~10^6 models are made here (the workers' lines were parsed as they arrived)
-        return [spec for d in draws for spec in d.specs]
+    with gc_paused():  # ~10^6 models are made here
+        return [spec for d in draws for spec in d.specs()]
 
 
 def capacity(

@@ -13,6 +13,7 @@ prototyping panel can call it on an edited taxonomy (``custom.with_subtask``).
 """
 from __future__ import annotations
 
+import re
 import weakref
 from pathlib import Path
 
@@ -41,11 +42,19 @@ def validate_taxonomy(taxonomy: Taxonomy, pools=None) -> Taxonomy:
             except TaxonomyError:
                 raise
             except Exception as exc:  # a param value the builder refuses, a pool it cannot draw from
+                message = " ".join(str(exc).split())
                 raise TaxonomyError(f"{sub.file or '<taxonomy>'}: subtask {sub.id!r}: an item of difficulty {grade} "
                                     f"cannot be built (builder {sub.builder!r}, params {brief(sub.params)}): "
-                                    f"{type(exc).__name__}: {' '.join(str(exc).split())}") from None
+                                    f"{type(exc).__name__}: {message}{_pool_files(message, pools)}") from None
     done.add(pools)
     return taxonomy
+
+
+def _pool_files(message: str, pools) -> str:
+    """The files of the pools a message names (the fault may be in a pool file, not the taxonomy)."""
+    files = getattr(pools, "files", {})
+    named = [files[name] for name in dict.fromkeys(re.findall(r"pool '(\w+)'", message)) if name in files]
+    return f" (pool files: {', '.join(map(str, named))})" if named else ""
 
 
 def load_valid_taxonomy(path: str | Path | None = None, pools=None) -> Taxonomy:

@@ -19,6 +19,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes drawing subtasks (default: this machine's CPUs); the plan is the same for any number")
+    parser.add_argument("--validate", action="store_true",
+                        help="check every line against the spec model before writing (drawing checks each grade's first item)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
@@ -36,7 +38,8 @@ def run(args) -> int:
     # Written as drawn, a batch of subtasks at a time (workers send JSON lines, never parsed back)
     draws = write_plan(out, total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy,
-                       workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty())
+                       workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty(),
+                       validate=args.validate)
     if not args.quiet:
         import pandas as pd
 
