@@ -9,6 +9,7 @@ and the rubric, never from re-parsing the instruction text.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -61,7 +62,10 @@ def prompt_kind(spec: InstructionSpec) -> str:
     return "single_edit"
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(folder: Path) -> jinja2.Environment:
+    # One environment per folder, so each template is compiled once (its loader still reloads
+    # a template file that changed on disk).
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
