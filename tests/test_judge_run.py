@@ -47,12 +47,20 @@ def data(dataset, tmp_path):
     return copy
 
 
+def _stats(server) -> dict:
+    """The server's /stats, over HTTP as a user would read it."""
+    import urllib.request
+
+    with urllib.request.urlopen(server.url.removesuffix("/v1") + "/stats") as response:
+        return json.loads(response.read())
+
+
 def test_every_item_is_judged_and_a_second_run_bills_nothing(data):
     with local_server() as server:
         first = judge(data, **judge_options(server, concurrency=4))
-        billed = server.stats()["billed"]
+        billed = _stats(server)["billed"]
         second = judge(data, **judge_options(server, concurrency=4))
-        assert server.stats()["billed"] == billed  # nothing paid twice
+        assert billed == 20 and _stats(server)["billed"] == billed  # nothing paid twice
     assert first.judged == first.items == 20 and first.errors == 0 and first.requests_sent == 20
     assert second.requests_sent == 0 and second.calls_from_store == 20 and second.spent_usd == 0
     lines = _lines(data)
@@ -91,8 +99,10 @@ def test_images_go_as_data_urls_downscaled_to_the_long_side(data):
         for part in body["messages"][1]["content"]:
             if part["type"] == "image_url":
                 head, data64 = part["image_url"]["url"].split(",", 1)
-                assert head == "data:image/png;base64"
-                sizes.append(max(Image.open(io.BytesIO(base64.b64decode(data64))).size))
+                assert head == "data:image/jpeg;base64"  # downscaled images go as JPEG
+                sent = Image.open(io.BytesIO(base64.b64decode(data64)))
+                assert sent.format == "JPEG"
+                sizes.append(max(sent.size))
     assert len(sizes) == 17 + 2 + 3 + 3  # 17 generations, the single edit, multi-turn and reference items
     assert max(sizes) == 20  # the 32-pixel images of the dataset were downscaled
 

@@ -90,7 +90,7 @@ async def judge_batch(judge_run, *, poll_s: float, log: Callable[[str], None], m
     run = JudgeBatchRun(judge_run, poll_s=poll_s, log=log)
     tasks = [t for t in (judge_run.prepare(r) for r in judge_run.records) if t is not None]
     run.tasks = {t.key: t for t in tasks}
-    from_store = 0
+    from_store = sum(1 for t in tasks if run.live.store.get(t.key) is not None)  # judged by an earlier run
     for round_no in range(1, 10):  # ends when nothing is due: in round 2, or 1 on a rerun
         for entry in run.open_batches():  # batches of this run or of one that was stopped
             await run.collect(entry)
@@ -106,8 +106,6 @@ async def judge_batch(judge_run, *, poll_s: float, log: Callable[[str], None], m
                 judge_run.fail(task.id, e["kind"], e["message"], task)
             else:
                 due.append(task)
-        if round_no == 1:
-            from_store = len(tasks) - len(due) - sum(1 for t in tasks if t.key in run.errors)
         if not due:
             break
         await run.submit_tasks(due, round_no, max_cost)

@@ -1,7 +1,7 @@
 """The images of one judged item: found in its dataset folder, hashed, and downscaled to send.
 
 A judge needs far fewer pixels than a generator makes (and is billed per pixel tile), so each
-image is sent with its long side at most ``long_side`` (PNG; smaller images go as they are).
+image is sent with its long side at most ``long_side`` (as JPEG; smaller images go as they are).
 Paths come from the manifest, a data file: one that leads out of the dataset folder is an
 error on the item, never read.
 """
@@ -13,9 +13,11 @@ from pathlib import Path
 
 from PIL import Image
 
-__all__ = ["DEFAULT_LONG_SIDE", "ItemImageError", "downscaled", "image_path", "item_images"]
+__all__ = ["DEFAULT_LONG_SIDE", "IMAGE_ENCODING", "ItemImageError", "downscaled", "image_path", "item_images"]
 
 DEFAULT_LONG_SIDE = 768
+JPEG_QUALITY = 90
+IMAGE_ENCODING = f"jpeg-q{JPEG_QUALITY}-bilinear"  # part of judgment keys: another encoding sends other bytes
 
 
 class ItemImageError(ValueError):
@@ -53,18 +55,29 @@ def file_sha(path: Path) -> str:
 
 
 def downscaled(path: Path, long_side: int) -> bytes:
-    """The image as PNG bytes with its long side at most ``long_side``."""
+    """The image to send: its own bytes when it is a PNG or JPEG no longer than ``long_side``,
+    else resized to that long side and sent as JPEG (quality 90: a judge needs no lossless
+    pixels, and it encodes ~5x faster than PNG at a tenth of the bytes)."""
     data = path.read_bytes()
     try:
         with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            if max(img.size) <= long_side and img.format == "PNG":
+            if max(img.size) <= long_side and img.format in ("PNG", "JPEG"):
+                img.verify()  # a cut file is the item's error, not the judge's
                 return data
+            img.load()
             scale = min(1.0, long_side / max(img.size))
             size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
-            small = img.convert("RGBA" if "A" in img.getbands() else "RGB").resize(size, Image.LANCZOS)
+            rgb = img.convert("RGB") if "A" not in img.getbands() else _on_white(img)
             out = io.BytesIO()
-            small.save(out, format="PNG")
+            rgb.resize(size, Image.BILINEAR, reducing_gap=2.0).save(out, format="JPEG", quality=JPEG_QUALITY)
             return out.getvalue()
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ItemImageError(f"image {path.name} is not readable ({exc.__class__.__name__})") from None
+
+
+def _on_white(img: Image.Image) -> Image.Image:
+    """A transparent image flattened onto white (JPEG has no alpha)."""
+    rgba = img.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat

@@ -2,8 +2,8 @@
 
 A judgment's key hashes everything that determines it (:func:`judgment_key`): the judge's
 identity (backend, server, model), the prompt template's hash, the rubric's hash, the
-rendered prompt (which holds the spec's checklist), the sha256 of each image and the long side
-images are sent at. A judgment stored under its key is never requested (or paid for) again.
+rendered prompt (which holds the spec's checklist), the sha256 of each image, and the long side
+and encoding images are sent at. A judgment stored under its key is never requested (or paid for) again.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from ...backends.base import JudgeRequest
 from ...generate.keys import canonical_json, sha256_hex
 from ...spec import InstructionSpec
-from .images import ItemImageError, downscaled, file_sha, image_path, item_images
+from .images import IMAGE_ENCODING, ItemImageError, downscaled, file_sha, image_path, item_images
 from .prompt import ImageSlot, Prompt, render_prompt, template_sha
 from .reply import Reply, parse_reply, reply_schema
 from .rubric import Rubric
@@ -45,7 +45,7 @@ def judgment_key(identity: dict[str, Any], prompt: Prompt, rubric_sha: str, imag
     return sha256_hex(canonical_json({
         "v": KEY_VERSION, "identity": identity, "call": "judge", "template": _template_sha(prompt.kind),
         "rubric": rubric_sha, "system": prompt.system, "prompt": prompt.text, "images": image_sha256,
-        "long_side": long_side}))
+        "long_side": long_side, "encoding": IMAGE_ENCODING}))
 
 
 def prepare_task(record: dict[str, Any], root: Path, rubric: Rubric, identity: dict[str, Any],
