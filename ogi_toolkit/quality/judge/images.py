@@ -17,7 +17,7 @@ __all__ = ["DEFAULT_LONG_SIDE", "IMAGE_ENCODING", "ItemImageError", "downscaled"
 
 DEFAULT_LONG_SIDE = 768
 JPEG_QUALITY = 90
-IMAGE_ENCODING = f"jpeg-q{JPEG_QUALITY}-bilinear"  # part of judgment keys: another encoding sends other bytes
+IMAGE_ENCODING = f"jpeg-q{JPEG_QUALITY}-box-bilinear"  # part of judgment keys: another encoding sends other bytes
 
 
 class ItemImageError(ValueError):
@@ -69,7 +69,9 @@ def downscaled(path: Path, long_side: int) -> bytes:
             size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
             rgb = img.convert("RGB") if "A" not in img.getbands() else _on_white(img)
             out = io.BytesIO()
-            rgb.resize(size, Image.BILINEAR, reducing_gap=2.0).save(out, format="JPEG", quality=JPEG_QUALITY)
+            # reducing_gap=1: a box reduction by the whole factor first (1024 -> 512 costs ~2 ms,
+            # not the ~9 ms of bilinear over every source pixel), then bilinear for the rest.
+            rgb.resize(size, Image.BILINEAR, reducing_gap=1.0).save(out, format="JPEG", quality=JPEG_QUALITY)
             return out.getvalue()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ItemImageError(f"image {path.name} is not readable ({exc.__class__.__name__})") from None
