@@ -30,6 +30,7 @@ from ...generate.runner import make_backend, run_sync
 from ...generate.store import ResultStore
 from .caller import JudgeCaller, judge_cost_model
 from .images import DEFAULT_LONG_SIDE, ItemImageError
+from .reply import UnreadableReply
 from .rubric import Rubric, load_rubric
 from .task import JudgeTask, error_line, judgment_line, prepare_task, read_reply
 
@@ -84,7 +85,11 @@ class JudgeRun:
         self.lines[item_id] = error_line(item_id, self.judge_model, kind, message, task)
 
     def judged(self, task: JudgeTask, call: dict[str, Any]) -> None:
-        reply = read_reply(call["text"], task, self.caller.rubric)
+        try:
+            reply = read_reply(call["text"], task, self.caller.rubric)
+        except UnreadableReply as exc:  # a stored reply this version reads differently: the item's error
+            self.fail(task.id, "unreadable_judgment", str(exc), task)
+            return
         self.lines[task.id] = judgment_line(task, reply, call, self.caller.rubric)
 
     def write(self) -> None:
