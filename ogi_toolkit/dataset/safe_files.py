@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "UnsafePath", "clean_text", "image_problem", "inside"]
+__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "UnsafePath", "clean_text", "dataset_file", "image_problem",
+           "inside"]
 
 # Generous for real datasets (the released images are 1024x1024, ~1.5 MB) and far below what
 # takes a machine down.
@@ -121,3 +122,25 @@ def clean_text(text: str) -> tuple[str, list[str]]:
 # unicodedata has no names for C0 controls; these are the ones people recognise
 _CONTROL_NAMES = {"\x00": "NUL", "\x07": "BEL", "\x08": "BS", "\x1b": "ESC", "\x7f": "DEL", "\r": "CR",
                   "\x0b": "VT", "\x0c": "FF"}
+
+
+def dataset_file(root: str | Path, rel: str) -> Path:
+    """The file a manifest path names under a dataset folder of ours, resolved; raises
+    :class:`UnsafePath` otherwise.
+
+    Stricter than :func:`inside` about how the path is written (relative, no ``..``) and a
+    little looser about links: a subset or split folder (``ogi subset``, ``ogi split``) holds
+    its parent's images through a link of its top-level image folder, so the file may also lie
+    inside where that first folder links to.
+    """
+    if not isinstance(rel, str) or not rel or "\x00" in rel:
+        raise UnsafePath(f"path {rel!r}: expected a non-empty relative path")
+    path = Path(rel)
+    if path.is_absolute() or path.drive or ".." in path.parts:
+        raise UnsafePath(f"path {rel!r}: expected a relative path without '..' inside the dataset folder")
+    base = Path(root).resolve()
+    target = (base / path).resolve()
+    top = (base / path.parts[0]).resolve()  # the top folder, or where its link points
+    if target.is_relative_to(base) or (len(path.parts) > 1 and target.is_relative_to(top)):
+        return target
+    raise UnsafePath(f"path {rel!r}: resolves outside the dataset folder (to {target})")
