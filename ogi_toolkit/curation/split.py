@@ -9,7 +9,8 @@ subtask's realised shares are reported (``summary.csv``) and a small subtask far
 
 Items that depend on each other go together: an item's turns are one record, and items
 chained through their images (one's output is another's input, as a multi-turn chain imported
-without its labels is) form a group that takes the split of the group's smallest id.
+without its labels is; or two edits of one source image) form a group that takes the split of
+its first root (see :func:`_groups`).
 """
 from __future__ import annotations
 
@@ -51,7 +52,13 @@ class SplitResult:
 
 
 def _groups(items: list[Item]) -> dict[str, str]:
-    """Each item's group: the smallest id among the items it shares an image with, transitively."""
+    """Each item's group key: items sharing an image (transitively) form a group, keyed by the
+    smallest id among its roots, the items none of whose inputs is another member's output.
+
+    Keyed by roots rather than all members so that adding items that extend a chain (a further
+    turn editing a stored output) never moves the chain; only a new item with its own source
+    that shares an image with a group, and whose id sorts first, can re-key that group.
+    """
     parent = {item.id: item.id for item in items}
 
     def find(x: str) -> str:
@@ -61,7 +68,10 @@ def _groups(items: list[Item]) -> dict[str, str]:
         return x
 
     owner: dict[str, str] = {}
+    outputs: set[str] = set()
     for item in items:
+        outputs.update(item.record.get("turn_images") or [])
+        outputs.add(item.record.get("output_image"))
         for path in image_paths(item.record):
             if path in owner:
                 a, b = find(owner[path]), find(item.id)
@@ -69,7 +79,13 @@ def _groups(items: list[Item]) -> dict[str, str]:
                     parent[max(a, b)] = min(a, b)
             else:
                 owner[path] = item.id
-    return {item.id: find(item.id) for item in items}
+    keys: dict[str, str] = {}
+    for item in items:
+        inputs = item.record.get("input_images") or []
+        if not any(p in outputs for p in inputs):  # a root: it starts from images nobody made here
+            group = find(item.id)
+            keys[group] = min(keys.get(group, item.id), item.id)
+    return {item.id: keys.get(find(item.id), find(item.id)) for item in items}
 
 
 def split_dataset(dataset: str | Path, out: str | Path | None = None, *, val: float = 0.02, test: float = 0.02,
