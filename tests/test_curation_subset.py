@@ -175,12 +175,14 @@ def test_records_whose_images_leave_the_folder_are_left_out(data, tmp_path):
     root = copy_dataset(data, tmp_path / "run")
     (tmp_path / "secret.png").write_bytes((root / read_manifest(root)[0]["output_image"]).read_bytes())
     record = json.loads(json.dumps(read_manifest(root)[0]))
+    (root / "images" / "link.png").symlink_to(tmp_path / "secret.png")  # a file linked out
     with ManifestWriter(root / "manifest.jsonl") as writer:
         writer.append({**record, "id": "escape", "output_image": "../secret.png"})
         writer.append({**record, "id": "absolute", "output_image": str(tmp_path / "secret.png")})
+        writer.append({**record, "id": "linked", "output_image": "images/link.png"})
     result = make_subsets(root, {"all": 200}, tmp_path / "s", target="dataset")
-    assert result.left_out["image path outside the dataset folder"] == 2
-    assert not {"escape", "absolute"} & set(_ids(tmp_path / "s" / "all"))
+    assert result.left_out["image path outside the dataset folder"] == 3
+    assert not {"escape", "absolute", "linked"} & set(_ids(tmp_path / "s" / "all"))
 
 
 def test_cli_names_folders_as_the_sizes_were_given(data, tmp_path, capsys):

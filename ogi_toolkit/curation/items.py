@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..dataset import read_manifest
-from ..dataset.safe_files import UnsafePath, dataset_file
+from ..dataset.safe_files import DatasetFolder, UnsafePath
 
 __all__ = ["STRATUM_KEYS", "Item", "LoadedItems", "image_paths", "load_items"]
 
@@ -47,10 +47,11 @@ def load_items(dataset: str | Path, stratify: tuple[str, ...]) -> LoadedItems:
         raise ValueError(f"stratify key {unknown[0]!r}: expected some of {list(STRATUM_KEYS)}")
     root = Path(dataset)
     loaded = LoadedItems(root=root, items=[])
+    folder = DatasetFolder(root)
     for record in read_manifest(root):
         if record.get("status") != "done":
             continue
-        reason = _image_problem(root, record)
+        reason = _image_problem(folder, record)
         if reason:
             loaded.left_out[reason] += 1
             loaded.examples.setdefault(reason, record["id"])
@@ -62,12 +63,12 @@ def load_items(dataset: str | Path, stratify: tuple[str, ...]) -> LoadedItems:
     return loaded
 
 
-def _image_problem(root: Path, record: dict[str, Any]) -> str | None:
+def _image_problem(folder: DatasetFolder, record: dict[str, Any]) -> str | None:
     if not record.get("output_image"):
         return "no output image"
     for rel in image_paths(record):
         try:
-            if not dataset_file(root, rel).is_file():
+            if not folder.file(rel).is_file():
                 return "image file missing"
         except UnsafePath:
             return "image path outside the dataset folder"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .opengpt import Report, done_records
-from .safe_files import UnsafePath, dataset_file
+from .safe_files import DatasetFolder, UnsafePath
 
 __all__ = ["MULTI_TURN", "Example", "training_examples"]
 
@@ -41,13 +41,13 @@ def _stem(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", text).strip("._") or "item"
 
 
-def _item_examples(root: Path, record: dict[str, Any], multi_turn: str) -> list[Example]:
+def _item_examples(folder: DatasetFolder, record: dict[str, Any], multi_turn: str) -> list[Example]:
     spec = record.get("spec") or {}
     kind, subtask = spec.get("kind") or "generation", spec.get("subtask")
     rid, name = record["id"], _stem(record["id"])
-    inputs = [dataset_file(root, p) for p in record.get("input_images") or []]  # each raises UnsafePath
-    turns = [dataset_file(root, p) for p in record.get("turn_images") or []]
-    target = dataset_file(root, record["output_image"])
+    inputs = [folder.file(p) for p in record.get("input_images") or []]  # each raises UnsafePath
+    turns = [folder.file(p) for p in record.get("turn_images") or []]
+    target = folder.file(record["output_image"])
     if not turns:
         return [Example(name, rid, kind, subtask, None, record["instruction"], target, tuple(inputs))]
     prompts = [t.get("instruction") or "" for t in spec.get("turns") or []]
@@ -70,10 +70,11 @@ def training_examples(dataset: str | Path, report: Report, *, multi_turn: str = 
     if multi_turn not in MULTI_TURN:
         raise ValueError(f"multi-turn mode {multi_turn!r}: expected one of {MULTI_TURN}")
     root = Path(dataset)
+    folder = DatasetFolder(root)
     seen: set[str] = set()
     for record in done_records(root, report):
         try:
-            examples = _item_examples(root, record, multi_turn)
+            examples = _item_examples(folder, record, multi_turn)
         except (UnsafePath, ValueError) as exc:
             report.problem(f"id {record['id']}", str(exc))
             continue
