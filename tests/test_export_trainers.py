@@ -50,7 +50,7 @@ def _same_image(pil_image, path: Path) -> bool:
 def test_pix2pix_parquet_is_read_by_datasets_with_one_row_per_edit_and_turn(data, kinds, tmp_path):
     out = tmp_path / "pix2pix"
     report = export_pix2pix(data, out)
-    ds = datasets.load_dataset(str(out), split="train")
+    ds = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "hf-cache"))
     assert {"input_image", "edit_prompt", "edited_image"} <= set(ds.column_names)
     turns = sum(len(r["turn_images"]) for r in kinds["turns"])
     assert len(ds) == len(kinds["single"]) + turns
@@ -71,6 +71,16 @@ def test_pix2pix_parquet_is_read_by_datasets_with_one_row_per_edit_and_turn(data
     assert _same_image(second["edited_image"], data / chain["turn_images"][1])
     readme = (out / "README.md").read_text()
     assert f"rows: {len(ds)}" in readme and "--format pix2pix" in readme and "train_instruct_pix2pix" in readme
+
+
+def test_a_second_pix2pix_export_to_a_folder_of_the_same_name_is_not_read_from_a_stale_cache(data, tmp_path):
+    first, second = tmp_path / "a" / "same-name", tmp_path / "b" / "same-name"
+    subset_of = make_subsets(data, "15", tmp_path / "subsets", target="dataset", seed=9)
+    export_pix2pix(tmp_path / "subsets" / "15", first)
+    export_pix2pix(data, second)
+    ids_first = set(datasets.load_dataset(str(first), split="train", cache_dir=str(tmp_path / "hf-cache"))["id"])
+    ids_second = set(datasets.load_dataset(str(second), split="train", cache_dir=str(tmp_path / "hf-cache"))["id"])
+    assert ids_first < ids_second and ids_first <= set(subset_of.ids["15"])
 
 
 def test_pix2pix_chains_and_save_to_disk(data, kinds, tmp_path):
@@ -125,7 +135,7 @@ def test_control_folder_keeps_chains_whole_when_asked(data, kinds, tmp_path):
 def test_image_caption_folder_is_read_by_datasets_imagefolder(data, kinds, tmp_path):
     out = tmp_path / "t2i"
     export_image_caption(data, out)
-    ds = datasets.load_dataset("imagefolder", data_dir=str(out), split="train")
+    ds = datasets.load_dataset("imagefolder", data_dir=str(out), split="train", cache_dir=str(tmp_path / "hf-cache"))
     assert len(ds) == len(kinds["generation"])
     texts = {r["instruction"] for r in kinds["generation"]}
     assert set(ds["text"]) == texts
@@ -138,7 +148,7 @@ def test_image_caption_folder_is_read_by_datasets_imagefolder(data, kinds, tmp_p
 def test_exports_of_a_subset_read_the_parents_images_and_refuse_unsafe_paths(data, tmp_path, capsys):
     make_subsets(data, "30", tmp_path / "subsets", target="dataset")
     assert main(["export", str(tmp_path / "subsets" / "30"), "--format", "pix2pix", "--out", str(tmp_path / "p")]) == 0
-    assert len(datasets.load_dataset(str(tmp_path / "p"), split="train")) > 0
+    assert len(datasets.load_dataset(str(tmp_path / "p"), split="train", cache_dir=str(tmp_path / "hf-cache"))) > 0
     assert "ogi subset" in (tmp_path / "p" / "README.md").read_text()  # how the source was chosen
     root = copy_dataset(data, tmp_path / "run")
     record = next(r for r in read_manifest(root) if r["spec"]["kind"] == "editing" and not r["turn_images"])

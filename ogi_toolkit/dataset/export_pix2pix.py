@@ -95,12 +95,15 @@ def export_pix2pix(dataset: str | Path, out: str | Path, *, multi_turn: str = "f
     return report
 
 
+# No `configs:` block: with one, `datasets` (5.x) keys its cache by the patterns it lists, not
+# by the files, so loading a second export to a folder of the same name returns the first
+# one's rows. Without it, `data/train-*.parquet` is found by the default layout, keyed by file.
 _FRONT = """---
-configs:
-- config_name: default
-  data_files:
-  - split: train
-    path: data/train-*.parquet
+task_categories:
+- image-to-image
+tags:
+- instruct-pix2pix
+- ogi-toolkit
 ---"""
 
 
