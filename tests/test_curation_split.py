@@ -118,5 +118,11 @@ def test_cli_split_defaults_into_the_dataset_folder(data, tmp_path, capsys):
     assert main(["split", str(root), "--val", "0.1", "--test", "0.1", "--seed", "0"]) == 0
     assert "train" in capsys.readouterr().out
     assert (root / "splits" / "val" / "manifest.jsonl").is_file() and (root / "splits" / "splits.csv").is_file()
+    record = read_manifest(root)[0]
+    with ManifestWriter(root / "manifest.jsonl") as writer:
+        writer.append({**record, "id": "escape", "output_image": "../../secret.png"})
+    assert main(["split", str(root), "--val", "0.1", "--test", "0.1", "--out", str(tmp_path / "s2")]) == 0
+    assert "left out: 1 image path outside the dataset folder" in capsys.readouterr().out
+    assert "escape" not in _splits(tmp_path / "s2")
     assert main(["split", str(root), "--val", "0.6", "--test", "0.5"]) == 2
     assert "sum to less than 1" in capsys.readouterr().err

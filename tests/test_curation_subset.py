@@ -37,7 +37,8 @@ def _key(record: dict, stratify: tuple[str, ...]) -> tuple:
 
 
 @pytest.mark.parametrize("target,stratify", [("dataset", ("subtask", "difficulty")), ("paper", ("subtask",)),
-                                             ("paper", ("subtask", "difficulty")), ("dataset", ("domain",))])
+                                             ("paper", ("subtask", "difficulty")), ("dataset", ("domain",)),
+                                             ("paper", ("domain", "template_id"))])
 def test_subsets_nest_and_follow_the_target_within_one_item(data, tmp_path, target, stratify):
     result = make_subsets(data, SIZES, tmp_path / "subsets", stratify=stratify, target=target, seed=1)
     previous: set[str] = set()
@@ -209,3 +210,20 @@ def test_nested_counts_keep_quota_and_never_shrink():
         for size in sizes:
             exact = size * weights / weights.sum()
             assert counts[size].sum() == size and (np.abs(counts[size] - exact) < 1).all()
+
+
+def test_the_paper_target_is_the_taxonomy_counts_of_the_covered_subtasks():
+    from ogi_toolkit.curation.targets import target_weights
+    from ogi_toolkit.definition.taxonomy import load_taxonomy
+
+    subtasks = {s.id: s for s in load_taxonomy().subtasks}
+    counts = Counter({("remove", 1): 3, ("remove", 2): 1, ("containment", 2): 2})
+    weights = target_weights("paper", ("subtask", "difficulty"), counts)
+    assert {k[0] for k in weights} == {"remove", "containment"}  # subtasks not in the data: out of scope
+    for (subtask, grade), w in weights.items():
+        assert w == pytest.approx(subtasks[subtask].target * subtasks[subtask].mix()[grade])
+    by_domain = target_weights("paper", ("domain",), Counter({("subject_manipulation",): 1}))
+    assert by_domain == {("subject_manipulation",): sum(s.target for s in subtasks.values()
+                                                          if s.domain == "subject_manipulation")}
+    with pytest.raises(ValueError, match="the paper's counts are per subtask"):
+        target_weights("paper", ("difficulty",), Counter({(1,): 1}))

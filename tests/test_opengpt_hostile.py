@@ -150,6 +150,31 @@ def test_control_characters_in_prompts_are_removed_and_reported(tmp_path):
     assert record["spec"]["instruction"] == record["instruction"]
 
 
+def test_control_characters_in_the_meta_specs_are_removed_too(tmp_path):
+    """An export of ours carries each item's spec in ogi_meta.jsonl; a re-import takes its
+    instruction texts from there, so they are cleaned as the prompts are."""
+    from dataset_fixtures import make_dataset
+    from ogi_toolkit.dataset.opengpt import export_opengpt
+
+    make_dataset(tmp_path / "data")
+    released = tmp_path / "og"
+    export_opengpt(tmp_path / "data", released)
+    lines = [json.loads(line) for line in (released / "ogi_meta.jsonl").read_text().splitlines()]
+    for row in lines:
+        row["spec"]["instruction"] += "\x1b]0;pwned\x07"
+        for turn in row["spec"].get("turns") or []:
+            turn["instruction"] = "\u202e" + turn["instruction"]
+    (released / "ogi_meta.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    report = import_opengpt(released, tmp_path / "back")
+    cleaned = [p for p in report.problems if p["action"] == "cleaned"]
+    assert len(cleaned) == len(lines) and all("ESC" in p["problem"] for p in cleaned)
+    for record in read_manifest(tmp_path / "back"):
+        texts = [record["instruction"], record["spec"]["instruction"],
+                 *(t["instruction"] for t in record["spec"].get("turns") or [])]
+        assert all(clean_text(t) == (t, []) for t in texts), texts
+        assert record["spec"]["instruction"].endswith("]0;pwned")
+
+
 def test_clean_text_leaves_ordinary_text_alone():
     text = "Write “Café 東京” in neon —\tthen a new line\n"
     assert clean_text(text) == (text, [])

@@ -15,7 +15,7 @@ its first root (see :func:`_groups`).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -42,13 +42,15 @@ class SplitResult:
     out: Path
     assignment: pd.DataFrame  # id, group, subtask, split
     summary: pd.DataFrame  # per subtask (and "(all)"): items per split and their shares
+    left_out: Counter = field(default_factory=Counter)  # reason -> finished items in no split
 
     def text(self) -> str:
         overall = self.summary.set_index("subtask").loc["(all)"]
         counts = ", ".join(f"{s} {int(overall[s])}" for s in SPLITS)
         groups = self.assignment["group"].nunique()
-        return (f"splits -> {self.out}: {counts} ({len(self.assignment)} items in {groups} groups; "
+        text = (f"splits -> {self.out}: {counts} ({len(self.assignment)} items in {groups} groups; "
                 f"per-subtask counts in {self.out / SUMMARY_FILE})")
+        return "\n".join([text, *(f"  left out: {n} {reason}" for reason, n in sorted(self.left_out.items()))])
 
 
 def _groups(items: list[Item]) -> dict[str, str]:
@@ -111,7 +113,7 @@ def split_dataset(dataset: str | Path, out: str | Path | None = None, *, val: fl
                        {"made_by": "ogi split", "split": name, "val": val, "test": test, "seed": seed})
         assignment.to_csv(stage / ASSIGNMENT_FILE, index=False)
         summary.to_csv(stage / SUMMARY_FILE, index=False)
-    return SplitResult(out, assignment, summary)
+    return SplitResult(out, assignment, summary, Counter(loaded.left_out))
 
 
 def _summary(assignment: pd.DataFrame) -> pd.DataFrame:

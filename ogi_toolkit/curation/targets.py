@@ -37,30 +37,44 @@ def _paper(stratify: tuple[str, ...], counts: Counter) -> dict[tuple, float]:
         raise ValueError(f"stratify {list(stratify)}: the paper's counts are per subtask; stratify by one of "
                          f"{list(SUBTASK_KEYS)} too, or use the dataset's own distribution (--target dataset)")
     others = [k for k in stratify if k not in SUBTASK_KEYS]
-    by_subtask: dict[str, Counter] = defaultdict(Counter)  # subtask -> other-key values -> items
-    pos = {k: i for i, k in enumerate(stratify)}
-    for key, n in counts.items():
-        if "subtask" in pos:
-            by_subtask[key[pos["subtask"]]][tuple(key[pos[k]] for k in others)] += n
-    weights: dict[tuple, float] = defaultdict(float)
     fixed_keys = [k for k in stratify if k in SUBTASK_KEYS]
-    present = {tuple(key[pos[k]] for k in fixed_keys) for key in counts}
+    pos = {k: i for i, k in enumerate(stratify)}
+
+    def fixed_of(key: tuple) -> tuple:
+        return tuple(key[pos[k]] for k in fixed_keys)
+
+    present = {fixed_of(key) for key in counts}
+    # the paper's count of each group of fixed keys (a subtask, a domain, a kind...), split by
+    # difficulty with each subtask's own mix when asked
+    paper: dict[tuple, float] = defaultdict(float)
     for sub in load_taxonomy().subtasks:
         fixed = {"kind": sub.kind, "domain": sub.domain, "subtask": sub.id}
-        if tuple(fixed[k] for k in fixed_keys) not in present:
+        group = tuple(fixed[k] for k in fixed_keys)
+        if group not in present:
             continue  # a subtask the dataset does not cover is out of its scope, not short
-        if not others:
-            shares = {(): 1.0}
-        elif others == ["difficulty"]:
-            shares = {(g,): share for g, share in sub.mix().items()}
-        else:  # the dataset's own split of this subtask (nothing to go by without its items)
-            seen = by_subtask.get(sub.id) or Counter()
-            total = sum(seen.values())
-            shares = {values: n / total for values, n in seen.items()} if total else {}
+        shares = {(g,): share for g, share in sub.mix().items()} if others == ["difficulty"] else {(): 1.0}
         for values, share in shares.items():
+            paper[(group, values)] += sub.target * share
+    weights: dict[tuple, float] = defaultdict(float)
+    if others == ["difficulty"] or not others:
+        for (group, values), w in paper.items():
             rest = dict(zip(others, values))
-            weights[tuple(fixed[k] if k in fixed else rest[k] for k in stratify)] += sub.target * share
+            weights[_join(stratify, fixed_keys, group, rest)] += w
+        return dict(weights)
+    # other keys (template_id, or several): the dataset's own split within each group
+    within: dict[tuple, Counter] = defaultdict(Counter)
+    for key, n in counts.items():
+        within[fixed_of(key)][tuple(key[pos[k]] for k in others)] += n
+    for (group, _), w in paper.items():
+        total = sum(within[group].values())
+        for values, n in within[group].items():
+            weights[_join(stratify, fixed_keys, group, dict(zip(others, values)))] += w * n / total
     return dict(weights)
+
+
+def _join(stratify: tuple[str, ...], fixed_keys: list[str], group: tuple, rest: dict) -> tuple:
+    fixed = dict(zip(fixed_keys, group))
+    return tuple(fixed[k] if k in fixed else rest[k] for k in stratify)
 
 
 def _from_file(path: Path, stratify: tuple[str, ...]) -> dict[tuple, float]:

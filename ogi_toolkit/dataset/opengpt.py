@@ -325,13 +325,29 @@ def _read_meta(root: Path, report: Report) -> dict[tuple[str, int], dict[str, An
 def _spec(meta: dict[str, Any] | None, rid: str, kind: str, prompt: str, where: str, report: Report) -> dict[str, Any]:
     if meta and meta.get("spec"):
         try:
-            return InstructionSpec.model_validate(meta["spec"]).model_dump(mode="json", exclude_none=True)
+            spec = InstructionSpec.model_validate(meta["spec"]).model_dump(mode="json", exclude_none=True)
+            return _cleaned_spec(spec, where, report)
         except ValidationError as exc:
             report.problem(where, f"{META_FILE} spec does not validate ({exc.error_count()} errors); imported unlabelled",
                            action="kept")
     spec = InstructionSpec(id=rid, kind=kind, domain=UNLABELLED, subtask=UNLABELLED, template_id="opengpt-import",
                            difficulty=1, seed=0, instruction=prompt)
     return spec.model_dump(mode="json", exclude_none=True)
+
+
+def _cleaned_spec(spec: dict[str, Any], where: str, report: Report) -> dict[str, Any]:
+    """The spec from ``ogi_meta.jsonl`` with control characters removed from its instruction
+    texts (the overall one and each turn's), which become the imported prompts too."""
+    removed: list[str] = []
+    texts = [spec, *(spec.get("turns") or [])]
+    for holder in texts:
+        if isinstance(holder.get("instruction"), str):
+            holder["instruction"], found = clean_text(holder["instruction"])
+            removed += [name for name in found if name not in removed]
+    if removed:
+        report.problem(where, f"{META_FILE} spec instruction has control characters ({', '.join(removed)}); removed",
+                       action="cleaned")
+    return spec
 
 
 def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, limit: int | None = None,
