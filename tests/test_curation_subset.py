@@ -195,6 +195,8 @@ def test_cli_names_folders_as_the_sizes_were_given(data, tmp_path, capsys):
     assert list(summary["size"]) == ["0.01k", "20"] and list(summary["items"]) == [10, 20]
     for column in ("distinct_2", "compression_ratio", "target_distance", "check_pass_rate"):
         assert column in summary
+    by_subtask = Counter(r["spec"]["subtask"] for r in read_manifest(out / "20"))
+    assert {c[2:]: int(summary.iloc[1][c]) for c in summary if c.startswith("n:") and summary.iloc[1][c] > 0} == by_subtask
     assert main(["subset", str(data), "--sizes", "ten", "--out", str(tmp_path / "x")]) == 2
     assert "size 'ten': expected a whole number" in capsys.readouterr().err
 

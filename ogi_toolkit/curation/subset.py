@@ -42,7 +42,7 @@ class SubsetResult:
     sizes: dict[str, int]
     stratify: tuple[str, ...]
     strata: pd.DataFrame  # size, <keys>, target, count, capacity, short
-    summary: pd.DataFrame  # one row per size: items, short strata, diversity, pass rates
+    summary: pd.DataFrame  # one row per size: items, short strata, diversity, pass rates, "n:<value>" counts
     left_out: Counter = field(default_factory=Counter)  # reason -> items left out before counting
     ids: dict[str, list[str]] = field(default_factory=dict)  # size name -> the chosen ids
 
@@ -144,6 +144,7 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
 def _summary(root: Path, named: dict[str, int], chosen: dict[str, list[Item]], strata: pd.DataFrame) -> pd.DataFrame:
     """Per size: items against the request, the distribution's fit, diversity, pass rates."""
     checks, judgments = results_if_present(root)
+    first = strata.columns[1]  # the first stratify key (after "size")
     rows: list[dict[str, Any]] = []
     for name, size in named.items():
         picked = chosen[name]
@@ -159,6 +160,8 @@ def _summary(root: Path, named: dict[str, int], chosen: dict[str, list[Item]], s
                                      .abs().sum()),
             **{k: v for k, v in diversity_metrics([i.text for i in picked]).items() if k != "n"},
             **pass_rates(checks, judgments, [i.id for i in picked]),
+            # the distribution itself, by the first stratify key (strata.csv has every stratum)
+            **{f"n:{value}": int(n) for value, n in mine.groupby(first, sort=True)["count"].sum().items()},
         })
     frame = pd.DataFrame(rows)
     frame.attrs["dataset"] = str(root)
