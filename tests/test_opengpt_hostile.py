@@ -219,3 +219,13 @@ def test_a_hostile_folder_imports_nothing_from_outside_and_reports_every_record(
     assert ids == ["og-edit-L1", "og-gen-L1", "og-gen-L9"]
     _no_secret_in(out)
     assert sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) < 2**20  # nothing big came along
+
+
+def test_cli_limits_can_be_set(tmp_path, capsys):
+    root, _ = _folder(tmp_path)
+    (root / "gen" / "big.png").write_bytes(png((3, 3, 3), size=64))
+    (root / "gen.json").write_text(json.dumps({"input_prompt": "Big.", "output_image": "gen/big.png"}) + "\n")
+    assert main(["import-opengpt", str(root), "--out", str(tmp_path / "a"), "--max-pixels", "1000"]) == 1
+    assert "over the 1000-pixel limit" in capsys.readouterr().out
+    assert main(["import-opengpt", str(root), "--out", str(tmp_path / "b"), "--max-image-mb", "0.00001"]) == 1
+    assert "over the 10-byte limit" in capsys.readouterr().out
