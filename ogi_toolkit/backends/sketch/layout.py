@@ -44,7 +44,18 @@ class SceneLayout:
 
 
 def aspect_of(obj: SceneObject) -> float:
-    return ASPECTS.get(glyph_kind(obj), 1.0)
+    """Width / height of the object's drawing: its pictogram's, else its glyph kind's; a body
+    lying on its side is as wide as it was tall."""
+    from .emoji import emoji_for, glyph_image
+    from .poses import lies_flat
+
+    found = emoji_for(obj)
+    if found is not None:
+        pic = glyph_image(found[0])
+        aspect = pic.width / max(1, pic.height)
+    else:
+        aspect = ASPECTS.get(glyph_kind(obj), 1.0)
+    return 1 / aspect if lies_flat(obj.action) and aspect < 1 else aspect
 
 
 def label_height(canvas_h: int) -> int:

@@ -11,8 +11,10 @@ from PIL import Image, ImageDraw
 
 from ...spec import SceneObject
 from .fonts import choose_font, load_font
-from .glyphs import MOVING_POSES, glyph_parts, pose_of
+from .emoji import emoji_for, glyph_image
+from .glyphs import glyph_parts
 from .layout import Box, Placement
+from .poses import lies_flat, pose_for, pose_name, pose_tile
 from .vocab import RGB, colour_rgb, darker, glyph_kind, lighter, pool_item, stable_int
 
 _DEFAULT_COLOURS = {"tree": "forest green", "plant": "green", "celestial": "gold", "flower": "hotpink", "liquid": "dodger blue"}
@@ -135,18 +137,74 @@ def _shape(d: ImageDraw.ImageDraw, shape: str, pts, fill, outline=None, width: i
         d.line(pts, fill=fill if fill is not None else outline, width=width)
 
 
+def glyph_record(obj: SceneObject) -> dict:
+    """What draws ``obj``: the pictogram (its Unicode name) or the schematic glyph kind, its
+    pose, material pattern and tint colour (the layout record's per-object glyph fields)."""
+    found = emoji_for(obj)
+    return {"glyph": found[1] if found else glyph_kind(obj), "glyph_source": "emoji" if found else "schematic",
+            "pose": pose_name(obj.action), "pattern": _pattern_of(obj), "tint": obj.colour}
+
+
+def _emoji_tile(obj: SceneObject, chars: str, w: int, h: int, seed: int, alpha: float = 1.0) -> Image.Image:
+    """The pictogram fitted into w x h (feet on the bottom edge), tinted toward the object's
+    colour and overlaid with its material's pattern, so colour and material edits show."""
+    glyph = glyph_image(chars)
+    fit = min(w / glyph.width, h / glyph.height)
+    size = (max(1, round(glyph.width * fit)), max(1, round(glyph.height * fit)))
+    pic = glyph.resize(size, Image.Resampling.BILINEAR)
+    rgb, a = np.asarray(pic.convert("RGB"), dtype=np.float32), np.asarray(pic.getchannel("A"), dtype=np.float32)
+    if obj.colour:  # the glyph's shading kept, its hue moved to the colour
+        lum = (rgb @ np.array([0.299, 0.587, 0.114], np.float32))[..., None] / 255
+        target = np.array(colour_rgb(obj.colour, fallback_key=obj.name), np.float32)
+        rgb = rgb * 0.35 + np.clip(target * (0.35 + 0.9 * lum), 0, 255) * 0.65
+    pattern = _pattern_of(obj)
+    if pattern:
+        mean = tuple(int(v) for v in (rgb * (a[..., None] / 255)).sum((0, 1)) / max(1.0, a.sum() / 255))
+        texture = Image.new("RGB", size, mean)
+        _draw_pattern(texture, pattern, mean, seed)
+        rgb = rgb * 0.45 + np.asarray(texture, dtype=np.float32) * 0.55
+    out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    body = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
+    body.putalpha(Image.fromarray((a * alpha).astype(np.uint8), "L"))
+    out.paste(body, ((w - size[0]) // 2, h - size[1]))
+    return out
+
+
 def draw_instance(canvas: Image.Image, obj: SceneObject, box: Box, flip: bool, seed: int,
                   mode: str = "full") -> None:
-    """One instance of ``obj`` in ``box``. ``mode``: full, back (a see-through container
-    behind its contents) or front (the container's rim and bars over its contents)."""
+    """One instance of ``obj`` in ``box``: its pictogram where one fits, else its schematic
+    glyph, transformed by its pose. ``mode``: full, back (a see-through container behind its
+    contents) or front (the container's rim and bars over its contents)."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     if w < 3 or h < 3:
         return
+    found = emoji_for(obj)
+    pose = pose_for(obj.action)
+    if found is not None:
+        if mode == "front":  # a pictogram container is drawn whole behind its contents
+            return
+        tile = _emoji_tile(obj, found[0], w, h, seed, 1.0 if mode == "full" else 0.8)
+    else:
+        tile = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        # the schematic limbs show the pose; a turn onto the side is the pose transform's
+        _draw_schematic(tile, obj, (0, 0, w, h), False, seed, mode, None if lies_flat(obj.action) else obj.action)
+    if flip:
+        tile = tile.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    if mode == "full":
+        tile = pose_tile(tile, pose)
+    canvas.paste(tile, (x0, y0), tile)
+    if mode != "back":
+        _draw_state(ImageDraw.Draw(canvas), obj, box, seed)
+
+
+def _draw_schematic(canvas: Image.Image, obj: SceneObject, box: Box, flip: bool, seed: int, mode: str,
+                    action: str | None) -> None:
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
     base = object_colour(obj, str(seed))
     kind = glyph_kind(obj)
-    pose = pose_of(obj.action)
-    parts = list(_scaled_parts(glyph_parts(kind, obj.name, obj.action), (0, 0, w, h), flip))
+    parts = list(_scaled_parts(glyph_parts(kind, obj.name, action), (0, 0, w, h), flip))
     outline, edge = darker(base, 0.45), max(1, min(w, h) // 45)
     if mode != "front":
         mask = Image.new("L", (w, h), 0)
@@ -175,13 +233,6 @@ def draw_instance(canvas: Image.Image, obj: SceneObject, box: Box, flip: bool, s
         elif mode != "back":
             colour = darker(base, 0.55) if role == "dark" else lighter(base, 0.6) if role == "light" else role
             _shape(d, shape, pts, colour, width=lw or 1)
-    if mode != "back":
-        _draw_state(d, obj, box, seed)
-        if pose in MOVING_POSES:
-            for k in range(3):
-                y = y0 + h * (0.3 + 0.18 * k)
-                xa, xb = (x1 - w * 0.02, x1 - w * 0.14) if flip else (x0 + w * 0.02, x0 + w * 0.14)
-                d.line([(xa, y), (xb, y)], fill=(90, 90, 90), width=edge)
 
 
 def _draw_state(d: ImageDraw.ImageDraw, obj: SceneObject, box: Box, seed: int) -> None:

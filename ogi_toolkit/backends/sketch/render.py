@@ -19,8 +19,8 @@ from ...spec import Scene, TextItem
 from .background import background_kind, draw_background
 from .fonts import load_font
 from .layout import Box, Placement, group_placement
-from .paint import draw_instance, draw_label, draw_object, label_of, object_colour
-from .state import DrawState, initial_state, shows_description
+from .paint import draw_instance, draw_label, draw_object, glyph_record, label_of, object_colour
+from .state import SUPPORTED_KINDS, DrawState, initial_state, shows_description
 from .texts import TextPlan, draw_text
 from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for
 from .vocab import relation_kind, stable_int, style_treatment
@@ -105,7 +105,8 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
         drawables[tag] = (box, sig)
         records.append({"index": i, "key": p.key, "name": obj.name, "count": obj.count, "box": list(p.box),
                         "instances": [list(b) for b in p.instances], "colour_rgb": list(object_colour(obj, p.key)),
-                        "z": p.z, **({"panel": panel} if panel is not None else {})})
+                        "z": p.z, **glyph_record(obj), "support": p.anchor_key if p.mode in SUPPORTED_KINDS else None,
+                        **({"panel": panel} if panel is not None else {})})
     for j in front_passes:
         draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
 
