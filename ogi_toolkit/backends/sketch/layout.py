@@ -58,6 +58,13 @@ def aspect_of(obj: SceneObject) -> float:
     return 1 / aspect if lies_flat(obj.action) and aspect < 1 else aspect
 
 
+def in_sky(obj: SceneObject) -> bool:
+    """Whether ``obj`` is drawn up in the sky rather than standing on the ground."""
+    from .poses import pose_name
+
+    return glyph_kind(obj) in ("celestial", "aircraft") or pose_name(obj.action) == "fly"
+
+
 def label_height(canvas_h: int) -> int:
     return max(11, round(canvas_h * 0.034))
 
@@ -92,7 +99,9 @@ def group_placement(obj: SceneObject, key: str, region: Box, label_h: int, z: fl
         offset = (cols - in_row) * cw / 2
         cx = body[0] + offset + (c + 0.5) * cw
         cy = body[1] + (r + 0.5) * ch
-        instances.append(_fit(cx, cy, cw * 0.88, ch * 0.88, aspect))
+        fx0, fy0, fx1, fy1 = _fit(cx, cy, cw * 0.88, ch * 0.88, aspect)
+        drop = round(body[1] + (r + 1) * ch - ch * 0.04 - fy1)  # resting on the bottom of its cell
+        instances.append((fx0, fy0 + drop, fx1, fy1 + drop))
         flips.append(symmetric and cx > (body[0] + body[2]) / 2)
     ux0 = min(b[0] for b in instances)
     ux1 = max(b[2] for b in instances)
@@ -260,7 +269,7 @@ def _two_high(columns: list[list[int]], related: set[tuple[int, int]]) -> list[l
 # where a root sits in its cell when others are attached to it: (fx, fy, ax, ay)
 _ROOM_FOR = {"on_top": (0.9, 0.58, 0.5, 1.0), "under": (0.9, 0.58, 0.5, 0.0),
              "surround": (0.5, 0.5, 0.5, 0.5), "flank": (0.46, 0.8, 0.5, 0.5),
-             "front": (0.72, 0.72, 0.0, 0.0), "behind": (0.72, 0.72, 1.0, 1.0),
+             "front": (0.7, 0.78, 0.0, 0.3), "behind": (0.72, 0.72, 1.0, 1.0),
              "mirror": (0.48, 0.9, 0.0, 0.5)}
 
 
@@ -275,8 +284,11 @@ def attach(kind: str, obj: SceneObject, key: str, anchor: Placement, scale: floa
         region = _scaled(first, 0.58, 0.62)
         z = anchor.z + 0.01
     elif kind == "on_top":
-        w, h = aw * 0.8 * s, ah * 0.8 * s + label_h
-        region = (round((ax0 + ax1 - w) / 2), round(ay0 - h + ah * 0.04), round((ax0 + ax1 + w) / 2), round(ay0 + ah * 0.04))
+        # the drawing rests on the anchor's top; its label strip hangs over the anchor and is
+        # moved off it by the label placer
+        w, h = aw * 0.8 * s, ah * 0.8 * s
+        top = ay0 + ah * 0.04 - h
+        region = (round((ax0 + ax1 - w) / 2), round(top), round((ax0 + ax1 + w) / 2), round(top + h + label_h))
         z = anchor.z + 0.01
     elif kind == "under":
         w, h = aw * 0.75 * s, ah * 0.7 * s + label_h
@@ -290,7 +302,8 @@ def attach(kind: str, obj: SceneObject, key: str, anchor: Placement, scale: floa
         bx0, by0, bx1, by1 = anchor.box
         w, h = (bx1 - bx0) * f, (by1 - by0) * f
         region = (round((bx0 + bx1 - w) / 2), round(by1 - h), round((bx0 + bx1 + w) / 2), by1)  # feet on the same ground
-        dx, dy = sign * aw * 0.34, sign * ah * 0.3
+        # in front: nearer the viewer, so lower in the picture, and to one side so both show
+        dx, dy = sign * aw * 0.45, sign * min(ah * 0.22, h * 0.35)
         region = (round(region[0] + dx), round(region[1] + dy), round(region[2] + dx), round(region[3] + dy))
         z = anchor.z + 0.02 * sign
     elif kind == "mirror":
@@ -356,7 +369,9 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
             if kind in _ROOM_FOR:
                 cell = _scaled(cell, *_ROOM_FOR[kind])
         rel = max(0.3, factors[i] / top) * (0.6 if (scene.layout or "").lower().startswith("trajectory") else 1)
-        region = _scaled(cell, 0.9 * rel if not symmetric else 0.94, 0.88 * rel, 0.5, 0.6)
+        # things stand on the floor of their cell; what flies or shines hangs in the sky
+        region = _scaled(cell, 0.9 * rel if not symmetric else 0.94, 0.88 * rel, 0.5,
+                         0.1 if in_sky(scene.objects[i]) else 1.0)
         placements[i] = group_placement(scene.objects[i], keys[i], region, label_h, 1 + 0.001 * i,
                                         symmetric=symmetric)
     if symmetric:
@@ -386,7 +401,10 @@ def free_spot(obj: SceneObject, key: str, seed: int, taken: list[Box], area: Box
     until one is free), else the one that covers others least."""
     x0, y0, x1, y1 = area
     grid = [(x0 + (c + 0.5) * (x1 - x0) / 6, y0 + (r + 0.5) * (y1 - y0) / 6) for r in range(6) for c in range(6)]
-    grid.sort(key=lambda p: stable_int("spot", seed, key, p))
+    # lowest rows first (an added object stands on the ground, not in the air), the sky's top rows
+    # first for what flies; a seeded order within a row
+    sky = in_sky(obj)
+    grid.sort(key=lambda p: (p[1] if sky else -p[1], stable_int("spot", seed, key, p)))
     best, best_overlap = None, None
     for shrink in (1.0, 0.75, 0.55, 0.4):
         side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale)) * shrink

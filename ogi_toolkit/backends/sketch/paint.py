@@ -304,9 +304,12 @@ def draw_label(canvas: Image.Image, text: str | tuple[str, ...], box: Box, heigh
     d.text((tx, ty + height * 0.06), text, font=font, fill=(25, 25, 25))
 
 
-def draw_object(canvas: Image.Image, obj: SceneObject, placed: Placement, label_h: int, mode: str = "full") -> None:
+def draw_object(canvas: Image.Image, obj: SceneObject, placed: Placement, label_h: int, mode: str = "full",
+                label: bool = True) -> None:
+    """Every instance of ``obj``; its label too unless ``label`` is False (the renderer places
+    labels itself, see :mod:`.labels`)."""
     seed = stable_int("object", placed.key)
     for k, (box, flip) in enumerate(zip(placed.instances, placed.flips)):
         draw_instance(canvas, obj, box, flip, seed + k, mode)
-    if mode != "back":
+    if mode != "back" and label:
         draw_label(canvas, label_of(obj), placed.box, label_h)

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from ...spec import Scene, TextItem
 from .background import background_kind, draw_background
 from .fonts import load_font
+from .labels import LabelJob, draw_label_job, place_labels
 from .layout import Box, Placement, group_placement
 from .paint import draw_instance, draw_label, draw_object, glyph_record, label_of, object_colour
 from .state import SUPPORTED_KINDS, DrawState, initial_state, shows_description
@@ -73,8 +74,11 @@ def _paste_overlay(img: Image.Image, obj, placed: Placement, overlay: Overlay) -
 
 
 def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: dict[str, Overlay],
-                  drawables: dict, records: list, panel: int | None = None) -> None:
+                  drawables: dict, records: list, panel: int | None = None) -> list[LabelJob]:
+    """Draws every object (not its label) and returns the labels, placed so that none covers
+    another label or another object's drawing; the caller draws them (after the style)."""
     scene = state.scene
+    jobs: list[LabelJob] = []
     containers = _containers(state)
     order = sorted(range(len(state.placements)), key=lambda i: (state.placements[i].z, state.placements[i].key))
     front_passes: list[int] = []
@@ -83,18 +87,17 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
         p, obj = state.placements[i], scene.objects[i]
         if p.key in overlays:
             _paste_overlay(img, obj, p, overlays[p.key])
-            draw_label(img, label_of(obj), p.box, label_h)
         elif p.key in containers:
             draw_object(img, obj, p, label_h, mode="back")
             front_passes.append(i)
         else:
-            draw_object(img, obj, p, label_h)
+            draw_object(img, obj, p, label_h, label=False)
         drawn.add(p.key)
         # a container's front (rim, bars) goes on once everything inside it is drawn
         for j in list(front_passes):
             key = state.placements[j].key
             if all(q.key in drawn for q in state.placements if q.anchor_key == key and q.mode == "inside"):
-                draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
+                draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front", label=False)
                 front_passes.remove(j)
         tag = f"obj:{p.key}" + (f"@{panel}" if panel is not None else "")
         sig = f"{obj.model_dump_json()}|{p.box}|{p.instances}|{p.flips}|{p.z}|{p.key in containers}|{p.key in overlays}"
@@ -103,12 +106,20 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
             ih, iw = p.instances[0][3] - p.instances[0][1], p.instances[0][2] - p.instances[0][0]
             box = (box[0] - round(iw * 0.2), box[1] - round(ih * 0.2), box[2] + round(iw * 0.2), box[3])
         drawables[tag] = (box, sig)
+        jobs.append(LabelJob(tag, label_of(obj), p.box, _union(p.instances), label_h))
         records.append({"index": i, "key": p.key, "name": obj.name, "count": obj.count, "box": list(p.box),
                         "instances": [list(b) for b in p.instances], "colour_rgb": list(object_colour(obj, p.key)),
                         "z": p.z, **glyph_record(obj), "support": p.anchor_key if p.mode in SUPPORTED_KINDS else None,
                         **({"panel": panel} if panel is not None else {})})
     for j in front_passes:
-        draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
+        draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front", label=False)
+    place_labels(jobs, {job.key: job.body for job in jobs}, state.frame.area)
+    for job, rec in zip(jobs, records[len(records) - len(jobs):]):
+        box, sig = drawables[job.key]
+        drawables[job.key] = (_union([box, job.plate]), f"{sig}|{job.plate}")
+        rec["label_box"] = list(job.plate)
+        rec["label"] = job.text
+    return jobs
 
 
 def _draw_relations(img: Image.Image, state: DrawState, label_h: int, drawables: dict) -> None:
@@ -215,7 +226,7 @@ def _draw_path(img: Image.Image, state: DrawState, pts: list[tuple[float, float]
         draw_instance(ghost, mover, (round(px - size / 2), round(py - size / 2), round(px + size / 2), round(py + size / 2)),
                       False, stable_int("object", placed.key))
     img.paste(Image.blend(img, ghost, 0.4))
-    draw_object(img, mover, placed, label_h)
+    draw_object(img, mover, placed, label_h, label=False)
 
 
 def _panel_boxes(n: int, frame) -> list[Box]:
@@ -260,7 +271,8 @@ def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list
         body = draw_background(scene.background, w, h - cap_h)
         sub_draw: dict = {}
         sub_records: list = []
-        _draw_objects(body, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t)
+        for job in _draw_objects(body, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t):
+            draw_label_job(body, job)
         _draw_relations(body, sub, sub.frame.label_h, sub_draw)
         tile.paste(body, (0, cap_h))
         caption = captions[t]
@@ -272,6 +284,8 @@ def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list
         for rec in sub_records:
             rec["box"] = [rec["box"][0] + dx, rec["box"][1] + dy, rec["box"][2] + dx, rec["box"][3] + dy]
             rec["instances"] = [[b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy] for b in rec["instances"]]
+            rec["label_box"] = [rec["label_box"][0] + dx, rec["label_box"][1] + dy, rec["label_box"][2] + dx,
+                                rec["label_box"][3] + dy]
         records.extend(sub_records)
         drawables[f"panel:{t}"] = (box, repr(sorted(sub_draw.items())))
         panels.append({"box": list(box), "caption": caption})
@@ -306,6 +320,7 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     drawables: dict[str, tuple[Box, str]] = {}
     records: list[dict] = []
     meta: dict = {"renderer": RENDERER_NOTE}
+    label_jobs: list[LabelJob] = []
     if is_science(scene):
         from .science import render_science
 
@@ -321,7 +336,7 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
             path = None
             if (scene.layout or "").lower().startswith("trajectory") and state.placements:
                 meta["trajectory"], path = _trajectory(state, frame.label_h)
-            _draw_objects(img, state, frame.label_h, overlays, drawables, records)
+            label_jobs = _draw_objects(img, state, frame.label_h, overlays, drawables, records)
             _draw_relations(img, state, frame.label_h, drawables)
             if path:
                 _draw_path(img, state, path, frame.label_h)
@@ -355,6 +370,8 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
         img = apply_treatment(img, treatment, seed_for(treatment, seed))
         meta["treatment"] = {"style": scene.style, "family": family, "name": treatment,
                              "footprint_px": TREATMENTS[treatment].footprint(W)}
+    for job in label_jobs:  # on top of the style treatment: every style keeps names readable
+        draw_label_job(img, job)
     draw_camera(img, scene.camera)
     meta["caption"] = _caption(img, scene, treatment)
     meta.update({"size": [W, H], "background": background_kind(scene.background), "objects": records,

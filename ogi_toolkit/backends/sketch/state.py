@@ -150,6 +150,19 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
 
 
 SUPPORTED_KINDS = ("inside", "on_top", "under", "surround")
+FALLS_WITHOUT_SUPPORT = ("inside", "on_top")  # resting on (or in) the object that holds it up
+
+
+def fall_to_ground(p: Placement, area: Box) -> Placement:
+    """``p`` dropped straight down until its box stands on the bottom of ``area`` (the ground),
+    no longer attached to anything."""
+    dy = area[3] - p.box[3]
+
+    def down(b: Box) -> Box:
+        return b[0], b[1] + dy, b[2], b[3] + dy
+
+    return replace(p, box=down(p.box), instances=[down(b) for b in p.instances], anchor_key=None, mode="root")
+
 
 
 def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
@@ -188,8 +201,11 @@ def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
         origin = outcome.object_origin[j]
         old_factor = size_factor(state.scene.objects[origin]) if origin is not None else 0.85
         placed[keys[j]] = _new_place(state, scene, j, keys, olds[j], old_factor, placed, seed)
+    live = set(keys)
+    for k, p in list(placed.items()):  # what stood on (or in) a removed object falls to the ground
+        if p.anchor_key is not None and p.anchor_key not in live and p.mode in FALLS_WITHOUT_SUPPORT:
+            placed[k] = fall_to_ground(p, frame.area)
     placements = [placed[k] for k in keys]
-    live = {p.key for p in placements}
     text_keys = [state.text_keys[o] if o is not None else edit_key for o in outcome.text_origin]
     slots = {k: v for k, v in state.text_slots.items() if k in text_keys}
     for key, t in zip(text_keys, scene.texts):

@@ -272,9 +272,10 @@ def emboss(img, seed):
 
 @_register("glow", lambda w: _blur_reach(max(3, w // 90)))
 def glow(img, seed):
-    bright = img.point(lambda v: max(0, v - 150) * 2)
+    bright = img.point(lambda v: max(0, v - 180) * 3)  # only the brightest parts bloom
     bloom = _arr(bright.filter(ImageFilter.GaussianBlur(max(3, img.width // 90))))
-    return _img(_arr(img) * np.array([0.75, 0.75, 0.95], np.float32) + bloom * 1.4)
+    # a dim, blue-violet night with haloes, not a white-out: what is drawn stays visible
+    return _img(_arr(img) * np.array([0.5, 0.48, 0.8], np.float32) + np.array([10, 0, 30], np.float32) + bloom * 0.8)
 
 
 @_register("pastel")

@@ -44,6 +44,12 @@ SIZE_FACTORS = {"tiny": 0.45, "miniature": 0.45, "small": 0.65, "little": 0.65, 
                 "massive": 1.4, "colossal": 1.5}
 
 
+# an object's size class (the pool's) -> drawing scale: spread wider than the size words, so a
+# deer next to a skyscraper, or a mug next to a horse, is drawn as much smaller as it is
+CLASS_FACTORS = {"tiny": 0.35, "small": 0.5, "medium": 0.7, "large": 0.95, "huge": 1.3}
+CATEGORY_FACTORS = {"building": 1.9, "celestial": 0.9}  # buildings tower over elephants; suns sit small in the sky
+
+
 @functools.lru_cache(maxsize=1)
 def pools() -> Any | None:
     """The project's pools, or None while they are not written yet (no pool files)."""
@@ -106,7 +112,7 @@ def size_factor(obj) -> float:
         return 0.4 + 0.12 * (item.rank - 1)
     item = pool_item("objects", obj.name)
     if item is not None:
-        return SIZE_FACTORS[item.size_class]
+        return CATEGORY_FACTORS.get(item.category, CLASS_FACTORS[item.size_class])
     return 0.85
 
 
