@@ -29,7 +29,7 @@ _KEYWORDS = [
     ("beach", ("beach", "seaside", "coast", "shore", "tropical")),
     ("water", ("ocean", "sea", "lake", "river", "harbor", "harbour", "pond", "waterfall", "bay")),
     ("snow", ("snow", "winter", "arctic", "glacier", "ice", "tundra")),
-    ("mountain", ("mountain", "cliff", "canyon", "valley", "hill", "volcano")),
+    ("mountain", ("mountain", "cliff", "canyon", "valley", "hill", "volcano", "summit", "ridge", "peak", "alpine")),
     ("desert", ("desert", "dune", "savanna", "savannah", "mars")),
     ("forest", ("forest", "jungle", "woods", "rainforest", "grove", "swamp")),
     ("city", ("city", "street", "urban", "downtown", "station", "market", "alley", "rooftop", "square",

@@ -55,7 +55,8 @@ ALIASES = {
     # plants, fruit, vegetables, food, drink
     "daisy": "BLOSSOM", "lily": "HIBISCUS", "orchid": "HIBISCUS", "lotus_flower": "LOTUS", "fern": "HERB",
     "bonsai_tree": "POTTED PLANT", "toadstool": "MUSHROOM", "cherry_blossom_tree": "CHERRY BLOSSOM",
-    "apple_tree": "DECIDUOUS TREE", "willow_tree": "DECIDUOUS TREE", "succulent": "POTTED PLANT",
+    "apple_tree": "DECIDUOUS TREE", "oak_tree": "DECIDUOUS TREE", "maple_tree": "DECIDUOUS TREE",
+    "pine_tree": "EVERGREEN TREE", "birch_tree": "DECIDUOUS TREE", "willow_tree": "DECIDUOUS TREE", "succulent": "POTTED PLANT",
     "orange_fruit": "TANGERINE", "cherry": "CHERRIES", "apple": "RED APPLE", "lime": "LEMON",
     "blueberry": "BLUEBERRIES", "bunch_of_grapes": "GRAPES", "kiwi_fruit": "KIWIFRUIT", "plum": "PEACH",
     "apricot": "PEACH", "head_of_broccoli": "BROCCOLI", "head_of_lettuce": "LEAFY GREEN", "cabbage": "LEAFY GREEN",

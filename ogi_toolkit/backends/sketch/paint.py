@@ -6,6 +6,8 @@ seeded by the object's key: that is what lets an edit change one object's region
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -35,10 +37,53 @@ _PATTERNS = [
     ("fur", ("fur", "furry", "fluffy", "feather", "hairy", "shaggy")),
     ("scales", ("scale", "scaly", "sequin")),
 ]
-_STATES = [("crack", ("broken", "cracked", "shattered", "smashed", "torn")),
-           ("wet", ("wet", "soaked", "dripping", "rain", "damp")), ("melt", ("melt", "melted", "puddle")),
-           ("fire", ("burn", "fire", "flame", "burnt", "smok")), ("frost", ("frozen", "icy", "frost", "snow")),
-           ("glow", ("glow", "lit", "shining", "bright", "lighted"))]
+# state word (a substring) -> mark drawn over the object
+_STATES = [("crack", ("broken", "cracked", "shattered", "smashed", "torn", "split", "snapped")),
+           ("wet", ("wet", "soaked", "dripping", "rain", "damp", "flood", "overflow")), ("melt", ("melt", "puddle")),
+           ("fire", ("burning", "fire", "flame", "ablaze", "alight")), ("smoke", ("smok", "haze", "steam", "fume")),
+           ("frost", ("frozen", "icy", "frost", "snow")), ("glow", ("glow", "lit", "shining", "bright", "lighted"))]
+# state word -> change of the drawing itself (applied to the pictogram before it is placed)
+_BODY_STATES = [("char", ("burnt", "burned", "scorch", "charred", "blacken", "singed")),
+                ("rot", ("rotten", "mould", "mold", "decay", "shrivel")), ("rust", ("rust",)),
+                ("wilt", ("wilt", "droop")), ("flat", ("deflat", "flat", "squash", "crush")),
+                ("topple", ("fallen", "toppled", "knocked over", "tipped over"))]
+
+
+def _names_state(words: str, keys: tuple[str, ...]) -> bool:
+    """Whether a key starts a word of ``words`` ("lit" in "lit up", not in "split")."""
+    return any(re.search(r"\b" + re.escape(k), words) for k in keys)
+
+
+def states_of(obj: SceneObject) -> list[str]:
+    """The states drawn for ``obj`` (body changes first, then marks), from its attributes."""
+    words = " ".join(obj.attributes.values()).lower()
+    return [name for name, keys in _BODY_STATES + _STATES if _names_state(words, keys)]
+
+
+def _body_state(tile: Image.Image, states: list[str]) -> Image.Image:
+    """The drawing changed by a state: blackened, rotted, rusted, drooping, flattened, fallen."""
+    if not any(s in states for s in ("char", "rot", "rust", "wilt", "flat", "topple")):
+        return tile
+    w, h = tile.size
+    a = np.asarray(tile, dtype=np.float32).copy()
+    if "char" in states:
+        a[..., :3] = a[..., :3] * 0.22 + np.array([30, 18, 10], np.float32)
+    if "rot" in states:
+        a[..., :3] = a[..., :3] * 0.5 + np.array([70, 60, 20], np.float32)
+    if "rust" in states:
+        a[..., :3] = a[..., :3] * 0.45 + np.array([120, 55, 20], np.float32)
+    out = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGBA")
+    angle = 90 if "topple" in states else -35 if "wilt" in states else 0
+    if angle or "flat" in states:
+        body = out.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True) if angle else out
+        box = body.getbbox()
+        body = body.crop(box) if box else body
+        fit = min(w / max(1, body.width), h / max(1, body.height))
+        size = (max(1, round(body.width * fit)), max(1, round(body.height * fit * (0.45 if "flat" in states else 1))))
+        body = body.resize(size, Image.Resampling.BILINEAR)
+        out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+        out.alpha_composite(body, ((w - size[0]) // 2, h - size[1]))
+    return out
 
 
 def object_colour(obj: SceneObject, key: str) -> RGB:
@@ -142,7 +187,7 @@ def glyph_record(obj: SceneObject) -> dict:
     pose, material pattern and tint colour (the layout record's per-object glyph fields)."""
     found = emoji_for(obj)
     return {"glyph": found[1] if found else glyph_kind(obj), "glyph_source": "emoji" if found else "schematic",
-            "pose": pose_name(obj.action), "pattern": _pattern_of(obj), "tint": obj.colour}
+            "pose": pose_name(obj.action), "pattern": _pattern_of(obj), "tint": obj.colour, "states": states_of(obj)}
 
 
 def _emoji_tile(obj: SceneObject, chars: str, w: int, h: int, seed: int, alpha: float = 1.0) -> Image.Image:
@@ -192,7 +237,7 @@ def draw_instance(canvas: Image.Image, obj: SceneObject, box: Box, flip: bool, s
     if flip:
         tile = tile.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     if mode == "full":
-        tile = pose_tile(tile, pose)
+        tile = pose_tile(_body_state(tile, states_of(obj)), pose)
     canvas.paste(tile, (x0, y0), tile)
     if mode != "back":
         _draw_state(ImageDraw.Draw(canvas), obj, box, seed)
@@ -241,8 +286,13 @@ def _draw_state(d: ImageDraw.ImageDraw, obj: SceneObject, box: Box, seed: int) -
     w, h = x1 - x0, y1 - y0
     lw = max(1, min(w, h) // 30)
     for state, keys in _STATES:
-        if not any(k in words for k in keys):
+        if not _names_state(words, keys):
             continue
+        if state == "smoke":  # grey puffs rising from the top
+            for k in range(3):
+                r = w * (0.1 + 0.04 * k)
+                cx, cy = x0 + w * (0.35 + 0.15 * k), y0 + h * (0.22 - 0.07 * k) + r
+                d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(150, 150, 155), outline=(110, 110, 115))
         if state == "crack":
             d.line([(x0 + w * 0.3, y0), (x0 + w * 0.5, y0 + h * 0.35), (x0 + w * 0.4, y0 + h * 0.6),
                     (x0 + w * 0.62, y1)], fill=(20, 20, 20), width=lw * 2)
@@ -266,15 +316,17 @@ def _draw_state(d: ImageDraw.ImageDraw, obj: SceneObject, box: Box, seed: int) -
             d.ellipse([x0, y0, x1, y1], outline=(255, 230, 90), width=lw * 2)
 
 
-def label_of(obj: SceneObject) -> tuple[str, ...]:
+def label_of(obj: SceneObject, hide_state: bool = False) -> tuple[str, ...]:
     """How to label ``obj``, longest first: with its qualifiers ("red ceramic mug · steaming"),
     then without them, so that in a small box what an edit changes (an action, a texture)
-    still shows rather than being cut off behind the colour words."""
+    still shows rather than being cut off behind the colour words. ``hide_state``: a
+    reasoning item's result is drawn, never named, so its state words stay off the label."""
     name = obj.name.lower()
     words = [w for w in (obj.size, obj.colour, obj.material) if w and w.lower() not in name]
     extra = [obj.action] if obj.action else []
     # "colour_of" says what the colour is of (a person's clothes): no label word
-    extra += [v for k, v in sorted(obj.attributes.items()) if k not in ("position", "colour_of")]
+    hidden = ("position", "colour_of", "state") if hide_state else ("position", "colour_of")
+    extra += [v for k, v in sorted(obj.attributes.items()) if k not in hidden]
     tail = " · " + ", ".join(extra) if extra else ""
     full = " ".join([*words, obj.name]) + tail
     return (full, obj.name + tail) if words and tail else (full,)

@@ -21,10 +21,10 @@ from .fonts import load_font
 from .labels import LabelJob, draw_label_job, place_labels
 from .layout import Box, Placement, group_placement
 from .paint import draw_instance, draw_label, draw_object, glyph_record, label_of, object_colour
-from .state import SUPPORTED_KINDS, DrawState, initial_state, shows_description
+from .state import SUPPORTED_KINDS, DrawState, hides_answer, initial_state, shows_description
 from .texts import TextPlan, draw_text
 from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for
-from .vocab import relation_kind, stable_int, style_treatment
+from .vocab import objects_named_in, relation_kind, stable_int, style_treatment
 
 RENDERER_NOTE = "sketch (schematic, not a generative model)"
 _TRAJECTORY_WORDS = ("arc", "spiral", "zigzag", "straight", "loop", "wave", "circle", "figure_eight", "bounce",
@@ -106,7 +106,7 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
             ih, iw = p.instances[0][3] - p.instances[0][1], p.instances[0][2] - p.instances[0][0]
             box = (box[0] - round(iw * 0.2), box[1] - round(ih * 0.2), box[2] + round(iw * 0.2), box[3])
         drawables[tag] = (box, sig)
-        jobs.append(LabelJob(tag, label_of(obj), p.box, _union(p.instances), label_h))
+        jobs.append(LabelJob(tag, label_of(obj, hide_state=hides_answer(scene)), p.box, _union(p.instances), label_h))
         records.append({"index": i, "key": p.key, "name": obj.name, "count": obj.count, "box": list(p.box),
                         "instances": [list(b) for b in p.instances], "colour_rgb": list(object_colour(obj, p.key)),
                         "z": p.z, **glyph_record(obj), "support": p.anchor_key if p.mode in SUPPORTED_KINDS else None,
@@ -247,37 +247,47 @@ def _stage_captions(scene: Scene, n: int) -> list[str]:
     return parts[:n] if len(parts) >= n else [f"stage {t + 1}" for t in range(n)]
 
 
+def _stage_scene(scene: Scene, caption: str) -> Scene:
+    """What one panel draws: the objects its stage names, in the states it names ("a short
+    stub of candle in a pool of wax": a candle, melted), else the scene's own objects."""
+    named = objects_named_in(caption) if caption else ()
+    objects = list(named) if named else list(scene.objects)
+    return scene.model_copy(update={"objects": objects, "relations": scene.relations if not named else [],
+                                    "texts": [], "panels": None, "description": None})
+
+
 def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[dict]:
-    """A temporal sequence: each panel its numbered stage caption (wrapped, on top) over the
-    scene's objects, the first object growing stage by stage."""
+    """A temporal sequence: each panel draws its stage (the objects and states its caption
+    names, else the scene's objects with the first growing stage by stage) under a number;
+    the stage's words are never written (the picture shows, it does not tell)."""
     scene = state.scene
     n = scene.panels or 1
     panels = []
     captions = _stage_captions(scene, n)
-    # (the state's scene already has the objects its description names: see drawable_scene)
-    stage_objects = scene.model_copy(update={"texts": [], "panels": None, "description": None})
     for t, box in enumerate(_panel_boxes(n, state.frame)):
         w, h = box[2] - box[0], box[3] - box[1]
-        cap_h = round(h * (0.3 if h > w * 1.5 else 0.22))
-        tile = draw_background(scene.background, w, h)
-        sub = initial_state(stage_objects, w, h - cap_h)
-        if sub.placements:
+        cap_h = round(h * 0.12)
+        # the stage's own place where it names one ("on a snowy ridge"), else the scene's
+        place = captions[t] if background_kind(captions[t]) not in ("colour", "plain") else scene.background
+        tile = draw_background(place, w, h)
+        stage = _stage_scene(scene, captions[t])
+        sub = initial_state(stage, w, h - cap_h)
+        if sub.placements and stage.objects == scene.objects:  # the same objects each panel: growth shows time
             grow = 0.55 + 0.45 * t / max(1, n - 1)
             first = sub.placements[0]
             bx0, by0, bx1, by1 = first.box
             cx, cy = (bx0 + bx1) / 2, by1
             region = (round(cx - (bx1 - bx0) * grow / 2), round(cy - (by1 - by0) * grow), round(cx + (bx1 - bx0) * grow / 2), round(cy))
-            sub.placements[0] = group_placement(stage_objects.objects[0], first.key, region, sub.frame.label_h, first.z)
-        body = draw_background(scene.background, w, h - cap_h)
+            sub.placements[0] = group_placement(stage.objects[0], first.key, region, sub.frame.label_h, first.z)
+        body = draw_background(place, w, h - cap_h)
         sub_draw: dict = {}
         sub_records: list = []
         for job in _draw_objects(body, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t):
             draw_label_job(body, job)
         _draw_relations(body, sub, sub.frame.label_h, sub_draw)
         tile.paste(body, (0, cap_h))
-        caption = captions[t]
-        draw_text(tile, TextPlan(t, f"panel{t}", TextItem(text=f"{t + 1}. {caption}", role="caption"),
-                                 (2, 2, w - 2, cap_h - 2)))
+        number = draw_text(tile, TextPlan(t, f"panel{t}", TextItem(text=str(t + 1), role="caption"),
+                                          (2, 2, min(w - 2, cap_h * 2), cap_h - 2)))
         img.paste(tile, box[:2])
         ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=max(2, img.width // 300))
         dx, dy = box[0], box[1] + cap_h
@@ -288,7 +298,8 @@ def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list
                                 rec["label_box"][3] + dy]
         records.extend(sub_records)
         drawables[f"panel:{t}"] = (box, repr(sorted(sub_draw.items())))
-        panels.append({"box": list(box), "caption": caption})
+        panels.append({"box": list(box), "caption": captions[t], "text_drawn": number["text"],
+                       "objects": [o.name for o in stage.objects]})
     return panels
 
 

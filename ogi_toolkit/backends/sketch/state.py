@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ...scene_edit import apply_edit
-from ...spec import Edit, Reference, Scene
+from ...spec import Edit, Reference, Scene, SceneObject
 from .layout import (
     Box, Placement, attach, beside, clip_into, free_spot, group_placement, label_height, layout_scene,
     position_spot,
 )
-from .vocab import ATTACHED_KINDS, objects_named_in, relation_kind, size_factor
+from .vocab import ATTACHED_KINDS, objects_named_in, relation_kind, size_factor, state_words
 
 MARGIN = 0.03  # of the canvas side
 FOOTER = 0.055  # strip for the background / lighting / camera caption
@@ -50,13 +50,21 @@ class DrawState:
     global_keys: set[str] = field(default_factory=set)  # what changed the whole picture
 
 
+def hides_answer(scene: Scene) -> bool:
+    """Whether the scene is a reasoning item (a causal effect, a temporal sequence) whose
+    result the picture must show by drawing it: its description and its objects' states are
+    never written on the picture, only drawn (state marks, see :mod:`.paint`)."""
+    layout = scene.layout or ""
+    return layout.startswith(("causal", "panels")) or (scene.panels or 1) > 1
+
+
 def shows_description(scene: Scene) -> bool:
-    """Whether the picture writes its scene's description as a caption: a causal effect (the
-    objects alone cannot say "melted" or "shattered"), or a scene told only in words whose
-    description names nothing drawable, which would otherwise be a blank canvas."""
-    if not scene.description or scene.concept or scene.concept_kind or (scene.panels or 1) > 1:
+    """Whether the picture writes its scene's description as a caption: only a scene told in
+    words alone whose description names nothing drawable (else a blank canvas), and never a
+    reasoning item (see :func:`hides_answer`)."""
+    if not scene.description or scene.concept or scene.concept_kind or hides_answer(scene):
         return False
-    return (scene.layout or "").startswith("causal") or not (scene.objects or scene.texts)
+    return not (scene.objects or scene.texts)
 
 
 def make_frame(scene: Scene, width: int, height: int) -> Frame:
@@ -85,10 +93,34 @@ def make_frame(scene: Scene, width: int, height: int) -> Frame:
 
 def drawable_scene(scene: Scene) -> Scene:
     """A scene told only in words (no objects, texts or concept) gets the objects its
-    description names, so the picture shows them rather than an empty background."""
-    if scene.objects or scene.texts or scene.concept or scene.concept_kind or not scene.description:
+    description names, so the picture shows them rather than an empty background; a causal
+    scene's objects take the states its description gives the result ("burnt", "split",
+    "melted"), so the effect is drawn rather than written."""
+    if scene.concept or scene.concept_kind or not scene.description:
         return scene
-    return scene.model_copy(update={"objects": list(objects_named_in(scene.description))})
+    if not (scene.objects or scene.texts):
+        named = list(objects_named_in(scene.description))
+        if not named and (scene.layout or "").startswith("causal"):  # its subject, in the state it ends in
+            named = [_subject_of(scene.description)]
+        return scene.model_copy(update={"objects": named})
+    if (scene.layout or "").startswith("causal"):
+        states = state_words(scene.description)
+        if states:
+            objects = [o if "state" in o.attributes else
+                       o.model_copy(update={"attributes": {**o.attributes, "state": states}}) for o in scene.objects]
+            return scene.model_copy(update={"objects": objects})
+    return scene
+
+
+def _subject_of(text: str) -> SceneObject:
+    """A stand-in for the thing a causal effect is about when it names no pool object: its
+    first noun after an article ("the ice melting into slush" -> ice), in the states it names."""
+    import re
+
+    words = re.findall(r"[a-z]+", text.lower())
+    noun = next((w for prev, w in zip(["the", *words], words) if prev in ("the", "a", "an") and len(w) > 2), None)
+    states = state_words(text)
+    return SceneObject(name=noun or words[0] if words else "thing", attributes={"state": states} if states else {})
 
 
 def initial_state(scene: Scene, width: int, height: int, keys: list[str] | None = None) -> DrawState:

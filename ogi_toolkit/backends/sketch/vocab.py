@@ -237,8 +237,18 @@ def style_treatment(style: str | None, family: str | None) -> tuple[str | None, 
     return treatment_for_words(style, family), family
 
 
-_STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "wet", "soaked", "burning", "burnt", "frozen",
-                "icy", "glowing", "wilted", "spilled", "torn", "dripping", "smoking")
+_STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "split", "snapped", "wet", "soaked", "flooded",
+                "burning", "burnt", "burned", "scorched", "charred", "blackened", "frozen", "icy", "glowing",
+                "wilted", "drooping", "spilled", "torn", "dripping", "smoking", "smoke", "rusted", "rusty",
+                "rotten", "mouldy", "moldy", "deflated", "flat", "overflowing", "fallen", "toppled", "empty")
+
+
+def state_words(text: str) -> str:
+    """The state words a text uses ("burnt, smoke"), in the order of _STATE_WORDS, or ""."""
+    import re
+
+    lowered = text.lower()
+    return ", ".join(w for w in _STATE_WORDS if re.search(r"\b" + w + r"\b", lowered))
 
 
 @functools.lru_cache(maxsize=256)
@@ -246,13 +256,10 @@ def objects_named_in(text: str, limit: int = 4) -> tuple:
     """Objects a plain description names (see ``Pools.objects_named_in``), first mention
     first, with the state words it uses ("melted", "broken") as their state: what the
     renderer draws for a scene given only as words."""
-    import re
-
     from ...spec import SceneObject
 
-    lowered = text.lower()
     p = pools()
     names = [item.name for item in p.objects_named_in(text, limit)] if p is not None and "objects" in p else []
-    states = [w for w in _STATE_WORDS if re.search(r"\b" + w + r"\b", lowered)]
-    attributes = {"state": ", ".join(states)} if states else {}
+    states = state_words(text)
+    attributes = {"state": states} if states else {}
     return tuple(SceneObject(name=name, attributes=attributes if k == 0 else {}) for k, name in enumerate(names))
