@@ -333,9 +333,10 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     meta: dict = {"renderer": RENDERER_NOTE}
     label_jobs: list[LabelJob] = []
     if is_science(scene):
-        from .science import render_science
+        from .science import figure_info, render_science
 
         pixels, labels = render_science(scene, W, H - round(H * 0.045), seed)
+        meta["figure"] = figure_info(scene)
         img = Image.new("RGB", (W, H), (251, 250, 245))
         img.paste(Image.fromarray(pixels, "RGB"), (0, 0))
         meta["labels"] = labels
