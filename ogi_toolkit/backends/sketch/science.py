@@ -156,8 +156,9 @@ def _illustration(ax, labels, rng, fs, look):
         mx, my = 0.32 + 0.14 * math.cos(ang), 0.46 + 0.17 * math.sin(ang)
         ax.text(mx, my, str(i + 1), ha="center", va="center", fontsize=fs, color="white", weight="bold",
                 bbox=dict(boxstyle="circle,pad=0.25", fc=look.palette[i % 8], ec="none"))
-        texts.append(ax.text(0.64, 0.78 - 0.6 * i / max(1, len(labels) - 1), f"{i + 1}  {label}", va="center",
-                             fontsize=fs))
+        ky = 0.78 - 0.6 * i / max(1, len(labels) - 1)
+        ax.text(0.65, ky, str(i + 1), ha="center", va="center", fontsize=fs, weight="bold")
+        texts.append(ax.text(0.69, ky, label, va="center", fontsize=fs))
     return texts
 
 
