@@ -23,7 +23,7 @@ from .layout import Box, Placement, group_placement
 from .paint import draw_instance, draw_label, draw_object, glyph_record, label_of, object_colour
 from .state import SUPPORTED_KINDS, DrawState, hides_answer, initial_state, shows_description
 from .texts import TextPlan, draw_text
-from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for
+from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for, style_grade
 from .vocab import objects_named_in, relation_kind, stable_int, style_treatment
 
 RENDERER_NOTE = "sketch (schematic, not a generative model)"
@@ -379,7 +379,7 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     img = apply_lighting(img, scene.lighting)
     treatment, family = style_treatment(scene.style, scene.style_family)
     if treatment:
-        img = apply_treatment(img, treatment, seed_for(treatment, seed))
+        img = style_grade(apply_treatment(img, treatment, seed_for(treatment, seed)), scene.style)
         meta["treatment"] = {"style": scene.style, "family": family, "name": treatment,
                              "footprint_px": TREATMENTS[treatment].footprint(W)}
     for job in label_jobs:  # on top of the style treatment: every style keeps names readable
