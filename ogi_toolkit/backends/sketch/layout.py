@@ -184,7 +184,11 @@ def _root_of(i: int, attached: dict[int, tuple[str, int]]) -> int:
     return i
 
 
-def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int, Box]:
+def _grid_cells(scene: Scene, roots: list[int], attached, area: Box,
+                weights: dict[int, float] | None = None) -> dict[int, Box]:
+    """Cells for the root objects: columns by the left-of relations, rows by the above ones.
+    ``weights`` (the width each object needs: its size times its aspect) sets each column's
+    share of the width, so a skyscraper's column is wider than a deer's."""
     left, above = set(), set()
     for r in scene.relations:
         kind, swapped = relation_kind(r.relation)
@@ -235,12 +239,14 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int
         if len(columns) > 3 and all(len(c) == 1 for c in columns):
             columns = _two_high(columns, left | above)
     cells: dict[int, Box] = {}
-    col_w = (x1 - x0) / max(1, len(columns))
+    shares = [max((weights or {}).get(m, 1.0) for m in members) if weights else 1.0 for members in columns]
+    left_x = x0
     for c, members in enumerate(columns):
+        col_w = (x1 - x0) * shares[c] / max(1e-6, sum(shares))
         row_h = (y1 - y0) / max(1, len(members))
         for r, obj in enumerate(members):
-            cells[obj] = (round(x0 + c * col_w), round(y0 + r * row_h),
-                          round(x0 + (c + 1) * col_w), round(y0 + (r + 1) * row_h))
+            cells[obj] = (round(left_x), round(y0 + r * row_h), round(left_x + col_w), round(y0 + (r + 1) * row_h))
+        left_x += col_w
     if layout in ("circle", "ring", "radial") and len(roots) > 1:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         rad = min(x1 - x0, y1 - y0) * 0.33
@@ -356,9 +362,12 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
     attached = attachments(scene)
     factors = size_factors(scene)
     roots = [i for i in range(n) if i not in attached]
-    cells = _grid_cells(scene, roots, attached, area)
     # roots are sized against roots only: what hangs on them is sized against its anchor
     top = max((factors[i] for i in roots), default=1.0)
+    layout_word = (scene.layout or "").lower()
+    sized = not layout_word or layout_word in ("row", "line", "horizontal")  # free layouts: width by size
+    weights = {i: max(0.3, factors[i] / top) * max(0.5, aspect_of(scene.objects[i])) for i in roots} if sized else None
+    cells = _grid_cells(scene, roots, attached, area, weights)
     symmetric = (scene.layout or "").lower() == "symmetric"
     kinds_on = {a: {k for s, (k, a2) in attached.items() if a2 == a} for a in range(n)}
     placements: list[Placement | None] = [None] * n
@@ -370,7 +379,7 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
                 cell = _scaled(cell, *_ROOM_FOR[kind])
         rel = max(0.3, factors[i] / top) * (0.6 if (scene.layout or "").lower().startswith("trajectory") else 1)
         # things stand on the floor of their cell; what flies or shines hangs in the sky
-        region = _scaled(cell, 0.9 * rel if not symmetric else 0.94, 0.88 * rel, 0.5,
+        region = _scaled(cell, 0.9 * (1 if sized else rel) if not symmetric else 0.94, 0.88 * rel, 0.5,
                          0.1 if in_sky(scene.objects[i]) else 1.0)
         placements[i] = group_placement(scene.objects[i], keys[i], region, label_h, 1 + 0.001 * i,
                                         symmetric=symmetric)

@@ -91,6 +91,12 @@ def object_colour(obj: SceneObject, key: str) -> RGB:
     return colour_rgb(name, fallback_key=obj.name)
 
 
+# a material pattern's typical colour, for a pictogram given a material but no colour
+_MATERIAL_COLOURS = {"wood": (160, 110, 65), "metal": (170, 175, 185), "glass": (185, 220, 235),
+                     "stone": (150, 145, 140), "fabric": (120, 140, 190), "leather": (120, 75, 45),
+                     "paper": (235, 228, 210), "gloss": (230, 80, 80), "fur": (170, 130, 90), "scales": (90, 150, 110)}
+
+
 def _pattern_of(obj: SceneObject) -> str | None:
     words = " ".join(filter(None, [obj.material, *obj.attributes.get("texture", "").split(),
                                    *obj.attributes.get("pattern", "").split()])).lower()
@@ -203,11 +209,15 @@ def _emoji_tile(obj: SceneObject, chars: str, w: int, h: int, seed: int, alpha: 
         target = np.array(colour_rgb(obj.colour, fallback_key=obj.name), np.float32)
         rgb = rgb * 0.35 + np.clip(target * (0.35 + 0.9 * lum), 0, 255) * 0.65
     pattern = _pattern_of(obj)
-    if pattern:
-        mean = tuple(int(v) for v in (rgb * (a[..., None] / 255)).sum((0, 1)) / max(1.0, a.sum() / 255))
-        texture = Image.new("RGB", size, mean)
-        _draw_pattern(texture, pattern, mean, seed)
-        rgb = rgb * 0.45 + np.asarray(texture, dtype=np.float32) * 0.55
+    if pattern:  # the material's own colour (unless one is asked for) and its grain over the shading
+        if obj.colour:
+            base = tuple(int(v) for v in (rgb * (a[..., None] / 255)).sum((0, 1)) / max(1.0, a.sum() / 255))
+        else:
+            base = _MATERIAL_COLOURS.get(pattern, (150, 150, 150))
+        texture = Image.new("RGB", size, base)
+        _draw_pattern(texture, pattern, base, seed)
+        lum = (rgb @ np.array([0.299, 0.587, 0.114], np.float32))[..., None] / 255
+        rgb = rgb * 0.3 + np.asarray(texture, dtype=np.float32) * (0.45 + 0.5 * lum) * 0.7
     out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     body = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
     body.putalpha(Image.fromarray((a * alpha).astype(np.uint8), "L"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from PIL import Image, ImageDraw
 
 from ...spec import Scene, TextItem
-from .background import background_kind, draw_background
+from .background import background_kind, draw_background, is_night
 from .fonts import load_font
 from .labels import LabelJob, draw_label_job, place_labels
 from .layout import Box, Placement, group_placement
@@ -386,7 +386,8 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
         draw_label_job(img, job)
     draw_camera(img, scene.camera)
     meta["caption"] = _caption(img, scene, treatment)
-    meta.update({"size": [W, H], "background": background_kind(scene.background), "objects": records,
+    meta.update({"size": [W, H], "background": background_kind(scene.background),
+                 "background_night": is_night(scene.background), "objects": records,
                  "texts": text_records})
     glob = scene.model_dump_json(include={"background", "style", "style_family", "lighting", "camera", "layout",
                                           "panels", "concept", "concept_kind", "labels"})
@@ -408,6 +409,18 @@ def changed_regions(before: Drawn, after: Drawn) -> list[Box]:
         boxes += [d[0] for d in (a, b) if d is not None]
     grow = 2 + after.meta.get("treatment", {}).get("footprint_px", 0)
     return [(max(0, x0 - grow), max(0, y0 - grow), min(W, x1 + grow), min(H, y1 + grow)) for x0, y0, x1, y1 in boxes]
+
+
+def pixels_changed(before: Image.Image, after: Image.Image, regions: list[Box]) -> dict:
+    """How many pixels an edit changed: in all, and outside its changed regions (0 when the
+    edit changed only what it should)."""
+    import numpy as np
+
+    diff = (np.asarray(before, dtype=np.int16) != np.asarray(after, dtype=np.int16)).any(axis=2)
+    inside = np.zeros_like(diff)
+    for x0, y0, x1, y1 in regions:
+        inside[y0:y1, x0:x1] = True
+    return {"total": int(diff.sum()), "outside_regions": int((diff & ~inside).sum())}
 
 
 def composite(base: Image.Image, drawn: Image.Image, regions: list[Box]) -> Image.Image:

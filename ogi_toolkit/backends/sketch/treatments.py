@@ -7,6 +7,7 @@ that changes one region still changes only that region, grown by the footprint.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -231,14 +232,14 @@ def impasto(img, seed):
     d = ImageDraw.Draw(out)
     src = np.asarray(img)
     rng = np.random.default_rng(seed)
-    n = img.width * img.height // 90
+    n = img.width * img.height // 60
     length = max(3, img.width // 70)
     xs, ys = rng.integers(0, img.width, n), rng.integers(0, img.height, n)
     angles = rng.uniform(0, np.pi, n)
     dx, dy = np.cos(angles) * length, np.sin(angles) * length
     width = max(2, img.width // 220)
     # each dab a little lighter or darker than the pixel it takes its colour from: paint, not a blur
-    dabs = np.clip(src[ys, xs].astype(int) + rng.integers(-28, 29, (n, 1)), 0, 255)
+    dabs = np.clip(src[ys, xs].astype(int) + rng.integers(-40, 41, (n, 1)), 0, 255)
     for x, y, ex, ey, c in zip(xs, ys, dx, dy, dabs):
         d.line([(x - ex, y - ey), (x + ex, y + ey)], fill=tuple(int(v) for v in c), width=width)
     return ImageEnhance.Color(out).enhance(1.3)
@@ -254,9 +255,11 @@ def pointillize(img, seed):
     ys, xs = np.mgrid[0:img.height:step, 0:img.width:step]
     jx = np.clip(xs + rng.integers(0, step, xs.shape), 0, img.width - 1)
     jy = np.clip(ys + rng.integers(0, step, ys.shape), 0, img.height - 1)
-    rad = step * 0.6  # the paper shows between the dots
-    for x, y in zip(jx.ravel(), jy.ravel()):
-        d.ellipse([x - rad, y - rad, x + rad, y + rad], fill=tuple(int(c) for c in src[y, x]))
+    rad = step * 0.45  # the paper shows between the dots
+    # pure, bright dots of paint: each pixel's colour pushed away from grey
+    dots = np.clip((src[jy, jx].astype(np.float32) - 128) * 1.5 + 140, 0, 255).astype(int)
+    for x, y, c in zip(jx.ravel(), jy.ravel(), dots.reshape(-1, 3)):
+        d.ellipse([x - rad, y - rad, x + rad, y + rad], fill=tuple(int(v) for v in c))
     return out
 
 
@@ -376,11 +379,25 @@ def draw_camera(img: Image.Image, camera: str | None) -> None:
 def style_grade(img: Image.Image, style: str) -> Image.Image:
     """A colour grade of the style's own (a hue from its id, blended 12%): two styles that share
     a treatment still differ, so every style draws distinctly. Per pixel, so edits stay local."""
+    return _img(_arr(img) * 0.88 + np.array(_grade_colour(style), np.float32) * 0.12)
+
+
+@functools.lru_cache(maxsize=256)
+def _grade_colour(style: str) -> tuple[float, float, float]:
+    """The style's grade colour: the styles of the pool that share a treatment get hues spread
+    by the golden ratio in the order of their ids (no two alike); others a hue from a hash."""
     import colorsys
 
-    h = stable_int("grade", style)
-    r, g, b = colorsys.hsv_to_rgb((h % 360) / 360, 0.6, 0.9)
-    return _img(_arr(img) * 0.88 + np.array([r, g, b], np.float32) * 255 * 0.12)
+    from .vocab import pool_item, pools
+
+    item = pool_item("styles", style)
+    if item is not None:
+        siblings = sorted(s.id for s in pools()["styles"] if s.sketch_treatment == item.sketch_treatment)
+        hue = (0.13 + 0.618034 * siblings.index(item.id)) % 1.0
+    else:
+        hue = stable_int("grade", style) % 360 / 360
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.7, 0.95)
+    return r * 255, g * 255, b * 255
 
 
 def seed_for(name: str, seed: int) -> int:
