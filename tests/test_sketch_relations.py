@@ -112,3 +112,20 @@ def test_an_added_object_goes_beside_its_anchor_not_up_in_the_air():
     alone = _by_name(render_request(ImageRequest(prompt="", spec=free, step="edit", size=SIZE)))["cat"]
     area = initial_state(source, 400, 400).frame.area
     assert alone["box"][3] > area[1] + 0.5 * (area[3] - area[1])  # placed freely: on the lower half, the ground
+
+
+def test_a_diagonal_relation_is_both_beside_and_below():
+    objects = _by_name(_draw(Scene(objects=[O(name="puppy"), O(name="willow tree"), O(name="treasure chest")],
+                                   relations=[R(subject=0, relation="below_right_of", object=1)])))
+    puppy, tree = objects["puppy"]["instances"][0], objects["willow tree"]["instances"][0]
+    assert puppy[0] >= tree[2] - 2 and (puppy[1] + puppy[3]) / 2 > (tree[1] + tree[3]) / 2
+
+
+def test_a_named_position_avoids_the_objects_already_there():
+    source = Scene(objects=[O(name="chameleon"), O(name="chick")], background="rainforest")
+    case = spec("add", kind="editing", source=source,
+                edits=[Edit(op="add", object=O(name="oak tree", attributes={"position": "right"}))])
+    after = _by_name(render_request(ImageRequest(prompt="", spec=case, step="edit", size=SIZE)))
+    tree = after["oak tree"]["instances"][0]
+    assert (tree[0] + tree[2]) / 2 > 200  # on the right, as asked
+    assert not any(_overlap(tree, box) for name in ("chameleon", "chick") for box in after[name]["instances"])

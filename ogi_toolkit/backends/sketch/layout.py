@@ -189,7 +189,7 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box,
     """Cells for the root objects: columns by the left-of relations, rows by the above ones.
     ``weights`` (the width each object needs: its size times its aspect) sets each column's
     share of the width, so a skyscraper's column is wider than a deer's."""
-    left, above = set(), set()
+    left, above, diagonal = set(), set(), set()
     for r in scene.relations:
         kind, swapped = relation_kind(r.relation)
         if r.object is None or r.object >= len(scene.objects) or r.subject >= len(scene.objects):
@@ -204,6 +204,9 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box,
             left.add((b, a))  # "a next to b": a on b's right
         elif kind == "above":
             above.add((a, b))
+        elif kind == "above_left":  # a diagonal: left of it, and higher up
+            left.add((a, b))
+            diagonal.add((a, b))
     layout = (scene.layout or "").lower()
     x0, y0, x1, y1 = area
     if layout.startswith("trajectory") and len(roots) > 1 and roots[0] == 0:
@@ -247,6 +250,12 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box,
         for r, obj in enumerate(members):
             cells[obj] = (round(left_x), round(y0 + r * row_h), round(left_x + col_w), round(y0 + (r + 1) * row_h))
         left_x += col_w
+    for a, b in diagonal:  # in columns of their own: the upper one in the top half, the other below
+        if a in cells and b in cells and cells[a][0] != cells[b][0]:
+            ax0, ay0, ax1, ay1 = cells[a]
+            bx0, by0, bx1, by1 = cells[b]
+            cells[a] = (ax0, ay0, ax1, round((ay0 + ay1) / 2))
+            cells[b] = (bx0, round((by0 + by1) / 2), bx1, by1)
     if layout in ("circle", "ring", "radial") and len(roots) > 1:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         rad = min(x1 - x0, y1 - y0) * 0.33
@@ -440,8 +449,10 @@ _POSITION_WORDS = {"left": (0.2, None), "right": (0.8, None), "top": (None, 0.25
 
 
 def position_spot(obj: SceneObject, key: str, where: str, area: Box, label_h: int, scale: float,
-                  z: float) -> Placement:
-    """The object placed at a named position of the picture ("top left", "right", "center")."""
+                  z: float, taken: list[Box] = ()) -> Placement:
+    """The object placed at a named position of the picture ("top left", "right", "center");
+    where that covers another object, the same side higher or lower (a position that names no
+    height: on the ground first), shrinking if need be."""
     fx, fy = 0.5, 0.55
     for word in where.lower().replace("-", " ").replace("_", " ").split():
         if word in _POSITION_WORDS:
@@ -449,11 +460,22 @@ def position_spot(obj: SceneObject, key: str, where: str, area: Box, label_h: in
             fx = wx if wx is not None else fx
             fy = wy if wy is not None else fy
     x0, y0, x1, y1 = area
-    side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale))
-    cx, cy = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
-    region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
-                        round(cy + side / 2 + label_h)), area)
-    return group_placement(obj, key, region, label_h, z)
+    named_height = any(w in where.lower() for w in ("top", "upper", "bottom", "lower", "centre", "center", "middle"))
+    heights = [fy] if named_height else [0.78, 0.55, 0.25]
+    heights += [h for h in (0.78, 0.55, 0.25) if h not in heights]
+    best = None
+    for shrink in (1.0, 0.75, 0.55):
+        side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale)) * shrink
+        for hy in heights:
+            cx, cy = x0 + fx * (x1 - x0), y0 + hy * (y1 - y0)
+            region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
+                                round(cy + side / 2 + label_h)), area)
+            overlap = sum(_overlap(region, t) for t in taken)
+            if best is None or overlap < best[0]:
+                best = (overlap, region)
+            if overlap == 0:
+                return group_placement(obj, key, region, label_h, z)
+    return group_placement(obj, key, best[1], label_h, z)
 
 
 def beside(kind: str, obj: SceneObject, key: str, anchor: Placement, area: Box, label_h: int,

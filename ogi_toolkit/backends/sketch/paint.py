@@ -218,6 +218,8 @@ def _emoji_tile(obj: SceneObject, chars: str, w: int, h: int, seed: int, alpha: 
         _draw_pattern(texture, pattern, base, seed)
         lum = (rgb @ np.array([0.299, 0.587, 0.114], np.float32))[..., None] / 255
         rgb = rgb * 0.3 + np.asarray(texture, dtype=np.float32) * (0.45 + 0.5 * lum) * 0.7
+    if pattern == "glass":  # see-through: the background shows through a glass (or crystal) thing
+        alpha *= 0.62
     out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     body = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
     body.putalpha(Image.fromarray((a * alpha).astype(np.uint8), "L"))

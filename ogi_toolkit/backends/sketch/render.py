@@ -6,6 +6,29 @@ camera marks and a caption strip naming background, lighting, camera and style.
 
 Every mark is also listed as a *drawable* (key, box, signature): comparing two states'
 drawables gives the regions an edit changes (:func:`changed_regions`).
+
+The layout record (``ImageResult.meta``; readers rely on these keys, new ones are only added):
+
+* ``size`` [W, H]; ``renderer``; ``caption`` (the footer strip's words); ``background`` (the
+  family: plain, colour, indoor, street, city, water, beach, underwater, field, forest,
+  mountain, desert, snow, sunset, night, space) and ``background_night`` (a place at night);
+* ``objects``: one per object drawn: ``index`` (into the scene's objects), ``key`` (identity
+  kept through edits), ``name``, ``count``, ``box`` (instances and label strip), ``instances``
+  (one box per instance), ``colour_rgb``, ``z``; since 2.0 also ``glyph`` (the emoji's Unicode
+  name, or the schematic glyph kind), ``glyph_source`` (emoji | schematic), ``pose``
+  (stand, run, jump, lie, fall, turn, ...), ``pattern`` (material texture or None), ``tint``
+  (the colour word or None), ``states`` (burnt, smoke, crack, melt, ...), ``support`` (key of
+  the object it rests on or in, else None), ``label`` (the words drawn) and ``label_box``;
+  ``panel`` (its panel's index, in a sequence);
+* ``texts``: every scene text drawn (see :mod:`.texts`: text, lines, box, font, size, ...);
+  ``description_caption`` only for a scene told in words that names nothing drawable;
+* ``panels`` (sequences): ``box``, ``caption`` (the stage, not written), ``text_drawn`` (its
+  number), ``objects`` (names drawn in it); ``trajectory`` (path kind and points);
+* science: ``labels`` (text, box; a plot's marks also ``at``, the pixel of the point they
+  name, and ``anchor``, the rule) and ``figure`` (``kind``, ``presentation``, ``look``);
+* ``treatment`` (style, family, treatment name, footprint_px);
+* edits (from :mod:`.backend`): ``changed_regions`` and ``pixels_changed`` (``total`` and
+  ``outside_regions``, which is 0 when an edit changed only what it should).
 """
 from __future__ import annotations
 

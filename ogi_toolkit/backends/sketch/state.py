@@ -158,7 +158,7 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
             continue
         if kind in ("left", "interact"):
             side = "left" if leads else "right"
-        elif kind == "above":
+        elif kind in ("above", "above_left"):
             side = "above" if leads else "below"
         elif kind == "adjacent":
             side = "right"
@@ -168,7 +168,8 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
         own = max(old.box[2] - old.box[0], old.box[3] - old.box[1]) if old is not None else None
         return beside(side, obj, keys[i], anchor_p, frame.area, frame.label_h, scale, z, taken, own)
     if "position" in obj.attributes:
-        return position_spot(obj, keys[i], obj.attributes["position"], frame.area, frame.label_h, scale, z)
+        return position_spot(obj, keys[i], obj.attributes["position"], frame.area, frame.label_h, scale, z,
+                             [p.box for p in placed.values()])
     if old is not None:  # same place, new size or count
         ratio = size_factor(obj) / old_factor
         # a size change must show: at least half again bigger, or a third smaller

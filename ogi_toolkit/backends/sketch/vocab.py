@@ -19,6 +19,9 @@ RGB = tuple[int, int, int]
 RELATION_KINDS: dict[str, tuple[str, bool]] = {
     "left_of": ("left", False), "right_of": ("left", True),
     "above": ("above", False), "below": ("above", True), "over": ("above", False),
+    # diagonals: above and left of (swapped: below and right of)
+    "above_left_of": ("above_left", False), "below_right_of": ("above_left", True),
+    "up_and_left_of": ("above_left", False), "down_and_right_of": ("above_left", True),
     "next_to": ("adjacent", False), "beside": ("adjacent", False), "near": ("adjacent", False),
     "outside": ("adjacent", False), "between": ("flank", True),
     "in_front_of": ("front", False), "behind": ("behind", False),
