@@ -69,7 +69,7 @@ ALIASES = {
     "milkshake": "CUP WITH STRAW", "smoothie": "CUP WITH STRAW", "coconut_drink": "TROPICAL DRINK",
     "bottle_of_water": None, "can_of_soda": "CANNED FOOD",
     # kitchen, table, furniture, household
-    "kettle": "TEAPOT", "kitchen_knife": "HOCHO", "frying_pan": "COOKING", "saucepan": "POT OF FOOD",
+    "kettle": "TEAPOT", "oven_mitt": "GLOVES", "kitchen_knife": "HOCHO", "frying_pan": "COOKING", "saucepan": "POT OF FOOD",
     "stockpot": "POT OF FOOD", "wok": "SHALLOW PAN OF FOOD", "plate": "FORK AND KNIFE WITH PLATE",
     "fork": "FORK AND KNIFE", "table_knife": "FORK AND KNIFE", "chopsticks": "CHOPSTICKS", "jug": "AMPHORA",
     "saucer": None, "bowl": "BOWL WITH SPOON", "armchair": None, "stool": None, "bench": None,

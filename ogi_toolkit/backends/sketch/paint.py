@@ -217,7 +217,7 @@ def _emoji_tile(obj: SceneObject, chars: str, w: int, h: int, seed: int, alpha: 
         texture = Image.new("RGB", size, base)
         _draw_pattern(texture, pattern, base, seed)
         lum = (rgb @ np.array([0.299, 0.587, 0.114], np.float32))[..., None] / 255
-        rgb = rgb * 0.3 + np.asarray(texture, dtype=np.float32) * (0.45 + 0.5 * lum) * 0.7
+        rgb = rgb * 0.42 + np.asarray(texture, dtype=np.float32) * (0.45 + 0.5 * lum) * 0.58
     if pattern == "glass":  # see-through: the background shows through a glass (or crystal) thing
         alpha *= 0.62
     out = Image.new("RGBA", (w, h), (0, 0, 0, 0))

@@ -170,6 +170,11 @@ def glyph_kind(obj) -> str:
     if item is not None and item.person:
         return "person"
     tokens = set(words.replace("-", " ").replace("_", " ").split())
+    # the head noun decides: a departure board is a board, a glass of water a glass
+    head = obj.name.lower().replace("-", " ").split(" of ")[0].split()[-1:]
+    for kind, keys in _GLYPH_KEYWORDS:
+        if set(head).intersection(keys):
+            return kind
     for kind, keys in _GLYPH_KEYWORDS:
         if tokens.intersection(keys):
             return kind
