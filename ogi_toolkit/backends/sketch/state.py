@@ -136,12 +136,14 @@ def initial_state(scene: Scene, width: int, height: int, keys: list[str] | None 
 
 
 def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Placement | None,
-               old_factor: float, placed: dict[str, Placement], seed: int) -> Placement:
+               old_factor: float, placed: dict[str, Placement], seed: int, moved: bool = False) -> Placement:
     """A placement for object ``i`` of the edited scene, which is new, moved or resized."""
     frame = state.frame
     obj = scene.objects[i]
     scale = size_factor(obj) / 0.85
-    z = old.z if old is not None else 2 + len(placed) * 1e-3
+    # a moved object is drawn over what it lands by (else it could hide behind it)
+    top_z = max((p.z for p in placed.values()), default=1.0)
+    z = old.z if old is not None and moved is False else max(top_z + 0.01, 2 + len(placed) * 1e-3)
     for r in reversed(scene.relations):  # the newest relation of the object says where it goes
         if r.object is None or i not in (r.subject, r.object):
             continue
@@ -233,7 +235,8 @@ def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
     for j in order:
         origin = outcome.object_origin[j]
         old_factor = size_factor(state.scene.objects[origin]) if origin is not None else 0.85
-        placed[keys[j]] = _new_place(state, scene, j, keys, olds[j], old_factor, placed, seed)
+        placed[keys[j]] = _new_place(state, scene, j, keys, olds[j], old_factor, placed, seed,
+                                     moved and outcome.object_origin[j] == edit.target)
     live = set(keys)
     for k, p in list(placed.items()):  # what stood on (or in) a removed object falls to the ground
         if p.anchor_key is not None and p.anchor_key not in live and p.mode in FALLS_WITHOUT_SUPPORT:
