@@ -84,8 +84,8 @@ ALIASES = {
     "mailbox": "CLOSED MAILBOX WITH RAISED FLAG", "cardboard_box": "PACKAGE", "wooden_crate": "PACKAGE",
     "suitcase": "LUGGAGE", "shopping_bag": "SHOPPING BAGS", "picnic_basket": "BASKET", "laundry_basket": "BASKET",
     "barrel": "OIL DRUM", "wheelie_bin": "WASTEBASKET", "skip_bin": "WASTEBASKET", "piggy_bank": "PIG FACE",
-    "tin_can": "CANNED FOOD", "lunchbox": "BENTO BOX", "treasure_chest": None, "fishbowl": "FISH",
-    "aquarium": "TROPICAL FISH", "message_bottle": "BOTTLE WITH POPPING CORK", "cookie_jar": "JAR", "mason_jar": "JAR",
+    "tin_can": "CANNED FOOD", "lunchbox": "BENTO BOX", "treasure_chest": None, "fishbowl": None,
+    "aquarium": None, "message_bottle": "BOTTLE WITH POPPING CORK", "cookie_jar": "JAR", "mason_jar": "JAR",
     "paintbrush": "LOWER LEFT PAINTBRUSH", "pickaxe": "PICK", "shovel": None, "fishing_rod": "FISHING POLE AND FISH",
     "sledgehammer": "HAMMER", "wheelbarrow": None, "pliers": None,
     # vehicles, instruments, sport, clothes, accessories, electronics, stationery

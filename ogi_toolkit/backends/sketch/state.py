@@ -177,8 +177,9 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
         # a size change must show: at least half again bigger, or a third smaller
         ratio = max(ratio, 1.5) if ratio > 1 else min(ratio, 0.67) if ratio < 1 else ratio
         x0, y0, x1, y1 = old.box
-        cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * ratio, (y1 - y0) * ratio
-        region = clip_into((round(cx - w / 2), round(cy - h / 2), round(cx + w / 2), round(cy + h / 2)), frame.area)
+        cx, w, h = (x0 + x1) / 2, (x1 - x0) * ratio, (y1 - y0) * ratio
+        # the same footing: a bigger or smaller object still stands where the old one stood
+        region = clip_into((round(cx - w / 2), round(y1 - h), round(cx + w / 2), y1), frame.area)
         return group_placement(obj, keys[i], region, frame.label_h, z)
     taken = [p.box for p in placed.values()]
     return free_spot(obj, keys[i], seed, taken, frame.area, frame.label_h, scale, z)
