@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageDraw
 
-from ...spec import Scene, TextItem
+from ...spec import Scene, SceneObject, TextItem
 from .background import background_kind, draw_background, is_night
 from .fonts import load_font
 from .labels import LabelJob, draw_label_job, place_labels
@@ -47,7 +47,7 @@ from .paint import draw_instance, draw_label, draw_object, glyph_record, label_o
 from .state import SUPPORTED_KINDS, DrawState, hides_answer, initial_state, shows_description
 from .texts import TextPlan, draw_text
 from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for, style_grade
-from .vocab import objects_named_in, relation_kind, stable_int, style_treatment
+from .vocab import objects_named_in, relation_kind, stable_int, state_words, style_treatment
 
 RENDERER_NOTE = "sketch (schematic, not a generative model)"
 _TRAJECTORY_WORDS = ("arc", "spiral", "zigzag", "straight", "loop", "wave", "circle", "figure_eight", "bounce",
@@ -270,10 +270,33 @@ def _stage_captions(scene: Scene, n: int) -> list[str]:
     return parts[:n] if len(parts) >= n else [f"stage {t + 1}" for t in range(n)]
 
 
+_STOP = {"the", "a", "an", "of", "at", "on", "in", "with", "and", "its", "their", "some", "two", "three", "four",
+         "half", "only", "just", "very", "more", "most", "each"}
+
+
+def _stage_subject(caption: str) -> SceneObject:
+    """A stand-in for a stage that names no pool object: its first content word, singular."""
+    words = [w for w in re.findall(r"[a-z]+", caption.lower()) if w not in _STOP and len(w) > 2]
+    word = words[0] if words else "stage"
+    word = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return SceneObject(name=word, attributes={"state": state_words(caption)} if state_words(caption) else {})
+
+
+def _stage_place(caption: str, objects: list[SceneObject], default: str | None) -> str | None:
+    """The place a stage names ("on a snowy ridge"), its objects' names left out (a spaceship
+    is no place in space), else the scene's background."""
+    text = caption.lower()
+    for o in objects:
+        text = text.replace(o.name.lower(), " ")
+    return caption if background_kind(text) not in ("colour", "plain") else default
+
+
 def _stage_scene(scene: Scene, caption: str) -> Scene:
     """What one panel draws: the objects its stage names, in the states it names ("a short
     stub of candle in a pool of wax": a candle, melted), else the scene's own objects."""
     named = objects_named_in(caption) if caption else ()
+    if not named and not scene.objects and caption:  # "climbers at the base camp": its first noun, drawn
+        named = (_stage_subject(caption),)
     objects = list(named) if named else list(scene.objects)
     return scene.model_copy(update={"objects": objects, "relations": scene.relations if not named else [],
                                     "texts": [], "panels": None, "description": None})
@@ -290,10 +313,9 @@ def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list
     for t, box in enumerate(_panel_boxes(n, state.frame)):
         w, h = box[2] - box[0], box[3] - box[1]
         cap_h = round(h * 0.12)
-        # the stage's own place where it names one ("on a snowy ridge"), else the scene's
-        place = captions[t] if background_kind(captions[t]) not in ("colour", "plain") else scene.background
-        tile = draw_background(place, w, h)
         stage = _stage_scene(scene, captions[t])
+        place = _stage_place(captions[t], stage.objects, scene.background)
+        tile = draw_background(place, w, h)
         sub = initial_state(stage, w, h - cap_h)
         if sub.placements and stage.objects == scene.objects:  # the same objects each panel: growth shows time
             grow = 0.55 + 0.45 * t / max(1, n - 1)

@@ -123,7 +123,8 @@ def size_factor(obj) -> float:
 _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("person", ("person", "people", "man", "woman", "boy", "girl", "child", "chef", "doctor", "player",
                 "worker", "teacher", "artist", "farmer", "police", "dancer", "astronaut", "knight",
-                "student", "baby", "musician", "profession", "pilot", "nurse", "soldier", "king", "queen")),
+                "student", "baby", "musician", "profession", "pilot", "nurse", "soldier", "king", "queen",
+                "climber", "hiker", "runner", "swimmer", "skier", "traveller", "tourist", "worker", "crowd")),
     ("bird", ("bird", "parrot", "eagle", "owl", "duck", "chicken", "penguin", "swan", "crow", "pigeon",
               "flamingo", "hen", "sparrow")),
     ("fish", ("fish", "shark", "whale", "dolphin", "goldfish", "salmon", "marine", "octopus")),
