@@ -129,3 +129,11 @@ def test_a_named_position_avoids_the_objects_already_there():
     tree = after["oak tree"]["instances"][0]
     assert (tree[0] + tree[2]) / 2 > 200  # on the right, as asked
     assert not any(_overlap(tree, box) for name in ("chameleon", "chick") for box in after[name]["instances"])
+
+
+def test_a_stated_size_ratio_shows():
+    scene = Scene(objects=[O(name="fairy", attributes={"scale_factor": "5"}), O(name="nurse", size="tiny")],
+                  relations=[R(subject=0, relation="larger_than", object=1)], layout="size_contrast")
+    objects = _by_name(_draw(scene))
+    assert _height(objects["fairy"]) > 2.5 * _height(objects["nurse"])
+    assert objects["fairy"]["label"] == "fairy"

@@ -131,6 +131,15 @@ def clip_into(box: Box, canvas: Box) -> Box:
     return x0, y0, x0 + w, y0 + h
 
 
+def _scale_factor(obj: SceneObject) -> float:
+    """How many times bigger a comparison makes ``obj``: its ``scale_factor`` attribute
+    (clamped to what a picture can show), else 1.6."""
+    try:
+        return min(6.0, max(1.6, float(obj.attributes.get("scale_factor", "1.6"))))
+    except ValueError:
+        return 1.6
+
+
 def size_factors(scene: Scene) -> list[float]:
     """Each object's drawing scale, after comparative relations are made true."""
     factors = [size_factor(o) for o in scene.objects]
@@ -142,8 +151,9 @@ def size_factors(scene: Scene) -> list[float]:
             comparisons.append((big, small))
     for _ in range(3):  # a few passes settle short chains (a > b > c)
         for big, small in comparisons:
-            if factors[big] < factors[small] * 1.6:
-                factors[big] = factors[small] * 1.6
+            times = _scale_factor(scene.objects[big])  # "five times as wide": the ratio asked for
+            if factors[big] < factors[small] * times:
+                factors[big] = factors[small] * times
     return factors
 
 
@@ -374,7 +384,9 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
     # roots are sized against roots only: what hangs on them is sized against its anchor
     top = max((factors[i] for i in roots), default=1.0)
     layout_word = (scene.layout or "").lower()
-    sized = not layout_word or layout_word in ("row", "line", "horizontal")  # free layouts: width by size
+    # free layouts (and rows, comparisons) share the width by size; fixed patterns keep equal cells
+    sized = not layout_word.startswith(("trajectory", "circle", "ring", "radial", "symmetric", "grid", "column",
+                                        "stack", "vertical", "panels"))
     weights = {i: max(0.3, factors[i] / top) * max(0.5, aspect_of(scene.objects[i])) for i in roots} if sized else None
     cells = _grid_cells(scene, roots, attached, area, weights)
     symmetric = (scene.layout or "").lower() == "symmetric"

@@ -337,7 +337,7 @@ def label_of(obj: SceneObject, hide_state: bool = False) -> tuple[str, ...]:
     words = [w for w in (obj.size, obj.colour, obj.material) if w and w.lower() not in name]
     extra = [obj.action] if obj.action else []
     # "colour_of" says what the colour is of (a person's clothes): no label word
-    hidden = ("position", "colour_of", "state") if hide_state else ("position", "colour_of")
+    hidden = ("position", "colour_of", "scale_factor") + (("state",) if hide_state else ())
     extra += [v for k, v in sorted(obj.attributes.items()) if k not in hidden]
     tail = " · " + ", ".join(extra) if extra else ""
     full = " ".join([*words, obj.name]) + tail
