@@ -145,7 +145,8 @@ _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("fruit", ("fruit", "apple", "orange", "banana", "lemon", "pear", "cherry", "grape", "peach",
                "tomato", "strawberry", "vegetable", "egg")),
     ("sign", ("sign", "signboard", "board", "chalkboard", "billboard", "poster", "banner", "placard", "notice",
-              "menu", "plaque", "signpost", "whiteboard", "blackboard", "label", "sticker", "flag")),
+              "menu", "plaque", "signpost", "whiteboard", "blackboard", "label", "sticker", "flag",
+              "book", "cover", "page", "card", "magazine")),
     ("cup", ("cup", "mug", "glass", "teacup", "vase", "jar", "pot", "bowl", "kettle", "drink")),
     ("bottle", ("bottle", "flask", "candle", "lamp", "vial")),
     # after "cup": "a glass of water" is a glass; water alone is a drop
@@ -159,7 +160,7 @@ _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("device", ("device", "electronic", "phone", "laptop", "computer", "television", "tv", "camera",
                 "clock", "radio", "screen", "robot", "machine", "appliance")),
     ("tool", ("tool", "hammer", "wrench", "key", "pen", "pencil", "brush", "umbrella", "knife", "spoon",
-              "fork", "instrument", "guitar", "violin", "sword", "book", "utensil")),
+              "fork", "instrument", "guitar", "violin", "sword", "utensil")),
 ]
 GENERIC_SHAPES = ("circle", "rounded", "triangle", "hexagon", "diamond", "star")
 
