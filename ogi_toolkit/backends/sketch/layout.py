@@ -478,7 +478,8 @@ def position_spot(obj: SceneObject, key: str, where: str, area: Box, label_h: in
     best = None
     for shrink in (1.0, 0.75, 0.55):
         side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale)) * shrink
-        for hy, dx in [(hy, dx) for dx in (0.0, 0.15, -0.15, 0.3, -0.3) for hy in heights]:
+        # at the asked height first, slid sideways; only then higher or lower (not up in the air)
+        for hy, dx in [(hy, dx) for hy in heights for dx in (0.0, 0.15, -0.15, 0.3, -0.3)]:
             cx, cy = x0 + min(0.95, max(0.05, fx + dx)) * (x1 - x0), y0 + hy * (y1 - y0)
             region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
                                 round(cy + side / 2 + label_h)), area)
