@@ -2,9 +2,8 @@
 
 These are the library calls behind the notebook's prototyping panel: every change is
 validated exactly as the taxonomy loader and template compiler validate files (so what
-samples here also loads from disk), and saving rewrites only the changed subtask of its
-domain file's entry of the changed subtask, leaving every other line as it was
-(``yaml_entry``), atomically.
+samples here also loads from disk), and saving rewrites only the changed subtask's entry of
+its domain file, leaving every other line as it was (``yaml_entry``), atomically.
 """
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 
 from ..definition.taxonomy import Subtask, Taxonomy, TaxonomyError, load_taxonomy
 from .engine import compile_subtask
+from .validate import validate_taxonomy
 from .yaml_entry import new_entry, splice_entry, update_entry, yaml_round_trip
 
 __all__ = ["customise", "with_subtask", "save_subtask"]
@@ -87,7 +87,8 @@ def _as_yaml_data(subtask: Subtask) -> dict[str, Any]:
 def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Path:
     """Write ``subtask`` into its domain file under ``taxonomy_dir``; returns the file.
 
-    The whole folder is validated with the change applied (in a temporary copy) before the
+    The whole folder is validated with the change applied (in a temporary copy), as ``ogi
+    taxonomy``, ``sample`` and ``plan`` validate it (``validate.validate_taxonomy``), before the
     real file is replaced, so a bad edit never reaches disk.
     """
     folder = Path(taxonomy_dir) if taxonomy_dir is not None else load_taxonomy().path
@@ -119,8 +120,7 @@ def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Pa
         trial = Path(tmp) / "taxonomy"
         shutil.copytree(folder, trial)
         (trial / path.name).write_text(out, encoding="utf-8")
-        taxonomy = load_taxonomy(trial)
-        compile_subtask(taxonomy.subtask(subtask.id))
+        validate_taxonomy(load_taxonomy(trial))  # what every command checks: a saved file loads everywhere
         tmp_file = path.with_suffix(".yaml.tmp")
         shutil.copyfile(trial / path.name, tmp_file)
     os.replace(tmp_file, path)
