@@ -16,9 +16,12 @@ CHECKS = [
         {"name": "blank_image", "value": 0.4, "threshold": 0.02, "passed": True}]},
 ]
 JUDGMENTS = [
+    # as `ogi judge` writes them: error null when judged, {kind, message} when not
     {"id": "ref-1", "judge": "gpt-4o-mini", "score": 4.5, "passed": True, "criteria": {"faithfulness": 5},
-     "questions": [{"q": "Is the cat on the table?", "a": "yes"}]},
-    {"id": "turn-1", "error": "judge timed out"},
+     "reasons": {"faithfulness": "the cat is on the table"},
+     "questions": [{"question": "Is the cat on the table?", "answer": "yes"}], "error": None},
+    {"id": "turn-1", "judge": "gpt-4o-mini", "score": None, "passed": None, "criteria": {}, "questions": [],
+     "error": {"kind": "timeout", "message": "judge timed out"}},
 ]
 
 

@@ -29,7 +29,7 @@ def test_every_item_is_on_the_page_with_relative_image_links_and_its_results(tmp
     assert [t["image"] for t in items["turn-1"]["turns"]] == ["../data/images/tu/turn0.png", "../data/images/tu/turn1.png"]
     assert items["fail-1"]["status"] == "error" and items["fail-1"]["error"] == "x"
     assert items["edit-1"]["check"]["passed"] is False and items["edit-1"]["check"]["checks"][0]["reason"] == "output equals input"
-    assert items["ref-1"]["judge"]["score"] == 4.5 and items["turn-1"]["judge"] == {"error": "judge timed out"}
+    assert items["ref-1"]["judge"]["score"] == 4.5 and items["turn-1"]["judge"] == {"judge": "gpt-4o-mini", "error": "timeout judge timed out"}
     assert "check" not in items["ref-1"] and "judge" not in items["gen-1"]
     assert items["ref-1"]["spec"]["reference"]["scene"]["description"] == "a grey cat"  # the spec travels
     assert "instruction" not in items["ref-1"]["spec"]  # ...without what the item shows already

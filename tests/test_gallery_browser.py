@@ -98,7 +98,7 @@ def test_an_item_opens_large_with_its_images_spec_and_results(page):
     page.click(".card")
     captions = [c.inner_text() for c in page.query_selector_all("#viewer figcaption")]
     assert captions == ["input", "turn 1: Remove the cup.", "turn 2: Make the background a beach."]
-    assert "Judge: error" in page.inner_text("#viewer") and "judge timed out" in page.inner_text("#viewer")
+    assert "Judge gpt-4o-mini: error" in page.inner_text("#viewer") and "timeout judge timed out" in page.inner_text("#viewer")
 
     page.click("#v-close")
     page.click("#f-reset")

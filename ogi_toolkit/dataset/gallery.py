@@ -72,7 +72,12 @@ def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict
     if check is not None:
         item["check"] = {"passed": check.get("passed"), "checks": check.get("checks") or []}
     if judge is not None:
-        item["judge"] = {k: judge[k] for k in ("judge", "score", "passed", "criteria", "questions", "error") if k in judge}
+        item["judge"] = {k: judge[k] for k in ("judge", "score", "passed", "criteria", "reasons", "questions")
+                         if judge.get(k) not in (None, {}, [])}
+        error = judge.get("error")
+        if error:  # ogi judge writes {kind, message}; a plain string is read as the message
+            item["judge"]["error"] = (" ".join(str(error[k]) for k in ("kind", "message") if error.get(k))
+                                      if isinstance(error, dict) else str(error))
     return item
 
 

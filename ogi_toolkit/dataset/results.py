@@ -51,6 +51,6 @@ def read_judgments(dataset: str | Path) -> dict[str, dict[str, Any]]:
     path = Path(dataset) / JUDGMENTS_NAME
     results = _read_by_id(path)
     for item, row in results.items():
-        if "error" not in row and not isinstance(row.get("passed"), bool):
+        if not row.get("error") and not isinstance(row.get("passed"), bool):
             raise ValueError(f"{path}: item {item!r}: expected 'passed' true/false, or an 'error'")
     return results

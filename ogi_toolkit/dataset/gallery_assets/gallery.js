@@ -148,6 +148,7 @@
         text: `Judge${j.judge ? " " + j.judge : ""}: ${judgeState(it)}` + (j.score !== undefined ? ` (score ${j.score})` : "") }));
       if (j.error) box.append(el("p", { class: "error", text: j.error }));
       if (j.criteria) box.append(el("pre", { class: "spec", text: JSON.stringify(j.criteria, null, 1) }));
+      if (j.reasons) box.append(el("pre", { class: "spec", text: JSON.stringify(j.reasons, null, 1) }));
       if (j.questions) box.append(el("pre", { class: "spec", text: JSON.stringify(j.questions, null, 1) }));
     }
     if (!it.check && !it.judge) box.append(el("p", { class: "meta", text: "No check or judge results for this item." }));
