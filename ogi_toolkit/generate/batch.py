@@ -26,7 +26,7 @@ from ..backends.base import ImageRequest
 from ..backends.errors import BackendError
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
-from .atomic import atomic_write_bytes
+from ..atomic_io import atomic_write_bytes
 from .caller import BudgetExhausted, LiveCaller, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, ItemWalk, StoredImage, walk_item

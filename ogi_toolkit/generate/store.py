@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_bytes
+from ..atomic_io import atomic_write_bytes
 from .keys import sha256_hex
 from .manifest_io import ManifestWriter, iter_jsonl
 
