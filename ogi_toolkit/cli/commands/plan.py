@@ -1,11 +1,11 @@
 """``ogi plan``: a plan of instruction specs, one JSON line each."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from ...atomic_io import atomic_write_chunks
 
 NAME = "plan"
 HELP = "plan N instructions across subtasks (default: the paper's 80,700) and write them as JSON Lines"
@@ -24,20 +24,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
-def _write_jsonl(path: Path, chunks) -> None:
-    """Write ``chunks`` (UTF-8 bytes) to ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def run(args) -> int:
     from ...definition.taxonomy import load_taxonomy
     from ...planning import available_workers, draws_summary, plan_draws, read_counts
@@ -51,7 +37,7 @@ def run(args) -> int:
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy, as_lines=True,
                        workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty())
     out = Path(args.out)
-    _write_jsonl(out, (d.json_text() for d in draws))
+    atomic_write_chunks(out, (d.json_text() for d in draws))
     if not args.quiet:
         import pandas as pd
 
