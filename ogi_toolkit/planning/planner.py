@@ -207,11 +207,11 @@ def capacity(
 
 
 def to_frame(specs: Iterable[InstructionSpec]):
-    """One row per spec: the flat fields, plus ``slots`` as a dict column."""
-    import pandas as pd
+    """One row per spec in the shared item schema (:mod:`ogi_toolkit.schema`), plus ``slots``."""
+    from ..schema import LABELS, item_frame, spec_row
 
-    columns = ["id", "kind", "domain", "subtask", "template_id", "difficulty", "seed", "instruction", "slots"]
-    return pd.DataFrame([{c: getattr(s, c) for c in columns} for s in specs], columns=columns)
+    fields = ("id", "instruction", *LABELS, "seed")
+    return item_frame(spec_row({f: getattr(s, f) for f in fields}, slots=s.slots) for s in specs)
 
 
 def summary(specs: Iterable[InstructionSpec]):
