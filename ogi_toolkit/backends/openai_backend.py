@@ -155,8 +155,9 @@ class OpenAIBackend(Backend):
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, got {timeout}")
         self.timeout = timeout
-        # How long a request that timed out may stay open for its late answer (see _send).
-        self.close_timeout = max(timeout, close_timeout if close_timeout is not None else 2 * timeout)
+        # How long a request that timed out may stay open for its late answer (see _send):
+        # by default 5 minutes more, long enough for a slow server to finish work it bills.
+        self.close_timeout = max(timeout, close_timeout if close_timeout is not None else timeout + 300.0)
         self.params = dict(params or {})
         self.rewrite_template = Path(rewrite_template)
         self._client = None

@@ -22,8 +22,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
     p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx/timeouts (default 6)")
     p.add_argument("--timeout", type=float, default=600.0,
-                   help="seconds an item waits for one answer (default 600); the request stays open (and counts "
-                        "against --concurrency) up to twice that, and an answer that comes late is kept")
+                   help="seconds an item waits for one answer (default 600); the request then stays open (and "
+                        "counts against --concurrency) until --close-timeout, and an answer that comes late is kept")
+    p.add_argument("--close-timeout", type=float, metavar="S",
+                   help="seconds after which a request with no answer is closed (default: --timeout + 300)")
     p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
                    help="send timed-out image requests again, N times in the whole run at most (default 0: "
                         "the server may have done and billed the work)")
@@ -43,7 +45,7 @@ def _backend_options(args: argparse.Namespace) -> dict:
     if args.backend != "openai":
         return {}
     options = {"image_model": args.image_model, "chat_model": args.chat_model, "quality": args.quality,
-               "base_url": args.base_url, "timeout": args.timeout}
+               "base_url": args.base_url, "timeout": args.timeout, "close_timeout": args.close_timeout}
     if args.config:
         options["config"] = args.config
     return {k: v for k, v in options.items() if v is not None}
