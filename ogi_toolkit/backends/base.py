@@ -47,6 +47,21 @@ class TextResult:
     usage: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class JudgeRequest:
+    """What one judge call needs: the judge looks at images and answers in a given JSON shape.
+
+    ``content`` is the user message in order: ``str`` parts are text, ``bytes`` parts are
+    images (PNG or JPEG bytes, already downscaled by the caller). ``schema`` is the JSON
+    schema the reply must follow (sent as structured output where the provider has it).
+    """
+
+    system: str
+    content: tuple[str | bytes, ...]
+    schema: dict[str, Any]
+    schema_name: str = "judgment"
+
+
 class Backend:
     """What the runner calls on every backend. Subclass it and override what your provider does.
 
@@ -103,11 +118,9 @@ class Backend:
         """The instruction rephrased, every constraint kept. Default: unchanged (no language model)."""
         return TextResult(text=spec.instruction, model=self.name)
 
-    async def judge(self, request: Any) -> Any:
-        """Score a generated pair against its instruction (a vision-language judge).
-
-        Not offered by default: backends with a judge model override it.
-        """
+    async def judge(self, request: JudgeRequest) -> TextResult:
+        """The judge model's reply to ``request`` (see :class:`Judge`, which judging backends
+        also implement with ``judge_identity``). Not offered by default."""
         raise NotImplementedError(f"backend {self.name!r} has no judge model; use one that does (e.g. openai)")
 
     async def aclose(self) -> None:
@@ -138,3 +151,18 @@ class BatchBackend(Protocol):
     async def retrieve_batch(self, batch_id: str) -> dict[str, Any]: ...
 
     async def file_content(self, file_id: str) -> bytes: ...
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """What a backend that can judge images offers besides :class:`Backend` (the OpenAI one does).
+
+    ``judge`` returns the reply text (the JSON the schema asks for); the caller parses it.
+    ``judge_identity`` is everything that determines a judgment besides the request (the judge
+    model, the server), hashed into judgment keys apart from ``identity()`` so that judging
+    never re-keys images.
+    """
+
+    def judge_identity(self) -> dict[str, Any]: ...
+
+    async def judge(self, request: JudgeRequest) -> TextResult: ...

@@ -157,10 +157,15 @@ class LiveCaller:
                                                                   "attempts": attempts},
                              "cost_usd": round(estimate, 6), "created_at": _now()})
 
-    async def _send(self, send: Callable[[], Awaitable[Any]], estimate: float, step: str, key: str, *,
-                    image: bool, keep_late: Callable[[Any], Awaitable[None]]):
+    async def _send(self, send: Callable[[], Awaitable[Any]], estimate: float, step: str, key: str | None = None, *,
+                    image: bool = False, keep_late: Callable[[Any], Awaitable[None]] | None = None):
         """Send with retries; return (result, seconds, attempts). The reservation is released
-        on return; the caller settles the real cost."""
+        on return; the caller settles the real cost.
+
+        ``key``: where a failure that may have been billed is recorded (none: not recorded);
+        ``image``: timeouts are retried only within ``retry_timeouts``; ``keep_late``: stores
+        the answer of a timed-out request that comes later (none: it is dropped).
+        """
         attempt = 0
         while True:
             attempt += 1
@@ -202,7 +207,7 @@ class LiveCaller:
                     self.timeout_retries_left -= 1
                     self.stats.timeout_retries += 1
             if not may_retry:
-                if error.maybe_billed:
+                if error.maybe_billed and key is not None:
                     self.save_paid_failure(key, step, error, attempt, estimate)
                 raise ItemFailed(step, error.kind, str(error), attempt) from None
             self.stats.retries += 1
@@ -213,7 +218,8 @@ class LiveCaller:
                 self.limiter.hold(delay)
             await asyncio.sleep(delay)
 
-    def _linger(self, pending: Awaitable[Any], estimate: float, keep_late: Callable[[Any], Awaitable[None]]) -> None:
+    def _linger(self, pending: Awaitable[Any], estimate: float,
+                keep_late: Callable[[Any], Awaitable[None]] | None) -> None:
         """Hold a concurrency slot for a timed-out request until it really closes; keep its late answer."""
 
         async def wait_for_close() -> None:
@@ -225,8 +231,9 @@ class LiveCaller:
                 self.in_flight.release()
             self.stats.results_paid += 1
             self.stats.late_answers += 1
-            self.budget.settle(0.0, -estimate)  # its real cost replaces the estimate counted at the timeout
-            await keep_late(result)
+            if keep_late is not None:  # its real cost then replaces the estimate counted at the timeout
+                self.budget.settle(0.0, -estimate)
+                await keep_late(result)
 
         task = asyncio.ensure_future(wait_for_close())
         self._lingering.add(task)

@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split, teach_grammar
+from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split
 from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
 
@@ -57,7 +57,7 @@ def _supply(result: Draw, caps: dict[int, float]) -> float:
     return total
 
 
-def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int, as_lines: bool) -> None:
+def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int) -> None:
     """No exact duplicate across subtasks either: a subtask whose text (for the same input image)
     repeats an earlier subtask's is drawn again with the earlier texts excluded (rare: subtasks
     use different templates), checked in taxonomy order."""
@@ -66,8 +66,6 @@ def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, s
         keys = draws[i].text_keys()
         if earlier.intersection(keys):  # rare: different subtasks use different templates
             draws[i] = draw(compiled(taxonomy, sid), pools, wanted, seed, seen=set(earlier))
-            if as_lines:
-                draws[i].as_lines()
             keys = draws[i].text_keys()
         earlier.update(keys)
 
@@ -81,7 +79,6 @@ def _progress_bar(total: int):
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    teach_grammar(pools)
     return taxonomy, pools
 
 
@@ -100,8 +97,7 @@ def plan_draws(
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
 
-    ``as_lines``: every draw holds its specs as JSON lines (``Draw.json_text``), for a caller
-    that writes the plan out: no spec objects stay alive (memory, garbage collection).
+    ``as_lines``: no longer needed (every draw holds its specs as JSON lines, ``Draw.json_text``).
     ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks)."""
     taxonomy, pools = _resolve(taxonomy, pools)
     if isinstance(difficulty_mix, str):
@@ -120,12 +116,12 @@ def plan_draws(
 
         bar = _progress_bar(sum(sum(w.values()) for _, w in jobs)) if progress else None
         try:
-            draws = draw_jobs(jobs, draw_one, cost, workers=workers, as_lines=as_lines,
+            draws = draw_jobs(jobs, draw_one, cost, workers=workers,
                               on_draw=(lambda d: bar.update(len(d))) if bar is not None else None)
         finally:
             if bar is not None:
                 bar.close()
-        _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed, as_lines)
+        _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed)
     shortfalls = []
     for result in draws:
         sid, quota = result.subtask, sum(result.wanted.values())
@@ -170,8 +166,8 @@ def plan(
     """
     draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers,
                        progress=progress)
-    with gc_paused():  # ~10^6 models are made here (the workers' lines were parsed as they arrived)
-        return [spec for d in draws for spec in d.specs]
+    with gc_paused():  # ~10^6 models are made here
+        return [spec for d in draws for spec in d.specs()]
 
 
 def capacity(

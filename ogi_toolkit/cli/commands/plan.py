@@ -21,6 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes drawing subtasks (default: this machine's CPUs); the plan is the same for any number")
+    parser.add_argument("--validate", action="store_true",
+                        help="check every line against the spec model before writing (drawing checks each grade's first item)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
@@ -36,6 +38,9 @@ def run(args) -> int:
     draws = plan_draws(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy, as_lines=True,
                        workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty())
+    if args.validate:
+        for d in draws:
+            d.validate()
     out = Path(args.out)
     atomic_write_chunks(out, (d.json_text() for d in draws))
     if not args.quiet:

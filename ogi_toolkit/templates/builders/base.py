@@ -12,31 +12,46 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 
 from ...definition.taxonomy import UnknownIdError
 from ...spec import Edit, Reference, Scene, Turn
+from ..grammar import Lexicon
+from .kit import Index, index_of
 
 __all__ = ["BuildContext", "Built", "Builder", "register", "get_builder", "builder_names"]
 
 
 @dataclass(frozen=True)
 class BuildContext:
-    rng: Any  # ItemRandom: numpy Generator's methods, cheaper per scalar draw (templates/item_random.py)
+    """What a builder gets (see ``builders/kit.py`` for how builders use it)."""
+
+    rng: random.Random  # seeded for the item: rng.choice, rng.random() < p, rng.randrange, rng.sample
     pools: Any  # ogi_toolkit.definition.pools.Pools (typed loosely: the pools module is optional here)
     difficulty: int
     params: dict
     subtask: str
     kind: str = "generation"  # the subtask's kind; lets a generic builder fill scene or source
+    index: Index = None  # type: ignore[assignment]  # the pools' index: made from pools when not given
+
+    def __post_init__(self):
+        if self.index is None:
+            object.__setattr__(self, "index", index_of(self.pools))
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The pools' articles and plurals: ``ctx.lexicon.a(phrase)``, ``ctx.lexicon.plural(noun, n)``."""
+        return self.index.lexicon
 
 
 @dataclass
 class Built:
     """What a builder returns. The structured parts are the spec's models (``Scene(...)``) or
     their records (``Scene.record(...)``: plain JSON, ~3x cheaper; the library's builders use
-    them, see ``spec._record_function``)."""
+    them)."""
 
     # Canonical values (pool ids, numbers): the spec's ``slots`` and the dedup key.
     slots: dict
