@@ -23,18 +23,27 @@ def test_timed_out_requests_hold_their_slot_and_are_not_paid_twice(tmp_path):
     assert stats["max_in_flight"] <= 4, stats  # a timed-out request counts until it is really closed
     assert stats["billed"] == stats["distinct"] == 40, stats  # no request was paid for twice
     assert summary.timeouts > 0 and summary.timeout_retries == 0
-    assert summary.late_answers == summary.timeouts
-    assert summary.errors == summary.timeouts and summary.done == 40 - summary.timeouts
-    assert again.done == 40 and again.requests_sent == 0
+    # Every late answer came before the run ended: those items are finished from them.
+    assert summary.late_answers == summary.timeouts and summary.done == 40 and summary.errors == 0
+    assert summary.paid_failures == 0  # the failures recorded at the timeouts were answered after all
+    assert again.done == again.unchanged == 40 and again.requests_sent == 0
 
 
 def test_retries_of_timed_out_images_are_budgeted_and_reported(tmp_path):
     plan = [generation(i) for i in range(12)]
     with local_server(timeout_rate=0.5, hang_s=0.5, seed=2) as server:
+        # closed at 0.25 s: no answer ever reaches the runner
         summary = run_plan(plan, tmp_path, concurrency=4, backoff_s=0.01, max_attempts=10, retry_timeouts=2,
                            **_openai(server, timeout=0.2, close_timeout=0.25))
+        again = run_plan(plan, tmp_path, **_openai(server, timeout=0.2, close_timeout=0.25))
     assert summary.timeout_retries == 2 and summary.timeouts > 2
     assert "timed out (2 image requests sent again" in str(summary)
+    failed = [line for line in manifest_lines(tmp_path) if line["status"] == "error"]
+    assert summary.errors == len({line["id"] for line in failed}) > 0
+    assert all(line["error"]["kind"] == "timeout" for line in failed)
+    assert summary.late_answers == 0 and summary.paid_failures == summary.errors
+    # maybe billed: not sent again by the next run
+    assert again.requests_sent == 0 and again.failed_from_store == summary.errors
 
 
 def test_a_billed_malformed_answer_is_recorded_as_paid_and_resent_only_when_asked(tmp_path):

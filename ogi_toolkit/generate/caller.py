@@ -72,6 +72,7 @@ class LiveCaller:
         self.rewrite_identity = backend.rewrite_identity()
         self.uses_spec = backend.uses_spec
         self._lingering: set[asyncio.Task] = set()  # timed-out requests still open
+        self._paid_failed: set[str] = set()  # keys of failures recorded as maybe paid by this run
 
     def image_key(self, call: str, step: str, prompt: str, inputs: tuple[StoredImage, ...],
                   spec: InstructionSpec) -> str:
@@ -153,6 +154,7 @@ class LiveCaller:
     def save_paid_failure(self, key: str, step: str, error: BackendError, attempts: int, estimate: float) -> None:
         """Record a failure that may have been billed, so later runs do not pay for it again."""
         self.stats.paid_failures += 1
+        self._paid_failed.add(key)
         self.store.put(key, {"key": key, "step": step, "failed": {"kind": error.kind, "message": str(error),
                                                                   "attempts": attempts},
                              "cost_usd": round(estimate, 6), "created_at": _now()})
@@ -184,7 +186,7 @@ class LiveCaller:
                 error = exc
                 if exc.pending is not None:  # still open: it keeps its slot until it closes
                     release = False
-                    self._linger(exc.pending, estimate, keep_late)
+                    self._linger(exc.pending, estimate, keep_late, key)
             except Exception as exc:  # a backend bug must not kill the run: it is the item's error
                 self.budget.settle(estimate, 0.0)
                 raise ItemFailed(step, "backend_error", f"{type(exc).__name__}: {exc}", attempt) from None
@@ -219,7 +221,7 @@ class LiveCaller:
             await asyncio.sleep(delay)
 
     def _linger(self, pending: Awaitable[Any], estimate: float,
-                keep_late: Callable[[Any], Awaitable[None]] | None) -> None:
+                keep_late: Callable[[Any], Awaitable[None]] | None, key: str | None) -> None:
         """Hold a concurrency slot for a timed-out request until it really closes; keep its late answer."""
 
         async def wait_for_close() -> None:
@@ -233,7 +235,10 @@ class LiveCaller:
             self.stats.late_answers += 1
             if keep_late is not None:  # its real cost then replaces the estimate counted at the timeout
                 self.budget.settle(0.0, -estimate)
-                await keep_late(result)
+                await keep_late(result)  # stored after the failure record: the result wins
+                if key in self._paid_failed:
+                    self._paid_failed.discard(key)
+                    self.stats.paid_failures -= 1
 
         task = asyncio.ensure_future(wait_for_close())
         self._lingering.add(task)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..backends import BACKENDS, Backend, get_backend
-from ..backends.errors import BackendError
+from ..backends.errors import BackendError, RequestTimedOut
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
@@ -147,13 +147,18 @@ async def arun_plan(
             queue.put_nowait(spec)
         bar = _progress_bar(len(specs), progress)
 
-        async def handle(spec: InstructionSpec, writer: ManifestWriter) -> None:
+        timed_out: list[InstructionSpec] = []  # items to walk again once timed-out requests have closed
+
+        async def handle(spec: InstructionSpec, writer: ManifestWriter, *, last_walk: bool = False) -> None:
             start = time.perf_counter()
             walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
             status, error = "done", None
             try:
                 await walk_item(spec, caller, walk, rewrite=rewrite)
             except ItemFailed as exc:
+                if exc.error["kind"] == RequestTimedOut.kind and not last_walk:
+                    timed_out.append(spec)  # its answer may still come (and be stored) before the run ends
+                    return
                 status, error = "error", exc.error
             except BudgetExhausted as exc:
                 status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
@@ -181,7 +186,13 @@ async def arun_plan(
             await check_backend(be, rewrite=rewrite)
         with ManifestWriter(out / MANIFEST_NAME) as writer:
             await asyncio.gather(*(worker(writer) for _ in range(min(concurrency, max(1, len(specs))))))
-        await caller.drain()  # timed-out requests still open: their late answers are paid for
+            await caller.drain()  # timed-out requests still open: their late answers are paid for
+            # Items that timed out finish from those late answers; the others fail on the
+            # failure this run recorded (nothing is sent again), which is not "an earlier run's".
+            recorded_before = stats.failed_from_store
+            for spec in timed_out if not aborted else ():
+                await handle(spec, writer, last_walk=True)
+            stats.failed_from_store = recorded_before
     finally:
         if store is not None:
             store.close()
