@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..atomic_io import atomic_write_text
+
 __all__ = ["plot_umap", "plot_counts", "umap_html"]
 
 MAX_BARS = 80  # more bars than this are unreadable at any height: the rest are folded, and the title says so
@@ -113,8 +115,5 @@ def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y
             f"<div id='tip'></div><script type='application/json' id='points'>{data_json}</script>"
             f"<script>{script}</script></body></html>\n")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.html")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, page)
     return path

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from ..generate.atomic import atomic_write_bytes
+from ..atomic_io import atomic_write_bytes
 from .manifest import read_manifest
 from .paths import require_dataset
 from .results import read_checks, read_judgments

@@ -8,7 +8,6 @@ its domain file, leaving every other line as it was (``yaml_entry``), atomically
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..atomic_io import atomic_write_bytes
 from ..definition.taxonomy import Subtask, Taxonomy, TaxonomyError, load_taxonomy
 from .engine import compile_subtask
 from .validate import validate_taxonomy
@@ -121,7 +121,5 @@ def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Pa
         shutil.copytree(folder, trial)
         (trial / path.name).write_text(out, encoding="utf-8")
         validate_taxonomy(load_taxonomy(trial))  # what every command checks: a saved file loads everywhere
-        tmp_file = path.with_suffix(".yaml.tmp")
-        shutil.copyfile(trial / path.name, tmp_file)
-    os.replace(tmp_file, path)
+        atomic_write_bytes(path, (trial / path.name).read_bytes())
     return path

@@ -23,7 +23,7 @@ from typing import Any
 from PIL import Image
 
 from ...spec import Edit, InstructionSpec
-from ..base import ImageRequest, ImageResult, TextResult
+from ..base import Backend, ImageRequest, ImageResult, TextResult
 from .render import (
     RENDERER_NOTE, Overlay, changed_regions, composite, pixels_changed, png_bytes, prompt_card, render_state,
 )
@@ -141,7 +141,7 @@ def render_request(request: ImageRequest) -> ImageResult:
     return ImageResult(png_bytes(image), model="sketch", usage={"cost_usd": 0.0}, meta=meta)
 
 
-class SketchBackend:
+class SketchBackend(Backend):
     """Offline schematic renderer (see the module docstring). No key, no network, no cost."""
 
     name = "sketch"

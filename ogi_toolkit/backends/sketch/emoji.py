@@ -21,6 +21,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ...atomic_io import atomic_write_text
+
 FONT_PATH = Path(os.environ.get("OGI_EMOJI_FONT", "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"))
 MAP_PATH = Path(__file__).with_name("emoji_map.tsv")
 _BITMAP_SIZE = 109  # the only size a CBDT colour font draws at
@@ -255,9 +257,7 @@ def glyph_image(chars: str) -> Image.Image:
 def write_mapping(path: Path = MAP_PATH) -> int:
     rows = build_mapping()
     text = "object_id\tname\tcodepoints\temoji_name\thow\n" + "".join("\t".join(r) + "\n" for r in rows)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, text)
     return len(rows)
 
 
