@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..generate.manifest_io import MANIFEST_NAME, latest_records
+from .quality_columns import join_quality_columns
 
 __all__ = ["MANIFEST_NAME", "SPEC_COLUMNS", "load_dataset", "read_manifest"]
 
@@ -40,7 +41,8 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
     """The dataset as a DataFrame: one row per item, spec fields flattened into columns.
 
     Image columns hold absolute paths: ``output_image`` (str or None), ``input_images`` and
-    ``turn_images`` (lists). ``status="done"`` keeps finished items only.
+    ``turn_images`` (lists). ``status="done"`` keeps finished items only. When ``ogi check`` or
+    ``ogi judge`` has run, their results are columns too (see :mod:`.quality_columns`).
     """
     manifest = _manifest_path(path)
     root = manifest.parent.resolve()
@@ -61,4 +63,5 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    return frame[[c for c in columns if c in frame] + [c for c in frame if c not in columns]]
+    frame = frame[[c for c in columns if c in frame] + [c for c in frame if c not in columns]]
+    return join_quality_columns(frame, root)
