@@ -85,7 +85,7 @@ def _prepare(image: Image.Image, box: tuple[int, int, int, int] | None, letter_p
     if scale > 1.01:
         grey = grey.resize((round(grey.width * scale), round(grey.height * scale)), Image.Resampling.LANCZOS)
     # Tesseract wants dark letters on light ground: invert a dark crop (neon, white-on-dark plates)
-    if box is not None and sum(grey.resize((1, 1), Image.Resampling.BOX).getdata()) < 110:
+    if box is not None and grey.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) < 110:
         grey = ImageOps.invert(grey)
     return ImageOps.expand(grey, border=12, fill=grey.getpixel((0, 0)))
 
