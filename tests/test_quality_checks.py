@@ -161,3 +161,20 @@ def test_an_image_path_leaving_the_folder_is_refused(clean, tmp_path):
         f.write(json.dumps(record) + "\n")
     with pytest.raises(ValueError, match="leaves the dataset folder"):
         check(copy, workers=1)
+
+
+def test_a_dataset_without_layout_records_is_checked_on_whole_images(tmp_path):
+    from dataset_fixtures import make_dataset
+
+    make_dataset(tmp_path)  # flat 32x32 pictures, no calls.jsonl: what a real image model leaves
+    lines = {line["id"]: line for line in check(tmp_path, workers=1).lines}
+    assert set(lines) == {"gen-1", "edit-1", "ref-1", "turn-1"}  # the failed item has no line
+    assert not any(line["layout_record"] for line in lines.values())
+    edit = {c["name"]: c for c in lines["edit-1"]["checks"]}
+    assert edit["preservation.ssim_whole"]["basis"] == "whole image"
+    assert "preservation.ssim_outside_edit" not in edit and "layout.object_count" not in edit
+    assert edit["technical.size"]["passed"] is True
+    turns = [c["step"] for c in lines["turn-1"]["checks"] if c["name"] == "preservation.changed_share"]
+    assert turns == ["turn:0", "turn:1"]
+    # a background change is a global edit: no "whole image changed" for its turn
+    assert [c["step"] for c in lines["turn-1"]["checks"] if c["name"] == "preservation.whole_image_changed"] == ["turn:0"]

@@ -6,12 +6,14 @@ passed, ...}``, see :mod:`.result`), ``layout_record`` (whether the backend reco
 drew; the sketch renderer does, and then preservation and OCR use its boxes), and ``key``.
 
 An item is checked again only when its key changes: its images (names, sizes, times), the
-checks configuration or :data:`CHECKS_VERSION`. Lines are appended as items finish, so an
+checks configuration, the checking code (the source of the modules that check) or the
+Tesseract language packs installed (a text once unreadable is read once its pack is there). Lines are appended as items finish, so an
 interrupted run resumes; at the end the file is rewritten (atomically) with one line per
 item, in manifest order, with the duplicate check across all outputs added.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -51,8 +53,23 @@ class CheckRun:
         return sum(1 for line in self.lines if line["passed"])
 
 
+_CHECKING_MODULES = ("checking", "items", "ocr", "text_checks", "preservation", "technical", "layout_checks",
+                     "duplicates", "result")
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    from .ocr import available_languages
+
+    h = hashlib.sha256(CHECKS_VERSION.encode())
+    for name in _CHECKING_MODULES:
+        h.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    h.update(",".join(sorted(available_languages())).encode())
+    return h.hexdigest()[:16]
+
+
 def _item_key(item: CheckItem, cfg: ChecksConfig) -> str:
-    h = hashlib.sha256(f"{CHECKS_VERSION}|{cfg.fingerprint()}|{item.id}".encode())
+    h = hashlib.sha256(f"{_code_fingerprint()}|{cfg.fingerprint()}|{item.id}".encode())
     for step in item.steps:
         for path in (step.input, step.output):
             if path is not None:

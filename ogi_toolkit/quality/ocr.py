@@ -12,6 +12,7 @@ import functools
 import os
 import unicodedata
 
+import numpy as np
 from PIL import Image, ImageOps
 
 __all__ = ["available_languages", "distance", "normalise", "read_text", "substring_distance", "tesseract_language"]
@@ -81,13 +82,16 @@ def _prepare(image: Image.Image, box: tuple[int, int, int, int] | None, letter_p
         x0, y0, x1, y1 = box
         grey = grey.crop((max(0, x0 + inset), max(0, y0 + inset), min(grey.width, x1 - inset), min(grey.height, y1 - inset)))
     scale = target_px / letter_px if letter_px else 2.0
-    scale = max(1.0, min(scale, 6.0))
-    if scale > 1.01:
+    scale = max(0.5, min(scale, 6.0))  # big letters shrink too: Tesseract misses 50+ px glyphs
+    if abs(scale - 1) > 0.01:
         grey = grey.resize((round(grey.width * scale), round(grey.height * scale)), Image.Resampling.LANCZOS)
     # Tesseract wants dark letters on light ground: invert a dark crop (neon, white-on-dark plates)
     if box is not None and grey.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) < 110:
         grey = ImageOps.invert(grey)
-    return ImageOps.expand(grey, border=12, fill=grey.getpixel((0, 0)))
+    # a margin about a letter high: Tesseract skips text that touches the edge of the picture
+    # in the ground's colour (the crop's median: most of a text plate is ground, its corners are not)
+    ground = int(np.median(np.asarray(grey)))
+    return ImageOps.expand(grey, border=max(12, target_px if box is not None else 12), fill=ground)
 
 
 def read_text(image: Image.Image, lang: str, box: tuple[int, int, int, int] | None = None,
