@@ -7,7 +7,7 @@
 from .checking import CHECKS_NAME, CHECKS_VERSION, CheckRun, check
 from .config import ChecksConfig, load_checks_config
 from .filtering import FilterReport, filter_dataset
-from .summary import format_rates, ocr_rates, pass_rates
+from .summary import failures_table, format_rates, ocr_rates, pass_rates
 
 __all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "ChecksConfig", "FilterReport", "check", "filter_dataset",
-           "format_rates", "load_checks_config", "ocr_rates", "pass_rates"]
+           "failures_table", "format_rates", "load_checks_config", "ocr_rates", "pass_rates"]

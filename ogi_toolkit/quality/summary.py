@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-__all__ = ["format_rates", "ocr_rates", "pass_rates"]
+__all__ = ["failures_table", "format_rates", "ocr_rates", "pass_rates"]
 
 
 def pass_rates(lines: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -52,3 +52,16 @@ def format_rates(lines: list[dict[str, Any]]) -> str:
             f"{script} {s['exact']}/{s['texts']}" + (f" ({s['unreadable']} unreadable)" if s["unreadable"] else "")
             for script, s in ocr.items()))
     return "\n".join(rows)
+
+
+def failures_table(lines: list[dict[str, Any]]):
+    """Every failed check as a row (id, check, step, value, threshold, reason, failed_checks),
+    worst items first: most failed checks, then by id."""
+    import pandas as pd
+
+    rows = [{"id": line["id"], "check": c["name"], "step": c.get("step"), "value": c["value"],
+             "threshold": c["threshold"], "reason": c.get("reason") or c.get("text")}
+            for line in lines for c in line["checks"] if c["passed"] is False]
+    table = pd.DataFrame(rows, columns=["id", "check", "step", "value", "threshold", "reason"])
+    table["failed_checks"] = table.groupby("id")["check"].transform("size")
+    return table.sort_values(["failed_checks", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
