@@ -178,3 +178,20 @@ def test_a_dataset_without_layout_records_is_checked_on_whole_images(tmp_path):
     assert turns == ["turn:0", "turn:1"]
     # a background change is a global edit: no "whole image changed" for its turn
     assert [c["step"] for c in lines["turn-1"]["checks"] if c["name"] == "preservation.whole_image_changed"] == ["turn:0"]
+
+
+@needs_tesseract
+@pytest.mark.parametrize("word", ["Sortie", "Bakery", "Exit"])
+def test_big_letters_on_a_plate_over_a_strong_colour_are_read(word):
+    """Regression: 56 px letters on a cream plate over magenta read as '' (the crop was never
+    scaled down, and its margin took the magenta corner's colour)."""
+    from PIL import Image
+
+    from ogi_toolkit.backends.sketch.texts import TextPlan, draw_text
+    from ogi_toolkit.quality.ocr import read_text
+    from ogi_toolkit.spec import TextItem
+
+    canvas = Image.new("RGB", (512, 512), (220, 60, 200))
+    record = draw_text(canvas, TextPlan(0, "t0", TextItem(text=word), (26, 150, 486, 230)))
+    assert record["size"] >= 50
+    assert distance(word, read_text(canvas, "eng", tuple(record["box"]), record["size"])) == 0.0
