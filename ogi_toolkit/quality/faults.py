@@ -24,6 +24,7 @@ from PIL import Image
 
 from ..dataset.manifest import read_manifest
 from ..generate.manifest_io import MANIFEST_NAME, ManifestWriter
+from ..generate.store import CALLS_NAME
 
 __all__ = ["plant_faults"]
 
@@ -33,7 +34,7 @@ _LOCAL_OPS = ("add", "remove", "replace", "alter", "move", "material")
 def copy_dataset(src: Path, dst: Path) -> None:
     """``src``'s manifest and calls copied, its images hard-linked (copied across filesystems)."""
     dst.mkdir(parents=True, exist_ok=True)
-    for name in (MANIFEST_NAME, "calls.jsonl"):
+    for name in (MANIFEST_NAME, CALLS_NAME):
         if (src / name).is_file():
             shutil.copyfile(src / name, dst / name)
     for image in (src / "images").rglob("*.png"):
@@ -50,7 +51,10 @@ def plant_faults(src: str | Path, dst: str | Path, n_swapped: int = 10) -> dict[
     src, dst = Path(src), Path(dst)
     copy_dataset(src, dst)
     records = sorted((r for r in read_manifest(dst) if r.get("status") == "done"), key=lambda r: r["id"])
-    spec = lambda r: r["spec"]  # noqa: E731
+
+    def spec(record: dict) -> dict:
+        return record["spec"]
+
     texts = [r for r in records if spec(r)["kind"] == "generation" and (spec(r).get("scene") or {}).get("texts")]
     if len(texts) < n_swapped:
         raise ValueError(f"{src}: {len(texts)} generation items with texts, {n_swapped} needed to swap")

@@ -120,7 +120,10 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
     kept, dropped = [], []
     for record in records:
         why = _reason(record, checks.get(record["id"]), judgments.get(record["id"]), groups, min_score)
-        (dropped.append((record["id"], why)) if why else kept.append(record))
+        if why:
+            dropped.append((record["id"], why))
+        else:
+            kept.append(record)
     out.mkdir(parents=True, exist_ok=True)
     linked = True
     for record in kept:

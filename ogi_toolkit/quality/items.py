@@ -16,12 +16,11 @@ from typing import Any
 
 from ..dataset.manifest import read_manifest
 from ..generate.manifest_io import iter_jsonl
+from ..generate.store import CALLS_NAME
 from ..scene_edit import EditError, apply_edit
 from ..spec import Edit, InstructionSpec, Scene
 
-__all__ = ["CheckStep", "CheckItem", "TextExpectation", "load_check_items", "safe_path"]
-
-CALLS_NAME = "calls.jsonl"
+__all__ = ["CALLS_NAME", "CheckStep", "CheckItem", "TextExpectation", "load_check_items", "safe_path"]
 
 
 @dataclass(frozen=True)
