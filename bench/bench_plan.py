@@ -138,10 +138,10 @@ def main() -> int:
         del specs
     draws = plan_draws(seed=args.seed)
     out["load_average_1min"] = round(os.getloadavg()[0], 2)
-    specs = [s for d in draws for s in d.specs]
+    specs = [s for d in draws for s in d.specs()]
     out["instructions"] = len(specs)
-    out["cpu_us_per_item"] = {d.subtask: round(d.cpu_s / max(1, len(d.specs)) * 1e6) for d in draws}
-    out["attempts_per_item"] = {d.subtask: round(sum(d.attempts.values()) / max(1, len(d.specs)), 2) for d in draws}
+    out["cpu_us_per_item"] = {d.subtask: round(d.cpu_s / max(1, len(d)) * 1e6) for d in draws}
+    out["attempts_per_item"] = {d.subtask: round(sum(d.attempts.values()) / max(1, len(d)), 2) for d in draws}
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -16,9 +16,12 @@ referenced the same way by text edits.
 
 The planner's builders make each part as a *record* (``Scene.record(...)``: the JSON the model
 dumps to, made without a model, ~3x cheaper); whoever reads a plan gets validated models.
+A paper-scale plan is ~10^5 specs of ~7 parts each: building, serialising and freeing them as
+models took a sixth of its time.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,8 +47,39 @@ EditOp = Literal[
 EDIT_OPS: tuple[str, ...] = EditOp.__args__  # type: ignore[attr-defined]
 
 
+_MISSING = object()
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def record(cls, **fields: Any) -> dict[str, Any]:
+        """The JSON record of ``cls(**fields)``, made without building a model: the keys and
+        order ``model_dump(exclude_none=True)`` gives (defaults filled in, None left out). An
+        unknown or missing required field is a TypeError. Nothing is validated (nested parts
+        must be records already): the sampler checks the first item of every grade against
+        the models, and the tests check every subtask's samples."""
+        table = _field_table(cls)
+        unknown = fields.keys() - table.keys()
+        if unknown:
+            raise TypeError(f"{cls.__name__}.record: unknown field(s) {sorted(unknown)}; fields: {', '.join(table)}")
+        out: dict[str, Any] = {}
+        for name, (required, default, factory) in table.items():
+            value = fields.get(name, _MISSING)
+            if value is _MISSING:
+                if required:
+                    raise TypeError(f"{cls.__name__}.record: missing required field {name!r}")
+                value = factory() if factory is not None else default
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@functools.cache
+def _field_table(model: type[BaseModel]) -> dict[str, tuple[bool, Any, Any]]:
+    """name -> (required, default, default factory) for each field of ``model``, in order."""
+    return {name: (f.is_required(), f.default, f.default_factory) for name, f in model.model_fields.items()}
 
 
 class SceneObject(_Strict):
@@ -156,45 +190,3 @@ class InstructionSpec(_Strict):
     @classmethod
     def from_json(cls, line: str) -> "InstructionSpec":
         return cls.model_validate_json(line)
-
-
-# --- records: the JSON of a part, made without a model -----------------------------------------
-
-_MISSING = object()
-
-
-def _record_function(model: type[BaseModel]):
-    """``model.record(**fields)``: the JSON record of ``model(**fields)``, made without building
-    a model -- the keys and order ``model_dump(exclude_none=True)`` gives (defaults filled in,
-    None left out); an unknown field is a TypeError.
-
-    Why: a paper-scale plan is ~10^5 specs of ~7 parts each, and building, serialising and
-    freeing them as models took a sixth of its time. The library's builders make records.
-    Nothing here validates them (nested parts must be records already): the planner checks
-    the first item of every grade against the models, and the tests check every subtask's
-    samples. The function is generated per model, as ``dataclasses`` makes ``__init__``: a
-    loop over the fields cost as much as the validation it replaces.
-    """
-    params, body, env = [], ["    out = {}"], {"_MISSING": _MISSING}
-    for name, f in model.model_fields.items():
-        if f.default_factory is not None:
-            env[f"_factory_{name}"] = f.default_factory
-            params.append(f"{name}=_MISSING")
-            body.append(f"    out[{name!r}] = _factory_{name}() if {name} is _MISSING else {name}")
-            continue
-        if f.is_required():
-            params.append(name)
-        else:
-            env[f"_default_{name}"] = f.default
-            params.append(f"{name}=_default_{name}")
-        body.append(f"    if {name} is not None:\n        out[{name!r}] = {name}")
-    source = f"def record(*, {', '.join(params)}):\n" + "\n".join(body) + "\n    return out\n"
-    exec(source, env)  # noqa: S102 - our own field names, generated once per model
-    record = env["record"]
-    record.__qualname__ = f"{model.__name__}.record"
-    record.__doc__ = f"The JSON record of ``{model.__name__}(**fields)``, made without a model (see ``spec._record_function``)."
-    return staticmethod(record)
-
-
-for _model in (SceneObject, Relation, TextItem, Scene, Edit, Turn, Reference, InstructionSpec):
-    _model.record = _record_function(_model)

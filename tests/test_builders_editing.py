@@ -47,7 +47,7 @@ def drawn(subtask: str):
 
 
 def specs(subtask: str) -> list:
-    return drawn(subtask).specs
+    return drawn(subtask).specs()
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +90,10 @@ def test_complex_editing_excludes_object_extraction_in_its_boundary():
 @pytest.mark.parametrize("subtask", SUBTASKS)
 def test_subtask_yields_distinct_instructions_with_room_to_spare(subtask):
     result = drawn(subtask)
-    texts = [s.instruction for s in result.specs]
+    texts = [s.instruction for s in result.specs()]
     assert len(texts) == N
     assert len(set(texts)) >= 200
-    assert {s.difficulty for s in result.specs} == {1, 2, 3}
+    assert {s.difficulty for s in result.specs()} == {1, 2, 3}
     # almost every draw was new: the space is far larger than this sample
     assert sum(result.attempts.values()) <= 1.1 * N
 

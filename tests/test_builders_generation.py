@@ -15,7 +15,7 @@ import pytest
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 from definition_helpers import paper_counts
-from ogi_toolkit.templates.builders.generation._common import SIZE_RANK
+from ogi_toolkit.templates.builders.kit import SIZE_RANK
 from ogi_toolkit.templates.grammar import number_word
 from ogi_toolkit.templates.sampler import sample
 
@@ -260,6 +260,19 @@ def test_multilingual_texts_use_their_scripts():
             assert len({t.script for t in texts}) == 3
         if spec.difficulty == 2:
             assert texts[-1].language == "en" and texts[-1].role == "translation"
+
+
+def test_multilingual_instructions_name_languages_not_codes(pools):
+    """Issue #14: '"Carpe diem" (la). Use the correct la characters', 'native grc script'."""
+    codes = {t.language.split("-")[0] for t in pools["texts"]}
+    assert {"la", "grc"} <= codes
+    assert codes <= {item.id for item in pools["languages"]}  # every language has a name
+    spoken = set()
+    for spec in sample("multilingual_support", 300, seed=2):
+        for code in codes:
+            assert not re.search(rf"\({code}\)|\b{code} (script|characters)\b", spec.instruction), spec.instruction
+        spoken.update(re.findall(r"\(([A-Z][a-z]+(?: [A-Z][a-z]+)?)\)", spec.instruction))
+    assert {"Latin", "Ancient Greek"} & spoken, sorted(spoken)
 
 
 def test_structured_layouts_list_entries_in_order():

@@ -5,7 +5,7 @@ import pytest
 from definition_helpers import all_subtask_samples  # noqa: F401  (a fixture)
 
 from ogi_toolkit.templates.grammar import (
-    a, cap, count_phrase, join_and, join_or, normalise, number_word, plural, register_nouns, the,
+    Lexicon, a, cap, count_phrase, join_and, join_or, normalise, number_word, plural, the, using,
 )
 
 
@@ -21,10 +21,25 @@ def test_article_heuristic(phrase, expected):
 
 
 def test_article_prefers_the_pool_lexicon():
-    register_nouns([("herb garden", "an", "herb gardens"), ("rice", "some", "rice")])
-    assert a("herb garden") == "an herb garden"  # the heuristic alone says "a"
-    assert a("rice") == "some rice"
-    assert plural("herb garden") == "herb gardens"
+    lexicon = Lexicon([("herb garden", "an", "herb gardens"), ("rice", "some", "rice")])
+    assert lexicon.a("herb garden") == "an herb garden"  # the heuristic alone says "a"
+    assert lexicon.a("rice") == "some rice" and lexicon.a("bowl of rice") == "a bowl of rice"
+    assert lexicon.plural("herb garden") == "herb gardens" and lexicon.count_phrase("herb garden", 2) == "two herb gardens"
+    with using(lexicon):  # what the template filters ask while the sampler renders
+        assert a("herb garden") == "an herb garden" and plural("small herb garden") == "small herb gardens"
+
+
+def test_a_lexicon_does_not_leak_into_other_uses():
+    """The lexicon was module state fed by teach_grammar: a filter's output depended on which
+    pools were taught last. Now each lexicon is an object of its own."""
+    taught = Lexicon([("rice", "some", "rice")])
+    assert taught.a("rice") == "some rice"
+    assert a("rice") == "a rice" and Lexicon().a("rice") == "a rice"  # outside `using`: the heuristic
+    with using(taught):
+        with using(Lexicon()):
+            assert a("rice") == "a rice"
+        assert a("rice") == "some rice"
+    assert a("rice") == "a rice"
 
 
 @pytest.mark.parametrize("noun, expected", [

@@ -1,14 +1,19 @@
 """Builders, templates and the sampler: distinct, deterministic, structured, within bounds."""
+import importlib.util
+import json
+import re
+from pathlib import Path
 import pytest
 from definition_helpers import USER_SUBTASK, all_subtask_samples, samples, subtask_ids, write_taxonomy  # noqa: F401
 
+from ogi_toolkit.cli import main
 from ogi_toolkit.definition.pools import load_pools
 from ogi_toolkit.definition.taxonomy import TaxonomyError, load_taxonomy
 from ogi_toolkit.spec import Edit, InstructionSpec, Reference, Relation, Scene, SceneObject, Turn
 from ogi_toolkit.spec import TextItem as SpecText
 from ogi_toolkit.templates.builders.base import Built, builder_names, get_builder, register
 from ogi_toolkit.templates.engine import compile_subtask, render_text
-from ogi_toolkit.templates.grammar import number_word, plural
+from ogi_toolkit.templates.grammar import Lexicon, number_word, plural
 from ogi_toolkit.templates.sampler import BuildError, dedup_key, draw, item_seed, rebuild, sample, split
 
 DISTINCT_PER_SUBTASK = 200  # = definition_helpers.SAMPLES_PER_SUBTASK, so the draw is cached
@@ -118,6 +123,7 @@ def test_relative_position_never_uses_containment_or_depth():
 
 def test_object_counting_text_matches_the_scene():
     """The count the instruction states is the count in the spec's scene, in agreement."""
+    lexicon = Lexicon.of_pools(load_pools())  # the pools' plurals ("ottomans"), as the builders use
     for spec in samples("object_counting", 200, seed=5):
         counted = [o for o in spec.scene.objects if o.count > 1]
         assert counted, spec
@@ -125,7 +131,7 @@ def test_object_counting_text_matches_the_scene():
         for obj in counted:
             said = {number_word(obj.count), str(obj.count)}
             assert any(f"{n} " in text for n in said), (obj, spec.instruction)
-            assert plural(obj.name, obj.count).lower() in text, (obj, spec.instruction)
+            assert lexicon.plural(obj.name, obj.count).lower() in text, (obj, spec.instruction)
 
 
 # --- errors from builders and templates --------------------------------------------------
@@ -196,7 +202,7 @@ def test_render_text_cleans_up():
     assert render_text("{{ x|a }} ,next to {{ y|count_phrase(3) }} .", x="owl", y="mouse") == "An owl, next to three mice."
 
 
-@register("test_records_counting")
+@register("test_records_counting", params=("first",))
 def _counting_records(ctx):
     """A user builder that makes records: ``first`` + a random 0..999 mugs (< 1 is invalid)."""
     n = ctx.params["first"] + int(ctx.rng.random() * 1000)
@@ -260,4 +266,52 @@ def test_draw_lines_are_the_specs_json():
     for sid in subtask_ids():
         cs = compile_subtask(tax.subtask(sid))
         made = draw(cs, pools, split(30, cs.subtask.mix()), seed=3)
-        assert made.json_lines() == [s.to_json() for s in made.specs], sid
+        assert made.json_lines() == [s.to_json() for s in made.specs()], sid
+
+
+def test_plan_validate_checks_every_line(tmp_path, capsys):
+    """Drawing checks each grade's first item only; ``ogi plan --validate`` checks every line."""
+    folder = write_taxonomy(tmp_path / "tax", {"mine.yaml": RECORDS_SUBTASK.replace("FIRST", "-4")})  # ~1 in 200 invalid
+    args = ["plan", "--total", "300", "--subtasks", "mug_counting", "--taxonomy", str(folder), "--quiet", "--workers", "1"]
+    unchecked = tmp_path / "unchecked.jsonl"
+    assert main([*args, "--out", str(unchecked)]) == 0
+    counts = [json.loads(line)["scene"]["objects"][0]["count"] for line in unchecked.read_text().splitlines()]
+    assert counts[0] >= 1 and min(counts) < 1  # the first item is valid, a later one is not
+    checked = tmp_path / "checked.jsonl"
+    assert main([*args, "--out", str(checked), "--validate"]) == 2
+    assert re.search(r"(?s)mug_counting.*item \d+ of its draw is not a valid spec.*count", capsys.readouterr().err)
+    assert not checked.exists()
+
+
+COLOUR_PAIR_SUBTASK = """\
+domain: spatial_reasoning
+subtasks:
+  - id: colour_pair
+    name: Colour Pair
+    target: 100
+    definition: Two objects of given colours side by side.
+    boundary: {includes: [colours], excludes: [counts]}
+    difficulty: {1: two objects, 2: two objects in a setting}
+    builder: colour_pair
+    templates:
+      - {id: cp_a, text: "{{ first|cap }} next to {{ second }}{{ ' ' ~ scene if scene }}."}
+      - {id: cp_b, text: "Show {{ first }} beside {{ second }}{{ ' ' ~ scene if scene }}."}
+"""
+
+
+def test_the_readme_builder_example_works(tmp_path):
+    """The newcomer's example in the README's layout section is a working builder."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Writing a builder for a new subtask", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    module_file = tmp_path / "readme_colour_pair.py"
+    module_file.write_text(code, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("readme_colour_pair", module_file)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))  # registers "colour_pair"
+    tax = load_taxonomy(write_taxonomy(tmp_path / "tax", {"mine.yaml": COLOUR_PAIR_SUBTASK}))
+    specs = sample("colour_pair", 20, seed=0, taxonomy=tax)
+    assert len({s.instruction for s in specs}) == 20
+    for s in specs:
+        names = [o.name for o in s.scene.objects]
+        assert len(names) == 2 and all(n in s.instruction for n in names), s.instruction
+        assert (s.scene.background is None) == (s.difficulty == 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .base import Backend, ImageRequest, ImageResult, TextResult
+from .base import Backend, ImageRequest, ImageResult, Judge, JudgeRequest, TextResult
 
 # name -> (module, class): one line per provider.
 BACKENDS: dict[str, tuple[str, str]] = {
@@ -17,7 +17,7 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "openai": ("ogi_toolkit.backends.openai_backend", "OpenAIBackend"),
 }
 
-__all__ = ["BACKENDS", "Backend", "ImageRequest", "ImageResult", "TextResult", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "ImageRequest", "ImageResult", "Judge", "JudgeRequest", "TextResult", "get_backend"]
 
 
 def get_backend(name: str, **options: Any) -> Backend:

@@ -47,6 +47,21 @@ class TextResult:
     usage: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class JudgeRequest:
+    """What one judge call needs: the judge looks at images and answers in a given JSON shape.
+
+    ``content`` is the user message in order: ``str`` parts are text, ``bytes`` parts are
+    images (PNG or JPEG bytes, already downscaled by the caller). ``schema`` is the JSON
+    schema the reply must follow (sent as structured output where the provider has it).
+    """
+
+    system: str
+    content: tuple[str | bytes, ...]
+    schema: dict[str, Any]
+    schema_name: str = "judgment"
+
+
 @runtime_checkable
 class Backend(Protocol):
     name: str
@@ -63,3 +78,18 @@ class Backend(Protocol):
     async def edit(self, request: ImageRequest) -> ImageResult: ...
 
     async def rewrite(self, spec: InstructionSpec) -> TextResult: ...
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """What a backend that can judge images offers besides :class:`Backend` (the OpenAI one does).
+
+    ``judge`` returns the reply text (the JSON the schema asks for); the caller parses it.
+    ``judge_identity`` is everything that determines a judgment besides the request (the judge
+    model, the server), hashed into judgment keys apart from ``identity()`` so that judging
+    never re-keys images.
+    """
+
+    def judge_identity(self) -> dict[str, Any]: ...
+
+    async def judge(self, request: JudgeRequest) -> TextResult: ...

@@ -24,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
-from .base import ImageRequest, ImageResult, TextResult
+from .base import ImageRequest, ImageResult, JudgeRequest, TextResult
 from .errors import (
     AuthFailed,
     BackendError,
@@ -104,6 +104,7 @@ class OpenAIBackend:
         *,
         image_model: str | None = None,
         chat_model: str | None = None,
+        judge_model: str | None = None,
         quality: str | None = None,
         base_url: str | None = None,
         api_key: str | None = None,
@@ -116,6 +117,7 @@ class OpenAIBackend:
         defaults = self.config.defaults
         self.image_model = image_model or defaults.image_model
         self.chat_model = chat_model or defaults.chat_model
+        self.judge_model = judge_model or self.chat_model  # the vision model of `ogi judge`
         self.quality = quality or defaults.quality
         known = self.config.image_models.get(self.image_model)
         if known is None:
@@ -161,6 +163,10 @@ class OpenAIBackend:
             "chat_model": self.chat_model,
             "template": template_sha(self.rewrite_template),
         }
+
+    def judge_identity(self) -> dict[str, Any]:
+        # Apart from identity() too: judging with a new model must not re-key the images.
+        return {"backend": self.name, "base_url": self.base_url, "judge_model": self.judge_model}
 
     # -- client -------------------------------------------------------------------------------
     @property
@@ -237,6 +243,28 @@ class OpenAIBackend:
         response = await self._send(self.client.chat.completions.create(model=self.chat_model, messages=messages))
         return self.parse_chat_response(response.model_dump())
 
+    async def judge(self, request: JudgeRequest) -> TextResult:
+        response = await self._send(self.client.chat.completions.create(**self.judge_body(request)))
+        return self.parse_judge_response(response.model_dump())
+
+    def judge_body(self, request: JudgeRequest) -> dict[str, Any]:
+        """The chat-completions body of a judge call: images as data URLs, the reply as structured output."""
+        parts: list[dict[str, Any]] = []
+        for part in request.content:
+            if isinstance(part, bytes):
+                mime = "image/png" if part.startswith(PNG_SIGNATURE) else "image/jpeg"
+                url = f"data:{mime};base64,{base64.b64encode(part).decode('ascii')}"
+                parts.append({"type": "image_url", "image_url": {"url": url}})
+            else:
+                parts.append({"type": "text", "text": part})
+        return {"model": self.judge_model,
+                "messages": [{"role": "system", "content": request.system}, {"role": "user", "content": parts}],
+                "response_format": {"type": "json_schema", "json_schema": {
+                    "name": request.schema_name, "schema": request.schema, "strict": True}}}
+
+    def judge_batch_line(self, custom_id: str, request: JudgeRequest) -> dict[str, Any]:
+        return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": self.judge_body(request)}
+
     async def check(self, *, rewrite: bool = False) -> None:
         """Fail early when the server does not offer the model (where it lists its models)."""
         import openai
@@ -279,6 +307,17 @@ class OpenAIBackend:
             raise MalformedResponse("chat response carries no message text")
         usage = {k: v for k, v in (body.get("usage") or {}).items() if v is not None}
         return TextResult(text=text.strip(), model=body.get("model") or self.chat_model, usage=usage)
+
+    def parse_judge_response(self, body: Any) -> TextResult:
+        """The reply text of a judge call; a refusal (structured outputs' ``refusal``) is a ContentRefused."""
+        try:
+            message = body["choices"][0]["message"]
+        except (KeyError, IndexError, TypeError):
+            raise MalformedResponse("judge response carries no message") from None
+        refusal = message.get("refusal") if isinstance(message, dict) else None
+        if refusal:
+            raise ContentRefused(self._scrub(f"the judge refused: {refusal}"))
+        return self.parse_chat_response(body)
 
     def batch_error(self, status: int | None, body: Any, error: dict[str, Any] | None) -> BackendError:
         """The error of one failed batch line (an answer with an error status, or no answer)."""

@@ -148,7 +148,7 @@ class Pools:
 
     def sample(self, rng, pool: str, k: int = 1, distinct: bool = True,
                exclude: tuple[str, ...] | list[str] | set[str] = (), **where: Any) -> list[PoolItem]:
-        """``k`` items drawn with ``rng`` (a numpy Generator, or the planner's ItemRandom) among those matching ``where``.
+        """``k`` items drawn with ``rng`` (a numpy Generator) among those matching ``where``.
 
         ``exclude`` holds ids (or names) to leave out. ``distinct`` draws without replacement.
         """

@@ -1,4 +1,5 @@
-"""Quality control of generated pairs: offline checks (``check``) and filtering (``filter_dataset``).
+"""Quality control of generated pairs: offline checks (``check``), the VLM judge
+(:mod:`.judge`), and filtering (``filter_dataset``).
 
     from ogi_toolkit.quality import check, filter_dataset
     check("data/run1")                                   # writes data/run1/checks.jsonl

@@ -1,46 +1,24 @@
 """English agreement helpers: articles, plurals, number words, lists, clean punctuation.
 
-Used as Jinja filters in template text (``{{ obj|a }}``, ``{{ obj|plural(n) }}``) and as plain
-functions by builders (``from ogi_toolkit.templates.grammar import a, count_phrase``).
-
-Articles and plurals come from the Object pool when the phrase starts (articles) or ends
-(plurals) with a pool noun — the pool records "an hourglass", "a unicorn", "mice" — and
-from a phonetic heuristic with exceptions otherwise. The sampler registers the pool's nouns
-with :func:`register_nouns` when it loads the pools.
+Articles and plurals of known nouns come from a :class:`Lexicon`: the Object pool's records
+("an hourglass", "a unicorn", "some rice", "mice") when a phrase starts (articles) or ends
+(plurals) with a pool noun, and a phonetic heuristic with exceptions otherwise. Builders use
+their pools' lexicon (``ctx.lexicon.a(phrase)``); templates use the filters (``{{ obj|a }}``,
+``{{ obj|plural(n) }}``), which ask the lexicon the renderer is ``using`` (the sampler sets its
+pools' lexicon around each render). Outside ``using``, and for the plain functions ``a``,
+``plural`` and ``count_phrase``, the lexicon knows no pool nouns: the heuristic alone.
 """
 from __future__ import annotations
 
-import functools
+import contextlib
+import contextvars
 import re
 from typing import Iterable
 
 __all__ = [
-    "a", "the", "plural", "number_word", "count_phrase", "join_and", "join_or", "cap",
-    "normalise", "register_nouns", "FILTERS",
+    "Lexicon", "using", "a", "the", "plural", "number_word", "count_phrase", "join_and", "join_or", "cap",
+    "normalise", "FILTERS",
 ]
-
-# name -> article ("a"/"an") and name -> plural, from the Object pool (see register_nouns).
-_ARTICLES: dict[str, str] = {}
-_PLURALS: dict[str, str] = {}
-_MAX_NOUN_WORDS = 1  # longest pool name, in words: bounds the prefix/suffix look-ups
-_NOUN_STARTS: dict[str, int] = {}  # first word of a pool name -> most words of a name it starts
-
-
-def register_nouns(entries: Iterable[tuple[str, str | None, str | None]]) -> None:
-    """Teach the helpers pool nouns: ``(name, article, plural)``; None keeps the heuristic."""
-    global _MAX_NOUN_WORDS
-    for name, article, plural_form in entries:
-        key = name.lower()
-        if article:
-            _ARTICLES[key] = article
-        if plural_form:
-            _PLURALS[key] = plural_form
-        words = key.split()
-        _MAX_NOUN_WORDS = max(_MAX_NOUN_WORDS, len(words))
-        if words:
-            _NOUN_STARTS[words[0]] = max(_NOUN_STARTS.get(words[0], 0), len(words))
-    _a.cache_clear()
-    _plural.cache_clear()
 
 
 # --- articles ---------------------------------------------------------------------------
@@ -70,27 +48,6 @@ def _article(first_word: str) -> str:
     if word[0].isdigit():
         return "an" if re.match(r"(8|11|18|80+)(\D|$)", word) else "a"
     return "an" if word[0] in "aeiou" else "a"
-
-
-def a(phrase: str) -> str:
-    """``"apple"`` -> ``"an apple"``, ``"red apple"`` -> ``"a red apple"``, ``"hour"`` -> ``"an hour"``."""
-    return _a(str(phrase).strip())
-
-
-# Phrases repeat across a plan (pool names with a few qualifiers): memoised, and cleared when
-# register_nouns changes the lexicon.
-@functools.lru_cache(maxsize=1 << 16)
-def _a(phrase: str) -> str:
-    if not phrase:
-        return phrase
-    words = phrase.split(None, _MAX_NOUN_WORDS)  # (the last may hold the rest of the phrase)
-    # only names that start with this first word can match ("red mug": none starts with "red")
-    longest = _NOUN_STARTS.get(words[0].lower(), 0)
-    for size in range(min(longest, len(words)), 0, -1):
-        article = _ARTICLES.get(" ".join(words[:size]).lower())
-        if article:
-            return f"{article} {phrase}"
-    return f"{_article(words[0])} {phrase}"
 
 
 def the(phrase: str) -> str:
@@ -134,33 +91,6 @@ def _plural_word(word: str) -> str:
     return word + "s"
 
 
-def plural(noun: str, n: int = 2) -> str:
-    """The form of ``noun`` for ``n`` items: ``plural("red apple")`` -> ``"red apples"``.
-
-    A phrase ending in a pool noun uses the pool's plural ("pair of scissors" -> "pairs of
-    scissors"); otherwise the last word is pluralised.
-    """
-    noun = str(noun).strip()
-    if n == 1 or not noun:
-        return noun
-    return _plural(noun)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _plural(noun: str) -> str:
-    words = noun.split()
-    lower = [w.lower() for w in words]
-    for size in range(min(_MAX_NOUN_WORDS, len(words)), 0, -1):
-        plural_form = _PLURALS.get(" ".join(lower[-size:]))
-        if plural_form:
-            return " ".join(words[:-size] + [plural_form])
-    # "cup of tea" -> "cups of tea": the head of "X of Y" is X.
-    if " of " in noun and len(words) >= 3:
-        head, rest = noun.split(" of ", 1)
-        return f"{_plural(head)} of {rest}"
-    return " ".join(words[:-1] + [_plural_word(words[-1])])
-
-
 # --- numbers and lists ------------------------------------------------------------------
 
 _NUMBER_WORDS = (
@@ -175,9 +105,117 @@ def number_word(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
+# --- the lexicon ------------------------------------------------------------------------
+
+class Lexicon:
+    """Articles and plurals: of the nouns it was given (``(name, article, plural)``, None
+    keeping the heuristic), and by the heuristic for every other phrase."""
+
+    def __init__(self, entries: Iterable[tuple[str, str | None, str | None]] = ()):
+        self._articles: dict[str, str] = {}  # name -> "a" / "an" / "some"
+        self._plurals: dict[str, str] = {}  # name -> plural
+        self._starts: dict[str, int] = {}  # first word of a name -> most words of a name it starts
+        self._longest = 1  # longest name, in words: bounds the suffix look-ups of plurals
+        for name, article, plural_form in entries:
+            key = name.lower()
+            if article:
+                self._articles[key] = article
+            if plural_form:
+                self._plurals[key] = plural_form
+            words = key.split()
+            if words:
+                self._longest = max(self._longest, len(words))
+                self._starts[words[0]] = max(self._starts.get(words[0], 0), len(words))
+        # Phrases repeat across a plan (pool names with a few qualifiers): memoised
+        self._a_memo: dict[str, str] = {}
+        self._plural_memo: dict[str, str] = {}
+
+    @classmethod
+    def of_pools(cls, pools) -> "Lexicon":
+        """The Object pool's articles and plurals (none when the pools have no objects)."""
+        objects = pools["objects"] if "objects" in pools.names() else ()
+        return cls((o.name, getattr(o, "article", None), getattr(o, "plural", None)) for o in objects)
+
+    def a(self, phrase: str) -> str:
+        """``"apple"`` -> ``"an apple"``, ``"red apple"`` -> ``"a red apple"``, ``"hour"`` -> ``"an hour"``."""
+        phrase = str(phrase).strip()
+        found = self._a_memo.get(phrase)
+        if found is None:
+            found = self._a_memo[phrase] = self._article_phrase(phrase)
+        return found
+
+    def _article_phrase(self, phrase: str) -> str:
+        if not phrase:
+            return phrase
+        words = phrase.split()
+        # only names that start with this first word can match ("red mug": none starts with "red")
+        longest = self._starts.get(words[0].lower(), 0)
+        for size in range(min(longest, len(words)), 0, -1):
+            article = self._articles.get(" ".join(words[:size]).lower())
+            if article:
+                return f"{article} {phrase}"
+        return f"{_article(words[0])} {phrase}"
+
+    def plural(self, noun: str, n: int = 2) -> str:
+        """The form of ``noun`` for ``n`` items: ``plural("red apple")`` -> ``"red apples"``.
+
+        A phrase ending in a known noun uses its plural ("pair of scissors" -> "pairs of
+        scissors"); otherwise the last word is pluralised.
+        """
+        noun = str(noun).strip()
+        if n == 1 or not noun:
+            return noun
+        found = self._plural_memo.get(noun)
+        if found is None:
+            found = self._plural_memo[noun] = self._plural_phrase(noun)
+        return found
+
+    def _plural_phrase(self, noun: str) -> str:
+        words = noun.split()
+        lower = [w.lower() for w in words]
+        for size in range(min(self._longest, len(words)), 0, -1):
+            plural_form = self._plurals.get(" ".join(lower[-size:]))
+            if plural_form:
+                return " ".join(words[:-size] + [plural_form])
+        # "cup of tea" -> "cups of tea": the head of "X of Y" is X.
+        if " of " in noun and len(words) >= 3:
+            head, rest = noun.split(" of ", 1)
+            return f"{self._plural_phrase(head)} of {rest}"
+        return " ".join(words[:-1] + [_plural_word(words[-1])])
+
+    def count_phrase(self, noun: str, n: int) -> str:
+        """``("apple", 3)`` -> ``"three apples"``, ``("apple", 1)`` -> ``"one apple"``."""
+        return f"{number_word(n)} {self.plural(noun, n)}"
+
+
+HEURISTIC = Lexicon()  # no pool nouns
+_USING: contextvars.ContextVar[Lexicon] = contextvars.ContextVar("lexicon", default=HEURISTIC)
+
+
+@contextlib.contextmanager
+def using(lexicon: Lexicon):
+    """Within this block the template filters (and ``a``, ``plural``, ``count_phrase``) use
+    ``lexicon``: what the sampler does around each render with its pools' lexicon."""
+    token = _USING.set(lexicon)
+    try:
+        yield lexicon
+    finally:
+        _USING.reset(token)
+
+
+def a(phrase: str) -> str:
+    """``"apple"`` -> ``"an apple"`` (the lexicon in use: see :func:`using`)."""
+    return _USING.get().a(phrase)
+
+
+def plural(noun: str, n: int = 2) -> str:
+    """``"red apple"`` -> ``"red apples"`` (the lexicon in use: see :func:`using`)."""
+    return _USING.get().plural(noun, n)
+
+
 def count_phrase(noun: str, n: int) -> str:
-    """``("apple", 3)`` -> ``"three apples"``, ``("apple", 1)`` -> ``"one apple"``."""
-    return f"{number_word(n)} {plural(noun, n)}"
+    """``("apple", 3)`` -> ``"three apples"`` (the lexicon in use: see :func:`using`)."""
+    return _USING.get().count_phrase(noun, n)
 
 
 def _join(items: Iterable[str], word: str) -> str:

@@ -10,16 +10,17 @@ synonym choices (which live in the builder's ``words``) are ignored, so a plan n
 instructions that differ only in phrasing. Drawing is bounded: a subtask whose space is
 exhausted stops early and reports how many it found, never loops forever.
 
-Items are made as records (the spec's JSON as plain dicts: see ``spec._record_function``) and
-become ``InstructionSpec`` models only when asked for (``Draw.specs``); the first item of every
-grade is checked against the model as it is drawn.
+Items are made as records (the spec's JSON as plain dicts: ``InstructionSpec.record``), kept
+as JSON lines, and become ``InstructionSpec`` models only when asked for (``Draw.specs()``);
+the first item of every grade is checked against the model as it is drawn.
 """
 from __future__ import annotations
 
-import hashlib
 import contextlib
 import gc
+import hashlib
 import math
+import random
 import time
 import weakref
 from dataclasses import dataclass, field
@@ -32,10 +33,9 @@ from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
 from .builders.base import BuildContext, Built
 from .engine import CompiledSubtask, compile_subtask, render
-from .grammar import register_nouns
-from .item_random import ItemRandom
+from .grammar import using
 
-__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "teach_grammar", "BuildError", "gc_paused", "text_key"]
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "BuildError", "gc_paused", "text_key"]
 
 # A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
 STALL_LIMIT = 500
@@ -71,15 +71,16 @@ def item_seed(seed: int, subtask_id: str, grade: int, attempt: int) -> int:
     return int(_seed_stream(seed, subtask_id, grade, attempt + 1)[attempt])
 
 
-# One generator, re-seeded per item (seeding costs ~5 us; see item_random for why it is not a
-# numpy Generator). Builders are pure functions of their context and keep no reference to
-# ``ctx.rng`` after returning.
-_RNG = ItemRandom()
+# One generator, re-seeded per item (a plain Mersenne Twister: a scalar draw costs ~0.1 us,
+# where a numpy Generator's costs ~1-10; builders make a few dozen per item). Builders are pure
+# functions of their context and keep no reference to ``ctx.rng`` after returning.
+_RNG = random.Random()
 
 
-def item_rng(seed: int) -> ItemRandom:
+def item_rng(seed: int) -> random.Random:
     """The generator of the item with seed ``seed``."""
-    return _RNG.seed(seed)
+    _RNG.seed(seed)
+    return _RNG
 
 
 def _plain(value):
@@ -103,24 +104,10 @@ def dedup_key(subtask_id: str, slots: dict) -> tuple[str, dict]:
     return f"{subtask_id}|{text.decode()}", slots
 
 
-_LEXICON_FROM: list = []  # pools objects already taught (kept alive: ids could be reused)
-
-
 def default_pools():
     from ..definition.pools import load_pools  # the pools module is optional for taxonomy-only use
 
-    pools = load_pools()
-    teach_grammar(pools)
-    return pools
-
-
-def teach_grammar(pools) -> None:
-    """Give the grammar helpers the Object pool's articles and plurals (once per pools object)."""
-    if any(p is pools for p in _LEXICON_FROM):
-        return
-    _LEXICON_FROM.append(pools)
-    if "objects" in pools.names():
-        register_nouns((o.name, getattr(o, "article", None), getattr(o, "plural", None)) for o in pools["objects"])
+    return load_pools()
 
 
 _COMPILED: "weakref.WeakKeyDictionary[Taxonomy, dict[str, CompiledSubtask]]" = weakref.WeakKeyDictionary()
@@ -165,23 +152,17 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
     if seen is not None and key in seen:
         return None, key
     templates = cs.templates[grade]
-    template_id, template = templates[int(rng.next_float() * len(templates))]  # ~2x cheaper than rng.integers
+    template_id, template = rng.choice(templates)
     try:
-        text = render(template, {**slots, **built.words, "difficulty": grade})
+        with using(ctx.lexicon):  # the template filters' articles and plurals: these pools'
+            text = render(template, {**slots, **built.words, "difficulty": grade})
     except Exception as exc:
         raise BuildError(f"{sub.file}: subtask {sub.id!r}, template {template_id!r} at difficulty {grade}, seed {seed}: {type(exc).__name__}: {exc}; builder {sub.builder!r} gave: {', '.join(sorted({*slots, *built.words}))}") from exc
-    # InstructionSpec's fields, in its order, None left out (what its model_dump gives)
-    record = {"id": f"{sub.id}-{hashlib.sha1(f'{key}|{template_id}'.encode()).hexdigest()[:10]}",
-              "kind": sub.kind, "domain": sub.domain, "subtask": sub.id, "template_id": template_id,
-              "difficulty": grade, "seed": seed, "instruction": text, "slots": slots}
-    if built.scene is not None:
-        record["scene"] = _part(built.scene)
-    if built.source is not None:
-        record["source"] = _part(built.source)
-    record["edits"] = [_part(e) for e in built.edits]
-    record["turns"] = [_part(t) for t in built.turns]
-    if built.reference is not None:
-        record["reference"] = _part(built.reference)
+    record = InstructionSpec.record(
+        id=f"{sub.id}-{hashlib.sha1(f'{key}|{template_id}'.encode()).hexdigest()[:10]}",
+        kind=sub.kind, domain=sub.domain, subtask=sub.id, template_id=template_id, difficulty=grade, seed=seed,
+        instruction=text, slots=slots, scene=_part(built.scene), source=_part(built.source),
+        edits=[_part(e) for e in built.edits], turns=[_part(t) for t in built.turns], reference=_part(built.reference))
     return record, key
 
 
@@ -197,13 +178,12 @@ def _checked(cs: CompiledSubtask, record: dict) -> InstructionSpec:
 
 @dataclass
 class Draw:
-    """What drawing one subtask gave: the specs, and per grade how hard it was to get them.
+    """What drawing one subtask gave: its items, and per grade how hard it was to get them.
 
-    The items are held as records (``records``), or, once a draw is sent to another process or
-    written out, as UTF-8 JSON lines only (:meth:`as_lines`), in one ``bytes`` (orjson's
-    result for one line takes ~4 KB whatever its length: 80,700 of them were 330 MB).
-    ``specs`` makes validated models of them on first use; ``json_text``, ``json_lines`` and
-    ``text_keys`` need none, so a plan written to a file never builds a model.
+    The items are held in one form, the plan file's: UTF-8 JSON lines, each ending with a
+    newline (``lines``; made by orjson as each item is drawn). That is cheap to send to another
+    process and to write out, and leaves nothing for the garbage collector to walk; ``specs()``
+    parses them into validated models when they are wanted.
     """
 
     subtask: str
@@ -213,54 +193,43 @@ class Draw:
     cpu_s: float = 0.0  # CPU seconds the draw took (to find the costly builders)
     probed: set[int] = field(default_factory=set)  # grades only probed: an earlier grade fell short
     templates: set[str] = field(default_factory=set)  # template ids used
-    records: list[dict] | None = field(default_factory=list, repr=False)
-    _text: bytes | None = field(default=None, repr=False)  # the JSON lines, newlines included
-    _count: int = field(default=0, repr=False)  # how many lines _text holds
-    _keys: list[str] = field(default_factory=list, repr=False)  # text_key of each item
-    _specs: list[InstructionSpec] | None = field(default=None, repr=False)
+    lines: bytearray = field(default_factory=bytearray, repr=False)  # the items' JSON lines
+    keys: list[str] = field(default_factory=list, repr=False)  # text_key of each item, in order
 
-    @property
+    def add(self, record: dict, text_key: str) -> None:
+        """Append one item (its record and :func:`text_key`)."""
+        self.lines += orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        self.keys.append(text_key)
+        self.templates.add(record["template_id"])
+
     def specs(self) -> list[InstructionSpec]:
-        if self._specs is None:
-            if self.records is not None:
-                self._specs = [InstructionSpec.model_validate(r) for r in self.records]
-                self.records = None  # the specs hold the same (and write the same JSON)
-            else:
-                self._specs = [InstructionSpec.model_validate_json(line) for line in self._text.splitlines()]
-        return self._specs
+        """The items as validated models (parsed anew on every call)."""
+        return [InstructionSpec.model_validate_json(line) for line in self.lines.splitlines()]
+
+    def validate(self) -> None:
+        """Check every line against the spec model (drawing checks only each grade's first
+        item); a BuildError names the subtask, the line and what is wrong."""
+        for number, line in enumerate(self.lines.splitlines(), start=1):
+            try:
+                InstructionSpec.model_validate_json(line)
+            except ValidationError as exc:
+                raise BuildError(f"subtask {self.subtask!r}: item {number} of its draw is not a valid spec: {exc}") from None
 
     def __len__(self) -> int:
-        if self.records is not None:
-            return len(self.records)
-        return len(self._specs) if self._specs is not None else self._count
+        return len(self.keys)
 
     def json_text(self) -> bytes:
         """One UTF-8 JSON line per spec, each ending with a newline: what a plan file holds."""
-        if self._text is not None:
-            return self._text
-        if self.records is None:
-            return "".join([s.to_json() + "\n" for s in self._specs]).encode()
-        # Joined 64 at a time: each orjson result holds ~4 KB until joined, and a whole draw's
-        # worth of them (30 MB for 7,200 items) made every allocation a fresh page (2x slower).
-        records = self.records
-        return b"".join([b"".join([orjson.dumps(r, option=orjson.OPT_APPEND_NEWLINE) for r in records[i:i + 64]])
-                         for i in range(0, len(records), 64)])
+        return bytes(self.lines)
 
     def json_lines(self) -> list[str]:
         """One JSON line per spec (without the newline): ``InstructionSpec.to_json``'s text.
         (JSON escapes newlines in strings: a line break always ends a spec.)"""
-        return self.json_text().decode().splitlines()
+        return self.lines.decode().splitlines()
 
     def text_keys(self) -> list[str]:
         """The :func:`text_key` of every spec, in order."""
-        return self._keys
-
-    def as_lines(self) -> "Draw":
-        """This draw with its items as JSON lines only (cheap to send to another process,
-        nothing for the garbage collector to walk)."""
-        self._text, self._count = self.json_text(), len(self)
-        self.records = self._specs = None
-        return self
+        return self.keys
 
     @property
     def short_grades(self) -> list[int]:
@@ -340,9 +309,7 @@ def _draw_grade(cs: CompiledSubtask, pools, grade: int, need: int, seed: int, se
             _checked(cs, record)
         seen.add(key)
         seen.add(same_text)
-        result.records.append(record)
-        result._keys.append(same_text)
-        result.templates.add(record["template_id"])
+        result.add(record, same_text)
         got += 1
         stall = 0
         if attempts >= checkpoint:
@@ -397,7 +364,6 @@ def sample(subtask_id: str, n: int = 5, seed: int = 0, difficulty: int | None = 
     """
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
-    teach_grammar(pools)
     cs = compiled(taxonomy, subtask_id)
     if difficulty is None:
         wanted = split(n, cs.subtask.mix())
@@ -405,7 +371,7 @@ def sample(subtask_id: str, n: int = 5, seed: int = 0, difficulty: int | None = 
         wanted = {int(difficulty): n}
     else:
         raise ValueError(f"subtask {subtask_id!r} has difficulty grades {list(cs.subtask.grades)}, not {difficulty}")
-    return draw(cs, pools, wanted, seed).specs
+    return draw(cs, pools, wanted, seed).specs()
 
 
 def rebuild(spec: InstructionSpec, *, taxonomy: Taxonomy | None = None, pools=None) -> InstructionSpec:

@@ -12,31 +12,46 @@ from __future__ import annotations
 import difflib
 import importlib
 import pkgutil
+import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 
 from ...definition.taxonomy import UnknownIdError
 from ...spec import Edit, Reference, Scene, Turn
+from ..grammar import Lexicon
+from .kit import Index, index_of
 
 __all__ = ["BuildContext", "Built", "Builder", "register", "get_builder", "builder_names"]
 
 
 @dataclass(frozen=True)
 class BuildContext:
-    rng: Any  # ItemRandom: numpy Generator's methods, cheaper per scalar draw (templates/item_random.py)
+    """What a builder gets (see ``builders/kit.py`` for how builders use it)."""
+
+    rng: random.Random  # seeded for the item: rng.choice, rng.random() < p, rng.randrange, rng.sample
     pools: Any  # ogi_toolkit.definition.pools.Pools (typed loosely: the pools module is optional here)
     difficulty: int
     params: dict
     subtask: str
     kind: str = "generation"  # the subtask's kind; lets a generic builder fill scene or source
+    index: Index = None  # type: ignore[assignment]  # the pools' index: made from pools when not given
+
+    def __post_init__(self):
+        if self.index is None:
+            object.__setattr__(self, "index", index_of(self.pools))
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The pools' articles and plurals: ``ctx.lexicon.a(phrase)``, ``ctx.lexicon.plural(noun, n)``."""
+        return self.index.lexicon
 
 
 @dataclass
 class Built:
     """What a builder returns. The structured parts are the spec's models (``Scene(...)``) or
     their records (``Scene.record(...)``: plain JSON, ~3x cheaper; the library's builders use
-    them, see ``spec._record_function``)."""
+    them)."""
 
     # Canonical values (pool ids, numbers): the spec's ``slots`` and the dedup key.
     slots: dict
@@ -58,12 +73,15 @@ _BUILDER_PACKAGES = ("generation", "editing")
 _loaded = False
 
 
-def register(name: str, *, slot_names: Iterable[str] | Callable[[dict], Iterable[str]] | None = None) -> Callable[[Builder], Builder]:
+def register(name: str, *, slot_names: Iterable[str] | Callable[[dict], Iterable[str]] | None = None,
+             params: Iterable[str] = ()) -> Callable[[Builder], Builder]:
     """Decorator: ``@register("spatial_relations") def build(ctx) -> Built``.
 
     ``slot_names`` (optional) declares every variable the builder puts into slots/words (or a
     function of the subtask's ``params`` returning them), so a template that uses an unknown
-    slot is rejected when the subtask is compiled, before sampling.
+    slot is rejected when the subtask is compiled, before sampling. ``params`` names every key
+    of a subtask's ``params`` the builder reads; any other key is rejected when the subtask is
+    compiled (a typo would otherwise be silently ignored).
     """
 
     def decorate(fn: Builder) -> Builder:
@@ -72,6 +90,7 @@ def register(name: str, *, slot_names: Iterable[str] | Callable[[dict], Iterable
             raise ValueError(f"builder {name!r} is registered twice: {_qualname(existing)} and {_qualname(fn)}")
         if slot_names is not None:
             fn.slot_names = slot_names if callable(slot_names) else tuple(slot_names)  # type: ignore[attr-defined]
+        fn.declared_params = tuple(params)  # type: ignore[attr-defined]
         _REGISTRY[name] = fn
         return fn
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...spec import Scene, SceneObject
-from ..grammar import a, count_phrase, join_and
+from ..grammar import join_and
 from .base import BuildContext, Built, register
+from .kit import draw
 
 __all__ = ["build_slots", "slot_spec_names"]
 
@@ -72,7 +73,7 @@ def _surface(item: Any, field: str | None) -> str:
     return getattr(item, "name", None) or getattr(item, "text", None) or str(item.id)
 
 
-@register("slots", slot_names=slot_spec_names)
+@register("slots", params=("slots",), slot_names=slot_spec_names)
 def build_slots(ctx: BuildContext) -> Built:
     specs = _slot_specs(ctx.params)
     slots: dict[str, Any] = {}
@@ -81,7 +82,14 @@ def build_slots(ctx: BuildContext) -> Built:
     for name, spec in specs.items():
         if "pool" in spec:
             k = int(spec.get("k", 1))
-            picked = ctx.pools.sample(ctx.rng, spec["pool"], k=k, distinct=spec.get("distinct", True), **spec.get("where", {}))
+            where = spec.get("where", {})
+            if spec.get("distinct", True):
+                picked = draw(ctx, spec["pool"], k, **where)
+            else:
+                candidates = ctx.pools.filter(spec["pool"], **where)
+                if not candidates:
+                    raise ValueError(f"pool {spec['pool']!r}: no item matches {where or 'no filter'}")
+                picked = [ctx.rng.choice(candidates) for _ in range(k)]
             items[name] = picked
             ids = [p.id for p in picked]
             slots[name] = ids[0] if k == 1 else ids
@@ -89,9 +97,9 @@ def build_slots(ctx: BuildContext) -> Built:
             words[name] = surface[0] if k == 1 else surface
         elif "count" in spec:
             lo, hi = spec["count"]
-            slots[name] = words[name] = int(ctx.rng.integers(lo, hi + 1))
+            slots[name] = words[name] = ctx.rng.randrange(lo, hi + 1)
         else:
-            value = spec["choice"][int(ctx.rng.integers(len(spec["choice"])))]
+            value = ctx.rng.choice(spec["choice"])
             slots[name] = words[name] = value
     return Built(slots=slots, words=words, **_scene(ctx, specs, items, slots))
 
@@ -122,7 +130,7 @@ def _scene(ctx: BuildContext, specs: dict, items: dict, slots: dict) -> dict:
         return {}
     if ctx.kind == "editing":
         where = f" {scene['background']}" if scene.get("background") else ""
-        names = [a(o.name) if o.count == 1 else count_phrase(o.name, o.count) for o in objects] or ["a scene"]
+        names = [ctx.lexicon.a(o.name) if o.count == 1 else ctx.lexicon.count_phrase(o.name, o.count) for o in objects] or ["a scene"]
         description = f"A photo of {join_and(names)}{where}."
         return {"source": Scene(description=description, objects=objects, **scene)}
     return {"scene": Scene(objects=objects, **scene)}

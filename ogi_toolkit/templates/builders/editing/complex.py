@@ -14,7 +14,7 @@ from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
 from .sequence import Chain, plan_kinds, prepare_source, run, sentence
-from .naming import scene_words
+from .naming import place_words
 from .sampling import retrying
 
 __all__ = ["build_complex"]
@@ -27,11 +27,11 @@ def _text_count(ctx, n: int) -> int:
     if ctx.difficulty == 1:
         return 0
     if ctx.difficulty == 2:
-        return int(ctx.rng.integers(0 if n == 2 else 1, (n + 1) // 2 + 1))
-    return int(ctx.rng.integers(0, 2))
+        return ctx.rng.randrange(0 if n == 2 else 1, (n + 1) // 2 + 1)
+    return ctx.rng.randrange(0, 2)
 
 
-@register("edit_complex", slot_names=("scene", "scene_in", "this_photo", "the_rest", "steps", "steps_ing", "n_word"))
+@register("edit_complex", params=("ops",), slot_names=("scene", "scene_in", "this_photo", "the_rest", "steps", "steps_ing", "n_word"))
 @retrying
 def build_complex(ctx) -> Built:
     n = int(ctx.params.get("ops", 0))
@@ -40,13 +40,13 @@ def build_complex(ctx) -> Built:
     grade = ctx.difficulty
     plan = plan_kinds(ctx, n, texts=_text_count(ctx, n), dependent=(n // 2 if grade == 3 else 0))
     src = prepare_source(ctx, plan, grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     steps = run(Chain(ctx, src, grade, NEW_LABELS), plan)
     edits = []
     for ops in steps:
         for op in ops:
             edits.append(Edit.record(**{**op.edit, "instruction": sentence(ops[0].clause)}))
-    words = {**scene_words(ctx, src.place), "steps": [ops[0].clause for ops in steps],
+    words = {**place_words(ctx, src.place), "steps": [ops[0].clause for ops in steps],
              "steps_ing": [ops[0].ing for ops in steps], "n_word": number_word(n)}
     slots = {"scene": src.place.id, "ops": [ops[0].slot for ops in steps]}
     return Built(slots=slots, words=words, source=scene, edits=edits)

@@ -13,8 +13,8 @@ from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
 from .sequence import Chain, plan_kinds, prepare_source, run, sentence
-from .naming import scene_words
-from .sampling import chance, pick, retrying
+from .naming import place_words
+from .sampling import retrying
 
 __all__ = ["build_multi_turn"]
 
@@ -25,7 +25,7 @@ OPENERS = ("", "now", "next,", "then", "this time,", "after that,", "as a next s
            "following that,", "for this round,")
 
 
-@register("edit_multi_turn", slot_names=("scene", "scene_in", "this_photo", "the_rest", "turns", "clauses", "n_word"))
+@register("edit_multi_turn", params=("turns",), slot_names=("scene", "scene_in", "this_photo", "the_rest", "turns", "clauses", "n_word"))
 @retrying
 def build_multi_turn(ctx) -> Built:
     n = int(ctx.params.get("turns", 0))
@@ -33,28 +33,28 @@ def build_multi_turn(ctx) -> Built:
         raise ValueError(f"subtask {ctx.subtask!r}: params.turns must be 2, 3 or 4, got {n!r}")
     grade, rng = ctx.difficulty, ctx.rng
     dependent = {1: 0, 2: 1, 3: max(1, n // 2)}[grade]
-    texts = 1 if chance(rng, 0.3) else 0
+    texts = 1 if rng.random() < 0.3 else 0
     plan = plan_kinds(ctx, n, texts=texts, extra=True, dependent=dependent)
-    double = int(rng.integers(n)) if grade == 3 else None  # this round holds two edits
+    double = rng.randrange(n) if grade == 3 else None  # this round holds two edits
     full_plan = plan + ([("alter", False)] if double is not None else [])
     src = prepare_source(ctx, full_plan, grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     chain = Chain(ctx, src, grade, NEW_LABELS)
     rounds = [ops for ops in run(chain, plan[: double + 1] if double is not None else plan)]
     if double is not None:  # the extra edit joins round ``double``; later rounds follow it
         made = chain.last_made  # an add or alter shifts no index, so a later round may still refer to it
-        rounds[double] = rounds[double] + run(chain, [(pick(rng, ("add", "alter")), False)])[0]
+        rounds[double] = rounds[double] + run(chain, [(rng.choice(("add", "alter")), False)])[0]
         chain.last_made = made
         rounds += run(chain, plan[double + 1:])
     turns, clauses, slots = [], [], []
     for r, ops in enumerate(rounds):
         heads = [op for k, op in enumerate(ops) if k == 0 or op.clause != ops[k - 1].clause]
         clause = " and ".join(op.clause for op in heads)
-        opener = pick(rng, OPENERS) if r > 0 else ""
+        opener = rng.choice(OPENERS) if r > 0 else ""
         clauses.append(clause)
         turns.append(Turn.record(instruction=sentence(f"{opener} {clause}"),
                           edits=[Edit.record(**{**op.edit, "instruction": sentence(op.clause)}) for op in ops]))
         slots.append([op.slot for op in heads])
-    words = {**scene_words(ctx, src.place), "turns": [t["instruction"] for t in turns], "clauses": clauses,
+    words = {**place_words(ctx, src.place), "turns": [t["instruction"] for t in turns], "clauses": clauses,
              "n_word": number_word(n)}
     return Built(slots={"scene": src.place.id, "turns": slots}, words=words, source=scene, turns=turns)

@@ -2,20 +2,19 @@
 
 :func:`refer` finds the shortest description that singles one object of a source out ("the
 mug", "the blue mug", "the mug next to the laptop", "the mug on the left"), and returns the
-canonical ids it used, which go into the spec's slots. :func:`scene_words` gives the words
+canonical ids it used, which go into the spec's slots. :func:`place_words` gives the words
 templates use for the input image's place.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from ogi_toolkit.templates.grammar import number_word
 
-from .sampling import pick
+from ..kit import memo, phrases
 from .source_scenes import Source
 
-__all__ = ["refer", "detailed", "location_phrases", "place_np", "scene_words"]
+__all__ = ["refer", "detailed", "location_phrases", "place_np", "place_words"]
 
 def place_np(place) -> str:
     """The place as a definite noun phrase: "the kitchen", "the surface of Mars", "deep space"."""
@@ -26,10 +25,9 @@ def place_np(place) -> str:
 
 
 _FIRST_ARTICLE = re.compile(r"\b(a|an)\b")
-PHOTO_NOUNS = ("photo", "picture", "shot", "image", "snapshot")
 
 
-def scene_words(ctx, place) -> dict:
+def place_words(ctx, place) -> dict:
     """The words every editing template may use for the input image's place:
 
     ``scene`` ("the kitchen"), ``scene_in`` (its phrase made definite: "in the bright home
@@ -39,27 +37,28 @@ def scene_words(ctx, place) -> dict:
     rng = ctx.rng
     scene = place_np(place)
     scene_in = _FIRST_ARTICLE.sub("the", place.phrase, count=1)
-    noun = pick(rng, PHOTO_NOUNS)
+    noun = rng.choice(phrases()["photo_nouns"])
     this_photo = f"this {noun} of {scene}" if " of " in place.name else f"this {place.name} {noun}"
-    the_rest = pick(rng, (f"the rest of {scene}", f"everything else {scene_in}", f"the rest of {this_photo}"))
+    the_rest = rng.choice((f"the rest of {scene}", f"everything else {scene_in}", f"the rest of {this_photo}"))
     return {"scene": scene, "scene_in": scene_in, "this_photo": this_photo, "the_rest": the_rest}
 
 
 _NOT_A_PLACE = ("ahead of", "before")  # synonyms of "in front of" that read as time, not place
 
 
-@functools.lru_cache(maxsize=256)
-def location_phrases(pools, relation: str) -> tuple:
+def location_phrases(ctx, relation: str) -> tuple:
     """How a relation places one object by another: its phrases ("next to", "beside",
     "alongside"), never one that reads as time ("ahead of")."""
-    phrases = pools.get("relations", relation).phrases
-    return tuple(p for p in phrases if p not in _NOT_A_PLACE) or phrases[:1]
+    def compute():
+        phrases = ctx.pools.get("relations", relation).phrases
+        return tuple(p for p in phrases if p not in _NOT_A_PLACE) or phrases[:1]
+    return memo(ctx, ("location_phrases", relation), compute)
 
 
 def detailed(ctx) -> bool:
     """Whether to describe the edited object more than needed ("the blue ceramic mug"):
     sometimes at grade 1, more often when the instruction is harder anyway."""
-    return bool(ctx.rng.next_float() < (0.3 if ctx.difficulty == 1 else 0.6))
+    return bool(ctx.rng.random() < (0.3 if ctx.difficulty == 1 else 0.6))
 
 
 def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | None = None,
@@ -88,8 +87,8 @@ def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | 
     # material likewise (half the time for detail, so phrases vary in length).
     colour = obj.colour is not None and (colour_tells or detail)
     material = obj.material is not None and use_material and (
-        (material_tells and not colour_tells) or (detail and rng.next_float() < 0.5))
-    named = obj.phrase(colour=colour, material=material, texture=False, size=False)
+        (material_tells and not colour_tells) or (detail and rng.random() < 0.5))
+    named = obj.describe(colour=colour, material=material, texture=False, size=False)
     if colour:
         slot["colour"] = obj.colour.id
     if material:
@@ -108,8 +107,8 @@ def refer(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dict | 
             side = "left" if (rel == "left_of") == (s == i) else "right"
             slot["position"] = side
             left_hand = f"the {side}-hand {named}" if " in " not in named else f"the {named} on the {side}"
-            return pick(rng, (f"the {named} on the {side}", left_hand)), slot
+            return rng.choice((f"the {named} on the {side}", left_hand)), slot
         if s == i and o not in twin_ids and not src.same_kind(o) and not any((j, rel, o) in src.relations for j in twin_ids):
             slot.update(relation=rel, anchor=src.objects[o].item.id)
-            return f"the {named} {pick(rng, location_phrases(ctx.pools, rel))} the {src.objects[o].noun}", slot
+            return f"the {named} {rng.choice(location_phrases(ctx, rel))} the {src.objects[o].noun}", slot
     return None

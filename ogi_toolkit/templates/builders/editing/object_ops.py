@@ -9,17 +9,16 @@ templates print. Single-operation builders (subject.py, other.py) and the sequen
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from ogi_toolkit.spec import Edit
-from ogi_toolkit.templates.grammar import a
 
 from .naming import location_phrases, refer
-from .sampling import Resample, dress, fits, index, looks, pick
-from .source_scenes import Obj, SIZE_RANK, Source, changed, pronouns
+from ..kit import SIZE_RANK, Obj, changed, dress, looks, memo, phrases, shuffled
+from .sampling import Resample, fits
+from .source_scenes import Source, pronouns
 
-__all__ = ["Op", "ING", "REGIONS", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
+__all__ = ["Op", "ING", "op_add", "op_remove", "op_replace", "op_alter", "op_material",
            "op_motion", "op_move", "place_phrase", "shuffled_indices", "new_object", "nameable",
            "alter_choices", "textures_for", "describe_value", "motion_choices", "movable", "material_choices", "rematerialable"]
 
@@ -32,20 +31,6 @@ ING = {
     "dress": "dressing", "move": "moving", "shift": "shifting", "write": "writing",
     "letter": "lettering", "paint": "painting", "rewrite": "rewriting", "restyle": "restyling",
     "wipe": "wiping", "show": "showing", "remake": "remaking", "have": "having",
-}
-# Regions of the frame an object can be added or moved to: id -> ways to say where it is,
-# and ways to say where it goes (synonyms: the choice is phrasing, not content).
-REGIONS = {
-    "left": (("on the left side of the frame", "at the far left", "along the left edge of the picture"),
-             ("to the left side of the frame", "over to the far left", "to the left edge of the picture")),
-    "right": (("on the right side of the frame", "at the far right", "along the right edge of the picture"),
-              ("to the right side of the frame", "over to the far right", "to the right edge of the picture")),
-    "foreground": (("in the foreground", "close to the camera", "right at the front of the scene"),
-                   ("into the foreground", "closer to the camera", "to the very front of the scene")),
-    "background": (("in the background", "far back in the scene", "in the distance"),
-                   ("into the background", "further back in the scene", "into the distance")),
-    "centre": (("in the centre of the frame", "right in the middle", "at the centre of the composition"),
-               ("to the centre of the frame", "right into the middle", "to the centre of the composition")),
 }
 # Relations a new or moved object is put in, relative to an anchor object.
 PLACE_RELATIONS = ("next_to", "left_of", "right_of", "in_front_of", "behind", "on_top_of", "under")
@@ -93,17 +78,18 @@ def place_phrase(ctx, src: Source, obj: Obj, *, anchors: list[int] | None,
         options = [r for r in PLACE_RELATIONS if fits(obj, src.objects[j], r)]
         if named is None or not options:
             continue
-        rel = pick(rng, options)
+        rel = rng.choice(options)
         # A destination reads best with the canonical phrase ("move it to the left of").
-        phrases = location_phrases(ctx.pools, rel)
-        phrase = ("onto" if rel == "on_top_of" else phrases[0]) if moving else pick(rng, phrases)
+        ways = location_phrases(ctx, rel)
+        phrase = ("onto" if rel == "on_top_of" else ways[0]) if moving else rng.choice(ways)
         return f"{phrase} {named[0]}", {"relation": rel, "anchor": named[1]}, rel, j
-    region = pick(rng, tuple(REGIONS))
-    return pick(rng, REGIONS[region][1 if moving else 0]), {"region": region}, None, None
+    regions = phrases()["regions"]  # where an object goes in the frame: id -> ways to say it
+    region = rng.choice(tuple(regions))
+    return rng.choice(regions[region]["to" if moving else "at"]), {"region": region}, None, None
 
 
 def shuffled_indices(ctx, src: Source, exclude: tuple[int, ...] = ()) -> list[int]:
-    return [int(j) for j in ctx.rng.permutation(len(src.objects)) if int(j) not in exclude]
+    return [j for j in shuffled(ctx.rng, range(len(src.objects))) if j not in exclude]
 
 
 # --- the operations -------------------------------------------------------------------------
@@ -114,19 +100,17 @@ def new_object(ctx, src: Source, grade: int, *, like: Obj | None = None, count: 
     within one class; the same category half the time)."""
     rng = ctx.rng
     present = {o.item.id for o in src.objects}
-    pool = index(ctx.pools).candidates[src.place.id]
+    pool = ctx.index.candidates[src.place.id]
     size = SIZE_RANK[like.item.size_class] if like is not None else 0
-    same_category = like is not None and rng.next_float() < 0.5
+    same_category = like is not None and rng.random() < 0.5
     for attempt in range(60):  # by rejection: cheaper than filtering the list for every item
-        item = pick(rng, pool)
+        item = rng.choice(pool)
         if item.id in present:
             continue
         if like is not None and (item.animate != like.item.animate or abs(SIZE_RANK[item.size_class] - size) > 1
                                  or (same_category and attempt < 30 and item.category != like.item.category)):
             continue
-        obj = dress(ctx, item, colour=grade >= 2, material=grade >= 3)
-        obj.count = count
-        return obj
+        return dress(ctx, item, ("colour",) * (grade >= 2) + ("material",) * (grade >= 3), count=count)
     raise Resample(f"no new object fits {src.place.id!r}")
 
 
@@ -142,8 +126,8 @@ def op_add(ctx, src: Source, grade: int, *, obj: Obj | None = None, anchors: lis
     src.objects.append(changed(obj, origin="added"))
     if rel is not None:
         src.relations.append((len(src.objects) - 1, rel, anchor))
-    new = obj.indefinite()
-    verb = pick(ctx.rng, ("add", "put", "place", "insert"))
+    new = obj.indefinite(ctx.lexicon)
+    verb = ctx.rng.choice(("add", "put", "place", "insert"))
     return Op(edit, verb, f"{new} {where}", {"op": "add", "object": obj.slot(), **where_slot},
               {"new": new, "new_name": obj.item.name, "place": where, **pronouns(obj)})
 
@@ -153,7 +137,7 @@ def op_remove(ctx, src: Source, i: int, *, detail: bool = False, new_labels: dic
     obj = src.objects[i]
     words = {"target": phrase, "target_name": obj.noun, **pronouns(obj)}
     src.remove(i)
-    verb = pick(ctx.rng, ("remove", "erase", "delete", "take out", "get rid of"))
+    verb = ctx.rng.choice(("remove", "erase", "delete", "take out", "get rid of"))
     return Op(Edit.record(op="remove", target=i), verb, phrase, {"op": "remove", "target": slot}, words)
 
 
@@ -161,9 +145,9 @@ def op_replace(ctx, src: Source, i: int, grade: int, *, detail: bool = False, ne
     phrase, slot = _target(ctx, src, i, detail, new_labels)
     old = src.objects[i]
     new = new_object(ctx, src, grade, like=old)
-    new_np = new.indefinite()
+    new_np = new.indefinite(ctx.lexicon)
     src.objects[i] = changed(new, origin="replaced")
-    verb, rest = pick(ctx.rng, (("replace", f"{phrase} with {new_np}"), ("swap", f"{phrase} for {new_np}"),
+    verb, rest = ctx.rng.choice((("replace", f"{phrase} with {new_np}"), ("swap", f"{phrase} for {new_np}"),
                                 ("turn", f"{phrase} into {new_np}"), ("exchange", f"{phrase} for {new_np}")))
     return Op(Edit.record(op="replace", target=i, object=new.scene_object()), verb, rest,
               {"op": "replace", "target": slot, "object": new.slot()},
@@ -176,7 +160,7 @@ def alter_choices(ctx, obj: Obj) -> dict:
     Material's), texture (things only) and size (not people)."""
     pools = ctx.pools
     out = {}
-    colours, materials = looks(ctx.pools, obj.item)
+    colours, materials = looks(ctx, obj.item)
     colours = [c for c in colours if obj.colour is None or c.id != obj.colour.id]
     if colours:
         out["colour"] = colours
@@ -223,8 +207,8 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
         choices = alter_choices(ctx, obj)
         if not choices:
             raise Resample(f"nothing about {obj.item.id!r} can be altered")
-        attribute = pick(ctx.rng, sorted(choices))
-        changes = [(attribute, pick(ctx.rng, choices[attribute]))]
+        attribute = ctx.rng.choice(sorted(choices))
+        changes = [(attribute, ctx.rng.choice(choices[attribute]))]
     old_words = [describe_value(obj, attr, getattr(obj, attr)) for attr, _ in changes if getattr(obj, attr) is not None]
     new = changed(obj)
     edits = []
@@ -242,8 +226,8 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
         options = [("make", f"{phrase} {make}"), ("turn", f"{phrase} {make}"),
                    ("change", f"the {attrs} of {phrase} to {make}")]
         if attrs in ("colour", "texture"):  # "give the mug a glossy texture"
-            options.append(("give", f"{phrase} {a(make)} {attrs}"))
-        verb, rest = pick(ctx.rng, options)
+            options.append(("give", f"{phrase} {ctx.lexicon.a(make)} {attrs}"))
+        verb, rest = ctx.rng.choice(options)
     slot = {"op": "alter", "target": slot, "changes": {attr: v.id for attr, v in changes}}
     words = {"target": phrase, "target_name": obj.noun, "make": make, "attrs": attrs,
              "old": " and ".join(old_words) if len(old_words) == len(changes) else "", **pronouns(obj)}
@@ -251,26 +235,33 @@ def op_alter(ctx, src: Source, i: int, changes: list[tuple[str, object]] | None 
     return ops
 
 
+# Material families that look alike (aluminium to gold is a change of metal, not of look).
+_LOOK = {"precious": "metal"}
+
+
 def material_choices(ctx, obj: Obj) -> list:
-    """Plausible materials for ``obj`` of another family than its current one (not oak to
-    pine: the change must show)."""
-    family = obj.material.family if obj.material is not None else None
-    return [m for m in looks(ctx.pools, obj.item)[1] if m.family != family]
+    """Plausible materials for ``obj`` that look unlike its current one: another family (not
+    oak to pine, not aluminium to gold: the change must show), and none that names a colour
+    when the object has one (a "gold" mug that stays blue)."""
+    family = _LOOK.get(obj.material.family, obj.material.family) if obj.material is not None else None
+    says_colour = ctx.index.colour_words if obj.colour is not None else frozenset()
+    return [m for m in looks(ctx, obj.item)[1]
+            if _LOOK.get(m.family, m.family) != family and not says_colour & {m.name, m.adjective}]
 
 
-@functools.lru_cache(maxsize=8)
-def rematerialable(pools) -> frozenset:
+def rematerialable(ctx) -> frozenset:
     """Ids of objects with plausible materials of at least two families (Change Material)."""
-    return frozenset(o.id for o in pools["objects"] if len({m.family for m in looks(pools, o)[1]}) >= 2)
+    return memo(ctx, "rematerialable", lambda: frozenset(
+        o.id for o in ctx.pools["objects"] if len({_LOOK.get(m.family, m.family) for m in looks(ctx, o)[1]}) >= 2))
 
 
 def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False, new_labels: dict | None = None) -> Op:
     obj = src.objects[i]
     phrase, slot = _target(ctx, src, i, detail, new_labels, use_material=False)
-    material = material or pick(ctx.rng, material_choices(ctx, obj))
+    material = material or ctx.rng.choice(material_choices(ctx, obj))
     src.objects[i] = changed(obj, material=material)
-    new_look = a(f"{material.adjective} {obj.item.name}")
-    verb, rest = pick(ctx.rng, (("make", f"{phrase} out of {material.name}"), ("turn", f"{phrase} into {new_look}"),
+    new_look = ctx.lexicon.a(f"{material.adjective} {obj.item.name}")
+    verb, rest = ctx.rng.choice((("make", f"{phrase} out of {material.name}"), ("turn", f"{phrase} into {new_look}"),
                                 ("remake", f"{phrase} in {material.name}")))
     return Op(Edit.record(op="material", target=i, value=material.name), verb, rest,
               {"op": "material", "target": slot, "material": material.id},
@@ -280,26 +271,25 @@ def op_material(ctx, src: Source, i: int, material=None, *, detail: bool = False
                "old_material_adj": obj.material.adjective if obj.material else "", **pronouns(obj)})
 
 
-def motion_choices(pools, obj: Obj) -> list:
+def motion_choices(ctx, obj: Obj) -> list:
     """Poses ``obj`` can plausibly take (its intransitive actions: no barking pelican),
     other than what it does now."""
-    return [act for act in pools.actions_for(obj.item.id, transitive=False)
+    return [act for act in ctx.pools.actions_for(obj.item.id, transitive=False)
             if obj.action is None or act.id != obj.action.id]
 
 
-@functools.lru_cache(maxsize=8)
-def movable(pools) -> frozenset:
+def movable(ctx) -> frozenset:
     """Ids of the people and animals with at least two poses (Change Motion targets)."""
-    return frozenset(o.id for o in pools["objects"]
-                     if o.animate and len(pools.actions_for(o.id, transitive=False)) >= 2)
+    return memo(ctx, "movable", lambda: frozenset(
+        o.id for o in ctx.pools["objects"] if o.animate and len(ctx.pools.actions_for(o.id, transitive=False)) >= 2))
 
 
 def op_motion(ctx, src: Source, i: int, action=None, *, detail: bool = False, new_labels: dict | None = None) -> Op:
     obj = src.objects[i]
     phrase, slot = _target(ctx, src, i, detail, new_labels)
-    action = action or pick(ctx.rng, motion_choices(ctx.pools, obj))
+    action = action or ctx.rng.choice(motion_choices(ctx, obj))
     src.objects[i] = changed(obj, action=action)
-    verb, rest = pick(ctx.rng, (("make", f"{phrase} {action.name}"), ("show", f"{phrase} {action.ing}"),
+    verb, rest = ctx.rng.choice((("make", f"{phrase} {action.name}"), ("show", f"{phrase} {action.ing}"),
                                 ("have", f"{phrase} {action.name}")))
     return Op(Edit.record(op="motion", target=i, value=action.ing), verb, rest,
               {"op": "motion", "target": slot, "action": action.id},
@@ -319,14 +309,14 @@ def op_move(ctx, src: Source, i: int, *, anchors: list[int] | None, detail: bool
         j for j in anchors if j != i and j not in beside])
     if rel is None:
         edit = Edit.record(op="move", target=i, value=dest_slot["region"])
-        dest_at = pick(ctx.rng, REGIONS[dest_slot["region"]][0])
+        dest_at = ctx.rng.choice(phrases()["regions"][dest_slot["region"]]["at"])
     else:
         edit = Edit.record(op="move", target=i, relation=rel, anchor=anchor)
         dest_at = dest.replace("onto ", "on ", 1)
     src.relations = [(s, r, o) for s, r, o in src.relations if s != i]
     if rel is not None:
         src.relations.append((i, rel, anchor))
-    verb = pick(ctx.rng, ("move", "shift"))
+    verb = ctx.rng.choice(("move", "shift"))
     return Op(edit, verb, f"{phrase} {dest}", {"op": "move", "target": slot, **dest_slot},
               {"target": phrase, "target_name": obj.noun, "dest": dest, "dest_at": dest_at, **pronouns(obj)})
 

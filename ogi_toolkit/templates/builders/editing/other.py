@@ -16,8 +16,9 @@ from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
                          place_phrase, rematerialable, shuffled_indices)
 from .naming import detailed, refer
-from .sampling import Resample, add_twin, build_source, chance, dress, index, looks, pick, pick_other, retrying, shuffle
-from .source_scenes import Source, changed, pronouns
+from ..kit import changed, looks
+from .sampling import Resample, add_twin, build_source, furnished, pick_other, retrying, shuffle
+from .source_scenes import Source, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
 
 __all__ = ["build_reference", "build_motion", "build_material", "build_move", "with_image_placeholder",
@@ -41,9 +42,9 @@ def _reference_source(ctx, subject, place) -> tuple[Source, int, str, dict]:
     grade, rng = ctx.difficulty, ctx.rng
     ref = Source(place=place, objects=[subject])
     if grade >= 2:
-        other = pick_other(rng, index(ctx.pools).candidates[place.id], subject.item.id)
+        other = pick_other(rng, ctx.index.candidates[place.id], subject.item.id)
         if other is not None:
-            ref.objects.append(dress(ctx, other))
+            ref.objects.append(furnished(ctx, other))
     if grade == 3:
         add_twin(ctx, ref, 0, same_look=False)
     ref, s = shuffle(ctx, ref, 0)
@@ -54,19 +55,19 @@ def _reference_source(ctx, subject, place) -> tuple[Source, int, str, dict]:
 @register("edit_reference", slot_names=COMMON_WORDS + ("op", "ref", "subject", "place"))
 @retrying
 def build_reference(ctx) -> Built:
-    rng, grade, pools = ctx.rng, ctx.difficulty, ctx.pools
+    rng, grade = ctx.rng, ctx.difficulty
     src, t = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
-    scene = src.scene(pools)
-    op = "replace" if grade >= 2 and chance(rng, 0.45) else "add"
+    scene = src.scene(ctx)
+    op = "replace" if grade >= 2 and rng.random() < 0.45 else "add"
     subject = new_object(ctx, src, 2, like=src.objects[t] if op == "replace" else None)
     subject.material = None
-    home = pick(rng, index(pools).homes[subject.item.id])
+    home = rng.choice(ctx.index.homes[subject.item.id])
     ref, s, subject_phrase, subject_slot = _reference_source(ctx, subject, home)
     slot = {"op": op, "subject": subject_slot, "reference_scene": ref.place.id}
-    words = {"op": op, "ref": pick(rng, REFERENCE_MENTIONS), "subject": subject_phrase, "place": "",
+    words = {"op": op, "ref": rng.choice(REFERENCE_MENTIONS), "subject": subject_phrase, "place": "",
              **pronouns(subject)}
     if op == "add":
-        anchors = ([t] if chance(rng, 0.5) else None) if grade == 1 else [t] + shuffled_indices(ctx, src, (t,))
+        anchors = ([t] if rng.random() < 0.5 else None) if grade == 1 else [t] + shuffled_indices(ctx, src, (t,))
         where, where_slot, rel, anchor = place_phrase(ctx, src, subject, anchors=anchors)
         edit = Edit.record(op="add", object=ref.objects[s].scene_object(), relation=rel, anchor=anchor)
         if rel is None:
@@ -76,7 +77,7 @@ def build_reference(ctx) -> Built:
         target, target_slot = refer(ctx, src, t, detail=detailed(ctx))
         edit = Edit.record(op="replace", target=t, object=ref.objects[s].scene_object())
         slot["target"], words["target"], words["target_name"] = target_slot, target, src.objects[t].noun
-    reference = Reference.record(scene=ref.scene(pools), subject=s)
+    reference = Reference.record(scene=ref.scene(ctx), subject=s)
     return one_edit(ctx, src, scene, slot, words, [edit], "reference", reference=reference)
 
 @register("edit_motion", slot_names=COMMON_WORDS + ("action", "action_base", "old_action"))
@@ -84,9 +85,9 @@ def build_reference(ctx) -> Built:
 def build_motion(ctx) -> Built:
     rng = ctx.rng
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty,
-                          target=lambda item: item.id in movable(ctx.pools))
-    src.objects[t].action = pick(rng, motion_choices(ctx.pools, src.objects[t]))  # what it does in the input
-    scene = src.scene(ctx.pools)
+                          target=lambda item: item.id in movable(ctx))
+    src.objects[t].action = rng.choice(motion_choices(ctx, src.objects[t]))  # what it does in the input
+    scene = src.scene(ctx)
     op = op_motion(ctx, src, t, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "motion")
 
@@ -97,13 +98,13 @@ def build_motion(ctx) -> Built:
 def build_material(ctx) -> Built:
     rng = ctx.rng
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty,
-                          target=lambda item: item.id in rematerialable(ctx.pools))
+                          target=lambda item: item.id in rematerialable(ctx))
     obj = src.objects[t]
     if obj.material is None:  # the input image shows what it is made of now
-        src.objects[t] = obj = changed(obj, material=pick(rng, looks(ctx.pools, obj.item)[1]))
+        src.objects[t] = obj = changed(obj, material=rng.choice(looks(ctx, obj.item)[1]))
     if not material_choices(ctx, obj) or refer(ctx, src, t, use_material=False) is None:
         raise Resample("material: no material of another family, or the target became ambiguous")
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     op = op_material(ctx, src, t, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "material")
 
@@ -113,7 +114,7 @@ def build_material(ctx) -> Built:
 def build_move(ctx) -> Built:
     rng, grade = ctx.rng, ctx.difficulty
     src, t = build_source(ctx, n_objects=max(3, objects_for(grade, rng)), grade=grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     anchors = None if grade == 1 else shuffled_indices(ctx, src, (t,))
     op = op_move(ctx, src, t, anchors=anchors, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit], "move")

@@ -10,16 +10,13 @@ them apart ("the mug next to the laptop", "the mug on the left").
 from __future__ import annotations
 
 import functools
-import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from ogi_toolkit.templates.item_random import pick
+from ..kit import SIZE_RANK, Obj, changed, dress, looks, shuffled
+from .source_scenes import Source
 
-from .source_scenes import SIZE_RANK, Obj, Source, changed
-
-__all__ = ["Resample", "retrying", "pick", "pick_other", "chance", "Index", "index", "looks", "words", "dress", "fits",
-           "relate", "add_twin", "build_source", "shuffle", "REFER_RELATIONS"]
+__all__ = ["Resample", "retrying", "pick_other", "furnished", "fits", "relate", "add_twin", "build_source", "shuffle",
+           "REFER_RELATIONS"]
 
 # Relations that can single out an object ("the mug next to the laptop"): planar, depth, contact.
 REFER_RELATIONS = ("next_to", "left_of", "right_of", "in_front_of", "behind", "on_top_of", "under")
@@ -53,100 +50,16 @@ def pick_other(rng, seq: Sequence, avoid):
     if not any(x.id != avoid for x in seq):  # stops at the first element that differs
         return None
     while True:
-        x = pick(rng, seq)
+        x = rng.choice(seq)
         if x.id != avoid:
             return x
 
 
-def chance(rng, p: float) -> bool:
-    return bool(rng.next_float() < p)
-
-
-# --- cached look-ups per pools object ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class Index:
-    places: tuple  # scenes with at least 4 candidate objects
-    candidates: dict  # scene id -> objects that plausibly appear there
-    candidate_ids: dict  # scene id -> frozenset of their ids
-    homes: dict  # object id -> the scenes where it plausibly appears
-    colours: tuple
-    materials: dict  # id -> MaterialItem
-    colour_by_id: dict
-    colour_words: frozenset  # colour names, and "golden": materials that already say a colour
-    looks: dict = field(default_factory=dict)  # object id -> (colours, materials) it can be dressed in
-
-
-@functools.lru_cache(maxsize=8)
-def _index(pools) -> Index:
-    objects = [o for o in pools["objects"] if o.countable]
-    candidates = {}
-    for place in pools["scenes"]:
-        # A scene without ``categories`` offers no objects, so editing never uses it.
-        candidates[place.id] = tuple(o for o in objects if o.category in place.categories)
-    places = tuple(p for p in pools["scenes"] if len(candidates[p.id]) >= 4)
-    homes: dict = {}
-    for place in places:
-        for o in candidates[place.id]:
-            homes.setdefault(o.id, []).append(place)
-    return Index(places=places, candidates=candidates, colours=tuple(pools["colours"]),
-                 candidate_ids={p: frozenset(o.id for o in objs) for p, objs in candidates.items()},
-                 homes={k: tuple(v) for k, v in homes.items()},
-                 materials={m.id: m for m in pools["materials"]},
-                 colour_by_id={c.id: c for c in pools["colours"]},
-                 colour_words=frozenset({c.name for c in pools["colours"]} | {"golden"}))
-
-
-def index(pools) -> Index:
-    return _index(pools)
-
-
-_WORD = re.compile(r"[a-z]+")
-
-
-def words(*phrases: str) -> frozenset[str]:
-    """The lower-case words of ``phrases`` ("gold-foil serif" -> {"gold", "foil", "serif"})."""
-    return frozenset().union(*map(_words_of, phrases))
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _words_of(phrase: str) -> frozenset[str]:
-    # pool names recur: looks() compares every colour's words with every object's
-    return frozenset(_WORD.findall(phrase.lower()))
-
-
-def looks(pools, item) -> tuple[tuple, tuple]:
-    """(colours, materials) ``item`` can plausibly show, cached per object: any colour for
-    things that list none, none for animals that list none (people: their clothes, any); its
-    listed materials. Never a word of its name twice ("a lemon yellow lemon", "a wooden
-    wooden crate", "a rubber rubber duck")."""
-    idx = index(pools)
-    found = idx.looks.get(item.id)
-    if found is None:
-        name = words(item.name)
-        if item.colours:
-            colours = tuple(idx.colour_by_id[c] for c in item.colours if c in idx.colour_by_id)
-        else:
-            colours = idx.colours if (item.person or not item.animate) else ()
-        colours = tuple(c for c in colours if not words(c.name) & name)
-        materials = tuple(idx.materials[m] for m in item.materials
-                          if m in idx.materials and not words(idx.materials[m].name, idx.materials[m].adjective) & name)
-        found = idx.looks[item.id] = (colours, materials)
-    return found
-
-
-def dress(ctx, item, *, colour: bool = True, material: bool | None = None) -> Obj:
-    """``item`` with a plausible colour, and a material when it has some (always when
-    ``material``, half the time when None)."""
-    rng, idx = ctx.rng, index(ctx.pools)
-    colours, materials = looks(ctx.pools, item)
-    obj = Obj(item=item)
-    if materials and (material or (material is None and rng.next_float() < 0.5)):
-        obj.material = pick(rng, materials)
-    # A material that names a colour ("golden", "silver") already gives the colour.
-    if colour and colours and (obj.material is None or not idx.colour_words & {obj.material.name, obj.material.adjective}):
-        obj.colour = pick(rng, colours)
-    return obj
+def furnished(ctx, item, material: bool | None = None):
+    """``item`` dressed for a source scene: a plausible colour, and a material when it has
+    some (always when ``material``, half the time when None)."""
+    with_material = material or (material is None and ctx.rng.random() < 0.5)
+    return dress(ctx, item, ("colour", "material") if with_material else ("colour",))
 
 
 # --- building a source --------------------------------------------------------------------
@@ -170,7 +83,7 @@ def relate(ctx, src: Source, i: int, j: int, relations: Sequence[str] = REFER_RE
     options = [r for r in relations if fits(src.objects[i], src.objects[j], r)]
     if not options:
         return None
-    rel = pick(ctx.rng, options)
+    rel = ctx.rng.choice(options)
     src.relations.append((i, rel, j))
     return rel
 
@@ -181,7 +94,7 @@ def add_twin(ctx, src: Source, i: int, *, same_look: bool) -> int | None:
     obj = src.objects[i]
     twin = changed(obj, action=None, origin=None)
     if not same_look:
-        colours, materials = looks(ctx.pools, obj.item)
+        colours, materials = looks(ctx, obj.item)
         colour = pick_other(ctx.rng, colours, obj.colour.id) if obj.colour is not None else None
         material = pick_other(ctx.rng, materials, obj.material.id) if colour is None and obj.material is not None else None
         if colour is not None:
@@ -202,15 +115,15 @@ def build_source(ctx, *, n_objects: int, target: Callable[[Any], bool] | None = 
     named (see the module docstring): a twin of another look at 2, of the same look plus a
     relation or position at 3.
     """
-    rng, idx = ctx.rng, index(ctx.pools)
+    rng, idx = ctx.rng, ctx.index
     item = None
     for _ in range(50):  # draw by rejection: filtering whole lists per item is too slow for a plan
-        place = pick(rng, idx.places)
+        place = rng.choice(idx.places)
         if place_filter is not None and not place_filter(place):
             continue
         pool = idx.candidates[place.id]
         for _ in range(10):
-            candidate = pick(rng, pool)
+            candidate = rng.choice(pool)
             if target is None or target(candidate):
                 item = candidate
                 break
@@ -218,7 +131,7 @@ def build_source(ctx, *, n_objects: int, target: Callable[[Any], bool] | None = 
             break
     else:
         raise Resample(f"subtask {ctx.subtask!r}: no scene offers an object for this edit")
-    src = Source(place=place, objects=[dress(ctx, item, material=grade == 2 or None)])
+    src = Source(place=place, objects=[furnished(ctx, item, material=grade == 2 or None)])
     if grade >= 2 and add_twin(ctx, src, 0, same_look=grade == 3) is None:
         add_twin(ctx, src, 0, same_look=True)  # no other look: tell them apart by relation instead
         grade = 3
@@ -226,27 +139,27 @@ def build_source(ctx, *, n_objects: int, target: Callable[[Any], bool] | None = 
     for _ in range(4 * n_objects):
         if len(src.objects) >= n_objects:
             break
-        filler = pick(rng, pool)
+        filler = rng.choice(pool)
         if filler.id not in chosen:
             chosen.add(filler.id)
-            src.objects.append(dress(ctx, filler))
+            src.objects.append(furnished(ctx, filler))
     if grade == 3:
         # The target relates to an anchor (a filler) or, failing that, sits left/right of its twin.
         anchors = range(2, len(src.objects))
-        rel = relate(ctx, src, 0, pick(rng, anchors)) if anchors and rng.next_float() < 0.75 else None
+        rel = relate(ctx, src, 0, rng.choice(anchors)) if anchors and rng.random() < 0.75 else None
         if rel is None:
-            src.relations.append((0, pick(rng, ("left_of", "right_of")), 1))
-    elif len(src.objects) >= 3 and rng.next_float() < 0.5:  # some context for the description
+            src.relations.append((0, rng.choice(("left_of", "right_of")), 1))
+    elif len(src.objects) >= 3 and rng.random() < 0.5:  # some context for the description
         relate(ctx, src, len(src.objects) - 1, 0)
-    if rng.next_float() < 0.3:
-        src.lighting = pick(rng, ctx.pools["lighting"])
+    if rng.random() < 0.3:
+        src.lighting = rng.choice(ctx.pools["lighting"])
     return shuffle(ctx, src, 0)
 
 
 def shuffle(ctx, src: Source, keep: int) -> tuple[Source, int]:
     """``src`` with its objects in random order (the target is not always first); returns
     the new index of object ``keep``."""
-    order = [int(k) for k in ctx.rng.permutation(len(src.objects))]
+    order = shuffled(ctx.rng, range(len(src.objects)))
     new_of = {old: new for new, old in enumerate(order)}
     src.objects = [src.objects[k] for k in order]
     src.relations = [(new_of[s], r, new_of[o]) for s, r, o in src.relations]

@@ -12,7 +12,8 @@ from ogi_toolkit.templates.grammar import normalise
 from .object_ops import (Op, material_choices, motion_choices, movable, nameable, op_add, op_alter,
                          op_material, op_motion, op_move, op_remove, op_replace, shuffled_indices)
 from .naming import detailed
-from .sampling import add_twin, build_source, chance, pick
+from ..kit import shuffled
+from .sampling import add_twin, build_source
 from .source_scenes import Source
 from .text_ops import (add_surface, op_text_add, op_text_alter, op_text_remove, op_text_replace, surfaces_for,
                        text_choices)
@@ -33,14 +34,14 @@ def plan_kinds(ctx, n: int, *, texts: int, extra: bool = False, dependent: int =
     Returns [(kind, depends_on_previous)]."""
     rng = ctx.rng
     object_kinds = OBJECT_KINDS + (EXTRA_KINDS if extra else ())
-    kinds = [pick(rng, TEXT_KINDS) for _ in range(texts)] + [pick(rng, object_kinds) for _ in range(n - texts)]
-    kinds = [kinds[int(k)] for k in rng.permutation(n)]
+    kinds = [rng.choice(TEXT_KINDS) for _ in range(texts)] + [rng.choice(object_kinds) for _ in range(n - texts)]
+    kinds = shuffled(rng, kinds)
     plan = [(kind, False) for kind in kinds]
     # Dependent steps at positions 1, 3 (each right after an add/replace at 0, 2).
     for slot in range(min(dependent, n // 2)):
         at = 2 * slot + 1
-        plan[at - 1] = (pick(rng, ("add", "replace")), False)
-        plan[at] = (pick(rng, FOLLOW_UPS if extra else ("alter",)), True)
+        plan[at - 1] = (rng.choice(("add", "replace")), False)
+        plan[at] = (rng.choice(FOLLOW_UPS if extra else ("alter",)), True)
     return plan
 
 
@@ -48,10 +49,10 @@ def prepare_source(ctx, plan: list[tuple[str, bool]], grade: int) -> Source:
     """A source with enough nameable objects for ``plan`` and a surface per text edit."""
     rng = ctx.rng
     needs_object = sum(1 for kind, dep in plan if not dep and kind not in TEXT_KINDS and kind != "add")
-    src, t = build_source(ctx, n_objects=needs_object + int(rng.integers(1, 3)), grade=grade,
+    src, t = build_source(ctx, n_objects=needs_object + rng.randrange(1, 3), grade=grade,
                           place_filter=_text_place_filter(ctx, plan))
-    if grade >= 2 and len(src.objects) > 3 and chance(rng, 0.5):
-        add_twin(ctx, src, int(rng.integers(len(src.objects))), same_look=False)
+    if grade >= 2 and len(src.objects) > 3 and rng.random() < 0.5:
+        add_twin(ctx, src, rng.randrange(len(src.objects)), same_look=False)
     for kind, _ in plan:
         if kind in TEXT_KINDS:
             add_surface(ctx, src, blank=kind == "text_add", english=True)
@@ -62,7 +63,7 @@ def _text_place_filter(ctx, plan):
     texts = sum(1 for kind, _ in plan if kind in TEXT_KINDS)
     if not texts:
         return None
-    return lambda place: len(surfaces_for(ctx.pools, place)) >= texts
+    return lambda place: len(surfaces_for(ctx, place)) >= texts
 
 
 class Chain:
@@ -93,13 +94,13 @@ class Chain:
         if kind in TEXT_KINDS:
             return self._text(kind)
         if kind == "add":
-            anchors = None if grade == 1 and chance(ctx.rng, 0.5) else self._free() or None
+            anchors = None if grade == 1 and ctx.rng.random() < 0.5 else self._free() or None
             op = op_add(ctx, src, grade, anchors=anchors)
             self.last_made = len(src.objects) - 1
             self.used.add(self.last_made)
             return [op]
         want = {"material": lambda o: bool(material_choices(ctx, o)),
-                "motion": lambda o: o.item.id in movable(ctx.pools) and bool(motion_choices(ctx.pools, o))}.get(kind)
+                "motion": lambda o: o.item.id in movable(ctx) and bool(motion_choices(ctx, o))}.get(kind)
         if dependent:
             if made is None or (want is not None and not want(src.objects[made])):
                 return None
@@ -134,11 +135,11 @@ class Chain:
                 return None
             k = blanks[0]
             shown = {t.item.id for t in src.texts}
-            options = text_choices(ctx.pools, src.objects[k].item, english=True, exclude=shown)
+            options = text_choices(ctx, src.objects[k].item, english=True, exclude=shown)
             if not options:
                 return None
             self.used.add(k)
-            return [op_text_add(ctx, src, k, pick(ctx.rng, options))]
+            return [op_text_add(ctx, src, k, ctx.rng.choice(options))]
         free = [t for t in range(len(src.texts)) if t not in self.used_texts]
         if not free:
             return None
@@ -148,10 +149,10 @@ class Chain:
             return [op_text_remove(ctx, src, t)]
         if kind == "text_replace":
             shown = {text.item.id for text in src.texts}
-            options = text_choices(ctx.pools, src.objects[src.texts[t].on].item, english=True, exclude=shown)
+            options = text_choices(ctx, src.objects[src.texts[t].on].item, english=True, exclude=shown)
             if not options:
                 return None
-            op = op_text_replace(ctx, src, t, pick(ctx.rng, options))
+            op = op_text_replace(ctx, src, t, ctx.rng.choice(options))
         else:
             op = op_text_alter(ctx, src, t)[0]
         self.used_texts.add(t)

@@ -1,7 +1,7 @@
 """The input image of an editing item, as a mutable record the edit samplers change.
 
-A :class:`Source` is a place from the Scene pool with objects (:class:`Obj`: a pool object
-and the colour, material, texture, size and action it shows), relations between them and
+A :class:`Source` is a place from the Scene pool with objects (the kit's ``Obj``: a pool
+object and the colour, material, texture, size and action it shows), relations between them and
 strings written on them (:class:`Text`). Its :meth:`Source.scene` is the ``Scene`` of the
 spec, with the ``description`` prompt that makes the input image. Edit operations change a
 Source exactly as ``ogi_toolkit.scene_edit.apply_edits`` changes a Scene, so the indices of
@@ -12,88 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ogi_toolkit.spec import Relation, Scene, SceneObject, TextItem
-from ogi_toolkit.templates.grammar import a, join_and, number_word
+from ogi_toolkit.spec import Relation, Scene, TextItem
+from ogi_toolkit.templates.grammar import join_and, number_word
 
-__all__ = ["Obj", "Text", "Source", "changed", "pronouns", "SIZE_RANK"]
+from ..kit import Obj, changed, phrases
 
-SIZE_RANK = {"tiny": 1, "small": 2, "medium": 3, "large": 4, "huge": 5}
-
-
-def changed(part, **changes):
-    """A copy of an ``Obj`` or ``Text`` with ``changes``: ``dataclasses.replace`` without its
-    per-field checks (5x faster; builders copy ~3 of these per item). They have no
-    ``__post_init__`` or ``init=False`` fields, which ``replace`` would honour."""
-    new = object.__new__(type(part))
-    new.__dict__.update(part.__dict__)
-    new.__dict__.update(changes)
-    return new
-
-
-@dataclass
-class Obj:
-    """One object (or ``count`` identical ones) of a source scene, with its qualifiers."""
-
-    item: Any  # ObjectItem (or a surface stand-in with the same fields)
-    colour: Any = None  # ColourItem; for people the colour of their clothes ("the girl in red")
-    material: Any = None  # MaterialItem
-    texture: Any = None  # TextureItem
-    size: Any = None  # SizeItem
-    action: Any = None  # ActionItem, for people and animals
-    count: int = 1
-    origin: str | None = None  # "added"/"replaced" when an earlier edit made it (complex, multi-turn)
-
-    @property
-    def noun(self) -> str:
-        return self.item.name if self.count == 1 else self.item.plural
-
-    def phrase(self, colour: bool = True, material: bool = True, texture: bool = True, size: bool = True) -> str:
-        """The object without article: "small glossy red ceramic mug", "girl in red"."""
-        # Built by prepending, in English adjective order (size, texture, colour, material).
-        text = self.noun
-        if material and self.material is not None:
-            text = f"{self.material.adjective} {text}"
-        worn = self.item.person  # a person's colour is their clothes': "girl in red"
-        if colour and self.colour is not None and not worn:
-            text = f"{self.colour.name} {text}"
-        if texture and self.texture is not None:
-            text = f"{self.texture.name} {text}"
-        if size and self.size is not None:
-            text = f"{self.size.name} {text}"
-        if self.origin == "blank":  # a text surface with nothing written on it yet
-            text = f"blank {text}"
-        if colour and self.colour is not None and worn:
-            text = f"{text} in {self.colour.name}"
-        return text
-
-    def indefinite(self, **show: bool) -> str:
-        phrase = self.phrase(**show)
-        return a(phrase) if self.count == 1 else f"{number_word(self.count)} {phrase}"
-
-    def scene_object(self) -> SceneObject:
-        attributes = {}
-        if self.texture is not None:
-            attributes["texture"] = self.texture.name
-        if self.colour is not None and self.item.person:
-            attributes["colour_of"] = "clothing"
-        return SceneObject.record(
-            name=self.item.name, category=self.item.category, count=self.count,
-            colour=self.colour.name if self.colour else None,
-            material=self.material.name if self.material else None,
-            size=self.size.name if self.size else None,
-            action=self.action.ing if self.action else None, attributes=attributes)
-
-    def slot(self) -> dict:
-        """Canonical ids of everything the object shows (a new object's slot)."""
-        out = {"object": self.item.id}
-        for name in ("colour", "material", "texture", "size", "action"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value.id
-        if self.count != 1:
-            out["count"] = self.count
-        return out
-
+__all__ = ["Text", "Source", "pronouns"]
 
 @dataclass
 class Text:
@@ -135,32 +59,33 @@ class Source:
         self.relations = [(shift(s), r, shift(o)) for s, r, o in self.relations if gone not in (s, o)]
         self.texts = [changed(t, on=shift(t.on)) for t in self.texts if t.on != gone]
 
-    def scene(self, pools) -> Scene:
+    def scene(self, ctx) -> Scene:
         return Scene.record(
-            description=self.description(pools),
+            description=self.description(ctx),
             objects=[o.scene_object() for o in self.objects],
             relations=[Relation.record(subject=s, relation=r, object=o) for s, r, o in self.relations],
             texts=[t.text_item() for t in self.texts],
             background=self.place.name, lighting=self.lighting.name if self.lighting else None)
 
-    def description(self, pools) -> str:
+    def description(self, ctx) -> str:
         """A plain prompt that makes this scene: "A photo of a red mug next to a laptop ..."."""
+        wording = phrases()["source"]  # phrases.yaml: "A photo of {objects} {place}{light}."
         said: set[int] = set()
         seen_phrases: set[str] = set()
 
         def mention(i: int) -> str:
             obj = self.objects[i]
-            phrase = obj.phrase()
+            phrase = obj.phrase
             if obj.count > 1:
                 text = f"{number_word(obj.count)} {phrase}"
             else:
-                text = f"a second {phrase}" if phrase in seen_phrases else a(phrase)
+                text = wording["again"].format(phrase=phrase) if phrase in seen_phrases else ctx.lexicon.a(phrase)
             seen_phrases.add(phrase)
             if obj.action is not None:
                 text += f" {obj.action.ing}"
             for t in self.texts:
                 if t.on == i:
-                    text += f' that reads "{t.item.text}"'
+                    text += wording["reads"].format(text=t.item.text)
             said.add(i)
             return text
 
@@ -171,14 +96,14 @@ class Source:
             text = mention(i)
             for s, rel, o in self.relations:
                 if s == i and o not in said:
-                    text += f" {pools.get('relations', rel).phrases[0]} {mention(o)}"
+                    text += f" {ctx.pools.get('relations', rel).phrases[0]} {mention(o)}"
                     break
                 if s == i:
-                    text += f" {pools.get('relations', rel).phrases[0]} the {self.objects[o].noun}"
+                    text += f" {ctx.pools.get('relations', rel).phrases[0]} the {self.objects[o].noun}"
                     break
             clauses.append(text)
         light = f", {self.lighting.phrase}" if self.lighting is not None else ""
-        return f"A photo of {join_and(clauses)} {self.place.phrase}{light}."
+        return wording["description"].format(objects=join_and(clauses), place=self.place.phrase, light=light)
 
 
 def pronouns(obj: Obj) -> dict:

@@ -2,7 +2,7 @@
 
 Each builds a source scene (sampling.build_source: the grade decides how hard the edited
 object is to single out), records the input image's Scene before editing, then applies one
-operation (object_ops). Grade 3 adds a consistency requirement (common.FINISHES).
+operation (object_ops). Grade 3 adds a consistency requirement (phrases.yaml ``finishes``).
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .common import COMMON_WORDS, objects_for, one_edit
 from .object_ops import (alter_choices, new_object, op_add, op_alter, op_remove, op_replace, shuffled_indices,
                          textures_for)
 from .naming import detailed, refer
-from .sampling import Resample, build_source, chance, pick, retrying
+from ..kit import shuffled
+from .sampling import Resample, build_source, retrying
 from .source_scenes import pronouns
 
 __all__ = ["build_add", "build_replace", "build_alter", "build_remove", "build_extract", "BACKDROPS"]
@@ -34,14 +35,14 @@ BACKDROPS = {"white": ("plain white", "a plain white background"),
 def build_add(ctx) -> Built:
     rng, grade = ctx.rng, ctx.difficulty
     src, anchor = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     if grade == 1:
-        anchors = [anchor] if chance(rng, 0.5) else None
+        anchors = [anchor] if rng.random() < 0.5 else None
     else:
         anchors = [anchor] + shuffled_indices(ctx, src, exclude=(anchor,))
     obj = new_object(ctx, src, grade)
-    if grade == 3 and chance(rng, 0.3) and obj.item.size_class in ("tiny", "small"):
-        obj.count = int(rng.integers(2, 4))  # "add three paper lanterns"
+    if grade == 3 and rng.random() < 0.3 and obj.item.size_class in ("tiny", "small"):
+        obj.count = rng.randrange(2, 4)  # "add three paper lanterns"
     op = op_add(ctx, src, grade, obj=obj, anchors=anchors)
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit])
 
@@ -50,7 +51,7 @@ def build_add(ctx) -> Built:
 @retrying
 def build_replace(ctx) -> Built:
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, ctx.rng), grade=ctx.difficulty)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     op = op_replace(ctx, src, t, ctx.difficulty, detail=detailed(ctx))
     return one_edit(ctx, src, scene, op.slot, op.words, [op.edit])
 
@@ -62,19 +63,19 @@ def build_alter(ctx) -> Built:
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty)
     obj = src.objects[t]
     choices = alter_choices(ctx, obj)
-    attributes = [str(a) for a in rng.permutation(sorted(choices))[: 2 if ctx.difficulty == 3 else 1]]
+    attributes = shuffled(rng, sorted(choices))[: 2 if ctx.difficulty == 3 else 1]
     # The input image shows the old value of every attribute that changes ("white" -> "red").
     for attribute in attributes:
         if getattr(obj, attribute) is None:
             if attribute == "texture":
-                obj.texture = pick(rng, textures_for(ctx, obj))
+                obj.texture = rng.choice(textures_for(ctx, obj))
             elif attribute == "size":
-                obj.size = pick(rng, [s for s in pools["sizes"] if 3 <= s.rank <= 5])
+                obj.size = rng.choice([s for s in pools["sizes"] if 3 <= s.rank <= 5])
     if refer(ctx, src, t) is None:  # a new old value must not make the target ambiguous
         raise Resample("alter: the old value made the target ambiguous")
-    scene = src.scene(pools)
+    scene = src.scene(ctx)
     choices = alter_choices(ctx, obj)
-    changes = [(attribute, pick(rng, choices[attribute])) for attribute in attributes]
+    changes = [(attribute, rng.choice(choices[attribute])) for attribute in attributes]
     ops = op_alter(ctx, src, t, changes, detail=detailed(ctx))
     return one_edit(ctx, src, scene, ops[0].slot, ops[0].words, [op.edit for op in ops])
 
@@ -84,9 +85,9 @@ def build_alter(ctx) -> Built:
 def build_remove(ctx) -> Built:
     rng, grade = ctx.rng, ctx.difficulty
     src, t = build_source(ctx, n_objects=objects_for(grade, rng), grade=grade)
-    if grade == 1 and chance(rng, 0.3) and src.objects[t].item.size_class in ("tiny", "small", "medium"):
-        src.objects[t].count = int(rng.integers(2, 5))  # "remove the three birds"
-    scene = src.scene(ctx.pools)
+    if grade == 1 and rng.random() < 0.3 and src.objects[t].item.size_class in ("tiny", "small", "medium"):
+        src.objects[t].count = rng.randrange(2, 5)  # "remove the three birds"
+    scene = src.scene(ctx)
     count = src.objects[t].count
     op = op_remove(ctx, src, t, detail=detailed(ctx))
     if count > 1:
@@ -99,14 +100,14 @@ def build_remove(ctx) -> Built:
 def build_extract(ctx) -> Built:
     rng = ctx.rng
     src, t = build_source(ctx, n_objects=objects_for(ctx.difficulty, rng), grade=ctx.difficulty)
-    scene = src.scene(ctx.pools)
+    scene = src.scene(ctx)
     phrase, target_slot = refer(ctx, src, t, detail=detailed(ctx))
-    key = pick(rng, sorted(BACKDROPS))
+    key = rng.choice(sorted(BACKDROPS))
     value, backdrop = BACKDROPS[key]
-    if chance(rng, 0.4):  # a single-colour backdrop from the colour pool
-        colour = pick(rng, ctx.pools["colours"])
+    if rng.random() < 0.4:  # a single-colour backdrop from the colour pool
+        colour = rng.choice(ctx.pools["colours"])
         key, value = f"colour:{colour.id}", f"solid {colour.name}"
-        backdrop = pick(rng, (f"a solid {colour.name} background", f"a flat {colour.name} backdrop",
+        backdrop = rng.choice((f"a solid {colour.name} background", f"a flat {colour.name} backdrop",
                               f"a plain {colour.name} background"))
     obj = src.objects[t]
     words = {"target": phrase, "target_name": obj.noun, "backdrop": backdrop, **pronouns(obj)}

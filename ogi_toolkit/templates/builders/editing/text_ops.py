@@ -7,31 +7,23 @@ chalkboard, a slogan on a T-shirt), and a replacement string is of the same kind
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from ogi_toolkit.spec import Edit, TextItem
-from ogi_toolkit.templates.grammar import plural
 
 from .object_ops import Op
-from .sampling import Resample, index, pick
-from .source_scenes import Obj, Source, Text, changed
+from ..kit import Obj, changed, language_name, memo
+from .sampling import Resample
+from .source_scenes import Source, Text
 
 __all__ = ["Surface", "surfaces_for", "add_surface", "text_choices", "meaning", "quote",
-           "op_text_add", "op_text_replace", "op_text_alter", "op_text_remove", "KIND_NOUNS",
-           "LANGUAGE_NAMES"]
+           "op_text_add", "op_text_replace", "op_text_alter", "op_text_remove", "KIND_NOUNS"]
 
 # How a template names a kind of string ("Give the sign a slogan that says ...").
 KIND_NOUNS = {"sign": "message", "title": "title", "slogan": "slogan", "label": "label",
               "menu": "menu entry", "quote": "quote", "brand": "brand name", "headline": "headline",
               "greeting": "greeting", "warning": "warning", "caption": "caption", "price": "price",
               "name": "name"}
-# English names of the languages strings come in (BCP-47 primary subtag -> name).
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-                  "pt": "Portuguese", "nl": "Dutch", "sv": "Swedish", "pl": "Polish", "tr": "Turkish",
-                  "vi": "Vietnamese", "id": "Indonesian", "sw": "Swahili", "ru": "Russian",
-                  "uk": "Ukrainian", "el": "Greek", "ar": "Arabic", "fa": "Persian", "he": "Hebrew",
-                  "hi": "Hindi", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai"}
 
 
 @dataclass(frozen=True)
@@ -56,56 +48,55 @@ class Surface:
     can: tuple = ()
 
 
-@functools.lru_cache(maxsize=8)
-def _surfaces(pools) -> tuple:
-    return tuple(Surface(id=s.id, name=s.name, plural=plural(s.name), article=s.article, kinds=tuple(s.kinds),
-                         settings=tuple(s.settings)) for s in pools["surfaces"])
+def _surfaces(ctx) -> tuple:
+    return memo(ctx, "surfaces", lambda: tuple(
+        Surface(id=s.id, name=s.name, plural=ctx.lexicon.plural(s.name), article=s.article, kinds=tuple(s.kinds),
+                settings=tuple(s.settings)) for s in ctx.pools["surfaces"]))
 
 
-@functools.lru_cache(maxsize=8)
-def _texts_by_kind(pools) -> dict:
-    out: dict = {}
-    for t in pools["texts"]:
-        out.setdefault(t.kind, []).append(t)
-    return {k: tuple(v) for k, v in out.items()}
+def _texts_by_kind(ctx) -> dict:
+    def compute():
+        out: dict = {}
+        for t in ctx.pools["texts"]:
+            out.setdefault(t.kind, []).append(t)
+        return {k: tuple(v) for k, v in out.items()}
+    return memo(ctx, "texts_by_kind", compute)
 
 
-@functools.lru_cache(maxsize=8)
-def _surfaces_by_setting(pools) -> dict:
-    out: dict = {}
-    for surface in _surfaces(pools):
-        if text_choices(pools, surface, english=None):  # a surface no string suits is no use
-            for setting in surface.settings:
-                out.setdefault(setting, []).append(surface)
-    return {k: tuple(v) for k, v in out.items()}
+def _surfaces_by_setting(ctx) -> dict:
+    def compute():
+        out: dict = {}
+        for surface in _surfaces(ctx):
+            if text_choices(ctx, surface, english=None):  # a surface no string suits is no use
+                for setting in surface.settings:
+                    out.setdefault(setting, []).append(surface)
+        return {k: tuple(v) for k, v in out.items()}
+    return memo(ctx, "surfaces_by_setting", compute)
 
 
-def surfaces_for(pools, place) -> tuple:
+def surfaces_for(ctx, place) -> tuple:
     """Surfaces that stand plausibly in ``place`` (by its setting) and suit some string."""
-    return _surfaces_by_setting(pools).get(place.setting, ())
+    return _surfaces_by_setting(ctx).get(place.setting, ())
 
 
-def _suiting(pools, surface: Surface, english: bool | None) -> tuple:
-    return _suiting_kinds(pools, surface.kinds, english)
-
-
-@functools.lru_cache(maxsize=4096)
-def _suiting_kinds(pools, kinds: tuple, english: bool | None) -> tuple:
+def _suiting(ctx, surface: Surface, english: bool | None) -> tuple:
     # keyed by the kinds, not the surface: hashing a pool item hashes all its fields
-    by_kind = _texts_by_kind(pools)
-    return tuple(t for k in kinds for t in by_kind.get(k, ())
-                 if english is None or (t.language == "en") == english)
+    def compute():
+        by_kind = _texts_by_kind(ctx)
+        return tuple(t for k in surface.kinds for t in by_kind.get(k, ())
+                     if english is None or (t.language == "en") == english)
+    return memo(ctx, ("suiting", surface.kinds, english), compute)
 
 
-def text_choices(pools, surface: Surface, *, english: bool | None, exclude=()) -> list | tuple:
+def text_choices(ctx, surface: Surface, *, english: bool | None, exclude=()) -> list | tuple:
     """Strings that suit ``surface``; English only (True), other languages only (False) or any."""
-    found = _suiting(pools, surface, english)
+    found = _suiting(ctx, surface, english)
     return [t for t in found if t.id not in exclude] if exclude else found
 
 
-def _offers(pools, surface: Surface, english: bool | None, used: set) -> bool:
+def _offers(ctx, surface: Surface, english: bool | None, used: set) -> bool:
     """Whether ``surface`` suits some string not in ``used`` (stops at the first one)."""
-    return any(t.id not in used for t in _suiting(pools, surface, english))
+    return any(t.id not in used for t in _suiting(ctx, surface, english))
 
 
 def add_surface(ctx, src: Source, *, english: bool | None = True, blank: bool = False) -> int:
@@ -115,29 +106,28 @@ def add_surface(ctx, src: Source, *, english: bool | None = True, blank: bool = 
     rng = ctx.rng
     used = {t.item.id for t in src.texts}
     present = {o.item.id for o in src.objects}
-    fitting = [s for s in surfaces_for(ctx.pools, src.place) if s.id not in present]
-    options = [s for s in fitting if _offers(ctx.pools, s, english, used)]
+    fitting = [s for s in surfaces_for(ctx, src.place) if s.id not in present]
+    options = [s for s in fitting if _offers(ctx, s, english, used)]
     if not options:
         english = None
-        options = [s for s in fitting if _offers(ctx.pools, s, None, used)]
+        options = [s for s in fitting if _offers(ctx, s, None, used)]
     if not options:
         raise Resample(f"no text surface fits {src.place.id!r}")
-    surface = pick(rng, options)
+    surface = rng.choice(options)
     src.objects.append(Obj(item=surface, origin="blank" if blank else None))
     k = len(src.objects) - 1
     if not blank:
-        item = pick(rng, text_choices(ctx.pools, surface, english=english, exclude=used))
-        src.texts.append(Text(item=item, on=k, font=pick(rng, ctx.pools["fonts"]),
-                              colour=pick(rng, index(ctx.pools).colours)))
+        item = rng.choice(text_choices(ctx, surface, english=english, exclude=used))
+        src.texts.append(Text(item=item, on=k, font=rng.choice(ctx.pools["fonts"]),
+                              colour=rng.choice(ctx.index.colours)))
     return k
 
 
-def meaning(item) -> str:
+def meaning(ctx, item) -> str:
     """'Japanese for "open"' for strings not in English, else ""."""
     if item.language == "en":
         return ""
-    language = LANGUAGE_NAMES.get(item.language.split("-")[0], item.language)
-    return f'{language} for "{item.gloss}"'
+    return f'{language_name(ctx, item.language)} for "{item.gloss}"'
 
 
 def quote(item) -> str:
@@ -145,7 +135,7 @@ def quote(item) -> str:
 
 
 def _surface_np(src: Source, k: int) -> str:
-    return f"the {src.objects[k].phrase()}"  # "the blank chalkboard" until something is written
+    return f"the {src.objects[k].phrase}"  # "the blank chalkboard" until something is written
 
 
 def _text_item(item, on: int | None = None, **look) -> TextItem:
@@ -161,14 +151,14 @@ def op_text_add(ctx, src: Source, k: int, item, *, font=None, colour=None) -> Op
     src.texts.append(Text(item=item, on=k, font=font, colour=colour))
     src.objects[k] = changed(src.objects[k], origin=None)
     say = f"{quote(item)} on {surface}" + (f" in {look}" if look else "")
-    verb, rest = pick(ctx.rng, (("write", say), ("add", f"the words {say}"), ("letter", say), ("paint", say)))
+    verb, rest = ctx.rng.choice((("write", say), ("add", f"the words {say}"), ("letter", say), ("paint", say)))
     slot = {"op": "text_add", "text": item.id, "on": src.objects[k].item.id}
     if font:
         slot["font"] = font.id
     if colour:
         slot["colour"] = colour.id
     return Op(Edit.record(op="text_add", text=text), verb, rest, slot,
-              {"text": item.text, "surface": surface, "kind": KIND_NOUNS[item.kind], "meaning": meaning(item),
+              {"text": item.text, "surface": surface, "kind": KIND_NOUNS[item.kind], "meaning": meaning(ctx, item),
                "look": look})
 
 
@@ -177,13 +167,13 @@ def op_text_replace(ctx, src: Source, t: int, item) -> Op:
     old = src.texts[t]
     surface = _surface_np(src, old.on)
     src.texts[t] = changed(old, item=item)
-    verb, rest = pick(ctx.rng, (("replace", f"{quote(old.item)} on {surface} with {quote(item)}"),
+    verb, rest = ctx.rng.choice((("replace", f"{quote(old.item)} on {surface} with {quote(item)}"),
                                 ("change", f"{quote(old.item)} on {surface} to {quote(item)}"),
                                 ("rewrite", f"{surface} to say {quote(item)} instead of {quote(old.item)}")))
     return Op(Edit.record(op="text_replace", target=t, text=_text_item(item)), verb, rest,
               {"op": "text_replace", "old": old.item.id, "text": item.id},
               {"old": old.item.text, "text": item.text, "surface": surface, "kind": KIND_NOUNS[old.item.kind],
-               "meaning": meaning(item)})
+               "meaning": meaning(ctx, item)})
 
 
 # Text size changes: value (what apply_edits records) -> (predicate, noun phrase).
@@ -194,7 +184,7 @@ TEXT_SIZES = {"bigger": ("twice as large", "double its current size"),
 def text_alter_choices(ctx, text: Text) -> dict:
     """attribute -> new values for the lettering of ``text``: colour, font, size."""
     pools = ctx.pools
-    return {"colour": [c for c in index(pools).colours if text.colour is None or c.id != text.colour.id],
+    return {"colour": [c for c in ctx.index.colours if text.colour is None or c.id != text.colour.id],
             "font": [f for f in pools["fonts"] if text.font is None or f.id != text.font.id],
             "size": list(TEXT_SIZES)}
 
@@ -214,8 +204,8 @@ def op_text_alter(ctx, src: Source, t: int, changes: list[tuple[str, object]] | 
     surface = _surface_np(src, old.on)
     if changes is None:
         choices = text_alter_choices(ctx, old)
-        attribute = pick(ctx.rng, sorted(choices))
-        changes = [(attribute, pick(ctx.rng, choices[attribute]))]
+        attribute = ctx.rng.choice(sorted(choices))
+        changes = [(attribute, ctx.rng.choice(choices[attribute]))]
     makes, tos, edits, olds = [], [], [], []
     new = changed(old)
     for attribute, value in changes:
@@ -232,14 +222,14 @@ def op_text_alter(ctx, src: Source, t: int, changes: list[tuple[str, object]] | 
                           value=value if isinstance(value, str) else value.name))
     src.texts[t] = new
     make, to, attrs = " and ".join(makes), " and ".join(tos), " and ".join(a for a, _ in changes)
-    verb, rest = pick(ctx.rng, (("make", f"the text {quote(old.item)} on {surface} {make}"),
+    verb, rest = ctx.rng.choice((("make", f"the text {quote(old.item)} on {surface} {make}"),
                                 ("change", f"the {attrs} of {quote(old.item)} on {surface} to {to}"),
                                 ("restyle", f"{quote(old.item)} on {surface} so that it is {make}")))
     slot = {"op": "text_alter", "old": old.item.id,
             "changes": {a: (v if isinstance(v, str) else v.id) for a, v in changes}}
     words = {"old": old.item.text, "surface": surface, "make": make, "to": to, "attrs": attrs,
              "old_look": " and ".join(o for o in olds if o) or "the way it is now",
-             "kind": KIND_NOUNS[old.item.kind], "meaning": meaning(old.item)}
+             "kind": KIND_NOUNS[old.item.kind], "meaning": meaning(ctx, old.item)}
     return [Op(edit, verb, rest, slot, words) for edit in edits]
 
 
@@ -247,9 +237,9 @@ def op_text_remove(ctx, src: Source, t: int) -> Op:
     old = src.texts[t]
     surface = _surface_np(src, old.on)
     del src.texts[t]
-    verb, rest = pick(ctx.rng, (("remove", f"the text {quote(old.item)} from {surface}"),
+    verb, rest = ctx.rng.choice((("remove", f"the text {quote(old.item)} from {surface}"),
                                 ("erase", f"{quote(old.item)} from {surface}"),
                                 ("wipe", f"{quote(old.item)} off {surface}")))
     return Op(Edit.record(op="text_remove", target=t), verb, rest, {"op": "text_remove", "old": old.item.id},
               {"old": old.item.text, "surface": surface, "kind": KIND_NOUNS[old.item.kind],
-               "meaning": meaning(old.item)})
+               "meaning": meaning(ctx, old.item)})

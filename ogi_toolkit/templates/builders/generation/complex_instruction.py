@@ -12,10 +12,9 @@ import re
 
 from ogi_toolkit.spec import Relation, Scene, SceneObject
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, join_and, number_word, the
+from ogi_toolkit.templates.grammar import join_and, number_word, the
 
-from ._common import (SCENE_WORDS, ATTRIBUTES, act, actions_for, categories_except, chance, draw, dress, indices, memo, mix,
-                      objects, objects_in_text, pick, sample_of, scene_words)
+from ..kit import (ATTRIBUTES, SCENE_WORDS, act, actions_for, categories_except, distinct, draw, dress, maybe_scene, memo, objects, objects_in_text)
 
 
 
@@ -25,10 +24,10 @@ ATTRIBUTE_SLOTS = ("things", "things_a", "post", "specs", "n_objects", "lighting
 _ATTRIBUTE_COUNTS = {1: (3, 3), 2: (2, 3), 3: (3, 4)}  # grade -> (min, max) attributes per object
 
 
-def _postnominal(thing) -> str:
+def _postnominal(ctx, thing) -> str:
     """"a mug that is small, glossy and red, made of ceramic"."""
     adjectives = [getattr(getattr(thing, n), "name") for n in ("size", "texture", "colour") if getattr(thing, n)]
-    out = a(thing.item.name)
+    out = ctx.lexicon.a(thing.item.name)
     if adjectives:
         out += f" that is {join_and(adjectives)}"
     if thing.material:
@@ -50,23 +49,23 @@ def build_multi_attribute(ctx) -> Built:
     # Things made of something: materials are one of the attributes to bind.
     made = memo(ctx, "made_of_something", lambda: tuple(
         o for o in ctx.pools["objects"] if o.materials and o.countable and not o.animate and o.category != "celestial"))
-    items = sample_of(ctx.rng, made, d, what="objects made of a material")
+    items = distinct(ctx.rng, made, d, what="objects made of a material")
     low, high = _ATTRIBUTE_COUNTS[d]
     things, used_colours = [], set()
     for item in items:
-        names = [ATTRIBUTES[i] for i in sorted(indices(ctx.rng, len(ATTRIBUTES), mix(ctx, low, high)))]
+        names = [ATTRIBUTES[i] for i in sorted(ctx.rng.sample(range(len(ATTRIBUTES)), ctx.rng.randint(low, high)))]
         thing = dress(ctx, item, names)
         if thing.colour is not None and thing.colour.id in used_colours:
             free = [c for c in ctx.pools["colours"] if c.id not in used_colours and c.family != "metallic"]
-            thing.colour = pick(ctx.rng, free)
+            thing.colour = ctx.rng.choice(free)
         if thing.colour is not None:
             used_colours.add(thing.colour.id)
         things.append(thing)
-    words, scene_item = scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
-    lighting = pick(ctx.rng, ctx.pools["lighting"]) if d == 3 else None
+    words, scene_item = maybe_scene(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
+    lighting = ctx.rng.choice(ctx.pools["lighting"]) if d == 3 else None
     words.update({
-        "things": [t.phrase for t in things], "things_a": [a(t.phrase) for t in things],
-        "post": [_postnominal(t) for t in things], "specs": [_spec_line(t) for t in things],
+        "things": [t.phrase for t in things], "things_a": [ctx.lexicon.a(t.phrase) for t in things],
+        "post": [_postnominal(ctx, t) for t in things], "specs": [_spec_line(t) for t in things],
         "n_objects": number_word(len(things)), "lighting": lighting.phrase if lighting else "",
     })
     slots = {"objects": [t.slot() for t in things], "scene": scene_item.id if scene_item else None,
@@ -88,8 +87,8 @@ def _interaction(ctx, agent, exclude) -> tuple[object, object] | tuple[None, Non
                if any(o.id not in banned for o in _animate_patients(ctx, action))]
     if not options:
         return None, None
-    action = pick(ctx.rng, options)
-    return action, sample_of(ctx.rng, _animate_patients(ctx, action), 1, exclude, what="animate patients")[0]
+    action = ctx.rng.choice(options)
+    return action, distinct(ctx.rng, _animate_patients(ctx, action), 1, exclude, what="animate patients")[0]
 
 
 def _animate_patients(ctx, action) -> tuple:
@@ -111,7 +110,7 @@ def build_multi_subject(ctx) -> Built:
     mentioned: set[int] = set()
 
     def name(i: int) -> str:
-        text = the(things[i].phrase) if i in mentioned else a(things[i].phrase)
+        text = the(things[i].phrase) if i in mentioned else ctx.lexicon.a(things[i].phrase)
         mentioned.add(i)
         return text
 
@@ -124,7 +123,7 @@ def build_multi_subject(ctx) -> Built:
             finite.append(f"{subject} looks on")
             return
         clauses.append(f"{subject} {verb}")
-        finite.append(f"{subject} {action.third}" + (f" {a(patient.phrase)}" if patient else ""))
+        finite.append(f"{subject} {action.third}" + (f" {ctx.lexicon.a(patient.phrase)}" if patient else ""))
         if patient is not None:
             things.append(patient)
             relations.append((i, action.id, len(things) - 1))
@@ -135,8 +134,8 @@ def build_multi_subject(ctx) -> Built:
             return False
         things.append(dress(ctx, other, ("colour",)))
         j = len(things) - 1
-        verb = pick(ctx.rng, (action.ing, *action.synonyms))
-        things[i].action = f"{action.ing} {a(things[j].phrase)}"
+        verb = ctx.rng.choice((action.ing, *action.synonyms))
+        things[i].action, things[i].doing = action, f"{action.ing} {ctx.lexicon.a(things[j].phrase)}"
         subject = name(i)
         target = name(j)
         clauses.append(f"{subject} {verb} {target}")
@@ -157,8 +156,8 @@ def build_multi_subject(ctx) -> Built:
             things.append(third)
             add_action(len(things) - 1)
     agents = [t for t in things if t.item.animate]
-    words, scene_item = scene_words(ctx, {1: 0.4, 2: 0.6, 3: 1.0}[d])
-    words.update({"cast": join_and([a(t.phrase) for t in agents]), "clauses": clauses, "finite": finite,
+    words, scene_item = maybe_scene(ctx, {1: 0.4, 2: 0.6, 3: 1.0}[d])
+    words.update({"cast": join_and([ctx.lexicon.a(t.phrase) for t in agents]), "clauses": clauses, "finite": finite,
                   "n_agents": number_word(len(agents))})
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
              "scene": scene_item.id if scene_item else None}
@@ -189,17 +188,17 @@ def build_temporal_sequence(ctx) -> Built:
     grade 2, 5-6 at grade 3 (always the first and last stage), with an arrangement, an
     optional rendering style and, at grade 3, two things kept constant across panels."""
     d = min(ctx.difficulty, 3)
-    process = pick(ctx.rng, ctx.pools["temporal"])
+    process = ctx.rng.choice(ctx.pools["temporal"])
     total = len(process.stages)
-    k = min(total, {1: 3, 2: 4, 3: int(pick(ctx.rng, (5, 6)))}[d])
-    middle = sorted(1 + i for i in indices(ctx.rng, total - 2, k - 2))
+    k = min(total, {1: 3, 2: 4, 3: ctx.rng.choice((5, 6))}[d])
+    middle = sorted(1 + i for i in ctx.rng.sample(range(total - 2), k - 2))
     chosen = [0, *middle, total - 1]
     stages = [process.stages[i] for i in chosen]
-    arrangement_id = pick(ctx.rng, [i for i, (_, ks) in ARRANGEMENTS.items() if k in ks])
+    arrangement_id = ctx.rng.choice([i for i, (_, ks) in ARRANGEMENTS.items() if k in ks])
     style = None
-    if d >= 2 and chance(ctx, 0.6):
-        style = pick(ctx.rng, ctx.pools.filter("styles", family=["media_illustration", "photographic"]))
-    keep = sorted(indices(ctx.rng, len(CONTINUITY), 2)) if d == 3 else []
+    if d >= 2 and ctx.rng.random() < 0.6:
+        style = ctx.rng.choice(ctx.pools.filter("styles", family=["media_illustration", "photographic"]))
+    keep = sorted(ctx.rng.sample(range(len(CONTINUITY)), 2)) if d == 3 else []
     words = {
         "process": process.name, "stages": stages, "n_panels": number_word(k),
         "arrangement": ARRANGEMENTS[arrangement_id][0], "first": stages[0], "last": stages[-1],
@@ -236,7 +235,7 @@ VISUALS = ("a dotted line tracing the whole path", "a glowing light trail", "mot
 
 def _movers(ctx, k: int, exclude=()) -> list:
     """Things that can travel along a path: people, animals, vehicles, thrown balls and toys."""
-    return objects(ctx, k, exclude=exclude, agent=["person", "animal", "vehicle"]) if chance(ctx, 0.7) else \
+    return objects(ctx, k, exclude=exclude, agent=["person", "animal", "vehicle"]) if ctx.rng.random() < 0.7 else \
         objects(ctx, k, exclude=exclude, category=["sports_equipment", "toy"], holdable=True)
 
 
@@ -262,7 +261,7 @@ def build_trajectory(ctx) -> Built:
     multiple exposure of 3-6 positions. Grade 3: two movers on different paths with trails in
     two colours, crossing once, in a scene."""
     d = min(ctx.difficulty, 3)
-    visual = pick(ctx.rng, VISUALS)
+    visual = ctx.rng.choice(VISUALS)
     words = {"mode": "", "motion": "", "motions": [], "movers": "", "visual": visual, "exposures": "",
              "start": "", "end": "", "trail_colours": ""}
     slots: dict = {"visual": visual}
@@ -271,9 +270,9 @@ def build_trajectory(ctx) -> Built:
     camera = None
     if d == 1:
         # A familiar motion (its setting is in the phrase), seen from a chosen viewpoint.
-        trajectory = pick(ctx.rng, ctx.pools["trajectories"])
+        trajectory = ctx.rng.choice(ctx.pools["trajectories"])
         # Whole-path viewpoints only: a close-up or macro lens would crop the trajectory away.
-        camera = draw(ctx, "camera", kind=("angle", "composition"))[0] if chance(ctx, 0.8) else None
+        camera = draw(ctx, "camera", kind=("angle", "composition"))[0] if ctx.rng.random() < 0.8 else None
         words.update({"mode": "scenario", "motion": trajectory.phrase, "scene": "", "scene_name": "",
                       "camera": camera.phrase if camera else ""})
         slots.update({"trajectory": trajectory.id, "camera": camera.id if camera else None})
@@ -285,20 +284,20 @@ def build_trajectory(ctx) -> Built:
         landmarks = [dress(ctx, item, ()) for item in objects(
             ctx, 2, exclude=[m.item.id for m in movers], animate=False, size_class=["medium", "large", "huge"],
             category=categories_except(ctx, ("celestial",)))]
-        paths = [_PATHS[i] for i in indices(ctx.rng, len(_PATHS), n)]
-        words_scene, scene_item = scene_words(ctx, 0.5 if d == 2 else 1.0)
+        paths = [_PATHS[i] for i in ctx.rng.sample(range(len(_PATHS)), n)]
+        words_scene, scene_item = maybe_scene(ctx, 0.5 if d == 2 else 1.0)
         words.update(words_scene)
-        start, end = a(landmarks[0].phrase), a(landmarks[1].phrase)
-        motions = [f"{a(m.phrase)} {PATH_PHRASES[p]} from {the(landmarks[0].phrase)} to {the(landmarks[1].phrase)}"
+        start, end = ctx.lexicon.a(landmarks[0].phrase), ctx.lexicon.a(landmarks[1].phrase)
+        motions = [f"{ctx.lexicon.a(m.phrase)} {PATH_PHRASES[p]} from {the(landmarks[0].phrase)} to {the(landmarks[1].phrase)}"
                    for m, p in zip(movers, paths)]
         for m, p in zip(movers, paths):
-            m.action = PATH_PHRASES[p]
+            m.doing = PATH_PHRASES[p]
             m.extra = {"path": p}
-        exposures = mix(ctx, 3, 6) if d == 2 else None
-        colours = sample_of(ctx.rng, ctx.pools["colours"], 2) if d == 3 else []
+        exposures = ctx.rng.randint(3, 6) if d == 2 else None
+        colours = distinct(ctx.rng, ctx.pools["colours"], 2) if d == 3 else []
         words.update({
             "mode": "single" if d == 2 else "pair", "motion": motions[0], "motions": motions, "camera": "",
-            "movers": join_and([a(m.phrase) for m in movers]), "start": start, "end": end,
+            "movers": join_and([ctx.lexicon.a(m.phrase) for m in movers]), "start": start, "end": end,
             "exposures": number_word(exposures) if exposures else "",
             "trail_colours": join_and([c.name for c in colours]),
         })
@@ -322,7 +321,7 @@ CAUSAL_SLOTS = ("cause", "effect", "steps", "camera", "style", "type")
 _TYPES = {1: "explicit", 2: "implicit", 3: "chain"}
 
 
-@register("causal", slot_names=CAUSAL_SLOTS)
+@register("causal", params=("types", "style_families"), slot_names=CAUSAL_SLOTS)
 def build_causal(ctx) -> Built:
     """A cause-and-effect scenario of the grade's type. The scene's ``description`` is the
     effect the image must show — stated in the text at grade 1, to be inferred at grades 2
@@ -330,10 +329,10 @@ def build_causal(ctx) -> Built:
     how it is shown; lighting is left out because it could contradict the cause."""
     d = min(ctx.difficulty, 3)
     kind = ctx.params.get("types", _TYPES)[d]
-    scenario = pick(ctx.rng, ctx.pools.filter("causal", type=kind))
-    camera = pick(ctx.rng, ctx.pools["camera"]) if chance(ctx, 0.7) else None
+    scenario = ctx.rng.choice(ctx.pools.filter("causal", type=kind))
+    camera = ctx.rng.choice(ctx.pools["camera"]) if ctx.rng.random() < 0.7 else None
     families = ctx.params.get("style_families", ["photographic", "media_illustration"])
-    style = pick(ctx.rng, ctx.pools.filter("styles", family=list(families))) if chance(ctx, 0.5) else None
+    style = ctx.rng.choice(ctx.pools.filter("styles", family=list(families))) if ctx.rng.random() < 0.5 else None
     words = {"cause": scenario.cause, "effect": scenario.effect, "steps": list(scenario.chain),
              "camera": camera.phrase if camera else "", "style": style.name if style else "", "type": kind}
     slots = {"scenario": scenario.id, "camera": camera.id if camera else None, "style": style.id if style else None}

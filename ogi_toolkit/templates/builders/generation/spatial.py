@@ -13,9 +13,9 @@ import re
 
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, number_word, the
+from ogi_toolkit.templates.grammar import number_word, the
 
-from ._common import SCENE_WORDS, SIZE_RANK, chance, dress, everyday, memo, objects, pick, sample_of, scene_words
+from ..kit import SCENE_WORDS, SIZE_RANK, distinct, dress, everyday, maybe_scene, memo, objects
 
 # Verbs that sit between a subject and a relation phrase ("sits to the left of"); by group.
 _POSTURE = {
@@ -35,7 +35,7 @@ def _verb_for(ctx, rel, phrase: str) -> str:
     "is suspended above")."""
     if phrase.split()[0].endswith(("ing", "ed")):
         return "is"
-    return pick(ctx.rng, _POSTURE_BY_ID.get(rel.id) or _POSTURE.get(rel.group, ("is",)))
+    return ctx.rng.choice(_POSTURE_BY_ID.get(rel.id) or _POSTURE.get(rel.group, ("is",)))
 
 
 
@@ -58,7 +58,7 @@ def _attributes_for(ctx) -> tuple[str, ...]:
     """Attributes shown per object: none or one at grade 1, one at 2, one or two at 3."""
     options = {1: ((), ("colour",)), 2: (("colour",), ("material",)),
                3: (("colour",), ("material",), ("size", "colour"), ("colour", "material"))}
-    return pick(ctx.rng, options[min(ctx.difficulty, 3)])
+    return ctx.rng.choice(options[min(ctx.difficulty, 3)])
 
 
 # --- relative position / complex spatial composition ----------------------------------------
@@ -96,13 +96,13 @@ def _choose_relations(ctx, pool, things, pairs, min_groups: int) -> list:
     for s, o in pairs:
         feasible = free + [r for r in constrained if _feasible(r, things[s].item, things[o].item)]
         fresh = [r for r in feasible if r.group not in used]
-        rel = pick(ctx.rng, fresh if fresh and len(used) < min_groups else feasible)
+        rel = ctx.rng.choice(fresh if fresh and len(used) < min_groups else feasible)
         chosen.append(rel)
         used.add(rel.group)
     return chosen
 
 
-@register("spatial_relations", slot_names=RELATIONS_SLOTS)
+@register("spatial_relations", params=("groups", "exclude_relations", "objects", "min_groups", "scene_p", "camera_from", "exclude_categories"), slot_names=RELATIONS_SLOTS)
 def build_spatial_relations(ctx) -> Built:
     """Objects chained by relations of the allowed groups: a-b, c-b, d-c, e-d ...
 
@@ -125,10 +125,10 @@ def build_spatial_relations(ctx) -> Built:
     rels = _choose_relations(ctx, pool, things, pairs, int(ctx.params.get("min_groups", {}).get(d, 1)))
     # Scenes must not smuggle in the relation groups this subtask leaves out.
     left_out = tuple(g for g in ("containment", "depth") if g not in groups)
-    words, scene_item = scene_words(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]),
+    words, scene_item = maybe_scene(ctx, float(ctx.params.get("scene_p", {1: 0.2, 2: 0.5, 3: 1.0})[d]),
                                      _scenes_without(ctx, left_out) if left_out else None)
-    camera = pick(ctx.rng, ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 99) else None
-    phrases = [pick(ctx.rng, r.phrases) for r in rels]
+    camera = ctx.rng.choice(ctx.pools["camera"]) if d >= ctx.params.get("camera_from", 99) else None
+    phrases = [ctx.rng.choice(r.phrases) for r in rels]
     verbs = [_verb_for(ctx, r, p) for r, p in zip(rels, phrases)]
     names = [t.phrase for t in things] + [""] * max(0, 4 - n)
     phrases_4 = phrases + [""] * max(0, 3 - len(phrases))
@@ -137,7 +137,7 @@ def build_spatial_relations(ctx) -> Built:
         "a": names[0], "b": names[1], "c": names[2], "d": names[3],
         "r1": phrases_4[0], "r2": phrases_4[1], "r3": phrases_4[2],
         "v1": verbs_4[0], "v2": verbs_4[1], "v3": verbs_4[2],
-        "objs_a": [a(t.phrase) for t in things],
+        "objs_a": [ctx.lexicon.a(t.phrase) for t in things],
         "clauses": [f"{the(things[s].phrase)} {v} {p} {the(things[o].phrase)}"
                     for (s, o), p, v in zip(pairs, phrases, verbs)],
         "camera": camera.phrase if camera else "",
@@ -165,7 +165,7 @@ def _smaller(limit: str) -> tuple[str, ...]:
     return tuple(s for s, r in SIZE_RANK.items() if r < SIZE_RANK[limit])
 
 
-@register("containment", slot_names=CONTAINMENT_SLOTS)
+@register("containment", params=("exclude_categories",), slot_names=CONTAINMENT_SLOTS)
 def build_containment(ctx) -> Built:
     """A thing inside a larger container; grade 2 adds an object outside (or on top of) the
     container; grade 3 nests a middle container (inner in mid in outer) and sets a scene."""
@@ -182,39 +182,39 @@ def build_containment(ctx) -> Built:
     chain.append(objects(ctx, 1, exclude=[c.id for c in chain], size_class=_smaller(chain[-1].size_class),
                          category=usual)[0])
     chain = chain[::-1]  # innermost first
-    things = [dress(ctx, item, pick(ctx.rng, (("material",), ("colour",), ("colour", "material"))))
+    things = [dress(ctx, item, ctx.rng.choice((("material",), ("colour",), ("colour", "material"))))
               for item in chain]
     inside = ctx.pools.get("relations", "inside")
     relations = [(i, "inside", i + 1) for i in range(len(things) - 1)]
     extra = None
     if d >= 2:
-        extra_rel = ctx.pools.get("relations", "outside" if d == 3 or chance(ctx, 0.6) else "on_top_of")
+        extra_rel = ctx.pools.get("relations", "outside" if d == 3 or ctx.rng.random() < 0.6 else "on_top_of")
         # Outside: anything up to a size above the container; on top: something smaller.
         limit = min(SIZE_RANK[chain[-1].size_class] + 1, SIZE_RANK["huge"])
         allowed = tuple(s for s, r in SIZE_RANK.items() if r <= limit)
         where = {"size_class": allowed if extra_rel.id == "outside" else _smaller(chain[-1].size_class)}
         extra_item = objects(ctx, 1, exclude=[c.id for c in chain], category=usual, **where)[0]
-        extra = dress(ctx, extra_item, pick(ctx.rng, ((), ("colour",))))
+        extra = dress(ctx, extra_item, ctx.rng.choice(((), ("colour",))))
         things.append(extra)
         relations.append((len(things) - 1, extra_rel.id, len(chain) - 1))
-    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.8}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 0.8}[d])
     inner, outer_t = things[0], things[len(chain) - 1]
     mid = things[1] if levels == 3 else None
     # Prepositions only ("in", "inside", "within"): they read after "put X" and "X sits".
     prepositions = [p for p in inside.phrases if " " not in p] or list(inside.phrases)
-    in_outer, in_mid = pick(ctx.rng, prepositions), pick(ctx.rng, prepositions)
+    in_outer, in_mid = ctx.rng.choice(prepositions), ctx.rng.choice(prepositions)
     surrounding = ctx.pools.get("relations", "surrounding")
-    nest = f"{a(inner.phrase)} {in_mid if mid else in_outer} {a((mid or outer_t).phrase)}"
+    nest = f"{ctx.lexicon.a(inner.phrase)} {in_mid if mid else in_outer} {ctx.lexicon.a((mid or outer_t).phrase)}"
     if mid:
-        nest += f" {in_outer} {a(outer_t.phrase)}"
+        nest += f" {in_outer} {ctx.lexicon.a(outer_t.phrase)}"
     words.update({
         "inner": inner.phrase, "mid": mid.phrase if mid else "", "outer": outer_t.phrase,
         "holder": (mid or outer_t).phrase, "mid_name": mid.item.name if mid else "",
         "outer_name": outer_t.item.name,
         "extra": extra.phrase if extra else "",
         "in_outer": in_outer, "in_mid": in_mid if mid else "",
-        "enclose": pick(ctx.rng, _ENCLOSE_VERBS), "enclosing": pick(ctx.rng, surrounding.phrases),
-        "out_rel": pick(ctx.rng, ctx.pools.get("relations", relations[-1][1]).phrases) if extra else "",
+        "enclose": ctx.rng.choice(_ENCLOSE_VERBS), "enclosing": ctx.rng.choice(surrounding.phrases),
+        "out_rel": ctx.rng.choice(ctx.pools.get("relations", relations[-1][1]).phrases) if extra else "",
         "nest": nest,
     })
     slots = {"objects": [t.slot() for t in things], "relations": [list(r) for r in relations],
@@ -231,7 +231,7 @@ SYMMETRY_SLOTS = ("mode", "centre", "pair", "pair_each", "outer_pair", "ring", "
                   "axis", "arrangement", "objects", "relations", *SCENE_WORDS)
 
 
-@register("symmetry", slot_names=SYMMETRY_SLOTS)
+@register("symmetry", params=("exclude_categories",), slot_names=SYMMETRY_SLOTS)
 def build_symmetry(ctx) -> Built:
     """Mirror or radial symmetry around a centre object.
 
@@ -240,13 +240,13 @@ def build_symmetry(ctx) -> Built:
     between two colours (even counts keep it symmetric) plus a mirrored pair outside it.
     """
     d = min(ctx.difficulty, 3)
-    mode = "mirror" if d == 1 else ("radial" if d == 3 or chance(ctx, 0.6) else "mirror")
+    mode = "mirror" if d == 1 else ("radial" if d == 3 or ctx.rng.random() < 0.6 else "mirror")
     n_items = {1: 2, 2: 3, 3: 3}[d]
     centre_item, *side_items = objects(ctx, n_items, **everyday(ctx))
-    centre = dress(ctx, centre_item, pick(ctx.rng, (("colour",), ("material",))))
+    centre = dress(ctx, centre_item, ctx.rng.choice((("colour",), ("material",))))
     things = [centre]
     relations = []
-    axis = pick(ctx.rng, ("vertical", "horizontal")) if mode == "mirror" else ""
+    axis = ctx.rng.choice(("vertical", "horizontal")) if mode == "mirror" else ""
     pair = outer_pair = ring = None
     ring_alt = ""
     if mode == "mirror":
@@ -258,10 +258,10 @@ def build_symmetry(ctx) -> Built:
             things.append(outer_pair)
             relations.append((2, "flanking", 0))
     else:
-        n = int(pick(ctx.rng, (4, 6, 8) if d == 3 else (4, 5, 6, 7, 8)))
+        n = ctx.rng.choice((4, 6, 8) if d == 3 else (4, 5, 6, 7, 8))
         ring = dress(ctx, side_items[0], ("material",) if d == 3 else ("colour",), count=n)
         if d == 3:
-            colours = sample_of(ctx.rng, ctx.pools["colours"], 2)
+            colours = distinct(ctx.rng, ctx.pools["colours"], 2)
             ring.extra = {"alternating": f"{colours[0].id}/{colours[1].id}"}
             ring_alt = f"{colours[0].name} and {colours[1].name}"
         things.append(ring)
@@ -270,17 +270,17 @@ def build_symmetry(ctx) -> Built:
             outer_pair = dress(ctx, side_items[1], ("colour",), count=2)
             things.append(outer_pair)
             relations.append((2, "flanking", 0))
-    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
     flank = ctx.pools.get("relations", "flanking")
     around = ctx.pools.get("relations", "arranged_around")
     parts = []
     if pair:
-        parts.append(f"{pair.counted} {pick(ctx.rng, flank.phrases)} {a(centre.phrase)}")
+        parts.append(f"{pair.counted} {ctx.rng.choice(flank.phrases)} {ctx.lexicon.a(centre.phrase)}")
     if ring:
         ring_words = f"{ring.counted}" + (f" alternating {ring_alt}" if ring_alt else "")
-        parts.append(f"{ring_words} {pick(ctx.rng, around.phrases)} {a(centre.phrase)}")
+        parts.append(f"{ring_words} {ctx.rng.choice(around.phrases)} {ctx.lexicon.a(centre.phrase)}")
     if outer_pair:
-        parts.append(f"{outer_pair.counted} {pick(ctx.rng, flank.phrases)} "
+        parts.append(f"{outer_pair.counted} {ctx.rng.choice(flank.phrases)} "
                      f"{'them' if ring else the(centre.phrase)}")
     words.update({
         "mode": mode, "centre": centre.phrase, "axis": axis,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ogi_toolkit.spec import Relation, Scene
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, number_word, the
+from ogi_toolkit.templates.grammar import number_word, the
 
-from ._common import SCENE_WORDS, SIZE_RANK, dress, everyday, indices, mix, objects, pick, scene_words
+from ..kit import SCENE_WORDS, SIZE_RANK, distinct, dress, everyday, maybe_scene, memo, objects, words as word_set
 
 
 # --- comparative reasoning ------------------------------------------------------------------
@@ -31,25 +31,25 @@ COMPARATIVE_SLOTS = ("intros", "clauses", "first_clauses", "order", "most", "lea
                      "objects", "relations", *SCENE_WORDS)
 
 
-def _comparison_clause(subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
+def _comparison_clause(ctx, subj, phrase: str, obj, axis: str, first: tuple[bool, bool]) -> str:
     """One comparison in words; ``first`` says whether each side is mentioned for the first time."""
     if axis == "number":
         # Groups compared by size: "there are more apples than pears".
         return f"there are {phrase} {subj.plural_phrase} than {obj.plural_phrase}"
-    s = a(subj.phrase) if first[0] else the(subj.phrase)
-    o = a(obj.phrase) if first[1] else the(obj.phrase)
+    s = ctx.lexicon.a(subj.phrase) if first[0] else the(subj.phrase)
+    o = ctx.lexicon.a(obj.phrase) if first[1] else the(obj.phrase)
     if axis == "intensity":
         return f"{s} is a {phrase.removesuffix(' than')} shade of {subj.colour.name} than {o}"
     return f"{s} is {phrase} {o}"
 
 
-@register("comparative", slot_names=COMPARATIVE_SLOTS)
+@register("comparative", params=("exclude_categories",), slot_names=COMPARATIVE_SLOTS)
 def build_comparative(ctx) -> Built:
     """Objects compared along one axis (grade 1: two objects; 2: a chain of three that
     orders them); grade 3 adds a second comparison along another axis and a scene."""
     d = min(ctx.difficulty, 3)
     known = [r for r in ctx.pools.filter("relations", group="comparative") if r.id in _AXES]
-    rel = pick(ctx.rng, known)
+    rel = ctx.rng.choice(known)
     axis, most, least = _AXES[rel.id]
     n = 2 if d == 1 else 3
     where = everyday(ctx)
@@ -66,7 +66,7 @@ def build_comparative(ctx) -> Built:
     things = []
     if axis == "intensity":
         # One colour in several shades, in the order the relation asks for.
-        colour = pick(ctx.rng, [c for c in ctx.pools["colours"] if c.family not in ("black", "white", "metallic")])
+        colour = ctx.rng.choice([c for c in ctx.pools["colours"] if c.family not in ("black", "white", "metallic")])
         shades = ("dark", "medium", "light") if rel.id == "darker_than" else ("light", "medium", "dark")
         for i, item in enumerate(items):
             # The colour stays out of the phrase ("the mug is a darker shade of red than ...").
@@ -75,25 +75,25 @@ def build_comparative(ctx) -> Built:
             thing.extra = {"shade": shades[i] if n == 3 else shades[2 * i]}
             things.append(thing)
     elif axis == "number":
-        counts = sorted((2 + i for i in indices(ctx.rng, 8, n)), reverse=rel.id == "more_than")
+        counts = sorted((2 + i for i in ctx.rng.sample(range(8), n)), reverse=rel.id == "more_than")
         things = [dress(ctx, item, ("colour",), count=c) for item, c in zip(items, counts)]
     else:
-        things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",), ("material",)))) for item in items]
+        things = [dress(ctx, item, ctx.rng.choice(((), ("colour",), ("material",)))) for item in items]
     pairs = [(i, i + 1) for i in range(n - 1)]  # things are in order: each beats the next
     comparisons = [(s, rel, o) for s, o in pairs]
     if d == 3:
         # A second dimension that reverses the first pair: "... but the mug is taller than the vase".
         others = [r for r in known if _AXES[r.id][0] not in ("number", "intensity", "size", "age", axis)]
         if others:
-            comparisons.append((1, pick(ctx.rng, others), 0))
-    words, scene_item = scene_words(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
+            comparisons.append((1, ctx.rng.choice(others), 0))
+    words, scene_item = maybe_scene(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
     seen: set[int] = set()
     first_clauses, clauses = [], []
     for s, r, o in comparisons:
-        phrase = pick(ctx.rng, r.phrases)
+        phrase = ctx.rng.choice(r.phrases)
         r_axis = _AXES[r.id][0]
-        first_clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (s not in seen, o not in seen)))
-        clauses.append(_comparison_clause(things[s], phrase, things[o], r_axis, (False, False)))
+        first_clauses.append(_comparison_clause(ctx, things[s], phrase, things[o], r_axis, (s not in seen, o not in seen)))
+        clauses.append(_comparison_clause(ctx, things[s], phrase, things[o], r_axis, (False, False)))
         seen.update((s, o))
     if axis == "intensity":  # "from darkest to lightest shade of teal"
         least = f"{least} shade of {things[0].colour.name}"
@@ -101,7 +101,7 @@ def build_comparative(ctx) -> Built:
         intros = [f"a group of {t.plural_phrase}" for t in things]
         ordered = [t.plural_phrase for t in things]
     else:
-        intros = [a(t.phrase) for t in things]
+        intros = [ctx.lexicon.a(t.phrase) for t in things]
         ordered = [the(t.phrase) for t in things]
     words.update({
         "intros": intros, "clauses": clauses, "first_clauses": first_clauses,
@@ -127,7 +127,7 @@ _TOWERING = ("towering over", "looming over", "dwarfing")
 _DWARFED = ("dwarfed by", "overshadowed by", "barely reaching the knee of")
 
 
-@register("size_reasoning", slot_names=SIZE_SLOTS)
+@register("size_reasoning", params=("exclude_categories",), slot_names=SIZE_SLOTS)
 def build_size_reasoning(ctx) -> Built:
     """Sizes that reverse nature, so the image must follow the text, not habit.
 
@@ -143,22 +143,22 @@ def build_size_reasoning(ctx) -> Built:
         items.append(objects(ctx, 1, size_class="medium", category=every, exclude=[items[0].id])[0])
     items.append(objects(ctx, 1, size_class=["large", "huge"], category=every,
                          exclude=[i.id for i in items])[0])
-    things = [dress(ctx, item, pick(ctx.rng, ((), ("colour",)))) for item in items]
-    contrast = "both" if d == 3 else pick(ctx.rng, ("grow", "shrink"))
+    things = [dress(ctx, item, ctx.rng.choice(((), ("colour",)))) for item in items]
+    contrast = "both" if d == 3 else ctx.rng.choice(("grow", "shrink"))
     if contrast in ("grow", "both"):
-        things[0].size = ctx.pools.get("sizes", pick(ctx.rng, _GROW))
+        things[0].size = ctx.pools.get("sizes", ctx.rng.choice(_GROW))
     if contrast in ("shrink", "both"):
-        things[-1].size = ctx.pools.get("sizes", pick(ctx.rng, _SHRINK))
-    factor = int(pick(ctx.rng, tuple(_TIMES))) if d >= 2 else None
+        things[-1].size = ctx.pools.get("sizes", ctx.rng.choice(_SHRINK))
+    factor = ctx.rng.choice(tuple(_TIMES)) if d >= 2 else None
     # Canonically every relation reads "shown larger than", from the larger to the smaller.
     relations = [(i, "larger_than", i + 1) for i in range(len(things) - 1)]
-    words, scene_item = scene_words(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.5, 2: 0.6, 3: 1.0}[d])
     words.update({
         "larger": things[0].phrase, "middle": things[1].phrase if d == 3 else "",
         "smaller": things[-1].phrase,
-        "factor": f"{_TIMES[factor]} {pick(ctx.rng, _DIMENSIONS)}" if factor else "",
-        "towering": pick(ctx.rng, _TOWERING), "dwarfed": pick(ctx.rng, _DWARFED),
-        "compare": pick(ctx.rng, ctx.pools.get("relations", "larger_than").phrases),
+        "factor": f"{_TIMES[factor]} {ctx.rng.choice(_DIMENSIONS)}" if factor else "",
+        "towering": ctx.rng.choice(_TOWERING), "dwarfed": ctx.rng.choice(_DWARFED),
+        "compare": ctx.rng.choice(ctx.pools.get("relations", "larger_than").phrases),
         "contrast": contrast,
     })
     scene_objects = [t.scene_object() for t in things]
@@ -174,10 +174,11 @@ def build_size_reasoning(ctx) -> Built:
 
 # --- object counting ------------------------------------------------------------------------
 
+_NUMBERS = frozenset(number_word(n) for n in range(21))
 COUNTING_SLOTS = ("groups", "group_nouns", "counts", "be", "total", "objects", *SCENE_WORDS)
 
 
-@register("object_counting", slot_names=COUNTING_SLOTS)
+@register("object_counting", params=("exclude_categories",), slot_names=COUNTING_SLOTS)
 def build_object_counting(ctx) -> Built:
     """Exact counts: one group (grade 1, 2-6 items), two groups (grade 2, 2-7 each) or three
     groups (grade 3, 2-10 each, in a scene). ``groups`` are counted phrases ("three red
@@ -185,10 +186,14 @@ def build_object_counting(ctx) -> Built:
     d = min(ctx.difficulty, 3)
     k = d
     low, high = {1: (2, 6), 2: (2, 7), 3: (2, 10)}[d]
-    items = objects(ctx, k, **everyday(ctx))
+    every = everyday(ctx)["category"]
+    # no "ten four-leaf clovers": a number word in a name would blur the count
+    countable = memo(ctx, ("countable_without_numbers", every), lambda: tuple(
+        o for o in ctx.pools.filter("objects", countable=True, category=every) if not word_set(o.name) & _NUMBERS))
+    items = distinct(ctx.rng, countable, k, what="objects to count")
     attrs = {1: ((), ("colour",)), 2: (("colour",), ("material",), ()), 3: (("colour",), ("size",), ("material",))}[d]
-    things = [dress(ctx, item, pick(ctx.rng, attrs), count=mix(ctx, low, high)) for item in items]
-    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
+    things = [dress(ctx, item, ctx.rng.choice(attrs), count=ctx.rng.randint(low, high)) for item in items]
+    words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
     words.update({
         "groups": [t.counted for t in things],
         "group_nouns": [t.plural_phrase if t.count > 1 else t.phrase for t in things],

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ogi_toolkit.spec import Scene, SceneObject, TextItem
 from ogi_toolkit.templates.builders.base import Built, register
-from ogi_toolkit.templates.grammar import a, join_and
+from ogi_toolkit.templates.grammar import join_and
 
-from ._common import SCENE_WORDS, categories_except, chance, draw, indices, memo, objects, pick, sample_of, scene_words
+from ..kit import SCENE_WORDS, categories_except, distinct, draw, language_name, maybe_scene, memo, objects
 
 # Verbs that introduce a quoted string; surface choices only.
 _READS = ("reads", "says", "displays", "shows")
@@ -56,7 +56,7 @@ def _surface(ctx, text, exclude=()) -> object:
     suited = memo(ctx, ("surfaces", text.kind), lambda: ctx.pools.filter("surfaces", kinds=text.kind))
     if len(suited) <= len(exclude):
         suited = ctx.pools["surfaces"]
-    return sample_of(ctx.rng, suited, 1, exclude, what=f"surfaces for {text.kind!r} texts")[0]
+    return distinct(ctx.rng, suited, 1, exclude, what=f"surfaces for {text.kind!r} texts")[0]
 
 
 def _text_item(text, role: str | None = None, **fields) -> TextItem:
@@ -72,7 +72,7 @@ def _surface_object(surface) -> SceneObject:
 ACCURACY_SLOTS = ("texts_q", "surfaces", "placements", "first", "first_surface", "reads", "n_texts", *SCENE_WORDS)
 
 
-@register("text_accuracy", slot_names=ACCURACY_SLOTS)
+@register("text_accuracy", params=("languages", "scripts", "exclude_tones"), slot_names=ACCURACY_SLOTS)
 def build_text_accuracy(ctx) -> Built:
     """1-3 exact strings (grade = count), each on a surface that suits its kind; a scene at
     grade 3. ``params.languages`` limits the languages (default: any)."""
@@ -81,11 +81,11 @@ def build_text_accuracy(ctx) -> Built:
     surfaces = []
     for text in texts:
         surfaces.append(_surface(ctx, text, exclude=[s.id for s in surfaces]))
-    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
     words.update({
         "texts_q": [quote(t.text) for t in texts], "surfaces": [s.name for s in surfaces],
-        "placements": [f"{a(s.name)} that {pick(ctx.rng, _READS)} {quote(t.text)}" for t, s in zip(texts, surfaces)],
-        "first": quote(texts[0].text), "first_surface": surfaces[0].name, "reads": pick(ctx.rng, _READS),
+        "placements": [f"{ctx.lexicon.a(s.name)} that {ctx.rng.choice(_READS)} {quote(t.text)}" for t, s in zip(texts, surfaces)],
+        "first": quote(texts[0].text), "first_surface": surfaces[0].name, "reads": ctx.rng.choice(_READS),
         "n_texts": len(texts),
     })
     slots = {"texts": [t.id for t in texts], "surfaces": [s.id for s in surfaces],
@@ -105,20 +105,20 @@ EFFECTS = ("set along a gentle arc", "stacked on two lines", "with wide letter s
            "in tightly kerned letters", "with a subtle gradient fill", "inside a thin rectangular border")
 
 
-@register("typography", slot_names=TYPOGRAPHY_SLOTS)
+@register("typography", params=("languages", "scripts", "exclude_tones"), slot_names=TYPOGRAPHY_SLOTS)
 def build_typography(ctx) -> Built:
     """A string in a named typeface treatment. Grade 2 adds a colour, a layout effect and a
     surface; grade 3 pairs a headline and a second line in contrasting typefaces and colours."""
     d = min(ctx.difficulty, 3)
     texts = _texts(ctx, 2 if d == 3 else 1)
-    fonts = sample_of(ctx.rng, ctx.pools["fonts"], len(texts))
+    fonts = distinct(ctx.rng, ctx.pools["fonts"], len(texts))
     if len(fonts) == 2 and fonts[0].family == fonts[1].family:
         contrast = [f for f in ctx.pools["fonts"] if f.family != fonts[0].family]
-        fonts[1] = pick(ctx.rng, contrast) if contrast else fonts[1]
-    colours = sample_of(ctx.rng, ctx.pools["colours"], len(texts)) if d >= 2 else []
-    effect = pick(ctx.rng, EFFECTS) if d >= 2 else ""
+        fonts[1] = ctx.rng.choice(contrast) if contrast else fonts[1]
+    colours = distinct(ctx.rng, ctx.pools["colours"], len(texts)) if d >= 2 else []
+    effect = ctx.rng.choice(EFFECTS) if d >= 2 else ""
     surface = _surface(ctx, texts[0]) if d >= 2 else None
-    words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
     words.update({
         "text": quote(texts[0].text), "text2": quote(texts[1].text) if len(texts) > 1 else "",
         "font": fonts[0].name, "font2": fonts[1].name if len(fonts) > 1 else "",
@@ -143,14 +143,14 @@ def build_typography(ctx) -> Built:
 LAYOUT_SLOTS = ("layout", "shape", "title", "entries", "rows", "n_entries", "has_values", *SCENE_WORDS)
 
 
-@register("text_layout", slot_names=LAYOUT_SLOTS)
+@register("text_layout", params=("languages", "scripts", "exclude_tones"), slot_names=LAYOUT_SLOTS)
 def build_text_layout(ctx) -> Built:
     """A structured layout (menu, timetable, poster ...) filled with a title and entries (and
     paired values) from the text pool: 2 entries at grade 1, 3-4 at 2, 5-6 at 3."""
     d = min(ctx.difficulty, 3)
-    layout = pick(ctx.rng, ctx.pools["layouts"])
+    layout = ctx.rng.choice(ctx.pools["layouts"])
     title = _texts(ctx, 1, kind=layout.title)[0]
-    n = {1: 2, 2: int(pick(ctx.rng, (3, 4))), 3: int(pick(ctx.rng, (5, 6)))}[d]
+    n = {1: 2, 2: ctx.rng.choice((3, 4)), 3: ctx.rng.choice((5, 6))}[d]
     # Entries in the title's language when it has enough of them (a menu in one language),
     # else in English, else in any language.
     for language in (title.language, "en", None):
@@ -162,7 +162,7 @@ def build_text_layout(ctx) -> Built:
     entries = _texts(ctx, n, exclude=[title.id], **where)
     values = _texts(ctx, n, kind=layout.values, exclude=[title.id]) if layout.values else []
     rows = [quote(e.text) + (f" — {quote(v.text)}" if values else "") for e, v in zip(entries, values or entries)]
-    words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.0, 2: 0.3, 3: 0.5}[d])
     words.update({
         "layout": layout.name, "shape": layout.shape, "title": quote(title.text),
         "entries": [quote(e.text) for e in entries], "rows": rows, "n_entries": len(entries),
@@ -191,34 +191,34 @@ IN_SCENE = ("written in the clouds above", "formed by lights in the windows of",
             "spelled out in fallen leaves near", "drawn in frost on a window overlooking")
 
 
-@register("text_graphic", slot_names=GRAPHIC_SLOTS)
+@register("text_graphic", params=("languages", "scripts", "exclude_tones"), slot_names=GRAPHIC_SLOTS)
 def build_text_graphic(ctx) -> Built:
     """Text that is part of the graphic. Grade 1: letters made of a material or of objects.
     Grade 2: a logo-like emblem combining the word with an object icon in a badge shape.
     Grade 3: the word formed by an element of a scene around an object, plus a second string."""
     d = min(ctx.difficulty, 3)
     text = _texts(ctx, 1, script="Latn")[0]
-    words, scene_item = scene_words(ctx, 1.0 if d == 3 else 0.0)
+    words, scene_item = maybe_scene(ctx, 1.0 if d == 3 else 0.0)
     words.update({"text": quote(text.text), "medium": "", "icon": "", "badge": "", "colour": "",
                   "backdrop": "", "text2": ""})
     slots: dict = {"text": text.id, "scene": scene_item.id if scene_item else None}
     objects_out: list[SceneObject] = []
     texts = [_text_item(text)]
     if d == 1:
-        if chance(ctx, 0.5):
-            material = pick(ctx.rng, ctx.pools["materials"])
+        if ctx.rng.random() < 0.5:
+            material = ctx.rng.choice(ctx.pools["materials"])
             words["medium"], slots["material"] = f"letters made of {material.name}", material.id
         else:
             item = objects(ctx, 1, size_class=["tiny", "small"])[0]
             words["medium"], slots["object"] = f"letters built from {item.plural}", item.id
             objects_out.append(SceneObject.record(name=item.name, category=item.category, count=len(text.text)))
-        backdrop = pick(ctx.rng, ctx.pools["colours"])
+        backdrop = ctx.rng.choice(ctx.pools["colours"])
         words["backdrop"], slots["backdrop"] = backdrop.name, backdrop.id
         mode = "made_of"
     elif d == 2:
         item = objects(ctx, 1)[0]
-        colour = pick(ctx.rng, ctx.pools["colours"])
-        badge = pick(ctx.rng, BADGES)
+        colour = ctx.rng.choice(ctx.pools["colours"])
+        badge = ctx.rng.choice(BADGES)
         words.update({"icon": item.name, "badge": badge, "colour": colour.name})
         slots.update({"object": item.id, "badge": badge, "colour": colour.id})
         objects_out.append(SceneObject.record(name=item.name, category=item.category, attributes={"role": "icon"}))
@@ -226,7 +226,7 @@ def build_text_graphic(ctx) -> Built:
         mode = "emblem"
     else:
         item = objects(ctx, 1, category=categories_except(ctx, ("celestial",)))[0]
-        medium = pick(ctx.rng, IN_SCENE)
+        medium = ctx.rng.choice(IN_SCENE)
         second = _texts(ctx, 1, exclude=[text.id], script="Latn")[0]
         words.update({"medium": medium, "icon": item.name, "text2": quote(second.text)})
         slots.update({"object": item.id, "medium": medium, "text2": second.id})
@@ -241,23 +241,10 @@ def build_text_graphic(ctx) -> Built:
 
 # --- Multilingual Support -------------------------------------------------------------------
 
-# English names of the languages the text pool uses (BCP-47 primary subtag).
-LANGUAGES = {
-    "ar": "Arabic", "de": "German", "el": "Greek", "es": "Spanish", "fa": "Persian", "fr": "French",
-    "he": "Hebrew", "hi": "Hindi", "id": "Indonesian", "it": "Italian", "ja": "Japanese", "ko": "Korean",
-    "nl": "Dutch", "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "sv": "Swedish", "sw": "Swahili",
-    "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese", "en": "English",
-}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGES.get(code.split("-")[0], code)
-
-
 MULTILINGUAL_SLOTS = ("text", "gloss", "language", "texts_q", "languages", "surface", *SCENE_WORDS)
 
 
-@register("multilingual_text", slot_names=MULTILINGUAL_SLOTS)
+@register("multilingual_text", params=("languages", "scripts", "exclude_tones"), slot_names=MULTILINGUAL_SLOTS)
 def build_multilingual(ctx) -> Built:
     """Non-English strings in their own scripts. Grade 1: one string on a surface. Grade 2: a
     bilingual surface with the string and its English gloss. Grade 3: three strings in three
@@ -271,11 +258,11 @@ def build_multilingual(ctx) -> Built:
             free = tuple(s for s in scripts if s not in {t.script for t in texts})
             texts += _texts(ctx, 1, language=_foreign(ctx), script=free)
     surface = _surface(ctx, first)
-    words, scene_item = scene_words(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
+    words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 1.0}[d])
     words.update({
-        "text": quote(first.text), "gloss": quote(first.gloss or "") if d == 2 else "", "language": language_name(first.language),
-        "texts_q": [f"{quote(t.text)} ({language_name(t.language)})" for t in texts],
-        "languages": join_and([language_name(t.language) for t in texts]),
+        "text": quote(first.text), "gloss": quote(first.gloss or "") if d == 2 else "", "language": language_name(ctx, first.language),
+        "texts_q": [f"{quote(t.text)} ({language_name(ctx, t.language)})" for t in texts],
+        "languages": join_and([language_name(ctx, t.language) for t in texts]),
         "surface": surface.name,
     })
     items = [_text_item(t, on=0) for t in texts]
@@ -304,7 +291,7 @@ TONE_LOOKS = {
 }
 
 
-@register("text_tone", slot_names=TONE_SLOTS)
+@register("text_tone", params=("languages", "scripts", "exclude_tones"), slot_names=TONE_SLOTS)
 def build_text_tone(ctx) -> Built:
     """A string whose lettering must carry its tone. Grade 1: the tone named. Grade 2: the
     tone with two of its visual cues on a surface. Grade 3: cues, a matching typeface and a
@@ -313,11 +300,11 @@ def build_text_tone(ctx) -> Built:
     text = _texts(ctx, 1, tone=_toned(ctx))[0]
     tone = ctx.pools.get("tones", text.tone)
     k = {1: 0, 2: min(2, len(tone.cues)), 3: min(3, len(tone.cues))}[d]
-    cue_idx = sorted(indices(ctx.rng, len(tone.cues), k))
+    cue_idx = sorted(ctx.rng.sample(range(len(tone.cues)), k))
     cues = [tone.cues[i] for i in cue_idx]
     surface = _surface(ctx, text) if d >= 2 else None
-    font = pick(ctx.rng, ctx.pools["fonts"]) if d == 3 else None
-    words, scene_item = scene_words(ctx, {1: 0.0, 2: 0.3, 3: 1.0}[d])
+    font = ctx.rng.choice(ctx.pools["fonts"]) if d == 3 else None
+    words, scene_item = maybe_scene(ctx, {1: 0.0, 2: 0.3, 3: 1.0}[d])
     look = TONE_LOOKS.get(tone.id, (None, None))
     words.update({
         "text": quote(text.text), "tone": tone.name, "cue": cues[0] if cues else "", "cues": join_and(cues),
