@@ -59,15 +59,15 @@ def test_min_score_reads_judgments(faulty, tmp_path):
     ids = list(load_dataset(root)["id"])
     lines = [{"id": ids[0], "judge": "m", "score": 0.9, "passed": True, "criteria": {}, "questions": []},
              {"id": ids[1], "judge": "m", "score": 0.4, "passed": False, "criteria": {}, "questions": []},
-             {"id": ids[2], "judge": "m", "error": "unparseable reply"}]
+             {"id": ids[2], "judge": "m", "error": {"kind": "unparseable", "message": "not JSON"}}]
     (root / "judgments.jsonl").write_text("".join(json.dumps(l) + "\n" for l in lines))
     try:
         report = filter_dataset(root, tmp_path / "j", min_score=0.7)
         reasons = dropped(tmp_path / "j")
         assert report.kept == 1 and reasons[ids[1]].startswith("judge score 0.4")
-        assert reasons[ids[2]] == "judge error: unparseable reply" and reasons[ids[3]] == "not judged"
+        assert reasons[ids[2]] == "judge error: unparseable: not JSON" and reasons[ids[3]] == "not judged"
         frame = load_dataset(root).set_index("id")
-        assert frame.loc[ids[0], "judge_score"] == 0.9 and frame.loc[ids[2], "judge_error"] == "unparseable reply"
+        assert frame.loc[ids[0], "judge_score"] == 0.9 and frame.loc[ids[2], "judge_error"] == "unparseable"
     finally:
         (root / "judgments.jsonl").unlink()
     with pytest.raises(FileNotFoundError, match="judgments.jsonl"):

@@ -18,6 +18,11 @@ from ..generate.manifest_io import iter_jsonl
 __all__ = ["join_quality_columns", "quality_columns"]
 
 
+def _error_kind(error) -> str | None:
+    """The judge writes ``{kind, message}``; the column holds the kind (as ``load_judgments`` does)."""
+    return error.get("kind") if isinstance(error, dict) else error
+
+
 def quality_columns(root: str | Path) -> pd.DataFrame:
     """One row per checked or judged id (index ``id``); empty when the folder has neither file."""
     root = Path(root)
@@ -32,7 +37,7 @@ def quality_columns(root: str | Path) -> pd.DataFrame:
         if "id" in line:
             rows.setdefault(line["id"], {}).update({
                 "judge_score": line.get("score"), "judge_passed": line.get("passed"),
-                "judge_model": line.get("judge"), "judge_error": line.get("error")})
+                "judge_model": line.get("judge"), "judge_error": _error_kind(line.get("error"))})
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

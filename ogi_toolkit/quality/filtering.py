@@ -71,8 +71,9 @@ def _reason(record: dict, checks: dict | None, judgment: dict | None, groups: tu
     if min_score is not None:
         if judgment is None:
             return "not judged"
-        if judgment.get("error"):
-            return f"judge error: {judgment['error']}"
+        error = judgment.get("error")
+        if error:  # the judge writes {kind, message}
+            return "judge error: " + (f"{error.get('kind')}: {error.get('message')}" if isinstance(error, dict) else str(error))
         score = judgment.get("score")
         if not isinstance(score, (int, float)) or score < min_score:
             return f"judge score {score} < {min_score}"
