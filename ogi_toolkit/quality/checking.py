@@ -99,7 +99,9 @@ def check_item(item: CheckItem, cfg: ChecksConfig) -> dict[str, Any]:
     for step in item.steps:
         after, error = _load(step.output)
         before, before_error = _load(step.input)
-        step_checks, step_hash = technical_checks(step.name, step.output, after, error, item.size, before, cfg.technical)
+        family = step.scene.style_family if step.scene is not None else None
+        step_checks, step_hash = technical_checks(step.name, step.output, after, error, item.size, before, cfg.technical,
+                                                  family)
         checks += step_checks
         phash = step_hash  # the last step's output is the item's output
         if after is None:

@@ -39,6 +39,7 @@ class TechnicalConfig(_Strict):
     min_grey_std: float = Field(ge=0)
     min_laplacian_var: float = Field(ge=0)
     max_clipped_share: float = Field(ge=0, le=1)
+    exposure_exempt_style_families: list[str] = Field(default_factory=list)
     max_duplicate_hash_distance: int = Field(ge=0, le=64)
 
 

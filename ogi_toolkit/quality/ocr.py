@@ -72,22 +72,34 @@ def tesseract_language(language: str, script: str, languages: dict[str, str], sc
     return None
 
 
+def _ink_channel(crop: Image.Image) -> Image.Image:
+    """One channel in which coloured letters stand out from their plate, as dark on light.
+
+    On a light plate the darkest channel of each pixel (yellow or cyan letters are near 0 in
+    one channel, cream is not); on a dark plate (neon, white-on-dark) the brightest, inverted.
+    Plain luminance loses both: yellow on cream and cyan on navy are close in grey.
+    """
+    rgb = np.asarray(crop.convert("RGB"))
+    if np.median(np.asarray(crop.convert("L"))) < 110:
+        return ImageOps.invert(Image.fromarray(rgb.max(axis=2)))
+    return Image.fromarray(rgb.min(axis=2))
+
+
 def _prepare(image: Image.Image, box: tuple[int, int, int, int] | None, letter_px: int | None,
              target_px: int) -> Image.Image:
-    grey = image.convert("L")
     if box is not None:
         # just inside the box: the sketch renderer's box is the text's plate, whose edge
         # Tesseract would read as brackets
         inset = 2
         x0, y0, x1, y1 = box
-        grey = grey.crop((max(0, x0 + inset), max(0, y0 + inset), min(grey.width, x1 - inset), min(grey.height, y1 - inset)))
+        grey = _ink_channel(image.crop((max(0, x0 + inset), max(0, y0 + inset), min(image.width, x1 - inset),
+                                        min(image.height, y1 - inset))))
+    else:
+        grey = image.convert("L")
     scale = target_px / letter_px if letter_px else 2.0
     scale = max(0.5, min(scale, 6.0))  # big letters shrink too: Tesseract misses 50+ px glyphs
     if abs(scale - 1) > 0.01:
         grey = grey.resize((round(grey.width * scale), round(grey.height * scale)), Image.Resampling.LANCZOS)
-    # Tesseract wants dark letters on light ground: invert a dark crop (neon, white-on-dark plates)
-    if box is not None and grey.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) < 110:
-        grey = ImageOps.invert(grey)
     # a margin about a letter high: Tesseract skips text that touches the edge of the picture
     # in the ground's colour (the crop's median: most of a text plate is ground, its corners are not)
     ground = int(np.median(np.asarray(grey)))

@@ -23,8 +23,9 @@ def open_image(path: Path) -> Image.Image:
 
 def technical_checks(step_name: str, path: Path, image: Image.Image | None, error: str | None,
                      requested: tuple[int, int] | None, before: Image.Image | None,
-                     cfg: TechnicalConfig) -> tuple[list[dict[str, Any]], str | None]:
-    """The checks of one output and its 64-bit perceptual hash (hex; None when it did not decode)."""
+                     cfg: TechnicalConfig, style_family: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """The checks of one output and its 64-bit perceptual hash (hex; None when it did not decode).
+    ``style_family``: the spec's, which exempts drawn styles from the exposure check."""
     import imagehash
     from scipy.ndimage import laplace
 
@@ -47,8 +48,13 @@ def technical_checks(step_name: str, path: Path, image: Image.Image | None, erro
                       None if lap >= cfg.min_laplacian_var else "blurred", step=step_name))
     rgb = np.asarray(image)
     clipped = float(((rgb == 0).all(axis=2) | (rgb == 255).all(axis=2)).mean())
-    out.append(result("technical.exposure", round(clipped, 4), cfg.max_clipped_share, clipped <= cfg.max_clipped_share,
-                      None if clipped <= cfg.max_clipped_share else "clipped exposure", step=step_name))
+    if style_family in cfg.exposure_exempt_style_families:
+        out.append(result("technical.exposure", round(clipped, 4), cfg.max_clipped_share, None,
+                          f"not judged for {style_family} styles, which are mostly paper white", step=step_name))
+    else:
+        out.append(result("technical.exposure", round(clipped, 4), cfg.max_clipped_share,
+                          clipped <= cfg.max_clipped_share, None if clipped <= cfg.max_clipped_share else "clipped exposure",
+                          step=step_name))
     if before is not None:
         same = before.size == image.size and np.array_equal(np.asarray(before.convert("RGB")), rgb)
         out.append(result("technical.differs_from_input", not same, True, not same,
