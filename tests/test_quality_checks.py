@@ -195,3 +195,21 @@ def test_big_letters_on_a_plate_over_a_strong_colour_are_read(word):
     record = draw_text(canvas, TextPlan(0, "t0", TextItem(text=word), (26, 150, 486, 230)))
     assert record["size"] >= 50
     assert distance(word, read_text(canvas, "eng", tuple(record["box"]), record["size"])) == 0.0
+
+
+def test_clipped_exposure_is_not_judged_for_drawn_styles(tmp_path):
+    from PIL import Image, ImageDraw
+
+    from ogi_toolkit.quality.technical import technical_checks
+
+    drawing = Image.new("RGB", (128, 128), (255, 255, 255))  # a pen-and-ink line on paper white
+    ImageDraw.Draw(drawing).line([(10, 10), (118, 100)], fill=(0, 0, 0), width=2)
+    cfg = load_checks_config().technical
+
+    def exposure(family):
+        checks, _ = technical_checks("scene", tmp_path / "x.png", drawing, None, (128, 128), None, cfg, family)
+        return next(c for c in checks if c["name"] == "technical.exposure")
+
+    assert exposure("photographic")["passed"] is False
+    drawn = exposure("media_illustration")
+    assert drawn["passed"] is None and "paper white" in drawn["reason"] and drawn["value"] > 0.95
