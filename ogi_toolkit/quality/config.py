@@ -66,7 +66,9 @@ def load_checks_config(path: str | Path | None = None) -> ChecksConfig:
     except FileNotFoundError:
         raise FileNotFoundError(f"checks config {path}: no such file") from None
     except yaml.YAMLError as exc:
-        raise ValueError(f"checks config {path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ValueError(f"checks config {path}: not valid YAML ({getattr(exc, 'problem', None) or exc}{where})") from None
     if not isinstance(data, dict):
         raise ValueError(f"checks config {path}: expected a mapping with keys text, preservation, technical, layout")
     try:
