@@ -18,9 +18,11 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..schema import LABELS, item_frame, spec_row
+
 __all__ = ["LABEL_COLUMNS", "load_prompts", "load_plan", "load_manifest", "load_table", "specs_to_frame"]
 
-LABEL_COLUMNS = ("kind", "domain", "subtask", "template_id", "difficulty")
+LABEL_COLUMNS = LABELS  # the shared item schema's (ogi_toolkit.schema)
 # Tried in order when the caller names no text column.
 TEXT_CANDIDATES = ("text", "prompt", "instruction", "input_prompt", "caption")
 IMAGE_CANDIDATES = ("output_image", "image", "image_path")
@@ -82,15 +84,8 @@ def load_plan(path: str | Path) -> pd.DataFrame:
 
 def specs_to_frame(specs: Iterable[dict]) -> pd.DataFrame:
     """InstructionSpec dicts -> rows with text, labels, slots and spec-derived attributes."""
-    rows = []
-    for spec in specs:
-        row = {"id": spec.get("id"), "text": spec.get("instruction", "")}
-        for col in LABEL_COLUMNS:
-            row[col] = spec.get(col)
-        row["slots"] = spec.get("slots") or {}
-        row.update(spec_attributes(spec))
-        rows.append(row)
-    return pd.DataFrame(rows)
+    rows = (spec_row(spec, slots=spec.get("slots") or {}, **spec_attributes(spec)) for spec in specs)
+    return item_frame(rows, aliases=False)
 
 
 def spec_attributes(spec: dict) -> dict[str, Any]:
@@ -130,6 +125,8 @@ def load_manifest(folder: str | Path) -> pd.DataFrame:
     df = specs_to_frame(specs)
     df["status"] = [rec.get("status") for rec in records]
     df["image_path"] = [str(folder / rec["output_image"]) if rec.get("output_image") else None for rec in records]
+    df["input_images"] = [[str(folder / p) for p in rec.get("input_images") or []] for rec in records]
+    df["turn_images"] = [[str(folder / p) for p in rec.get("turn_images") or []] for rec in records]
     from ..dataset.quality_columns import join_quality_columns
 
     # check / judge results, when `ogi check` or `ogi judge` ran (their scalar columns: the

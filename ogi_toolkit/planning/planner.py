@@ -13,11 +13,10 @@ held in memory whole.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from ..atomic_io import atomic_write_chunks
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
 from ..templates.validate import validate_taxonomy
@@ -240,12 +239,6 @@ def _counts_only(d: Draw) -> Draw:
                 probed=d.probed, templates=d.templates)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_plan(
     path: str | Path,
     total: int | None = None,
@@ -270,22 +263,17 @@ def write_plan(
     path = Path(path)
     if path.is_dir():
         raise ValueError(f"{path}: is a folder; expected a plan file name such as {path / 'plan.jsonl'}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     summaries = []
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for d in iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
-                                workers=workers, progress=progress):
-                if validate:
-                    d.validate()
-                fh.write(d.json_text())
-                summaries.append(_counts_only(d))
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it -rw------- whatever the umask
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+
+    def lines() -> Iterator[bytes]:
+        for d in iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
+                            workers=workers, progress=progress):
+            if validate:
+                d.validate()
+            summaries.append(_counts_only(d))
+            yield d.json_text()
+
+    atomic_write_chunks(path, lines())
     return summaries
 
 
@@ -354,11 +342,11 @@ def capacity(
 
 
 def to_frame(specs: Iterable[InstructionSpec]):
-    """One row per spec: the flat fields, plus ``slots`` as a dict column."""
-    import pandas as pd
+    """One row per spec in the shared item schema (:mod:`ogi_toolkit.schema`), plus ``slots``."""
+    from ..schema import LABELS, item_frame, spec_row
 
-    columns = ["id", "kind", "domain", "subtask", "template_id", "difficulty", "seed", "instruction", "slots"]
-    return pd.DataFrame([{c: getattr(s, c) for c in columns} for s in specs], columns=columns)
+    fields = ("id", "instruction", *LABELS, "seed")
+    return item_frame(spec_row({f: getattr(s, f) for f in fields}, slots=s.slots) for s in specs)
 
 
 def summary(specs: Iterable[InstructionSpec]):

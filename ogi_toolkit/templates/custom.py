@@ -7,7 +7,6 @@ domain file, keeping the file's comments and order (ruamel.yaml round trip), ato
 """
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..atomic_io import atomic_write_bytes
 from ..definition.taxonomy import Subtask, Taxonomy, TaxonomyError, load_taxonomy
 from .engine import compile_subtask
 from .validate import validate_taxonomy
@@ -126,7 +126,5 @@ def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Pa
         with open(trial / path.name, "w", encoding="utf-8") as fh:
             y.dump(doc, fh)
         validate_taxonomy(load_taxonomy(trial))  # what every command checks: a saved file loads everywhere
-        tmp_file = path.with_suffix(".yaml.tmp")
-        shutil.copyfile(trial / path.name, tmp_file)
-    os.replace(tmp_file, path)
+        atomic_write_bytes(path, (trial / path.name).read_bytes())
     return path

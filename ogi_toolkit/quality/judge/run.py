@@ -213,6 +213,7 @@ async def ajudge(
             counts = await judge_batch(run, poll_s=poll_s, log=log, max_cost=max_cost)
         else:
             await _judge_live(run, concurrency, progress, max_cost)
+            await caller.drain()  # timed-out requests still open hold their slot until they close
         run.write()
     finally:
         if store is not None:
