@@ -22,6 +22,7 @@ class TextConfig(_Strict):
     max_distance: float = Field(ge=0, le=1)
     min_gone_distance: float = Field(ge=0, le=1)
     target_letter_px: int = Field(ge=8, le=200)
+    retry_letter_px: list[int] = Field(default_factory=list)
     languages: dict[str, str]
     scripts: dict[str, str]
     report_only_scripts: list[str] = Field(default_factory=list)
