@@ -213,4 +213,3 @@ def test_clipped_exposure_is_not_judged_for_drawn_styles(tmp_path):
     assert exposure("photographic")["passed"] is False
     drawn = exposure("media_illustration")
     assert drawn["passed"] is None and "paper white" in drawn["reason"] and drawn["value"] > 0.95
-
