@@ -19,7 +19,7 @@ import os
 import re
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from PIL import Image, UnidentifiedImageError
 
@@ -288,8 +288,8 @@ class OpenAIBackend(Backend):
         return await self._send(self.client.images.edit(image=image, **self._image_args(request)),
                                 self.parse_image_response)
 
-    async def rewrite(self, spec: InstructionSpec) -> TextResult:
-        messages = render_rewrite_messages(spec, self.rewrite_template)
+    async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> TextResult:
+        messages = render_rewrite_messages(spec, self.rewrite_template, problems)
         return await self._send(self.client.chat.completions.create(model=self.chat_model, messages=messages),
                                 self.parse_chat_response)
 
@@ -385,10 +385,12 @@ class OpenAIBackend(Backend):
 
     # -- Batch API transport ----------------------------------------------------------------
     def batch_line(self, custom_id: str, call: str, request: ImageRequest | None = None,
-                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None) -> dict[str, Any]:
+                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None,
+                   problems: Sequence[str] = ()) -> dict[str, Any]:
         """One line of a batch input file. ``call`` is "generate", "edit" or "rewrite"."""
         if call == "rewrite":
-            body = {"model": self.chat_model, "messages": render_rewrite_messages(spec, self.rewrite_template)}
+            body = {"model": self.chat_model,
+                    "messages": render_rewrite_messages(spec, self.rewrite_template, problems)}
             return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
         body = self._image_args(request)
         if call == "generate":

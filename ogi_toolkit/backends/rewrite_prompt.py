@@ -11,6 +11,7 @@ import hashlib
 import re
 from pathlib import Path
 from string import Template
+from typing import Sequence
 
 from ..spec import Edit, InstructionSpec, Scene, SceneObject
 
@@ -76,8 +77,13 @@ def constraints(spec: InstructionSpec) -> list[str]:
     return lines
 
 
-def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMPLATE) -> list[dict[str, str]]:
-    """Chat messages asking to rewrite ``spec.instruction`` while keeping its constraints."""
+def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMPLATE,
+                            problems: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Chat messages asking to rewrite ``spec.instruction`` while keeping its constraints.
+
+    ``problems``: what an earlier rewrite lost (from :func:`check_rewrite`), named in the
+    prompt of the second try so the model can keep them this time.
+    """
     text = template.read_text(encoding="utf-8")
     match = re.fullmatch(r"\[system\]\n(?P<system>.*?)\n\[user\]\n(?P<user>.*)", text, flags=re.S)
     if not match:
@@ -88,9 +94,13 @@ def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMP
         "instruction": spec.instruction,
         "constraints": "\n".join(f"- {line}" for line in constraints(spec)) or "- (none)",
     }
+    user = Template(match["user"]).substitute(values).strip()
+    if problems:
+        user += ("\nAn earlier rewrite lost these constraints; keep them this time:\n"
+                 + "\n".join(f"- {p}" for p in problems))
     return [
         {"role": "system", "content": match["system"].strip()},
-        {"role": "user", "content": Template(match["user"]).substitute(values).strip()},
+        {"role": "user", "content": user},
     ]
 
 

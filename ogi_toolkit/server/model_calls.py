@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ class Stats:
     requests: int = 0
     billed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    by_path: dict[str, int] = field(default_factory=dict)  # requests per endpoint (/v1/chat/completions...)
     in_flight: int = 0
     max_in_flight: int = 0
     _bodies: set[str] = field(default_factory=set)
@@ -46,7 +48,7 @@ class Stats:
 
     def as_dict(self) -> dict[str, Any]:
         return {"requests": self.requests, "billed": self.billed, "distinct": len(self._bodies),
-                "by_status": dict(self.by_status), "in_flight": self.in_flight, "max_in_flight": self.max_in_flight}
+                "by_status": dict(self.by_status), "by_path": dict(self.by_path), "in_flight": self.in_flight, "max_in_flight": self.max_in_flight}
 
 
 def body_hash(fields: dict[str, Any], images: list[bytes]) -> str:
@@ -144,6 +146,8 @@ async def answer_chat(fields: dict[str, Any], opts: ServerOptions, *, live: bool
     if wants_structured(fields):  # a judge request: answered by the protocol fixture
         return await answer_structured(fields, opts, live=live)
     reply = _rewrite_reply(messages)
+    if opts.drop_quotes(reply):  # a planted bad rewrite: the exact strings are lost
+        reply = re.sub(r'\s*"[^"]*"', "", reply)
     fault = opts.fault_for(reply, live=live)
     if live and opts.latency_ms:
         await asyncio.sleep(opts.latency_ms / 1000)
