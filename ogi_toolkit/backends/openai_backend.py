@@ -351,9 +351,12 @@ class OpenAIBackend(Backend):
 
     def parse_chat_response(self, body: Any) -> TextResult:
         try:
-            text = body["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError):
-            text = None
+            message = body["choices"][0]["message"]
+            text, refusal = message.get("content"), message.get("refusal")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            text = refusal = None
+        if isinstance(refusal, str) and refusal.strip() and not text:  # the model declined: not malformed
+            raise ContentRefused(f"the chat model refused: {refusal.strip()}")
         if not isinstance(text, str) or not text.strip():
             raise MalformedResponse("chat response carries no message text")
         usage = {k: v for k, v in (body.get("usage") or {}).items() if v is not None}
