@@ -219,3 +219,15 @@ def test_kill_9_then_resume_resends_at_most_the_requests_in_flight(tmp_path):
         assert dry.returncode == 0, dry.stderr
         assert "chat model: gpt-4o-mini" in dry.stdout and "62 requests" in dry.stdout
     assert len(read_plan(out)) == 61 and all(s.rewrite is not None for s in read_plan(out))
+
+
+def test_generate_dry_run_counts_no_rewrite_for_a_rewritten_plan(tmp_path):
+    from ogi_toolkit.generate import dry_run
+
+    specs = [generation(i) for i in range(3)]
+    with local_server() as server:
+        rewrite_plan(specs, tmp_path / "rewritten.jsonl", **_options(server))
+    planned = dry_run(specs, backend="openai", rewrite=True)
+    rewritten = dry_run(tmp_path / "rewritten.jsonl", backend="openai", rewrite=True)
+    assert int(planned["requests"].sum()) == 6  # a rewrite and an image each
+    assert int(rewritten["requests"].sum()) == 3  # the images only
