@@ -231,3 +231,24 @@ def test_generate_dry_run_counts_no_rewrite_for_a_rewritten_plan(tmp_path):
     rewritten = dry_run(tmp_path / "rewritten.jsonl", backend="openai", rewrite=True)
     assert int(planned["requests"].sum()) == 6  # a rewrite and an image each
     assert int(rewritten["requests"].sum()) == 3  # the images only
+
+
+def test_each_sub_instruction_of_a_complex_edit_keeps_its_objects_and_texts():
+    from ogi_toolkit.backends.rewrite_prompt import check_rewrite
+
+    source = Scene(description="A living room", objects=[SceneObject(name="mug"), SceneObject(name="sofa"),
+                                                          SceneObject(name="lamp")], texts=[TextItem(text="SALE")])
+    spec = InstructionSpec(
+        id="complex-1", kind="editing", domain="complex_instruction_editing", subtask="three_edits",
+        template_id="c.v1", difficulty=3, seed=1, source=source,
+        instruction='Remove the mug, make the sofa red, move the lamp next to the sofa and erase "SALE"',
+        edits=[Edit(op="remove", target=0, instruction="Remove the mug"),
+               # after the removal the sofa is object 0 and the lamp object 1
+               Edit(op="alter", target=0, attribute="colour", value="red", instruction="Make the sofa red"),
+               Edit(op="move", target=1, relation="next_to", anchor=0, instruction="Move the lamp next to the sofa"),
+               Edit(op="text_remove", target=0, instruction='Erase "SALE"')])
+    assert check_rewrite(spec, spec.instruction) == []
+    assert check_rewrite(spec, 'Make the sofa red, put the lamp by it and erase "SALE"') == ["object 'mug' missing"]
+    assert check_rewrite(spec, "Remove the mug, make the sofa red, put the lamp by the sofa") == [
+        "text 'SALE' not kept verbatim"]
+    assert check_rewrite(spec, 'Remove the mug, make the sofa red, erase "SALE"') == ["object 'lamp' missing"]

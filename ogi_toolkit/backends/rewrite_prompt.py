@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 from typing import Sequence
 
+from ..scene_edit import EditError, apply_edit
 from ..spec import Edit, InstructionSpec, Scene, SceneObject
 
 REWRITE_TEMPLATE = Path(__file__).resolve().parent / "prompts" / "rewrite.txt"
@@ -109,6 +110,31 @@ def template_sha(template: Path = REWRITE_TEMPLATE) -> str:
     return hashlib.sha256(template.read_bytes()).hexdigest()[:16]
 
 
+def _edited_parts(spec: InstructionSpec) -> tuple[list[str], list[str]]:
+    """(object names, texts) of the source that the edits act on: each edit's target and anchor.
+
+    Indices point into the scene as the edits before it left it (complex edits chain 2-4), so
+    the source is walked edit by edit; a sub-instruction such as "remove the mug" then keeps
+    its mug whichever edit of the item it is.
+    """
+    scene, names, texts = spec.source, [], []
+    for edit in spec.edits:
+        if scene is None:
+            break
+        if edit.target is not None:
+            if edit.op.startswith("text_"):
+                texts += [scene.texts[edit.target].text] if edit.target < len(scene.texts) else []
+            elif edit.target < len(scene.objects):
+                names.append(scene.objects[edit.target].name)
+        if edit.anchor is not None and edit.anchor < len(scene.objects):
+            names.append(scene.objects[edit.anchor].name)
+        try:
+            scene = apply_edit(scene, edit, spec.reference).scene
+        except (EditError, ValueError, IndexError):  # a loose hand-written edit: check what is known
+            break
+    return names, texts
+
+
 def _must_keep(spec: InstructionSpec) -> tuple[list[str], list[str]]:
     """(exact text strings, object names) a rewrite must contain.
 
@@ -118,6 +144,9 @@ def _must_keep(spec: InstructionSpec) -> tuple[list[str], list[str]]:
     scenes = [spec.scene] if spec.kind == "generation" and spec.scene else []
     texts = [t.text for s in scenes for t in s.texts] + [e.text.text for e in spec.edits if e.text]
     names = [o.name for s in scenes for o in s.objects] + [e.object.name for e in spec.edits if e.object]
+    edited_names, edited_texts = _edited_parts(spec)
+    names += edited_names
+    texts += edited_texts
     original = spec.instruction.lower()
     return ([t for t in texts if t in spec.instruction],
             list(dict.fromkeys(n for n in names if n.lower() in original)))

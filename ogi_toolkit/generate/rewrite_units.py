@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from ..scene_edit import apply_edit
+from ..scene_edit import EditError, apply_edit
 from ..spec import InstructionSpec, RewriteNote, Scene
 
 __all__ = ["rebuild", "units"]
@@ -29,7 +29,7 @@ def _scenes_before_turns(spec: InstructionSpec) -> list[Scene | None]:
                 break
             try:
                 scene = apply_edit(scene, edit, spec.reference).scene
-            except (ValueError, IndexError, TypeError):
+            except (EditError, ValueError, IndexError):
                 break
     return scenes
 
