@@ -252,3 +252,15 @@ def test_each_sub_instruction_of_a_complex_edit_keeps_its_objects_and_texts():
     assert check_rewrite(spec, "Remove the mug, make the sofa red, put the lamp by the sofa") == [
         "text 'SALE' not kept verbatim"]
     assert check_rewrite(spec, 'Remove the mug, make the sofa red, erase "SALE"') == ["object 'lamp' missing"]
+
+
+def test_timed_out_rewrites_are_finished_from_their_late_answers_and_never_sent_twice(tmp_path):
+    specs = [generation(i) for i in range(40)]
+    with local_server(timeout_rate=0.2, hang_s=0.6, seed=4) as server:
+        summary = rewrite_plan(specs, tmp_path / "out.jsonl", concurrency=8,
+                               **{**_options(server), "backend_options": {"base_url": server.url, "timeout": 0.2}})
+        stats = server.stats()
+    assert summary.timeouts > 0 and summary.late_answers == summary.timeouts
+    assert summary.rewritten == 40 and summary.errors == 0
+    assert stats["by_path"][CHAT] == 40 and stats["billed"] == stats["distinct"] == 40  # nothing sent again
+    assert "answered late and used" in str(summary)

@@ -65,18 +65,19 @@ class LiveRewriteCaller(LiveCaller):
     """The live caller, whose rewrite may be a second try naming what the first one lost."""
 
     async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> CallOutcome:
-        if not problems:
-            return await super().rewrite(spec)  # the key ogi generate --rewrite uses
-        key = rewrite_key(retry_identity(self.rewrite_identity, problems), spec)
+        # A first try has the key ogi generate --rewrite uses, so the two share results.
+        key = rewrite_key(retry_identity(self.rewrite_identity, problems), spec) if problems else self.rewrite_key(spec)
         if (hit := self.lookup(key, "rewrite")) is not None:
             return hit
 
         async def keep_late(result: Any) -> None:
             self.save_text(key, result, 0.0, 1)
 
+        # image=True: like an image request, a timed-out rewrite may have been done and billed,
+        # so it is sent again only within retry_timeouts (its late answer is kept meanwhile).
         result, seconds, attempts = await self._send(lambda: self.backend.rewrite(spec, problems),
                                                      self.cost.estimate_rewrite(), "rewrite", key,
-                                                     keep_late=keep_late)
+                                                     image=True, keep_late=keep_late)
         return self.save_text(key, result, seconds, attempts)
 
 
@@ -134,6 +135,8 @@ class RewriteSummary:
     second_tries: int = 0  # instructions asked a second time
     requests_sent: int = 0
     calls_from_store: int = 0
+    timeouts: int = 0  # requests that gave no answer in time (each may have been billed)
+    late_answers: int = 0  # of those, answered later in the run: stored and used
     spent_usd: float = 0.0
     seconds: float = 0.0
     out: str = ""
@@ -146,6 +149,8 @@ class RewriteSummary:
                 f"{self.skipped_budget} skipped for budget; {self.units} instructions, {self.second_tries} second "
                 f"tries; {self.requests_sent} requests sent, {self.calls_from_store} read from the store, "
                 f"${self.spent_usd:.4f} spent, {self.seconds:.1f} s -> {self.out}")
+        if self.timeouts:
+            text += f"\n{self.timeouts} requests timed out ({self.late_answers} answered late and used)"
         if self.error_samples:
             text += "\nfirst errors: " + "; ".join(self.error_samples)
         return text
@@ -217,6 +222,7 @@ async def arewrite_plan(
     max_cost: float | None = None,
     max_attempts: int = 6,
     backoff_s: float = 1.0,
+    retry_timeouts: int = 0,
     retry_failed: bool = False,
     batch: bool = False,
     poll_s: float = 30.0,
@@ -252,7 +258,7 @@ async def arewrite_plan(
         caller = LiveRewriteCaller(store=result_store, backend=be, cost=CostModel.for_backend(be, config, batch=batch),
                                    budget=budget, limiter=RateLimiter(rpm), concurrency=concurrency,
                                    size=config.defaults.size, max_attempts=max_attempts, backoff_s=backoff_s,
-                                   stats=stats, retry_failed=retry_failed)
+                                   stats=stats, retry_timeouts=retry_timeouts, retry_failed=retry_failed)
         if check_models and todo:
             await check_backend(be, rewrite=True)
         if batch:
@@ -274,6 +280,7 @@ async def arewrite_plan(
         lock.release()
     if not batch:
         summary.requests_sent, summary.calls_from_store = stats.requests_sent, stats.calls_from_store
+        summary.timeouts, summary.late_answers = stats.timeouts, stats.late_answers
     summary.spent_usd = round(budget.spent, 6)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
@@ -293,8 +300,9 @@ def rewrite_plan(plan: str | Path | Iterable[InstructionSpec], out: str | Path, 
     ``backend`` ("openai", or a Backend instance) and ``backend_options`` (``chat_model``,
     ``base_url``, ``timeout``...) as for :func:`~.runner.run_plan`; ``store``: the folder of
     stored results (default ``<out>.calls``; a generate run folder shares its rewrites);
-    ``concurrency``, ``rpm``, ``max_cost``, ``max_attempts``, ``retry_failed`` as for
-    generation; ``batch=True`` goes through the Batch API (first tries, then second tries).
+    ``concurrency``, ``rpm``, ``max_cost``, ``max_attempts``, ``retry_timeouts``, ``retry_failed``
+    as for generation (a timed-out rewrite, which may have been billed, is not sent again unless
+    ``retry_timeouts`` allows it; its late answer is used); ``batch=True`` goes through the Batch API (first tries, then second tries).
     Rerun it to resume: nothing stored is sent again. Works in notebooks too.
     """
     return run_sync(arewrite_plan(plan, out, **options))

@@ -22,6 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
     p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx (default 6)")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one answer (default 120)")
+    p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
+                   help="send timed-out rewrites again, N times in the whole run at most (default 0: the server "
+                        "may have done and billed the work; a late answer is kept)")
     p.add_argument("--retry-failed", action="store_true",
                    help="send again the calls whose failure an earlier run recorded as maybe paid")
     p.add_argument("--batch", action="store_true", help="use the Batch API (half price; first tries, then second tries)")
@@ -55,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         summary = rewrite_plan(args.plan, args.out, backend=args.backend, backend_options=_backend_options(args),
                                store=args.store, concurrency=args.concurrency, rpm=args.rpm, max_cost=args.max_cost,
-                               max_attempts=args.max_attempts, retry_failed=args.retry_failed, batch=args.batch,
+                               max_attempts=args.max_attempts, retry_timeouts=args.retry_timeouts,
+                               retry_failed=args.retry_failed, batch=args.batch,
                                poll_s=args.poll, config=args.config, progress=not args.no_progress)
     except (RunAborted, BackendError) as exc:
         raise UserError(str(exc)) from None
