@@ -31,7 +31,7 @@ from .state import DrawState, apply_to_state, initial_state
 
 __all__ = ["RENDERER_VERSION", "SketchBackend", "parse_size", "render_request"]
 
-RENDERER_VERSION = "2.0"  # 2.0: pictograms, poses, support and size classes, no answers written, science looks
+RENDERER_VERSION = "2.1"  # 2.1: "bigger" text outgrows its box, comparisons by stated dimension, layered figures per concept; 2.0: pictograms, poses, support and size classes, no answers written, science looks
 _MAX_SIDE = 4096
 
 

@@ -11,10 +11,10 @@ placement depends on the object's own identity (``key``), never on its index amo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...spec import Scene, SceneObject
-from .vocab import ATTACHED_KINDS, glyph_kind, relation_kind, size_factor, stable_int
+from .vocab import ATTACHED_KINDS, COMPARED_DIMENSIONS, glyph_kind, relation_kind, size_factor, stable_int
 
 Box = tuple[int, int, int, int]
 
@@ -140,21 +140,69 @@ def _scale_factor(obj: SceneObject) -> float:
         return 1.6
 
 
+def comparisons(scene: Scene) -> list[tuple[int, int, str]]:
+    """(bigger object, smaller object, dimension compared) of each size comparison."""
+    out = []
+    for r in scene.relations:
+        kind, swapped = relation_kind(r.relation)
+        if kind == "larger" and r.object is not None and r.object < len(scene.objects) and r.subject != r.object:
+            big, small = (r.object, r.subject) if swapped else (r.subject, r.object)
+            out.append((big, small, COMPARED_DIMENSIONS.get(r.relation, "area")))
+    return out
+
+
 def size_factors(scene: Scene) -> list[float]:
     """Each object's drawing scale, after comparative relations are made true."""
     factors = [size_factor(o) for o in scene.objects]
-    comparisons = []
-    for r in scene.relations:
-        kind, swapped = relation_kind(r.relation)
-        if kind == "larger" and r.object is not None and r.object < len(factors) and r.subject != r.object:
-            big, small = (r.object, r.subject) if swapped else (r.subject, r.object)
-            comparisons.append((big, small))
+    for r in scene.relations:  # "the same size as": both drawn at the bigger one's scale
+        if relation_kind(r.relation)[0] == "same_size" and r.object is not None and r.object < len(factors):
+            factors[r.subject] = factors[r.object] = max(factors[r.subject], factors[r.object])
+    compared = comparisons(scene)
     for _ in range(3):  # a few passes settle short chains (a > b > c)
-        for big, small in comparisons:
+        for big, small, _dimension in compared:
             times = _scale_factor(scene.objects[big])  # "five times as wide": the ratio asked for
             if factors[big] < factors[small] * times:
                 factors[big] = factors[small] * times
     return factors
+
+
+def _measure(p: Placement, dimension: str) -> float:
+    """An object's drawn size in ``dimension`` (its first instance: what a viewer compares)."""
+    x0, y0, x1, y1 = p.instances[0]
+    w, h = x1 - x0, y1 - y0
+    return {"width": w, "height": h, "length": max(w, h)}.get(dimension, math.sqrt(max(0, w * h)))
+
+
+def _shrunk(p: Placement, s: float) -> Placement:
+    """``p`` with every instance ``s`` times as big, standing where it stood (bottom centre
+    kept), inside its old box, so it covers nothing new; its label stays put."""
+    instances = []
+    for x0, y0, x1, y1 in p.instances:
+        cx, w, h = (x0 + x1) / 2, (x1 - x0) * s, (y1 - y0) * s
+        instances.append((round(cx - w / 2), round(y1 - h), round(cx + w / 2), y1))
+    return replace(p, instances=instances)
+
+
+def make_comparisons_true(placements: list[Placement | None], compared: list[tuple[int, int, str]],
+                          fixed: set[int] = frozenset()) -> None:
+    """Shrink the smaller object of each comparison that the boxes do not show (aspects and
+    cell widths can undo what the scales said: a tall goblin next to a wide griffin), until
+    the bigger one is clearly bigger in the stated dimension and in area. ``fixed`` objects
+    (anchors of others) are not shrunk."""
+    margin = 1.2
+    for _ in range(3):  # a few passes settle chains
+        for big, small, dimension in compared:
+            a, b = placements[big], placements[small]
+            if a is None or b is None or small in fixed:
+                continue
+            s = 1.0
+            for dim in {dimension, "area"}:
+                need = _measure(a, dim) / margin
+                have = _measure(b, dim) * s
+                if have > need:
+                    s *= need / max(have, 1e-6)
+            if s < 1.0:
+                placements[small] = _shrunk(b, max(0.05, s))
 
 
 def attachments(scene: Scene) -> dict[int, tuple[str, int]]:
@@ -404,6 +452,9 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
                          0.1 if in_sky(scene.objects[i]) else 1.0)
         placements[i] = group_placement(scene.objects[i], keys[i], region, label_h, 1 + 0.001 * i,
                                         symmetric=symmetric)
+    compared = comparisons(scene)
+    anchors = {a for _, (_, a) in attached.items()}
+    make_comparisons_true(placements, [c for c in compared if c[0] in roots and c[1] in roots], anchors)
     if symmetric:
         mid = round((area[0] + area[2]) / 2)
         axes.append(((), (mid - 1, area[1], mid + 1, area[3])))
@@ -422,6 +473,8 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
                 axes.append(((keys[i], keys[anchor]),
                              (mid - 1, min(a[1], placed.box[1]), mid + 1, max(a[3], placed.box[3]))))
             pending.remove(i)
+    # attached objects are sized against their anchors: a comparison they are in is settled now
+    make_comparisons_true(placements, [c for c in compared if c[0] not in roots or c[1] not in roots], anchors)
     return SceneLayout([p for p in placements if p is not None], axes)
 
 

@@ -387,15 +387,45 @@ def _orbit(ax, labels, rng, fs, look):
 
 
 def _layers(ax, labels, rng, fs, look):
-    from matplotlib.patches import Rectangle
+    """Layers of a cross-section. Its labels (the concept's own parts) choose the shape (flat
+    bands, concentric shells or wavy strata), each layer's thickness and the first colour, so
+    two concepts with as many layers are not the same picture under other words."""
+    from matplotlib.patches import Polygon, Rectangle
 
     n = len(labels)
+    own = np.random.default_rng(stable_int("layers", *labels) % 2 ** 32)
+    shape = ("bands", "shells", "strata")[stable_int("layer shape", *labels) % 3]
+    shift = int(own.integers(0, 8))
+    colours = [look.palette[(i + shift) % 8] for i in range(n)]
+    thick = own.uniform(0.5, 1.6, n)
+    edges = np.concatenate([[0.0], np.cumsum(thick / thick.sum())])  # layer i spans edges[i]..edges[i+1]
     texts = []
+    if shape == "shells":  # the first layer the outermost half shell, around a core at the bottom
+        arc = np.linspace(0, np.pi, 48)
+        for i, label in enumerate(labels):
+            outer, inner = 1 - edges[i], 1 - edges[i + 1]
+            ring = [(0.3 + 0.27 * r * np.cos(a), 0.1 + 0.45 * r * np.sin(a))
+                    for r, angles in ((outer, arc), (inner, arc[::-1])) for a in angles]
+            ax.add_patch(Polygon(ring, closed=True, color=colours[i], alpha=0.8))
+            r = (outer + inner) / 2
+            at = (0.3 + 0.27 * r * np.cos(np.pi / 5), 0.1 + 0.45 * r * np.sin(np.pi / 5))
+            ax.plot([at[0], 0.61], [at[1]] * 2, color="#333333")
+            texts.append(ax.text(0.62, at[1], label, va="center", fontsize=fs))
+        return texts
+    x = np.linspace(0.05, 0.55, 60)
+    amp, waves = (0.0, 0.0) if shape == "bands" else (own.uniform(0.02, 0.05), own.uniform(1.0, 2.5))
     for i, label in enumerate(labels):
-        y0 = 0.85 - (i + 1) * 0.75 / n
-        ax.add_patch(Rectangle((0.05, y0), 0.5, 0.75 / n, color=look.palette[i % 8], alpha=0.75))
-        ax.plot([0.55, 0.61], [y0 + 0.375 / n] * 2, color="#333333")
-        texts.append(ax.text(0.62, y0 + 0.375 / n, label, va="center", fontsize=fs))
+        top, bottom = 0.85 - 0.75 * edges[i], 0.85 - 0.75 * edges[i + 1]
+        wobble = amp * np.sin(2 * np.pi * waves * (x - 0.05) / 0.5 + i)
+        upper = top + (wobble if i else 0)  # the top edge of the stack stays straight
+        lower = bottom + (wobble * 0.9 if i < n - 1 else 0)
+        if shape == "bands":
+            ax.add_patch(Rectangle((0.05, bottom), 0.5, top - bottom, color=colours[i], alpha=0.75))
+        else:
+            ax.fill_between(x, lower, upper, color=colours[i], alpha=0.75, lw=0)
+        mid = (top + bottom) / 2
+        ax.plot([0.55, 0.61], [mid] * 2, color="#333333")
+        texts.append(ax.text(0.62, mid, label, va="center", fontsize=fs))
     return texts
 
 

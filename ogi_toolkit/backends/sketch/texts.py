@@ -48,10 +48,13 @@ def _wrap(text: str, font, width: float, lines: int) -> list[str] | None:
     return out
 
 
-def fit_text(text: str, font_name: str, region: Box, scale: float) -> tuple[int, list[str]]:
-    """The biggest font size (and line breaks) that fits ``text`` in ``region``."""
+def fit_text(text: str, font_name: str, region: Box, scale: float,
+             max_size: int | None = None) -> tuple[int, list[str]]:
+    """The biggest font size (and line breaks), at most ``max_size``, that fits ``text`` in ``region``."""
     w, h = region[2] - region[0], region[3] - region[1]
     size = max(7, round(h * 0.72 * scale))
+    if max_size is not None:
+        size = max(7, min(size, max_size))
     while True:
         font = load_font(font_name, size)
         for n_lines in (1, 2, 3):
@@ -65,6 +68,15 @@ def fit_text(text: str, font_name: str, region: Box, scale: float) -> tuple[int,
         size = max(7, round(size * 0.9))
 
 
+def _grown(region: Box, factor: float, canvas_size: tuple[int, int]) -> Box:
+    """``region`` grown ``factor`` times about its centre, kept inside the canvas."""
+    x0, y0, x1, y1 = region
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    hw, hh = (x1 - x0) * factor / 2, (y1 - y0) * factor / 2
+    w, h = canvas_size
+    return max(0, round(cx - hw)), max(0, round(cy - hh)), min(w, round(cx + hw)), min(h, round(cy + hh))
+
+
 def draw_text(canvas: Image.Image, plan: TextPlan) -> dict:
     """Draw one text and return its layout record."""
     t = plan.item
@@ -75,13 +87,21 @@ def draw_text(canvas: Image.Image, plan: TextPlan) -> dict:
     resize = 1.0
     for word in words:
         resize *= _SIZE_WORDS.get(word, 1.0)
-    size, lines = fit_text(t.text, font_name, plan.region, min(scale * max(resize, 1.0), 1.0))
+    region = plan.region
+    size, lines = fit_text(t.text, font_name, region, min(scale * max(resize, 1.0), 1.0))
+    if resize > 1:
+        # "bigger" on a text already as big as its region allows would draw it unchanged:
+        # it outgrows its region (and its plate with it) instead, up to the size asked for
+        wanted = round(fit_text(t.text, font_name, region, min(scale, 1.0))[0] * resize)
+        if size < wanted:
+            region = _grown(region, resize, canvas.size)
+            size, lines = fit_text(t.text, font_name, region, 1.0, max_size=wanted)
     if resize < 1:  # scaled after fitting, so "smaller" shows even where the width set the size
         size = max(7, round(size * resize))
     font = load_font(font_name, size)
     neon = "neon" in words or "glow" in words or "glowing" in words
     colour = colour_rgb(t.colour) if t.colour else (255, 90, 200) if neon else (25, 25, 25)
-    x0, y0, x1, y1 = plan.region
+    x0, y0, x1, y1 = region
     line_h = round(size * 1.25)
     total_h = line_h * len(lines)
     top = y0 + (y1 - y0 - total_h) / 2

@@ -31,10 +31,23 @@ RELATION_KINDS: dict[str, tuple[str, bool]] = {
     "beneath": ("under", False), "underneath": ("under", False),
     "surrounding": ("surround", False), "arranged_around": ("surround", False),
     "flanking": ("flank", False), "mirrors": ("mirror", False), "symmetric_to": ("mirror", False),
-    "larger_than": ("larger", False), "bigger_than": ("larger", False), "taller_than": ("larger", False),
-    "longer_than": ("larger", False), "smaller_than": ("larger", True), "shorter_than": ("larger", True),
+    # size comparisons: "larger" with the bigger one first (swapped: the object is the bigger);
+    # which dimension is compared is COMPARED_DIMENSIONS'
+    "larger_than": ("larger", False), "bigger_than": ("larger", False), "smaller_than": ("larger", True),
+    "taller_than": ("larger", False), "shorter_than": ("larger", True),
+    "longer_than": ("larger", False), "shorter_in_length_than": ("larger", True),
+    "wider_than": ("larger", False), "narrower_than": ("larger", True),
+    "heavier_than": ("larger", False), "less_heavy_than": ("larger", True),  # heavier drawn bigger
+    "same_size_as": ("same_size", False),
     "darker_than": ("darker", False), "lighter_than": ("darker", True), "brighter_than": ("darker", True),
-    "more_than": ("count", False), "fewer_than": ("count", False),
+    "more_than": ("count", False), "fewer_than": ("count", True),
+    # age is not a size: side by side, neither drawn bigger
+    "older_than": ("adjacent", False), "newer_than": ("adjacent", False),
+}
+# the dimension a "larger" relation compares (bigger one first); unlisted ones compare areas
+COMPARED_DIMENSIONS: dict[str, str] = {
+    "taller_than": "height", "shorter_than": "height", "wider_than": "width", "narrower_than": "width",
+    "longer_than": "length", "shorter_in_length_than": "length",
 }
 # a relation id unknown above takes the kind of its pool group
 GROUP_KINDS = {"planar": "adjacent", "vertical": "above", "depth": "front", "containment": "inside",
