@@ -157,9 +157,15 @@ def size_factors(scene: Scene) -> list[float]:
     for r in scene.relations:  # "the same size as": both drawn at the bigger one's scale
         if relation_kind(r.relation)[0] == "same_size" and r.object is not None and r.object < len(factors):
             factors[r.subject] = factors[r.object] = max(factors[r.subject], factors[r.object])
-    compared = comparisons(scene)
+    # a pair compared twice ("a larger, but b taller") is scaled by its first comparison; the
+    # boxes are made to show the second too where the aspects allow (make_comparisons_true)
+    compared, pairs = [], set()
+    for big, small, _dimension in comparisons(scene):
+        if frozenset((big, small)) not in pairs:
+            pairs.add(frozenset((big, small)))
+            compared.append((big, small))
     for _ in range(3):  # a few passes settle short chains (a > b > c)
-        for big, small, _dimension in compared:
+        for big, small in compared:
             times = _scale_factor(scene.objects[big])  # "five times as wide": the ratio asked for
             if factors[big] < factors[small] * times:
                 factors[big] = factors[small] * times
@@ -183,26 +189,42 @@ def _shrunk(p: Placement, s: float) -> Placement:
     return replace(p, instances=instances)
 
 
+def _pair_scale(a: Placement, b: Placement, stated: list[tuple[str, bool]], margin: float) -> float:
+    """How many times ``b`` must be drawn relative to ``a`` so every comparison of the pair
+    holds: each (dimension, a is the bigger) bounds the ratio. 1.0 when they already hold;
+    where the bounds exclude each other (a wider but b taller, and the aspects do not allow
+    it), the first comparison stated wins."""
+    lo, hi, first = 0.0, math.inf, None
+    for dimension, a_bigger in stated:
+        da, db = _measure(a, dimension), max(_measure(b, dimension), 1e-6)
+        bound = (0.0, da / (margin * db)) if a_bigger else (margin * da / db, math.inf)
+        first = first or bound
+        lo, hi = max(lo, bound[0]), min(hi, bound[1])
+    if lo > hi:
+        lo, hi = first
+    return min(max(1.0, lo), hi)
+
+
 def make_comparisons_true(placements: list[Placement | None], compared: list[tuple[int, int, str]],
                           fixed: set[int] = frozenset()) -> None:
-    """Shrink the smaller object of each comparison that the boxes do not show (aspects and
-    cell widths can undo what the scales said: a tall goblin next to a wide griffin), until
-    the bigger one is clearly bigger in the stated dimension and in area. ``fixed`` objects
-    (anchors of others) are not shrunk."""
-    margin = 1.2
-    for _ in range(3):  # a few passes settle chains
-        for big, small, dimension in compared:
-            a, b = placements[big], placements[small]
-            if a is None or b is None or small in fixed:
+    """Shrink one object of each compared pair until the boxes show what the relations state
+    in the dimension each states (aspects and cell widths can undo what the scales said: a
+    tall goblin next to a wide griffin). ``fixed`` objects (anchors of others) are not shrunk."""
+    margin = 1.15
+    pairs: dict[tuple[int, int], list[tuple[str, bool]]] = {}
+    for big, small, dimension in compared:  # both orders of a pair: "a larger, but b taller"
+        key = (min(big, small), max(big, small))
+        pairs.setdefault(key, []).append((dimension, big == key[0]))
+    for _ in range(3):  # a few passes settle chains (a > b > c)
+        for (i, j), stated in pairs.items():
+            a, b = placements[i], placements[j]
+            if a is None or b is None:
                 continue
-            s = 1.0
-            for dim in {dimension, "area"}:
-                need = _measure(a, dim) / margin
-                have = _measure(b, dim) * s
-                if have > need:
-                    s *= need / max(have, 1e-6)
-            if s < 1.0:
-                placements[small] = _shrunk(b, max(0.05, s))
+            s = _pair_scale(a, b, stated, margin)
+            if s < 1.0 and j not in fixed:
+                placements[j] = _shrunk(b, max(0.05, s))
+            elif s > 1.0 and i not in fixed:
+                placements[i] = _shrunk(a, max(0.05, 1 / s))
 
 
 def attachments(scene: Scene) -> dict[int, tuple[str, int]]:

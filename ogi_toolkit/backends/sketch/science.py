@@ -388,8 +388,9 @@ def _orbit(ax, labels, rng, fs, look):
 
 def _layers(ax, labels, rng, fs, look):
     """Layers of a cross-section. Its labels (the concept's own parts) choose the shape (flat
-    bands, concentric shells or wavy strata), each layer's thickness and the first colour, so
-    two concepts with as many layers are not the same picture under other words."""
+    bands, concentric shells or wavy, tilted strata), the block's width and height, each
+    layer's thickness and the first colour, so two concepts with as many layers are not the
+    same picture under other words."""
     from matplotlib.patches import Polygon, Rectangle
 
     n = len(labels)
@@ -397,35 +398,52 @@ def _layers(ax, labels, rng, fs, look):
     shape = ("bands", "shells", "strata")[stable_int("layer shape", *labels) % 3]
     shift = int(own.integers(0, 8))
     colours = [look.palette[(i + shift) % 8] for i in range(n)]
-    thick = own.uniform(0.5, 1.6, n)
+    thick = own.uniform(0.4, 1.8, n)
     edges = np.concatenate([[0.0], np.cumsum(thick / thick.sum())])  # layer i spans edges[i]..edges[i+1]
+    right = own.uniform(0.45, 0.58)  # the block's right edge; labels sit beyond it
+    top, span = own.uniform(0.8, 0.88), own.uniform(0.62, 0.76)
+    # half the concepts drawn mirrored: the block on the right, its labels on the left
+    ha = "left"
+    if own.random() < 0.5:
+        ax.set_xlim(1, 0)
+        ha = "right"
     texts = []
     if shape == "shells":  # the first layer the outermost half shell, around a core at the bottom
         arc = np.linspace(0, np.pi, 48)
+        rx, cx = (right - 0.05) / 2, (right + 0.05) / 2
+        base = top - span
         for i, label in enumerate(labels):
             outer, inner = 1 - edges[i], 1 - edges[i + 1]
-            ring = [(0.3 + 0.27 * r * np.cos(a), 0.1 + 0.45 * r * np.sin(a))
+            ring = [(cx + rx * r * np.cos(a), base + span * r * np.sin(a))
                     for r, angles in ((outer, arc), (inner, arc[::-1])) for a in angles]
             ax.add_patch(Polygon(ring, closed=True, color=colours[i], alpha=0.8))
             r = (outer + inner) / 2
-            at = (0.3 + 0.27 * r * np.cos(np.pi / 5), 0.1 + 0.45 * r * np.sin(np.pi / 5))
-            ax.plot([at[0], 0.61], [at[1]] * 2, color="#333333")
-            texts.append(ax.text(0.62, at[1], label, va="center", fontsize=fs))
+            at = (cx + rx * r * np.cos(np.pi / 4), base + span * r * np.sin(np.pi / 4))
+            label_y = top - i * span / max(1, n - 1)  # labels spread evenly, leaders to their shells
+            ax.plot([at[0], right + 0.05, right + 0.06], [at[1], label_y, label_y], color="#333333")
+            texts.append(ax.text(right + 0.07, label_y, label, va="center", ha=ha, fontsize=fs))
         return texts
-    x = np.linspace(0.05, 0.55, 60)
-    amp, waves = (0.0, 0.0) if shape == "bands" else (own.uniform(0.02, 0.05), own.uniform(1.0, 2.5))
+    x = np.linspace(0.05, right, 60)
+    strata = shape == "strata"
+    amp = own.uniform(0.0, 0.045) if strata else 0.0
+    waves, tilt = own.uniform(0.8, 2.5), own.uniform(-0.25, 0.25) if strata else 0.0
+    heights = top - span * edges  # boundary k, between layer k-1 and layer k
+    # each inner boundary one line shared by the layers either side; top and bottom stay straight
+    curves = [heights[k] + ((amp * np.sin(2 * np.pi * waves * (x - 0.05) / (right - 0.05) + k)
+                             + tilt * span / n * (x - (0.05 + right) / 2) / (right - 0.05) * 2) if 0 < k < n else 0 * x)
+              for k in range(n + 1)]
     for i, label in enumerate(labels):
-        top, bottom = 0.85 - 0.75 * edges[i], 0.85 - 0.75 * edges[i + 1]
-        wobble = amp * np.sin(2 * np.pi * waves * (x - 0.05) / 0.5 + i)
-        upper = top + (wobble if i else 0)  # the top edge of the stack stays straight
-        lower = bottom + (wobble * 0.9 if i < n - 1 else 0)
-        if shape == "bands":
-            ax.add_patch(Rectangle((0.05, bottom), 0.5, top - bottom, color=colours[i], alpha=0.75))
+        upper, lower = curves[i], curves[i + 1]
+        if strata:
+            # a patch, not fill_between: the looks restyle patches (fill, outline, shadow, wobble)
+            outline = np.concatenate([np.column_stack([x, upper]), np.column_stack([x[::-1], lower[::-1]])])
+            ax.add_patch(Polygon(outline, closed=True, color=colours[i], alpha=0.75, lw=0))
         else:
-            ax.fill_between(x, lower, upper, color=colours[i], alpha=0.75, lw=0)
-        mid = (top + bottom) / 2
-        ax.plot([0.55, 0.61], [mid] * 2, color="#333333")
-        texts.append(ax.text(0.62, mid, label, va="center", fontsize=fs))
+            ax.add_patch(Rectangle((0.05, heights[i + 1]), right - 0.05, heights[i] - heights[i + 1],
+                                   color=colours[i], alpha=0.75))
+        mid = (heights[i] + heights[i + 1]) / 2
+        ax.plot([right, right + 0.06], [mid] * 2, color="#333333")
+        texts.append(ax.text(right + 0.07, mid, label, va="center", ha=ha, fontsize=fs))
     return texts
 
 
