@@ -49,7 +49,7 @@ def weighted_kappa(a: np.ndarray, b: np.ndarray, labels: list[int]) -> float:
     if len(a) < 1:
         return float("nan")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore")  # 0/0 (one label in common) is NaN by our definition; sklearn warns of it
         value = cohen_kappa_score(np.asarray(a, int), np.asarray(b, int), labels=labels, weights="quadratic")
     return float(value)
 

@@ -38,7 +38,7 @@ STYLE = """<style>
 .ogi-rating-panel .ogi-rating-instruction { font-size: 15px; }
 .ogi-rating-panel .widget-toggle-buttons .widget-toggle-button { width: 34px; padding: 0; }
 </style>"""
-IMAGE_WIDTH = "280px"
+IMAGE_WIDTH = "200px"  # a multi-turn item's source and four turns fit in one row
 
 
 def _image(path: Path | None, caption: str) -> w.Widget:
@@ -50,7 +50,7 @@ def _image(path: Path | None, caption: str) -> w.Widget:
 
 
 def _arrow(symbol: str) -> w.HTML:
-    return w.HTML(f"<div style='font-size:28px;padding:110px 6px 0'>{symbol}</div>")
+    return w.HTML(f"<div style='font-size:28px;padding:80px 6px 0'>{symbol}</div>")
 
 
 def images_of(item: RatingItem) -> w.Widget:
@@ -58,7 +58,8 @@ def images_of(item: RatingItem) -> w.Widget:
     if item.prompt_kind == "multi_turn":
         rows = [_image(item.source, "source")]
         for k, (instruction, image) in enumerate(item.turns, start=1):
-            rows.append(w.VBox([w.HTML(f"<b>Turn {k}:</b> {html.escape(instruction)}"), _image(image, f"after turn {k}")]))
+            rows.append(w.VBox([_image(image, f"after turn {k}"), w.HTML(f"<b>Turn {k}:</b> {html.escape(instruction)}")],
+                               layout=w.Layout(width="210px")))
         return w.HBox(rows, layout=w.Layout(flex_flow="row wrap"))
     if item.prompt_kind == "generation":
         return w.HBox([_image(item.output, "output")])
@@ -208,6 +209,10 @@ class RatingPanel:
         try:
             self.session.set_rater(change["new"])
         except ValueError as exc:
+            # the box goes back to the name the ratings are saved under, so it never shows another
+            self.rater.unobserve(self._on_rater, "value")
+            self.rater.value = self.session.rater
+            self.rater.observe(self._on_rater, "value")
             self._fail(str(exc))
             return
         self.message.value = ""
@@ -234,6 +239,19 @@ class RatingPanel:
         self.message.value = f"<span style='color:green'>saved {html.escape(line['id'])}</span>"
         self.show()
         return line
+
+    def rate(self, criteria: dict[str, int], *, passed: bool | None = None,
+             answers: list[str | None] | None = None) -> dict | None:
+        """Fill the current item's controls and save, as a rater clicking would (scripts, tests)."""
+        for name, value in criteria.items():
+            if name not in self.criteria_controls:
+                raise ValueError(f"criterion {name!r}: expected one of {list(self.criteria_controls)} for this item")
+            self.criteria_controls[name].value = value
+        for control, answer in zip(self.question_controls, answers or []):
+            control.value = answer
+        if passed is not None:
+            self.passed.value = passed
+        return self.save()
 
     def skip(self) -> None:
         if not self.session.finished:
