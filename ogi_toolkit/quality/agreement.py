@@ -182,9 +182,10 @@ def _figure(table: pd.DataFrame, file: Path) -> None:
         ax.set_xlim(-1.05 if measure != "pass_agreement" else 0, 1.05)
         ax.set_title(titles[measure])
         ax.grid(axis="x", alpha=0.3)
-    axes[0].legend(loc="lower left", fontsize=8, frameon=False)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(pairs), 6), fontsize=9, frameon=False)
     fig.suptitle("Raters vs the judge and vs each other (95% bootstrap intervals)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(file, dpi=120)
     plt.close(fig)
 

@@ -87,9 +87,10 @@ class RatingPanel:
         self.images = w.Box()
         self.rows = w.VBox()
         self.message = w.HTML()
-        self.back_button = w.Button(description="Back (b)", icon="arrow-left")
-        self.skip_button = w.Button(description="Skip (s)", icon="forward")
-        self.save_button = w.Button(description="Save & next (Enter)", button_style="primary", icon="check")
+        self.back_button = w.Button(description="Back (b)", icon="arrow-left", layout=w.Layout(width="auto"))
+        self.skip_button = w.Button(description="Skip (s)", icon="forward", layout=w.Layout(width="auto"))
+        self.save_button = w.Button(description="Save & next (Enter)", button_style="primary", icon="check",
+                                     layout=w.Layout(width="auto"))
         self.back_button.on_click(lambda _: self.back())
         self.skip_button.on_click(lambda _: self.skip())
         self.save_button.on_click(lambda _: self.save())
