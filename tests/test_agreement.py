@@ -52,6 +52,19 @@ def test_quadratic_kappa_by_hand():
     assert weighted_kappa([1, 2, 3], [2, 3, 2], [1, 2, 3]) == pytest.approx(0.0)
 
 
+def test_kappa_and_rho_match_scikit_learn_and_scipy_on_random_scores():
+    from scipy.stats import spearmanr
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        a = rng.integers(0, 11, size=30)
+        b = np.clip(a + rng.integers(-3, 4, size=30), 0, 10)
+        assert weighted_kappa(a, b, list(range(11))) == pytest.approx(
+            cohen_kappa_score(a, b, labels=list(range(11)), weights="quadratic"))
+        assert spearman(a, b) == pytest.approx(spearmanr(a, b).statistic)
+
+
 def test_pass_agreement_and_bootstrap_by_hand():
     # equal calls on items 1 and 3 of 4
     assert pass_agreement(ANA_PASSED, JUDGE_PASSED) == 0.5

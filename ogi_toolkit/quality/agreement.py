@@ -13,15 +13,13 @@ Writes ``agreement.csv`` (long: ``a, b, measure, criterion, n, value, lo, hi``),
 from __future__ import annotations
 
 import itertools
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
-from sklearn.metrics import cohen_kappa_score
+from scipy.stats import rankdata
 
 from ..atomic_io import atomic_write_text
 from ..generate.manifest_io import iter_jsonl
@@ -36,22 +34,27 @@ PASSED = "passed"  # the criterion name of the pass/fail rows
 
 
 def spearman(a: np.ndarray, b: np.ndarray) -> float:
-    """Spearman's ρ (ties get mean ranks); NaN when either side is constant or n < 2."""
+    """Spearman's ρ: Pearson's r of the ranks (ties get mean ranks); NaN when either side is
+    constant or n < 2."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     if len(a) < 2 or np.all(a == a[0]) or np.all(b == b[0]):
         return float("nan")
-    return float(spearmanr(a, b).statistic)
+    return float(np.corrcoef(rankdata(a), rankdata(b))[0, 1])
 
 
 def weighted_kappa(a: np.ndarray, b: np.ndarray, labels: list[int]) -> float:
-    """Cohen's κ with quadratic weights over the whole scale ``labels``; NaN when it is 0/0
-    (both raters gave one and the same score to every item)."""
-    if len(a) < 1:
+    """Cohen's κ with quadratic weights over the scale ``labels`` (consecutive whole numbers):
+    1 - Σ w·observed / Σ w·expected, w = (i - j)², expected from the two sides' marginals.
+    NaN when that is 0/0 (both sides gave one and the same score to every item)."""
+    a, b = np.asarray(a, int) - labels[0], np.asarray(b, int) - labels[0]
+    k = len(labels)
+    if not len(a):
         return float("nan")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # 0/0 (one label in common) is NaN by our definition; sklearn warns of it
-        value = cohen_kappa_score(np.asarray(a, int), np.asarray(b, int), labels=labels, weights="quadratic")
-    return float(value)
+    observed = np.bincount(a * k + b, minlength=k * k).reshape(k, k) / len(a)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0))
+    weights = np.subtract.outer(np.arange(k), np.arange(k)) ** 2
+    disagreement = float((weights * expected).sum())
+    return float("nan") if disagreement == 0 else 1 - float((weights * observed).sum()) / disagreement
 
 
 def pass_agreement(a: np.ndarray, b: np.ndarray) -> float:
