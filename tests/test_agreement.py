@@ -142,3 +142,16 @@ def test_cli_agreement_errors_name_the_problem(tmp_path, capsys):
     _write(tmp_path, "ratings.jsonl", [{"id": "a", "rater": "ana", "criteria": {"overall": 2}, "passed": True}])
     assert main(["agreement", str(tmp_path)]) == 2
     assert "agreement needs two raters, or ratings and judgments.jsonl" in capsys.readouterr().err
+
+
+def test_ratings_off_the_scale_are_refused_with_the_line_named(tmp_path, capsys):
+    folder, rubric = _rated_folder(tmp_path)
+    with open(folder / "ratings.jsonl", "a") as f:
+        f.write(json.dumps({"id": "b", "rater": "bo", "criteria": {"overall": 7}, "passed": True}) + "\n")
+    assert main(["agreement", str(folder), "--rubric", str(rubric)]) == 2
+    assert "ratings.jsonl: rater 'bo', item 'b': overall = 7, expected a whole number from 1 to 3" in capsys.readouterr().err
+    with open(folder / "ratings.jsonl", "a") as f:
+        f.write(json.dumps({"id": "b", "rater": "bo", "criteria": {"overall": 2}, "passed": True,
+                            "scale": {"min": 0, "max": 10}}) + "\n")
+    with pytest.raises(ValueError, match=r"rated on the scale \{'min': 0, 'max': 10\}, expected rubric 'tiny'"):
+        agreement_table(folder, rubric=rubric)

@@ -93,13 +93,30 @@ def _judge_lines(path: Path, rubric: Rubric) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _checked_scores(path: Path, rater: str, item_id: str, line: dict[str, Any], rubric: Rubric) -> dict[str, int]:
+    """A rating's scores, refused with the line named when they do not fit the rubric's scale."""
+    where = f"{path / RATINGS_NAME}: rater {rater!r}, item {item_id!r}"
+    scale = line.get("scale")
+    if scale is not None and scale != {"min": rubric.scale.min, "max": rubric.scale.max}:
+        raise ValueError(f"{where}: rated on the scale {scale}, expected rubric {rubric.name!r}'s "
+                         f"{rubric.scale.min}-{rubric.scale.max} (pass --rubric)")
+    criteria = line.get("criteria")
+    if not isinstance(criteria, dict):
+        raise ValueError(f"{where}: criteria = {criteria!r}, expected {{name: score}}")
+    for name, value in criteria.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not rubric.scale.min <= value <= rubric.scale.max:
+            raise ValueError(f"{where}: {name} = {value!r}, expected a whole number from {rubric.scale.min} to {rubric.scale.max}")
+    return criteria
+
+
 def _sides(path: Path, rubric: Rubric) -> dict[str, dict[str, dict[str, Any]]]:
     """name -> id -> {criteria, passed}: each rater's latest non-skipped ratings, and the judge's."""
     sides: dict[str, dict[str, dict[str, Any]]] = {}
     for (rater, item_id), line in sorted(latest_ratings(path).items()):
         if line.get("skipped") or line.get("passed") is None:
             continue
-        sides.setdefault(rater, {})[item_id] = {"criteria": line.get("criteria") or {}, "passed": bool(line["passed"])}
+        sides.setdefault(rater, {})[item_id] = {"criteria": _checked_scores(path, rater, item_id, line, rubric),
+                                                "passed": bool(line["passed"])}
     judged = _judge_lines(path, rubric)
     if judged:
         sides[JUDGE_RATER] = judged
