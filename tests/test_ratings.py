@@ -1,5 +1,6 @@
 """The rating panel driven from Python (set values, press buttons and keys, read ratings.jsonl),
 and the ratings library under it: order, resume, latest line wins, bad input."""
+import html
 import json
 import shutil
 
@@ -56,6 +57,10 @@ def test_items_show_what_the_rater_needs(folder):
         assert list(item.questions) == questions(InstructionSpec.model_validate(records[item.id]["spec"]))
     assert by_kind["generation"].source is None and by_kind["generation"].output.is_file()
     assert by_kind["reference"].source.is_file() and by_kind["reference"].reference.is_file()
+    multi = by_kind["multi_turn"]
+    assert len(multi.question_turns) == len(multi.questions) and set(multi.question_turns) == {1, 2}
+    assert list(multi.question_turns) == sorted(multi.question_turns)  # turn by turn
+    assert set(by_kind["generation"].question_turns) == {None}
     turns = by_kind["multi_turn"].turns
     assert len(turns) == 2 and all(image.is_file() for _, image in turns)
     assert [text for text, _ in turns] == [t.instruction for t in InstructionSpec.model_validate(
@@ -188,3 +193,17 @@ def test_a_torn_line_is_never_read_and_paths_stay_inside(folder):
     manifest.write_text("".join(json.dumps(r) + "\n" for r in records))
     item = next(i for i in rating_items(folder) if i.id == records[-1]["id"])
     assert item.output is None
+
+
+def test_a_multi_turn_item_is_shown_turn_by_turn(folder):
+    panel = RatingPanel(folder, rater="ana")
+    while panel.session.current().prompt_kind != "multi_turn":
+        panel.skip()
+    item = panel.session.current()
+    texts = [child.value for row in panel.rows.children[1:] for child in getattr(row, "children", ()) if isinstance(child, w.HTML)]
+    assert any(t.startswith("<b>turn 1:</b>") for t in texts) and any(t.startswith("<b>turn 2:</b>") for t in texts)
+    shown = [child.value for box in panel.images.children[0].children for child in getattr(box, "children", ())
+             if isinstance(child, w.HTML)]
+    for k, (instruction, _) in enumerate(item.turns, start=1):
+        assert any(f"Turn {k}:</b> {html.escape(instruction)}" in t for t in shown)
+    assert len(_images(panel.images)) == 1 + len(item.turns)

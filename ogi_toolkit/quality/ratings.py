@@ -25,6 +25,7 @@ from ..dataset.manifest import read_manifest
 from ..generate.manifest_io import MANIFEST_NAME, append_jsonl, iter_jsonl
 from ..spec import InstructionSpec
 from .judge.checklist import questions as checklist_questions
+from .judge.checklist import turn_questions
 from .judge.images import ItemImageError, image_path
 from .judge.prompt import prompt_kind
 from .judge.rubric import Criterion, Rubric, load_rubric
@@ -53,6 +54,7 @@ class RatingItem:
     output: Path | None
     turns: tuple[tuple[str, Path | None], ...]  # multi-turn: (turn instruction, that turn's output)
     questions: tuple[str, ...]
+    question_turns: tuple[int | None, ...] = ()  # multi-turn: the turn (1, 2, ...) each question checks
 
 
 def validate_rater(rater: Any) -> str:
@@ -88,7 +90,13 @@ def _item(record: dict[str, Any], root: Path) -> RatingItem:
         source=_optional_image(root, inputs[0] if inputs and spec.kind == "editing" else None, "input"),
         reference=_optional_image(root, inputs[1] if len(inputs) > 1 else None, "reference"),
         output=_optional_image(root, record.get("output_image"), "output"),
-        turns=turns, questions=tuple(checklist_questions(spec)))
+        turns=turns, questions=tuple(checklist_questions(spec)), question_turns=_question_turns(spec))
+
+
+def _question_turns(spec: InstructionSpec) -> tuple[int | None, ...]:
+    if not spec.turns:
+        return tuple(None for _ in checklist_questions(spec))
+    return tuple(k for k, asked in enumerate(turn_questions(spec), start=1) for _ in asked)
 
 
 def rating_items(path: str | Path) -> list[RatingItem]:

@@ -150,8 +150,10 @@ class RatingPanel:
                            tooltip=criterion.description)
             rows.append(w.HBox([label, self.criteria_controls[criterion.name]]))
             controls.append(self.criteria_controls[criterion.name])
-        for question, control in zip(item.questions, self.question_controls):
-            rows.append(w.HBox([control, w.HTML(html.escape(question))]))
+        turns = item.question_turns or (None,) * len(item.questions)
+        for question, turn, control in zip(item.questions, turns, self.question_controls):
+            where = f"<b>turn {turn}:</b> " if turn is not None else ""
+            rows.append(w.HBox([control, w.HTML(where + html.escape(question))]))
             controls.append(control)
         rows.append(w.HBox([w.HTML("<b>verdict</b>", layout=w.Layout(width="190px")), self.passed]))
         controls.append(self.passed)
