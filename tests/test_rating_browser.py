@@ -95,8 +95,13 @@ def test_rating_panel_keyboard_and_resume_in_a_real_browser(rating_lab):
                 shown = _shown_id(page)
                 assert shown == order[k]
                 rated.append(shown)
-                for key in ("7", "8", "6", "5", "y", "Enter"):  # criteria (a generation has 3), a question, save
+                for key in ("7", "8", "6", "5", "y"):  # criteria (a generation has 3), a question
                     page.keyboard.press(key)
+                if k == 0:  # the page shows what the keys chose: one lit button per score and answer, and the verdict
+                    page.wait_for_function("() => document.querySelectorAll('.ogi-rating-panel .widget-toggle-button.mod-active').length >= 5",
+                                           timeout=30_000)
+                    page.screenshot(path=str(ARTIFACTS / "rating-panel-keys.png"), full_page=False)
+                page.keyboard.press("Enter")
                 page.wait_for_function("old => document.querySelector('.ogi-rating-panel .ogi-item-id')?.innerText !== old",
                                        arg=shown, timeout=60_000)
             page.reload()

@@ -37,6 +37,7 @@ STYLE = """<style>
 .ogi-rating-panel .ogi-keys:focus { outline: 2px solid #1976d2; }
 .ogi-rating-panel .ogi-rating-instruction { font-size: 15px; }
 .ogi-rating-panel .widget-toggle-buttons .widget-toggle-button { width: 34px; padding: 0; }
+.ogi-rating-panel .widget-toggle-button.mod-active { background: #1976d2; color: white; }
 </style>"""
 IMAGE_WIDTH = "200px"  # a multi-turn item's source and four turns fit in one row
 
