@@ -39,6 +39,11 @@ def test_order_is_stratified_by_subtask_and_failures_come_first(folder):
     assert sorted(i.id for i in order) == sorted(i.id for i in items)
     assert {i.subtask for i in order[:len(SUBTASKS)]} == set(SUBTASKS)  # every subtask before any repeats
     assert [i.id for i in rating_order(items, seed=0)] == [i.id for i in order]
+    sample = rating_order(items, seed=0, n=len(SUBTASKS) + 1)
+    assert [i.id for i in sample] == [i.id for i in order[:len(SUBTASKS) + 1]]
+    assert len(RatingSession(folder, "ana", n=3).order) == 3
+    with pytest.raises(ValueError, match="n = 0: expected a whole number of items to rate"):
+        rating_order(items, n=0)
     # two failures, one from the offline checks and one from the judge; an item passed later is no failure
     a, b, c = order[-1].id, order[-2].id, order[-3].id
     (folder / "checks.jsonl").write_text(json.dumps({"id": a, "passed": False}) + "\n"

@@ -144,15 +144,20 @@ def _stratified(items: list[RatingItem], rng: random.Random) -> list[RatingItem]
 
 
 def rating_order(items: list[RatingItem], *, seed: int = 0, failures_first: bool = False,
-                 failed: set[str] = frozenset()) -> list[RatingItem]:
+                 failed: set[str] = frozenset(), n: int | None = None) -> list[RatingItem]:
     """The items in the order to rate them: stratified by subtask; with ``failures_first``, the
-    ``failed`` ones (stratified among themselves) before the rest. Same inputs, same order."""
+    ``failed`` ones (stratified among themselves) before the rest; the first ``n`` of them when
+    given (a sample as even over subtasks as the counts allow). Same inputs, same order."""
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ValueError(f"n = {n!r}: expected a whole number of items to rate, at least 1")
     rng = random.Random(seed)
-    if not failures_first:
-        return _stratified(items, rng)
-    first = [item for item in items if item.id in failed]
-    rest = [item for item in items if item.id not in failed]
-    return _stratified(first, rng) + _stratified(rest, rng)
+    if failures_first:
+        first = [item for item in items if item.id in failed]
+        rest = [item for item in items if item.id not in failed]
+        order = _stratified(first, rng) + _stratified(rest, rng)
+    else:
+        order = _stratified(items, rng)
+    return order[:n]
 
 
 def latest_ratings(path: str | Path) -> dict[tuple[str, str], dict[str, Any]]:
@@ -227,12 +232,12 @@ class RatingSession:
     """
 
     def __init__(self, path: str | Path, rater: str, *, rubric: str | Path | Rubric | None = None, seed: int = 0,
-                 failures_first: bool = False):
+                 failures_first: bool = False, n: int | None = None):
         self.path = Path(path)
         self.rubric = load_rubric(rubric)
         items = rating_items(self.path)
         self.order = rating_order(items, seed=seed, failures_first=failures_first,
-                                  failed=failed_ids(self.path) if failures_first else frozenset())
+                                  failed=failed_ids(self.path) if failures_first else frozenset(), n=n)
         self.rater = validate_rater(rater)
         self.position = self.resume_position()
 

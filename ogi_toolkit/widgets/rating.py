@@ -71,11 +71,12 @@ def images_of(item: RatingItem) -> w.Widget:
 
 
 class RatingPanel:
-    """Rate the items of ``path`` as ``rater``; ``display(panel)`` in a notebook."""
+    """Rate the items of ``path`` as ``rater`` (``n``: only the first ``n`` of the stratified
+    order); ``display(panel)`` in a notebook."""
 
     def __init__(self, path: str | Path, rater: str, *, rubric: str | Path | Rubric | None = None, seed: int = 0,
-                 failures_first: bool = False):
-        self.session = RatingSession(path, rater, rubric=rubric, seed=seed, failures_first=failures_first)
+                 failures_first: bool = False, n: int | None = None):
+        self.session = RatingSession(path, rater, rubric=rubric, seed=seed, failures_first=failures_first, n=n)
         self.rubric = self.session.rubric
         scale = range(self.rubric.scale.min, self.rubric.scale.max + 1)
         self.score_options = [(str(v), v) for v in scale]
