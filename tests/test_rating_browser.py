@@ -89,7 +89,7 @@ def test_rating_panel_keyboard_and_resume_in_a_real_browser(rating_lab):
         try:
             page.goto(url)
             _run_notebook(page, sync_api)
-            page.click(".ogi-rating-panel .ogi-keys")  # the panel takes the keys once clicked
+            page.click(".ogi-rating-panel .ogi-rating-instruction")  # a click anywhere on the panel gives it the keys
             rated = []
             for k in range(3):
                 shown = _shown_id(page)

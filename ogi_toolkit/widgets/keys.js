@@ -21,6 +21,8 @@ function render({ model, el }) {
     if (!root && tries > 0) { setTimeout(() => attach(tries - 1), 50); return; }
     root = root || el;
     root.setAttribute("data-lm-suppress-shortcuts", "true");
+    // focusable, so that a click on any part of the panel (text, images) gives it the keys
+    if (!root.hasAttribute("tabindex")) root.tabIndex = -1;
     root.addEventListener("keydown", handler);
   };
   attach(100);
