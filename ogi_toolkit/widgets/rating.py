@@ -14,8 +14,10 @@ Driven without a browser like the other panels: set control values, ``button.cli
 """
 from __future__ import annotations
 
+import contextlib
 import html
 from pathlib import Path
+from typing import Iterator
 
 import ipywidgets as w
 
@@ -182,19 +184,14 @@ class RatingPanel:
             (row.add_class if k == self.focus else row.remove_class)("ogi-focus")
 
     # --- state ---------------------------------------------------------------------------
-    class _Quiet:
-        def __init__(self, panel: "RatingPanel"):
-            self.panel = panel
-
-        def __enter__(self):
-            self.panel._setting = True
-
-        def __exit__(self, *exc):
-            self.panel._setting = False
-
-    def _quiet(self) -> "RatingPanel._Quiet":
+    @contextlib.contextmanager
+    def _quiet(self) -> Iterator[None]:
         """A block in which the panel's own changes to pass/fail are not taken as the rater's."""
-        return RatingPanel._Quiet(self)
+        self._setting = True
+        try:
+            yield
+        finally:
+            self._setting = False
 
     def _on_passed(self, _change) -> None:
         if not self._setting:
