@@ -25,6 +25,7 @@ _LAZY = {
     "load_dataset": "ogi_toolkit.dataset.manifest",
     "analyse": "ogi_toolkit.analysis.report",
     "get_backend": "ogi_toolkit.backends",
+    "calibrate": "ogi_toolkit.calibration",
 }
 
 __all__ = [
