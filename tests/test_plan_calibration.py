@@ -97,3 +97,9 @@ def _counts(tmp_path):
 def test_the_taxonomy_still_has_the_grades_these_tests_name():
     tax = load_taxonomy()
     assert tax.subtask("object_counting").mix() == {1: 0.3, 2: 0.4, 3: 0.3}
+
+
+def test_a_user_mix_is_the_base_the_calibration_moves(calib):
+    shaped = plan(counts={"object_counting": 40}, difficulty_mix="1=.5,2=.5", calibration=calib, calibration_strength=0.5)
+    # (0.5, 0.5, 0) half way to (0, 0.5, 0.5)
+    assert _grades(shaped, "object_counting") == {1: 10, 2: 20, 3: 10}

@@ -142,7 +142,11 @@ def shape(calibration: Calibration, taxonomy: Taxonomy, quotas: dict[str, int],
     mixes, records = {}, {}
     for sid in calibrated:
         sub = taxonomy.subtask(sid)
-        base_mix = _normalised({g: float(mix.get(g, 0.0)) for g in sub.grades}) if mix is not None else sub.mix()
+        base_mix = {g: float(mix.get(g, 0.0)) for g in sub.grades} if mix is not None else sub.mix()
+        if not any(base_mix.values()):
+            raise ValueError(f"difficulty mix {dict(mix)} gives no share to any grade of subtask {sid!r} "
+                             f"(grades {list(sub.grades)})")
+        base_mix = _normalised(base_mix)
         sweet = {g: calibration.sweet[sid].get(g, 0.0) for g in base_mix}
         new_mix = _blend(base_mix, _normalised(sweet), strength) if sum(sweet.values()) > 0 else dict(base_mix)
         mixes[sid] = new_mix
