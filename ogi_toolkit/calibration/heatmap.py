@@ -22,7 +22,7 @@ def plot_heatmap(cells: list[dict[str, Any]], path: str | Path, *, title: str = 
     for c in cells:
         if c["n"]:
             grid[subtasks.index(c["subtask"]), grades.index(c["difficulty"])] = c["sweet_spot"]
-    fig, ax = plt.subplots(figsize=(2.2 + 1.7 * len(grades), 1.2 + 0.55 * len(subtasks)))
+    fig, ax = plt.subplots(figsize=(3.5 + 2.3 * len(grades), 1.4 + 0.5 * len(subtasks)))
     image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis", vmin=0, vmax=1, aspect="auto")
     for c in cells:
         y, x = subtasks.index(c["subtask"]), grades.index(c["difficulty"])
