@@ -1,8 +1,11 @@
 """The calibration heatmap: subtask x difficulty grade, coloured by the sweet-spot share."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
+
+from ..atomic_io import atomic_write_bytes
 
 __all__ = ["plot_heatmap"]
 
@@ -40,6 +43,8 @@ def plot_heatmap(cells: list[dict[str, Any]], path: str | Path, *, title: str = 
     fig.colorbar(image, ax=ax, label="sweet-spot share", fraction=0.05)
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=110)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110)
     plt.close(fig)
+    atomic_write_bytes(path, png.getvalue())  # a rerun never leaves half a picture
     return path
