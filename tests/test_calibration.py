@@ -76,7 +76,10 @@ def test_offline_calibration_finds_the_cells_the_ablation_removes(offline):
     assert {"subtask", "difficulty", "n", "strong_pass", "weak_pass", "sweet_spot"} <= set(document["cells"][0])
     with Image.open(result.heatmap) as img:
         assert img.size[0] > 400 and img.size[1] > 300
-    assert result.table.read_text().splitlines()[0].startswith("subtask,difficulty,planned,n,strong_pass")
+    header = result.table.read_text().splitlines()[0]
+    assert header.startswith("subtask,difficulty,planned,n,strong_pass,strong_lo,strong_hi,weak_pass")
+    assert result.frame().loc[0, "sweet_spot_hi"] == pytest.approx(wilson(
+        round(result.cells[0]["sweet_spot"] * 2), 2)[1], abs=1e-4)
 
 
 def test_a_second_offline_run_sends_nothing(offline):

@@ -41,10 +41,21 @@ class CalibrationResult:
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)  # per side: generation (and judge) counts
 
     def frame(self):
-        """The cells as a DataFrame (one row per subtask and grade)."""
+        """The cells as a DataFrame (one row per subtask and grade); each interval as two
+        columns (``strong_lo``, ``strong_hi``, ...)."""
         import pandas as pd
 
-        return pd.DataFrame(self.cells)
+        rows = []
+        for cell in self.cells:
+            row = {}
+            for key, value in cell.items():
+                if key.endswith("_ci"):
+                    name = key.removesuffix("_ci").removesuffix("_pass")
+                    row[f"{name}_lo"], row[f"{name}_hi"] = value
+                else:
+                    row[key] = value
+            rows.append(row)
+        return pd.DataFrame(rows)
 
     def sweet_spot_cells(self) -> list[tuple[str, int]]:
         return [(c["subtask"], c["difficulty"]) for c in self.cells if c["in_sweet_spot"]]
@@ -137,9 +148,7 @@ def calibrate(
     path = out / CALIBRATION_NAME
     atomic_write_bytes(path, (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     result = CalibrationResult(path, out / "heatmap.png", out / "cells.csv", cells, runs)
-    frame = result.frame()
-    atomic_write_bytes(result.table, frame.drop(columns=[c for c in frame if c.endswith("_ci")]).to_csv(index=False)
-                       .encode("utf-8"))
+    atomic_write_bytes(result.table, result.frame().to_csv(index=False).encode("utf-8"))
     plot_heatmap(cells, result.heatmap, title=f"sweet spot: {sides['strong'].label} passes, {sides['weak'].label} fails"
                  " (outlined: in the sweet spot)")
     say(f"{len(result.sweet_spot_cells())} of {len(cells)} cells in the sweet spot -> {path}")
