@@ -195,8 +195,8 @@ def iter_draws(
         shaping = shape(calibration, taxonomy, quotas, difficulty_mix, strength=calibration_strength,
                         move_quotas=calibration_quotas)
         quotas = shaping.quotas
-    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, shaping.mixes.get(sid, difficulty_mix) if shaping else
-                               difficulty_mix)) for sid, quota in quotas.items()]
+    mixes = shaping.mixes if shaping else {}  # calibrated subtasks' mixes; the rest keep difficulty_mix
+    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, mixes.get(sid, difficulty_mix))) for sid, quota in quotas.items()]
     _probe(jobs, taxonomy, pools, seed, workers)
     bar = _progress_bar(sum(sum(w.values()) for _, w in jobs)) if progress else None
     earlier: set[str] = set()  # every text drawn so far: no exact duplicate across subtasks
