@@ -12,7 +12,7 @@ SCRIPTS = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.py"))
 
 
 def test_the_numbered_notebooks_are_there():
-    assert [p.stem[:2] for p in SCRIPTS] == ["01", "02", "03", "04", "05", "07"]
+    assert [p.stem[:2] for p in SCRIPTS] == ["01", "02", "03", "04", "05", "06", "07"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
