@@ -157,7 +157,10 @@ def agreement_table(path: str | Path, *, rubric: str | Path | Rubric | None = No
         raise ValueError(f"{path}: agreement needs two raters, or ratings and {JUDGMENTS_NAME}; "
                          f"found raters {raters} and {'a' if JUDGE_RATER in sides else 'no'} judge")
     rows = [row for a, b in pairs for row in _pair_rows(a, b, sides[a], sides[b], rubric, n_boot, seed)]
-    return pd.DataFrame(rows, columns=["a", "b", "measure", "criterion", "n", "value", "lo", "hi"])
+    table = pd.DataFrame(rows, columns=["a", "b", "measure", "criterion", "n", "value", "lo", "hi"])
+    # a criterion no pair shares an item of (preservation, when only generations were rated) has nothing to say
+    shared = table.groupby("criterion")["n"].transform("max") > 0
+    return table[shared].reset_index(drop=True)
 
 
 def _markdown(table: pd.DataFrame) -> str:
