@@ -78,7 +78,10 @@ def _assemble(frames: pd.DataFrame) -> Any:
     if ARRAY in frames.columns:
         values = frames[ARRAY].to_numpy()
         return np.stack(values) if np.ndim(values[0]) else values
-    return frames.drop(columns=ROW)
+    # Ray hands columns back Arrow-backed: back to the NumPy-backed columns fn itself returns
+    # (None where a value is missing, floats as float64 with NaN).
+    columns = {c: frames[c].to_numpy(dtype=object, na_value=None) for c in frames.columns if c != ROW}
+    return pd.DataFrame(columns).infer_objects()
 
 
 def map_batches(fn: Callable[..., Any], items: Sequence, *, engine: str = "local", batch_size: int = 512,
@@ -92,7 +95,9 @@ def map_batches(fn: Callable[..., Any], items: Sequence, *, engine: str = "local
     start_ray(address, num_cpus)
     import ray
 
-    dataset = ray.data.from_pandas(pd.DataFrame({ROW: np.arange(len(items)), "item": items}),
-                                   override_num_blocks=max(1, min(len(items) // batch_size, 200)))
+    frame = pd.DataFrame({ROW: np.arange(len(items)), "item": pd.Series(items, dtype=object)})
+    # One block per batch (at most 200): the blocks are what Ray spreads over its workers.
+    blocks = np.array_split(np.arange(len(items)), max(1, min(-(-len(items) // batch_size), 200)))
+    dataset = ray.data.from_pandas([frame.iloc[rows[0]:rows[-1] + 1] for rows in blocks if len(rows)])
     mapped = dataset.map_batches(_Apply(fn, kwargs), batch_size=batch_size, batch_format="pandas")
     return _assemble(mapped.to_pandas())
