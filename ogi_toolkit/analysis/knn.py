@@ -64,7 +64,7 @@ def _knn_torch(X: np.ndarray, k: int, block: int) -> tuple[np.ndarray, np.ndarra
     import torch
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    data = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)).to(device)
+    data = torch.from_numpy(np.array(X, dtype=np.float32)).to(device)  # a copy: X may be a read-only memmap
     n = len(data)
     idx = np.empty((n, k), np.int64)
     sims = np.empty((n, k), np.float32)
