@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ogi_toolkit.backends import Backend  # noqa: E402
 from ogi_toolkit.generate import run_plan  # noqa: E402
 from ogi_toolkit.spec import InstructionSpec, Scene, SceneObject  # noqa: E402
 
@@ -34,7 +35,7 @@ def plan(n: int) -> list[InstructionSpec]:
                             scene=Scene(objects=[SceneObject(name="red cube", count=i % 7 + 1)])) for i in range(n)]
 
 
-class InstantBackend:
+class InstantBackend(Backend):
     """Answers at once with a distinct tiny PNG: what is left is the runner's own work."""
 
     name = "instant"

@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
-from .generate.atomic import atomic_write_bytes
+from .atomic_io import atomic_write_bytes
 
 __all__ = ["DEMO_STATE", "SKETCH_SIZE", "format_summary", "run_demo"]
 

@@ -16,10 +16,10 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from .atomic_io import atomic_write_bytes
 from .paths import cache_dir
 
 __all__ = ["cached"]
@@ -61,14 +61,6 @@ def cached(kind: str, key: tuple, compute: Callable[[], T]) -> T:
 
 def _write(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        atomic_write_bytes(path, data)
     except OSError:
         pass  # a read-only or full cache folder costs the speed-up only

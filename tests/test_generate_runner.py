@@ -116,11 +116,11 @@ def test_max_cost_stops_requests_before_the_budget_is_passed(tmp_path):
     assert len(skipped) == 6 and all(line["error"]["kind"] == "budget" for line in skipped)
 
 
-def test_timeouts_are_retried_and_counted_as_spent(tmp_path):
+def test_timeouts_are_retried_when_asked_and_counted_as_spent(tmp_path):
     with local_server(timeout_rate=0.5, hang_s=2.0, seed=1) as server:
         summary = run_plan([generation(i) for i in range(4)], tmp_path, max_attempts=10, backoff_s=0.05,
-                           **_openai(server, timeout=0.6))
-    assert summary.done == 4 and summary.retries > 0
+                           retry_timeouts=20, **_openai(server, timeout=0.6))
+    assert summary.done == 4 and summary.retries > 0 and summary.timeout_retries == summary.timeouts > 0
     paid = sum(line["cost_usd"] for line in manifest_lines(tmp_path))
     assert summary.spent_usd > paid  # timed-out attempts may be billed: the budget counts them
 

@@ -202,7 +202,7 @@ def test_render_text_cleans_up():
     assert render_text("{{ x|a }} ,next to {{ y|count_phrase(3) }} .", x="owl", y="mouse") == "An owl, next to three mice."
 
 
-@register("test_records_counting")
+@register("test_records_counting", params=("first",))
 def _counting_records(ctx):
     """A user builder that makes records: ``first`` + a random 0..999 mugs (< 1 is invalid)."""
     n = ctx.params["first"] + int(ctx.rng.random() * 1000)

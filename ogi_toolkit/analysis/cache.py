@@ -7,9 +7,7 @@ each other. Shards are merged once there are many of them.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,6 +15,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..atomic_io import atomic_path
 from ..paths import cache_dir
 
 __all__ = ["default_cache_dir", "text_key", "array_key", "EmbeddingCache", "cached_arrays"]
@@ -46,15 +45,8 @@ def array_key(*parts: object) -> str:
 
 
 def _atomic_savez(path: Path, **arrays: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
 
 
 class EmbeddingCache:

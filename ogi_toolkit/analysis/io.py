@@ -17,16 +17,17 @@ plan never exists as 1M full spec dicts; .csv/.tsv read only the columns named.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import orjson
 import pandas as pd
 
+from ..schema import LABELS, item_frame, spec_row
+
 __all__ = ["LABEL_COLUMNS", "load_prompts", "load_plan", "load_manifest", "load_table", "specs_to_frame"]
 
-LABEL_COLUMNS = ("kind", "domain", "subtask", "template_id", "difficulty")
+LABEL_COLUMNS = LABELS  # the shared item schema's (ogi_toolkit.schema)
 # Tried in order when the caller names no text column.
 TEXT_CANDIDATES = ("text", "prompt", "instruction", "input_prompt", "caption")
 IMAGE_CANDIDATES = ("output_image", "image", "image_path")
@@ -113,18 +114,9 @@ def load_plan(path: str | Path) -> pd.DataFrame:
 
 def specs_to_frame(specs: Iterable[dict]) -> pd.DataFrame:
     """InstructionSpec dicts -> rows with text, labels, slots and spec-derived attributes."""
-    names = ("id", "text", *LABEL_COLUMNS, "slots", "objects", "colours", "style", "scene")
-    columns: dict[str, list] = {name: [] for name in names}
-    for spec in specs:  # each spec is reduced to its row and dropped: an iterator streams
-        columns["id"].append(spec.get("id"))
-        columns["text"].append(spec.get("instruction", ""))
-        for col in LABEL_COLUMNS:  # a label repeats over many rows: one shared string, not one per row
-            value = spec.get(col)
-            columns[col].append(sys.intern(value) if isinstance(value, str) else value)
-        columns["slots"].append(spec.get("slots") or {})
-        for key, value in spec_attributes(spec).items():
-            columns[key].append(value)
-    return pd.DataFrame(columns)
+    # A generator of specs streams: each is reduced to its row before the next is read.
+    rows = (spec_row(spec, slots=spec.get("slots") or {}, **spec_attributes(spec)) for spec in specs)
+    return item_frame(rows, aliases=False)
 
 
 def spec_attributes(spec: dict) -> dict[str, Any]:
@@ -164,6 +156,8 @@ def load_manifest(folder: str | Path) -> pd.DataFrame:
     df = specs_to_frame(specs)
     df["status"] = [rec.get("status") for rec in records]
     df["image_path"] = [str(folder / rec["output_image"]) if rec.get("output_image") else None for rec in records]
+    df["input_images"] = [[str(folder / p) for p in rec.get("input_images") or []] for rec in records]
+    df["turn_images"] = [[str(folder / p) for p in rec.get("turn_images") or []] for rec in records]
     return df
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..atomic_io import atomic_path
+
 __all__ = ["plot_umap", "plot_counts", "umap_html"]
 
 MAX_HUE_LEVELS = 20  # beyond this a legend is unreadable: the rest are drawn as "other"
@@ -78,8 +80,6 @@ def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y
     fig.update_traces(marker={"size": 4})
     fig.update_layout(xaxis_visible=False, yaxis_visible=False, template="plotly_white", height=700)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.html")
-    fig.write_html(tmp, include_plotlyjs=True)  # self-contained: works offline
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        fig.write_html(tmp, include_plotlyjs=True)  # self-contained: works offline
     return path

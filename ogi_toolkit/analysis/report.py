@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -13,6 +11,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..atomic_io import atomic_write_text
 from . import bias, distribution, repetition
 from .diversity import diversity, diversity_metrics
 from .cache import default_cache_dir
@@ -45,16 +44,8 @@ class _Timer(dict):
         return _Span()
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def _csv(table: pd.DataFrame, path: Path, index: bool = True) -> None:
-    _atomic_write(path, table.to_csv(index=index))
+    atomic_write_text(path, table.to_csv(index=index))
 
 
 def _clean(value: Any) -> Any:
@@ -222,10 +213,10 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, umap_options)
     summary["timings_s"] = dict(timings)
     summary = _clean(summary)
-    _atomic_write(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     from .markdown import report_markdown
 
-    _atomic_write(out / "report.md", report_markdown(summary, out))
+    atomic_write_text(out / "report.md", report_markdown(summary, out))
     return summary
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .base import Backend, ImageRequest, ImageResult, TextResult
+from .base import Backend, BatchBackend, ImageRequest, ImageResult, Judge, JudgeRequest, TextResult
 
 # name -> (module, class): one line per provider.
 BACKENDS: dict[str, tuple[str, str]] = {
@@ -17,13 +17,14 @@ BACKENDS: dict[str, tuple[str, str]] = {
     "openai": ("ogi_toolkit.backends.openai_backend", "OpenAIBackend"),
 }
 
-__all__ = ["BACKENDS", "Backend", "ImageRequest", "ImageResult", "TextResult", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "BatchBackend", "ImageRequest", "ImageResult", "Judge", "JudgeRequest", "TextResult", "get_backend"]
 
 
-def get_backend(name: str, **options: Any) -> Backend:
-    """Build the backend called ``name`` with its keyword ``options``."""
+def get_backend(name: str, *, config: Any = None, **options: Any) -> Backend:
+    """Build the backend called ``name`` with its keyword ``options``; ``config``, the run's
+    models config, goes to the backends that use one (see ``Backend.from_options``)."""
     if name not in BACKENDS:
         raise ValueError(f"unknown backend {name!r}: expected one of {sorted(BACKENDS)}")
     module_name, class_name = BACKENDS[name]
     cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(**options)
+    return cls.from_options(options, config)

@@ -47,9 +47,43 @@ class TextResult:
     usage: dict[str, Any] = field(default_factory=dict)
 
 
-@runtime_checkable
-class Backend(Protocol):
-    name: str
+@dataclass(frozen=True)
+class JudgeRequest:
+    """What one judge call needs: the judge looks at images and answers in a given JSON shape.
+
+    ``content`` is the user message in order: ``str`` parts are text, ``bytes`` parts are
+    images (PNG or JPEG bytes, already downscaled by the caller). ``schema`` is the JSON
+    schema the reply must follow (sent as structured output where the provider has it).
+    """
+
+    system: str
+    content: tuple[str | bytes, ...]
+    schema: dict[str, Any]
+    schema_name: str = "judgment"
+
+
+class Backend:
+    """What the runner calls on every backend. Subclass it and override what your provider does.
+
+    Required: ``name``, :meth:`identity` and :meth:`generate`; most providers also :meth:`edit`.
+    Everything else has a documented default, so the runner calls declared methods and never
+    asks whether a backend happens to have one. A new provider is one module with one
+    subclass, listed in ``ogi_toolkit.backends.BACKENDS``.
+    """
+
+    name: str = "backend"
+    # Results depend on the spec's structure too (an offline renderer draws from it), so the
+    # spec goes into request keys. API backends set False: two items that send the same
+    # request share one paid result.
+    uses_spec: bool = True
+    # Requests cost money: the cost model prices them (free backends cost nothing).
+    paid: bool = False
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any], config: Any = None) -> "Backend":
+        """Build from a run's backend options; ``config`` is the run's models config (prices,
+        defaults), for backends that use one. Default: ``cls(**options)``, config unused."""
+        return cls(**options)
 
     def identity(self) -> dict[str, Any]:
         """Everything about this backend that determines a result (model, quality, version...).
@@ -57,9 +91,78 @@ class Backend(Protocol):
         The runner hashes it with the request to key results, so that no request whose
         result is on disk is ever sent (or paid for) again.
         """
+        raise NotImplementedError(f"{type(self).__name__} must say what determines its results (identity)")
 
-    async def generate(self, request: ImageRequest) -> ImageResult: ...
+    def rewrite_identity(self) -> dict[str, Any]:
+        """What determines a rewrite's text (chat model, prompt template). Default: :meth:`identity`.
 
-    async def edit(self, request: ImageRequest) -> ImageResult: ...
+        Kept apart so that a new chat model does not re-key (and re-pay) the images.
+        """
+        return self.identity()
 
-    async def rewrite(self, spec: InstructionSpec) -> TextResult: ...
+    async def check(self, *, rewrite: bool = False) -> None:
+        """Fail early (before any item) when the backend cannot serve this run; default: nothing to check.
+
+        Raise :class:`~.errors.BackendError` (fatal ones stop the run) or ``ValueError``.
+        """
+
+    async def generate(self, request: ImageRequest) -> ImageResult:
+        """One image from ``request.prompt`` (and ``request.spec`` for backends that draw from it)."""
+        raise NotImplementedError(f"backend {self.name!r} does not generate images")
+
+    async def edit(self, request: ImageRequest) -> ImageResult:
+        """``request.images[0]`` edited by ``request.prompt`` (further images are references)."""
+        raise NotImplementedError(f"backend {self.name!r} does not edit images")
+
+    async def rewrite(self, spec: InstructionSpec) -> TextResult:
+        """The instruction rephrased, every constraint kept. Default: unchanged (no language model)."""
+        return TextResult(text=spec.instruction, model=self.name)
+
+    async def judge(self, request: JudgeRequest) -> TextResult:
+        """The judge model's reply to ``request`` (see :class:`Judge`, which judging backends
+        also implement with ``judge_identity``). Not offered by default."""
+        raise NotImplementedError(f"backend {self.name!r} has no judge model; use one that does (e.g. openai)")
+
+    async def aclose(self) -> None:
+        """Release connections when a run ends (they belong to that run's event loop); default: none."""
+
+
+@runtime_checkable
+class BatchBackend(Protocol):
+    """What the Batch API path (``ogi_toolkit.generate.batch``) needs besides :class:`Backend`."""
+
+    def batch_line(self, custom_id: str, call: str, request: ImageRequest | None = None,
+                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None) -> dict[str, Any]:
+        """One line of a batch input file for ``call`` ("generate", "edit" or "rewrite")."""
+
+    def batch_error(self, status: int | None, body: Any, error: dict[str, Any] | None) -> Exception:
+        """The backend error of one failed batch line."""
+
+    def parse_image_response(self, body: Any) -> ImageResult: ...
+
+    def parse_chat_response(self, body: Any) -> TextResult: ...
+
+    async def upload_file(self, data: bytes, filename: str, purpose: str) -> str: ...
+
+    async def create_batch(self, input_file_id: str, endpoint: str, metadata: dict[str, str]) -> str: ...
+
+    async def find_batch(self, input_file_id: str) -> str | None: ...
+
+    async def retrieve_batch(self, batch_id: str) -> dict[str, Any]: ...
+
+    async def file_content(self, file_id: str) -> bytes: ...
+
+
+@runtime_checkable
+class Judge(Protocol):
+    """What a backend that can judge images offers besides :class:`Backend` (the OpenAI one does).
+
+    ``judge`` returns the reply text (the JSON the schema asks for); the caller parses it.
+    ``judge_identity`` is everything that determines a judgment besides the request (the judge
+    model, the server), hashed into judgment keys apart from ``identity()`` so that judging
+    never re-keys images.
+    """
+
+    def judge_identity(self) -> dict[str, Any]: ...
+
+    async def judge(self, request: JudgeRequest) -> TextResult: ...

@@ -7,6 +7,8 @@ unknown model) that would fail every item alike and so stop the run.
 """
 from __future__ import annotations
 
+from typing import Any, Awaitable
+
 __all__ = [
     "AuthFailed",
     "BackendError",
@@ -28,10 +30,15 @@ class BackendError(Exception):
     # The provider may have done (and billed) the work although no result reached us.
     maybe_billed = False
 
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None,
+                 pending: Awaitable[Any] | None = None):
         super().__init__(message)
         self.retry_after = retry_after
         self.status = status
+        # A timed-out request that is still open: awaiting it ends when the connection really
+        # closes, with the late result (already paid for) or an error. The runner keeps the
+        # request's concurrency slot until then and stores a late result.
+        self.pending = pending
 
 
 class RateLimited(BackendError):
@@ -69,6 +76,8 @@ class AuthFailed(BackendError):
 
 
 class Unreachable(BackendError):
+    """No connection to the server at all (refused, unknown host, no route): nothing was sent."""
+
     kind = "unreachable"
     fatal = True
 

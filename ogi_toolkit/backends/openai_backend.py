@@ -11,6 +11,7 @@ batch-file lines and reads their results back; :mod:`ogi_toolkit.generate.batch`
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import io
@@ -24,7 +25,7 @@ from PIL import Image, UnidentifiedImageError
 
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
-from .base import ImageRequest, ImageResult, TextResult
+from .base import Backend, ImageRequest, ImageResult, JudgeRequest, TextResult
 from .errors import (
     AuthFailed,
     BackendError,
@@ -72,6 +73,21 @@ def _retry_after(headers: Any) -> float | None:
             return None
 
 
+def _connect_failure(exc: BaseException) -> str | None:
+    """Why no connection was made, when that is what ``exc`` (an SDK connection error) means.
+
+    The SDK's aiohttp transport reports a refused connection or an unknown host as a
+    ``ConnectTimeout`` ("Request timed out."): the causes behind it tell the two apart.
+    """
+    cause, connecting = exc.__cause__ or exc.__context__, False
+    while cause is not None:
+        connecting = connecting or type(cause).__name__ in ("ConnectTimeout", "ConnectError")
+        if isinstance(cause, OSError) and not isinstance(cause, TimeoutError):
+            return f"{type(cause).__name__}: {cause}"  # refused, no route, DNS failure...
+        cause = cause.__cause__ or cause.__context__
+    return "no connection could be opened in time" if connecting else None
+
+
 def _to_png(data: bytes) -> bytes:
     """Check that ``data`` is a whole image; return it as PNG (GPT image models may send jpeg/webp).
 
@@ -90,7 +106,7 @@ def _to_png(data: bytes) -> bytes:
         raise MalformedResponse(f"image payload is not a readable image ({exc.__class__.__name__})") from None
 
 
-class OpenAIBackend:
+class OpenAIBackend(Backend):
     """Images and rewrites from the OpenAI API or any server that speaks it."""
 
     name = "openai"
@@ -104,10 +120,12 @@ class OpenAIBackend:
         *,
         image_model: str | None = None,
         chat_model: str | None = None,
+        judge_model: str | None = None,
         quality: str | None = None,
         base_url: str | None = None,
         api_key: str | None = None,
         timeout: float = 600.0,
+        close_timeout: float | None = None,
         params: dict[str, Any] | None = None,
         config: ModelsConfig | str | Path | None = None,
         rewrite_template: str | Path = REWRITE_TEMPLATE,
@@ -116,6 +134,7 @@ class OpenAIBackend:
         defaults = self.config.defaults
         self.image_model = image_model or defaults.image_model
         self.chat_model = chat_model or defaults.chat_model
+        self.judge_model = judge_model or self.chat_model  # the vision model of `ogi judge`
         self.quality = quality or defaults.quality
         known = self.config.image_models.get(self.image_model)
         if known is None:
@@ -135,10 +154,20 @@ class OpenAIBackend:
                 )
             key = "no-key-needed"  # local servers ignore it; the SDK insists on one
         self._api_key = key
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {timeout}")
         self.timeout = timeout
+        # How long a request that timed out may stay open for its late answer (see _send):
+        # by default 5 minutes more, long enough for a slow server to finish work it bills.
+        self.close_timeout = max(timeout, close_timeout if close_timeout is not None else timeout + 300.0)
         self.params = dict(params or {})
         self.rewrite_template = Path(rewrite_template)
         self._client = None
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any], config: Any = None) -> "OpenAIBackend":
+        # The run's models config prices and defaults the models, unless the options name one.
+        return cls(**{"config": config, **options}) if config is not None else cls(**options)
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIBackend(image_model={self.image_model!r}, quality={self.quality!r}, base_url={self.base_url!r})"
@@ -162,6 +191,10 @@ class OpenAIBackend:
             "template": template_sha(self.rewrite_template),
         }
 
+    def judge_identity(self) -> dict[str, Any]:
+        # Apart from identity() too: judging with a new model must not re-key the images.
+        return {"backend": self.name, "base_url": self.base_url, "judge_model": self.judge_model}
+
     # -- client -------------------------------------------------------------------------------
     @property
     def client(self):
@@ -171,7 +204,8 @@ class OpenAIBackend:
             # The SDK's aiohttp transport: about half the CPU per request of its default
             # one, which is what keeps 64+ requests in flight on one core.
             self._client = AsyncOpenAI(api_key=self._api_key, base_url=self.base_url, max_retries=0,
-                                       timeout=self.timeout, http_client=DefaultAioHttpClient(timeout=self.timeout))
+                                       timeout=self.close_timeout,
+                                       http_client=DefaultAioHttpClient(timeout=self.close_timeout))
         return self._client
 
     async def aclose(self) -> None:
@@ -183,22 +217,45 @@ class OpenAIBackend:
     def _scrub(self, text: str) -> str:
         return _KEY_PATTERN.sub("sk-***", text.replace(self._api_key, "***"))
 
-    async def _send(self, coro):
-        """Await an SDK call, translating its exceptions into backend errors."""
+    async def _translated(self, coro, parse=None):
+        """Await an SDK call, translating its exceptions into backend errors; parse its answer."""
         import openai
 
         try:
-            return await coro
-        except openai.APITimeoutError:
-            raise RequestTimedOut(f"no answer within {self.timeout:g} s") from None
+            response = await coro
+        except openai.APITimeoutError as exc:
+            if (cause := _connect_failure(exc)) is not None:
+                raise Unreachable(self._scrub(f"cannot connect to {self.base_url}: {cause}")) from None
+            raise RequestTimedOut(f"{self.base_url} sent no answer within {self.close_timeout:g} s") from None
         except openai.APIConnectionError as exc:
-            raise ServerError(self._scrub(f"connection failed: {exc}")) from None
+            if (cause := _connect_failure(exc)) is not None:
+                raise Unreachable(self._scrub(f"cannot connect to {self.base_url}: {cause}")) from None
+            raise ServerError(self._scrub(f"connection to {self.base_url} failed: {exc}")) from None
         except openai.APIResponseValidationError as exc:
             raise MalformedResponse(self._scrub(f"response does not match the API: {exc}")) from None
         except openai.APIStatusError as exc:
             raise self._status_error(exc) from None
         except ValueError as exc:  # an unparseable body (JSON decode errors are ValueErrors)
             raise MalformedResponse(self._scrub(f"response body is not valid JSON: {exc}")) from None
+        return parse(response.model_dump()) if parse is not None else response
+
+    async def _send(self, coro, parse=None):
+        """Await an SDK call for at most ``timeout`` seconds.
+
+        A request still open then is not closed: the server may be doing (and billing) the
+        work, so closing it and sending again would pay twice. It stays open until its answer
+        comes or ``close_timeout`` passes, and the :class:`RequestTimedOut` raised now carries
+        it as ``pending`` (the runner counts it in flight until then and keeps a late answer).
+        """
+        task = asyncio.ensure_future(self._translated(coro, parse))
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.timeout)
+        except asyncio.CancelledError:  # the run is being stopped: close the request with it
+            task.cancel()
+            raise
+        if task in done:
+            return task.result()
+        raise RequestTimedOut(f"{self.base_url} sent no answer within {self.timeout:g} s", pending=task)
 
     def _status_error(self, exc) -> BackendError:
         status = exc.status_code
@@ -215,27 +272,48 @@ class OpenAIBackend:
             return AuthFailed(f"{message} (is the model or base URL right?)", status=status)
         return RequestRejected(message, status=status)
 
-    # -- the Backend protocol -------------------------------------------------------------------
+    # -- the Backend interface -------------------------------------------------------------------
     def _image_args(self, request: ImageRequest) -> dict[str, Any]:
         return {"model": self.image_model, "prompt": request.prompt, "size": request.size,
                 "quality": self.quality, "n": 1, **self.params}
 
     async def generate(self, request: ImageRequest) -> ImageResult:
-        response = await self._send(self.client.images.generate(**self._image_args(request)))
-        return self.parse_image_response(response.model_dump())
+        return await self._send(self.client.images.generate(**self._image_args(request)), self.parse_image_response)
 
     async def edit(self, request: ImageRequest) -> ImageResult:
         if not request.images:
             raise RequestRejected(f"edit step {request.step!r} has no input image")
         files = [(f"image_{i}.png", data, "image/png") for i, data in enumerate(request.images)]
         image = files[0] if len(files) == 1 else files
-        response = await self._send(self.client.images.edit(image=image, **self._image_args(request)))
-        return self.parse_image_response(response.model_dump())
+        return await self._send(self.client.images.edit(image=image, **self._image_args(request)),
+                                self.parse_image_response)
 
     async def rewrite(self, spec: InstructionSpec) -> TextResult:
         messages = render_rewrite_messages(spec, self.rewrite_template)
-        response = await self._send(self.client.chat.completions.create(model=self.chat_model, messages=messages))
-        return self.parse_chat_response(response.model_dump())
+        return await self._send(self.client.chat.completions.create(model=self.chat_model, messages=messages),
+                                self.parse_chat_response)
+
+    async def judge(self, request: JudgeRequest) -> TextResult:
+        return await self._send(self.client.chat.completions.create(**self.judge_body(request)),
+                                self.parse_judge_response)
+
+    def judge_body(self, request: JudgeRequest) -> dict[str, Any]:
+        """The chat-completions body of a judge call: images as data URLs, the reply as structured output."""
+        parts: list[dict[str, Any]] = []
+        for part in request.content:
+            if isinstance(part, bytes):
+                mime = "image/png" if part.startswith(PNG_SIGNATURE) else "image/jpeg"
+                url = f"data:{mime};base64,{base64.b64encode(part).decode('ascii')}"
+                parts.append({"type": "image_url", "image_url": {"url": url}})
+            else:
+                parts.append({"type": "text", "text": part})
+        return {"model": self.judge_model,
+                "messages": [{"role": "system", "content": request.system}, {"role": "user", "content": parts}],
+                "response_format": {"type": "json_schema", "json_schema": {
+                    "name": request.schema_name, "schema": request.schema, "strict": True}}}
+
+    def judge_batch_line(self, custom_id: str, request: JudgeRequest) -> dict[str, Any]:
+        return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": self.judge_body(request)}
 
     async def check(self, *, rewrite: bool = False) -> None:
         """Fail early when the server does not offer the model (where it lists its models)."""
@@ -245,8 +323,9 @@ class OpenAIBackend:
             page = await self.client.models.list()
         except openai.NotFoundError:
             return  # the server lists no models: the first request will tell
-        except openai.APIConnectionError as exc:
-            raise Unreachable(self._scrub(f"cannot reach {self.base_url}: {exc}")) from None
+        except openai.APIConnectionError as exc:  # timeouts included
+            cause = _connect_failure(exc) or f"no answer within {self.close_timeout:g} s"
+            raise Unreachable(self._scrub(f"cannot reach {self.base_url}: {cause}")) from None
         except openai.APIStatusError as exc:
             raise self._status_error(exc) from None
         offered = {m.id for m in page.data}
@@ -280,6 +359,17 @@ class OpenAIBackend:
         usage = {k: v for k, v in (body.get("usage") or {}).items() if v is not None}
         return TextResult(text=text.strip(), model=body.get("model") or self.chat_model, usage=usage)
 
+    def parse_judge_response(self, body: Any) -> TextResult:
+        """The reply text of a judge call; a refusal (structured outputs' ``refusal``) is a ContentRefused."""
+        try:
+            message = body["choices"][0]["message"]
+        except (KeyError, IndexError, TypeError):
+            raise MalformedResponse("judge response carries no message") from None
+        refusal = message.get("refusal") if isinstance(message, dict) else None
+        if refusal:
+            raise ContentRefused(self._scrub(f"the judge refused: {refusal}"))
+        return self.parse_chat_response(body)
+
     def batch_error(self, status: int | None, body: Any, error: dict[str, Any] | None) -> BackendError:
         """The error of one failed batch line (an answer with an error status, or no answer)."""
         if error:
@@ -308,26 +398,26 @@ class OpenAIBackend:
         return {"custom_id": custom_id, "method": "POST", "url": "/v1/images/edits", "body": body}
 
     async def upload_file(self, data: bytes, filename: str, purpose: str) -> str:
-        created = await self._send(self.client.files.create(file=(filename, data), purpose=purpose))
+        created = await self._translated(self.client.files.create(file=(filename, data), purpose=purpose))
         return created.id
 
     async def create_batch(self, input_file_id: str, endpoint: str, metadata: dict[str, str]) -> str:
-        batch = await self._send(self.client.batches.create(
+        batch = await self._translated(self.client.batches.create(
             input_file_id=input_file_id, endpoint=endpoint, completion_window="24h", metadata=metadata))
         return batch.id
 
     async def find_batch(self, input_file_id: str) -> str | None:
         """The batch already made from this input file, if any (to recover a lost batch id)."""
-        page = await self._send(self.client.batches.list(limit=100))
+        page = await self._translated(self.client.batches.list(limit=100))
         async for batch in page:
             if batch.input_file_id == input_file_id:
                 return batch.id
         return None
 
     async def retrieve_batch(self, batch_id: str) -> dict[str, Any]:
-        batch = await self._send(self.client.batches.retrieve(batch_id))
+        batch = await self._translated(self.client.batches.retrieve(batch_id))
         return batch.model_dump()
 
     async def file_content(self, file_id: str) -> bytes:
-        response = await self._send(self.client.files.content(file_id))
+        response = await self._translated(self.client.files.content(file_id))
         return response.content

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..generate.atomic import atomic_write_bytes
+from ..atomic_io import atomic_write_bytes
 from .manifest import MANIFEST_NAME, read_manifest
 
 __all__ = ["GALLERY_NAME", "gallery_page", "write_gallery"]

@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 
 from ..generate.manifest_io import MANIFEST_NAME, latest_records
+from ..schema import ALIASES, LABELS, item_frame, spec_row
 
 __all__ = ["MANIFEST_NAME", "SPEC_COLUMNS", "load_dataset", "read_manifest"]
 
 # Spec fields lifted into columns of their own (the whole spec stays in ``spec``).
-SPEC_COLUMNS = ("kind", "domain", "subtask", "template_id", "difficulty", "seed")
+SPEC_COLUMNS = (*LABELS, "seed")
 
 
 def _manifest_path(path: str | Path) -> Path:
@@ -37,10 +38,13 @@ def read_manifest(path: str | Path) -> list[dict[str, Any]]:
 
 
 def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame:
-    """The dataset as a DataFrame: one row per item, spec fields flattened into columns.
+    """The dataset as a DataFrame in the shared item schema (:mod:`ogi_toolkit.schema`): one row
+    per item, spec fields flattened into columns, then the rest of each record.
 
-    Image columns hold absolute paths: ``output_image`` (str or None), ``input_images`` and
-    ``turn_images`` (lists). ``status="done"`` keeps finished items only.
+    ``text`` is the instruction sent; image columns hold absolute paths: ``image_path`` (the
+    output, str or None), ``input_images`` and ``turn_images`` (lists). ``instruction`` and
+    ``output_image`` are kept as copies of ``text`` and ``image_path``. ``status="done"``
+    keeps finished items only.
     """
     manifest = _manifest_path(path)
     root = manifest.parent.resolve()
@@ -49,16 +53,11 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
         if status is not None and record.get("status") != status:
             continue
         spec = record.get("spec") or {}
-        row = {"id": record["id"], "status": record.get("status")}
-        row.update({field: spec.get(field) for field in SPEC_COLUMNS})
-        row.update({k: v for k, v in record.items() if k not in row})
-        row["output_image"] = str(root / record["output_image"]) if record.get("output_image") else None
-        row["input_images"] = [str(root / p) for p in record.get("input_images") or []]
-        row["turn_images"] = [str(root / p) for p in record.get("turn_images") or []]
+        row = spec_row(spec, id=record["id"], text=record.get("instruction") or spec.get("instruction") or "",
+                       status=record.get("status"),
+                       image_path=str(root / record["output_image"]) if record.get("output_image") else None,
+                       input_images=[str(root / p) for p in record.get("input_images") or []],
+                       turn_images=[str(root / p) for p in record.get("turn_images") or []])
+        row.update({k: v for k, v in record.items() if k not in row and k not in ALIASES})
         rows.append(row)
-    columns = ["id", "status", *SPEC_COLUMNS, "instruction", "original_instruction", "input_images",
-               "output_image", "turn_images", "backend", "model", "cost_usd"]
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    return frame[[c for c in columns if c in frame] + [c for c in frame if c not in columns]]
+    return item_frame(rows)

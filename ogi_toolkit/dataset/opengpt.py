@@ -23,7 +23,9 @@ Choices where the released layout says nothing (documented here, tested both way
 Import tolerates the quirks of real data (missing image files, ``<image>`` placeholders,
 several or single-string input images, blank lines, JSON arrays instead of JSON Lines, a BOM,
 alias keys) and says what it did in a :class:`Report`: counts, and each problem with its file
-and line.
+and line. The folder is untrusted (:mod:`.safe_files`): a record whose image path leaves it
+(absolute, ``..``, a symlink out) or whose file is not a sound image within the size and pixel
+limits is refused; control characters in prompts are removed. Each is reported.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ from ..generate.manifest_io import ManifestWriter
 from ..spec import InstructionSpec
 from ..templates.builders.editing.other import with_image_placeholder
 from .manifest import MANIFEST_NAME, read_manifest
+from .safe_files import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, UnsafePath, clean_text, image_problem, inside
 
 __all__ = ["PLACEHOLDER", "Report", "done_records", "export_opengpt", "import_opengpt", "read_json_records",
            "staged_folder", "with_placeholder"]
@@ -246,6 +249,12 @@ def _parse_row(row: Any, kind: str, where: str, report: Report) -> tuple[str, li
         return None
     if key != "input_prompt":
         report.counts[f"prompt read from '{key}'"] += 1
+    prompt, removed = clean_text(prompt)
+    if removed:  # invisible in a terminal or a notebook, and able to rewrite what is shown
+        report.problem(where, f"prompt has control characters ({', '.join(removed)}); removed", action="cleaned")
+        if not prompt.strip():
+            report.problem(where, "no prompt left after removing control characters")
+            return None
     _, output = _first(row, OUTPUT_KEYS)
     if not isinstance(output, str) or not output:
         report.problem(where, f"no output image path under one of {list(OUTPUT_KEYS)}")
@@ -272,14 +281,33 @@ def _parse_row(row: Any, kind: str, where: str, report: Report) -> tuple[str, li
 
 
 def _resolve(root: Path, path: str) -> tuple[Path, str]:
-    """The file a released path names, and where it goes under our ``images/``."""
-    source = Path(path)
-    source = source if source.is_absolute() else root / source
-    try:
-        rel = source.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:  # outside the dataset folder: keep it apart
-        rel = f"external/{uuid.uuid5(uuid.NAMESPACE_URL, str(source)).hex[:8]}-{source.name}"
-    return source, f"images/{rel}"
+    """The file a released path names, and where it goes under our ``images/``; raises
+    :class:`UnsafePath` when the path (after following links) leaves the import folder."""
+    source = inside(root, path)
+    return source, f"images/{source.relative_to(root.resolve()).as_posix()}"
+
+
+def _checked_images(root: Path, paths: list[str], where: str, report: Report, checked: dict[Path, str | None], *,
+                    max_bytes: int, max_pixels: int) -> list[tuple[str, Path, str]] | None:
+    """``(path as written, file, path under out/)`` for each image of a record, or None (and a
+    problem reported) when one is outside the folder, missing, or not a sound image."""
+    images = []
+    for image in paths:
+        try:
+            source, rel = _resolve(root, image)
+        except UnsafePath as exc:
+            report.problem(where, f"image {exc}; refused")
+            return None
+        if not source.exists():
+            report.problem(where, f"image file missing: {image}")
+            return None
+        if source not in checked:
+            checked[source] = image_problem(source, max_bytes=max_bytes, max_pixels=max_pixels)
+        if checked[source] is not None:
+            report.problem(where, f"image {image}: {checked[source]}")
+            return None
+        images.append((image, source, rel))
+    return images
 
 
 def _read_meta(root: Path, report: Report) -> dict[tuple[str, int], dict[str, Any]]:
@@ -297,7 +325,8 @@ def _read_meta(root: Path, report: Report) -> dict[tuple[str, int], dict[str, An
 def _spec(meta: dict[str, Any] | None, rid: str, kind: str, prompt: str, where: str, report: Report) -> dict[str, Any]:
     if meta and meta.get("spec"):
         try:
-            return InstructionSpec.model_validate(meta["spec"]).model_dump(mode="json", exclude_none=True)
+            spec = InstructionSpec.model_validate(meta["spec"]).model_dump(mode="json", exclude_none=True)
+            return _cleaned_spec(spec, where, report)
         except ValidationError as exc:
             report.problem(where, f"{META_FILE} spec does not validate ({exc.error_count()} errors); imported unlabelled",
                            action="kept")
@@ -306,10 +335,32 @@ def _spec(meta: dict[str, Any] | None, rid: str, kind: str, prompt: str, where: 
     return spec.model_dump(mode="json", exclude_none=True)
 
 
+def _cleaned_spec(spec: dict[str, Any], where: str, report: Report) -> dict[str, Any]:
+    """The spec from ``ogi_meta.jsonl`` with control characters removed from its instruction
+    texts (the overall one and each turn's), which become the imported prompts too."""
+    removed: list[str] = []
+    texts = [spec, *(spec.get("turns") or [])]
+    for holder in texts:
+        if isinstance(holder.get("instruction"), str):
+            holder["instruction"], found = clean_text(holder["instruction"])
+            removed += [name for name in found if name not in removed]
+    if removed:
+        report.problem(where, f"{META_FILE} spec instruction has control characters ({', '.join(removed)}); removed",
+                       action="cleaned")
+    return spec
+
+
 def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, limit: int | None = None,
-                   overwrite: bool = False) -> Report:
+                   overwrite: bool = False, max_bytes: int = MAX_IMAGE_BYTES,
+                   max_pixels: int = MAX_IMAGE_PIXELS) -> Report:
     """Read the released layout at ``path`` into a dataset folder ``out`` (``manifest.jsonl`` +
-    ``images/``) that ``load_dataset``, ``ogi analyse`` and ``ogi figures`` read."""
+    ``images/``) that ``load_dataset``, ``ogi analyse`` and ``ogi figures`` read.
+
+    The folder is treated as untrusted: a record is refused (and reported with its line) when
+    an image path leaves the folder after following links, or a file is not an image that
+    opens and verifies within ``max_bytes`` on disk and ``max_pixels``; control characters in
+    prompts are removed and reported.
+    """
     root = Path(path)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: expected the folder holding {GEN_FILE} and/or {EDIT_FILE}")
@@ -320,6 +371,7 @@ def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, lim
     meta = _read_meta(root, report)
     with staged_folder(out, overwrite=overwrite) as stage, ManifestWriter(stage / MANIFEST_NAME) as writer:
         chains: dict[str, list[dict[str, Any]]] = {}  # id -> its turns so far (from ogi_meta)
+        checked: dict[Path, str | None] = {}  # file -> its problem (a chained image is checked once)
         for kind, file in present.items():
             imported = 0
             for line, row in read_json_records(file, report):
@@ -330,10 +382,9 @@ def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, lim
                 if parsed is None:
                     continue
                 prompt, inputs, output = parsed
-                images = [(image, *_resolve(root, image)) for image in [*inputs, output]]
-                missing = [image for image, source, _ in images if not source.is_file()]
-                if missing:
-                    report.problem(where, f"image file missing: {missing[0]}")
+                images = _checked_images(root, [*inputs, output], where, report, checked,
+                                         max_bytes=max_bytes, max_pixels=max_pixels)
+                if images is None:
                     continue
                 for _, source, rel in images:
                     if not (stage / rel).exists():  # a chained turn's input is the previous output

@@ -4,11 +4,10 @@ Written by ``python -m ogi_toolkit.definition.pools --readme``; the tests check 
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
+from ogi_toolkit.atomic_io import atomic_write_text
 from ogi_toolkit.definition.pool_items import ConceptItem
 from ogi_toolkit.definition.pools import Pools
 
@@ -45,13 +44,6 @@ def readme_text(pools: Pools, group: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def write_readmes(pools: Pools, check: bool = False) -> list[Path]:
     """Rewrite each group's README.md (or, with ``check``, only list the stale ones)."""
     stale = []
@@ -61,5 +53,5 @@ def write_readmes(pools: Pools, check: bool = False) -> list[Path]:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(path)
             if not check:
-                _atomic_write(path, text)
+                atomic_write_text(path, text)
     return stale

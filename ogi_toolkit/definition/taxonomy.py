@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
 import jinja2
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..disk_cache import cached
 from ..paths import TAXONOMY_DIR
+from .yaml_files import brief, parse_yaml, read_data_file
 
 __all__ = ["Domain", "Subtask", "Template", "Taxonomy", "TaxonomyError", "UnknownIdError", "load_taxonomy"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 DOMAINS_FILE = "domains.yaml"
+# How far from 1 a difficulty mix's shares may sum (0.33 + 0.33 + 0.34 is fine; 0.5 + 0.6 is not).
+MIX_TOLERANCE = 1e-3
 
 
 class TaxonomyError(ValueError):
@@ -106,6 +109,9 @@ class Subtask(_Strict):
                 raise ValueError(f"difficulty_mix has grades {extra} not in difficulty {sorted(grades)}")
             if any(v < 0 for v in self.difficulty_mix.values()) or sum(self.difficulty_mix.values()) <= 0:
                 raise ValueError("difficulty_mix shares must be >= 0 and not all zero")
+            if not math.isclose(sum(self.difficulty_mix.values()), 1.0, abs_tol=MIX_TOLERANCE):
+                raise ValueError(f"difficulty_mix shares sum to {sum(self.difficulty_mix.values()):g}; "
+                                 f"expected shares that sum to 1, like {{1: 0.3, 2: 0.4, 3: 0.3}}")
         seen: set[str] = set()
         for t in self.templates:
             if t.id in seen:
@@ -197,25 +203,16 @@ class Taxonomy:
         return pd.DataFrame(rows, columns=columns)
 
 
-# libyaml's parser where PyYAML was built with it: the taxonomy loads ~5x faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise TaxonomyError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    """The file's data, read with the shared safe loader (size cap, alias budget, UTF-8 named)."""
+    return parse_yaml(path, read_data_file(path, TaxonomyError), TaxonomyError)[0]
 
 
 def _describe(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        parts.append(f"{loc}: {err['msg']}" + (f" (got {err['input']!r})" if err["type"] != "missing" else ""))
+        parts.append(f"{loc}: {err['msg']}" + (f" (got {brief(err['input'])})" if err["type"] != "missing" else ""))
     return "; ".join(parts)
 
 

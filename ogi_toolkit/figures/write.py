@@ -6,13 +6,13 @@ random; the same tables give byte-identical PNG files. Writes are atomic (temp +
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..atomic_io import atomic_path
 from .benchmarks import (
     BENCHMARKS,
     benchmark_tables,
@@ -53,22 +53,18 @@ PAPER_FIGURES: dict[str, Callable[[], Figure]] = {
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
     """Save atomically: a reader never sees a half-written file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight",
-                facecolor="white")
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", dpi=dpi, bbox_inches="tight",
+                    facecolor="white")
     return path
 
 
 def save_html(plotly_figure, path: str | Path, *, div_id: str) -> Path:
     """Save a plotly figure as a self-contained HTML page (plotly.js inside: opens offline)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    # a fixed div id keeps the file identical from run to run (plotly picks a random one)
-    plotly_figure.write_html(tmp, include_plotlyjs=True, full_html=True, div_id=div_id)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        # a fixed div id keeps the file identical from run to run (plotly picks a random one)
+        plotly_figure.write_html(tmp, include_plotlyjs=True, full_html=True, div_id=div_id)
     return path
 
 

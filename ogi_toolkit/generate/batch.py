@@ -22,11 +22,11 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..backends.base import ImageRequest
+from ..backends.base import BatchBackend, ImageRequest
 from ..backends.errors import BackendError
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
-from .atomic import atomic_write_bytes
+from ..atomic_io import atomic_write_bytes
 from .caller import BudgetExhausted, LiveCaller, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, ItemWalk, StoredImage, walk_item
@@ -239,8 +239,8 @@ async def arun_batch(
     config = config if isinstance(config, ModelsConfig) else load_models_config(config)
     size = size or config.defaults.size
     be = make_backend(backend, backend_options, config)
-    if not hasattr(be, "batch_line"):
-        raise ValueError(f"backend {getattr(be, 'name', be)!r} has no Batch API; run without --batch")
+    if not isinstance(be, BatchBackend):
+        raise ValueError(f"backend {be.name!r} has no Batch API; run without --batch")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stats, budget = RunStats(), Budget(max_cost)
@@ -266,8 +266,7 @@ async def arun_batch(
     finally:
         if store is not None:
             store.close()
-        if hasattr(be, "aclose"):
-            await be.aclose()
+        await be.aclose()
         lock.release()
     return RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
                       skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ..backends.base import Backend
 from ..spec import InstructionSpec
 from .flow import ItemWalk
 
@@ -15,7 +16,7 @@ def item_record(
     walk: ItemWalk,
     *,
     status: str,
-    backend: Any,
+    backend: Backend,
     size: str,
     rewrite: bool,
     seconds: float,
@@ -37,8 +38,8 @@ def item_record(
         "input_images": walk.input_images,
         "output_image": walk.output_image if status == "done" else None,
         "turn_images": walk.turn_images,
-        "backend": getattr(backend, "name", type(backend).__name__),
-        "model": ident.get("model") or getattr(backend, "name", None),
+        "backend": backend.name,
+        "model": ident.get("model") or backend.name,
         "params": params,
         "usage": {step: c.record.get("usage") or {} for step, c in calls.items()},
         # What this item's results cost when they were paid for (shared calls count in each item).
@@ -51,7 +52,8 @@ def item_record(
 
 
 def same_result(previous: dict[str, Any] | None, record: dict[str, Any]) -> bool:
-    """True when a finished item came out exactly as its last manifest line says."""
+    """True when a finished item came out exactly as its last manifest line says (same calls,
+    same text, same image files: a broken stored image made again may come out different)."""
     return (previous is not None and previous.get("status") == "done" and record["status"] == "done"
-            and previous.get("request_keys") == record["request_keys"]
-            and previous.get("instruction") == record["instruction"])
+            and all(previous.get(field) == record[field] for field in
+                    ("request_keys", "instruction", "output_image", "input_images", "turn_images")))

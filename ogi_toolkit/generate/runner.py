@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..backends import get_backend
-from ..backends.errors import BackendError
+from ..backends import BACKENDS, Backend, get_backend
+from ..backends.errors import BackendError, RequestTimedOut
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
@@ -45,38 +45,53 @@ class RunSummary:
     spent_usd: float
     seconds: float
     out: str
+    timeouts: int = 0  # requests that gave no answer in time (each may have been billed)
+    timeout_retries: int = 0  # of those, image requests sent again (``retry_timeouts``)
+    late_answers: int = 0  # timed-out requests whose answer came later: stored, free next run
+    paid_failures: int = 0  # failures recorded as maybe paid: not sent again without ``retry_failed``
+    failed_from_store: int = 0  # calls not sent because an earlier run recorded them so
+    broken_results: int = 0  # stored images found missing or damaged, so made again
+    orphans_removed: int = 0  # temporary files of killed writes cleaned up
 
     def __str__(self) -> str:
-        return (f"{self.done}/{self.items} done ({self.unchanged} already), {self.errors} errors, "
+        text = (f"{self.done}/{self.items} done ({self.unchanged} already), {self.errors} errors, "
                 f"{self.skipped_budget} skipped for budget; {self.requests_sent} requests sent, "
                 f"{self.calls_from_store} calls read from the store, ${self.spent_usd:.4f} spent, "
                 f"{self.seconds:.1f} s -> {self.out}")
+        notes = [f"{self.timeouts} timed out ({self.timeout_retries} image requests sent again, "
+                 f"{self.late_answers} answered late and stored)" if self.timeouts else "",
+                 f"{self.paid_failures} failures recorded as maybe paid" if self.paid_failures else "",
+                 f"{self.failed_from_store} calls that failed after being paid not sent again "
+                 "(--retry-failed sends them)" if self.failed_from_store else "",
+                 f"{self.broken_results} broken stored results made again" if self.broken_results else "",
+                 f"{self.orphans_removed} temporary files of an interrupted run removed" if self.orphans_removed else ""]
+        notes = [n for n in notes if n]
+        return text + ("\n" + "; ".join(notes) if notes else "")
 
 
-def make_backend(backend: Any, options: dict[str, Any] | None, config: ModelsConfig) -> Any:
+def make_backend(backend: str | Backend, options: dict[str, Any] | None, config: ModelsConfig) -> Backend:
     """A backend instance from a name (plus options) or an instance given as is."""
-    if not isinstance(backend, str):
+    if isinstance(backend, Backend):
         return backend
-    options = dict(options or {})
-    if backend == "openai":
-        options.setdefault("config", config)
-    return get_backend(backend, **options)
+    if not isinstance(backend, str):
+        raise TypeError(f"backend must be a name ({sorted(BACKENDS)}) or a Backend instance, "
+                        f"got {type(backend).__name__} (subclass ogi_toolkit.backends.Backend)")
+    return get_backend(backend, config=config, **(options or {}))
 
 
-async def check_backend(backend: Any, *, rewrite: bool) -> None:
-    """Ask the server whether it offers the models (where the backend can ask) before any item."""
-    if hasattr(backend, "check"):
-        try:
-            await backend.check(rewrite=rewrite)
-        except BackendError as exc:
-            raise RunAborted(f"checking the models: {exc}") from None
+async def check_backend(backend: Backend, *, rewrite: bool) -> None:
+    """Let the backend refuse the run before any item (the OpenAI one asks for its models)."""
+    try:
+        await backend.check(rewrite=rewrite)
+    except BackendError as exc:
+        raise RunAborted(f"checking the models: {exc}") from None
 
 
 async def arun_plan(
     plan: str | Path | Iterable[InstructionSpec],
     out: str | Path,
     *,
-    backend: Any = "sketch",
+    backend: str | Backend = "sketch",
     backend_options: dict[str, Any] | None = None,
     rewrite: bool = False,
     size: str | None = None,
@@ -85,6 +100,8 @@ async def arun_plan(
     max_cost: float | None = None,
     max_attempts: int = 6,
     backoff_s: float = 1.0,
+    retry_timeouts: int = 0,
+    retry_failed: bool = False,
     config: ModelsConfig | str | Path | None = None,
     progress: bool = True,
     check_models: bool = True,
@@ -96,6 +113,12 @@ async def arun_plan(
     ``concurrency`` requests are in flight and ``rpm`` start per minute; a failed request is
     tried up to ``max_attempts`` times, waiting its ``retry-after`` or ``backoff_s`` doubling.
     ``max_cost`` (US dollars) refuses any request whose estimated cost would pass it.
+
+    A timed-out request may still be done and billed by the server, so it keeps its
+    concurrency slot until it really closes (a late answer is stored), and timed-out image
+    requests are sent again only ``retry_timeouts`` times in the whole run (default 0).
+    Failures that may have been billed (timeouts, malformed answers) are recorded; a later run
+    sends them again only with ``retry_failed=True``.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
@@ -114,7 +137,8 @@ async def arun_plan(
         store = ResultStore(out)
         caller = LiveCaller(store=store, backend=be, cost=CostModel.for_backend(be, config), budget=budget,
                             limiter=RateLimiter(rpm), concurrency=concurrency, size=size,
-                            max_attempts=max_attempts, backoff_s=backoff_s, stats=stats)
+                            max_attempts=max_attempts, backoff_s=backoff_s, stats=stats,
+                            retry_timeouts=retry_timeouts, retry_failed=retry_failed)
         previous = latest_records(out / MANIFEST_NAME)
         counts = {"done": 0, "error": 0, "skipped_budget": 0, "unchanged": 0}
         aborted: list[RunAborted] = []
@@ -123,13 +147,18 @@ async def arun_plan(
             queue.put_nowait(spec)
         bar = _progress_bar(len(specs), progress)
 
-        async def handle(spec: InstructionSpec, writer: ManifestWriter) -> None:
+        timed_out: list[InstructionSpec] = []  # items to walk again once timed-out requests have closed
+
+        async def handle(spec: InstructionSpec, writer: ManifestWriter, *, last_walk: bool = False) -> None:
             start = time.perf_counter()
             walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
             status, error = "done", None
             try:
                 await walk_item(spec, caller, walk, rewrite=rewrite)
             except ItemFailed as exc:
+                if exc.error["kind"] == RequestTimedOut.kind and not last_walk:
+                    timed_out.append(spec)  # its answer may still come (and be stored) before the run ends
+                    return
                 status, error = "error", exc.error
             except BudgetExhausted as exc:
                 status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
@@ -157,13 +186,19 @@ async def arun_plan(
             await check_backend(be, rewrite=rewrite)
         with ManifestWriter(out / MANIFEST_NAME) as writer:
             await asyncio.gather(*(worker(writer) for _ in range(min(concurrency, max(1, len(specs))))))
+            await caller.drain()  # timed-out requests still open: their late answers are paid for
+            # Items that timed out finish from those late answers; the others fail on the
+            # failure this run recorded (nothing is sent again), which is not "an earlier run's".
+            recorded_before = stats.failed_from_store
+            for spec in timed_out if not aborted else ():
+                await handle(spec, writer, last_walk=True)
+            stats.failed_from_store = recorded_before
     finally:
         if store is not None:
             store.close()
         if bar is not None:
             bar.close()
-        if hasattr(be, "aclose"):
-            await be.aclose()
+        await be.aclose()
         lock.release()
     if aborted:
         raise RunAborted(f"run stopped: {aborted[0]}")
@@ -171,7 +206,10 @@ async def arun_plan(
                       skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
                       requests_sent=stats.requests_sent, results_paid=stats.results_paid,
                       calls_from_store=stats.calls_from_store, retries=stats.retries,
-                      spent_usd=round(budget.spent, 6), seconds=round(time.perf_counter() - started, 3), out=str(out))
+                      spent_usd=round(budget.spent, 6), seconds=round(time.perf_counter() - started, 3), out=str(out),
+                      timeouts=stats.timeouts, timeout_retries=stats.timeout_retries, late_answers=stats.late_answers,
+                      paid_failures=stats.paid_failures, failed_from_store=stats.failed_from_store,
+                      broken_results=store.broken, orphans_removed=store.orphans_removed)
 
 
 def _progress_bar(total: int, enabled: bool):

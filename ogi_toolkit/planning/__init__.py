@@ -1,9 +1,10 @@
 """The planner: instruction specs across subtasks by quota, without repeats."""
-from .planner import CapacityError, capacity, draws_summary, plan, plan_draws, summary, to_frame
+from .planner import CapacityError, capacity, draws_summary, iter_draws, plan, plan_draws, summary, to_frame, write_plan
 from .quotas import grade_quotas, parse_difficulty_mix, read_counts, subtask_quotas
 from .workers import available_workers
 
 __all__ = [
-    "CapacityError", "capacity", "plan", "plan_draws", "summary", "draws_summary", "to_frame", "available_workers",
+    "CapacityError", "capacity", "plan", "plan_draws", "iter_draws", "write_plan", "summary", "draws_summary", "to_frame",
+    "available_workers",
     "grade_quotas", "parse_difficulty_mix", "read_counts", "subtask_quotas",
 ]

@@ -5,20 +5,37 @@ subset); each subtask's quota is split over its difficulty grades. Items are dra
 sampler, which drops exact and near duplicates (same subtask and canonical slots, whatever
 the template or synonyms). A subtask whose space cannot supply its quota makes the planner
 raise :class:`CapacityError` naming every short subtask with its estimated capacity; it never
-pads or repeats.
+pads or repeats. A subtask with a quota beyond paper scale is probed first (a small draw that
+estimates its capacity), so an impossible plan fails in seconds, before anything else is drawn.
+:func:`write_plan` streams a plan to a file a batch of subtasks at a time: the plan is never
+held in memory whole.
 """
 from __future__ import annotations
 
 import math
-from typing import Iterable, Mapping
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
 
+from ..atomic_io import atomic_write_chunks
 from ..definition.taxonomy import Taxonomy, load_taxonomy
 from ..spec import InstructionSpec
-from ..templates.sampler import Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split
-from .quotas import grade_quotas, parse_difficulty_mix, subtask_quotas
+from ..templates.validate import validate_taxonomy
+from ..templates.sampler import (
+    ATTEMPTS_PER_ITEM, Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split,
+)
+from .quotas import check_mix, grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
 
-__all__ = ["plan", "plan_draws", "CapacityError", "capacity", "to_frame", "summary", "draws_summary"]
+__all__ = ["plan", "plan_draws", "iter_draws", "write_plan", "CapacityError", "capacity", "to_frame", "summary",
+           "draws_summary"]
+
+# A subtask whose quota is over this (beyond every paper target, 19,000) is probed first.
+PROBE_ABOVE = 20_000
+# Items the probe asks for per grade, and the repeats it needs before its estimate is trusted.
+PROBE_ITEMS = 1_000
+PROBE_MIN_REPEATS = 5
+# Subtasks are drawn (and a plan written) in batches of about this many items.
+BATCH_ITEMS = 100_000
 
 
 class CapacityError(ValueError):
@@ -29,10 +46,11 @@ class CapacityError(ValueError):
         lines = []
         for s in shortfalls:
             grades = "; ".join(
-                f"grade {g}: found {found} of {s['wanted'][g]} in {s['attempts'][g]} draws, estimated capacity ~{_fmt_capacity(cap)}"
+                f"grade {g}: found {found:,} of {s['wanted'][g]:,} in {s['attempts'][g]:,} draws, estimated capacity ~{_fmt_capacity(cap)}"
                 for g, found, cap in s["short_grades"]
             )
-            lines.append(f"  {s['subtask']}: quota {s['quota']}, found {s['found']} distinct; {grades}")
+            probe = f" in a probe of {PROBE_ITEMS:,} per grade" if s.get("probe") else ""
+            lines.append(f"  {s['subtask']}: quota {s['quota']}, found {s['found']} distinct{probe}; {grades}")
         super().__init__(
             f"{len(shortfalls)} subtask(s) cannot fill their quota without repeats:\n" + "\n".join(lines)
             + "\nLower their counts (--counts / --total), or add pool items or templates to widen them."
@@ -57,17 +75,15 @@ def _supply(result: Draw, caps: dict[int, float]) -> float:
     return total
 
 
-def _redraw_cross_subtask_duplicates(draws: list[Draw], jobs, taxonomy, pools, seed: int) -> None:
+def _without_cross_subtask_duplicates(d: Draw, wanted: dict[int, int], taxonomy, pools, seed: int,
+                                      earlier: set[str]) -> Draw:
     """No exact duplicate across subtasks either: a subtask whose text (for the same input image)
     repeats an earlier subtask's is drawn again with the earlier texts excluded (rare: subtasks
-    use different templates), checked in taxonomy order."""
-    earlier: set[str] = set()
-    for i, (sid, wanted) in enumerate(jobs):
-        keys = draws[i].text_keys()
-        if earlier.intersection(keys):  # rare: different subtasks use different templates
-            draws[i] = draw(compiled(taxonomy, sid), pools, wanted, seed, seen=set(earlier))
-            keys = draws[i].text_keys()
-        earlier.update(keys)
+    use different templates), checked in taxonomy order. ``earlier`` gains this draw's texts."""
+    if earlier.intersection(d.text_keys()):
+        d = draw(compiled(taxonomy, d.subtask), pools, wanted, seed, seen=set(earlier))
+    earlier.update(d.text_keys())
+    return d
 
 
 def _progress_bar(total: int):
@@ -79,7 +95,121 @@ def _progress_bar(total: int):
 def _resolve(taxonomy, pools):
     taxonomy = taxonomy or load_taxonomy()
     pools = pools if pools is not None else default_pools()
+    validate_taxonomy(taxonomy, pools)  # every subtask, as every command checks it (not only the planned ones)
     return taxonomy, pools
+
+
+def _shortfall(result: Draw) -> dict:
+    caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
+    short = [(g, result.found[g], caps[g]) for g in result.short_grades]
+    return {"subtask": result.subtask, "quota": sum(result.wanted.values()), "found": len(result),
+            "wanted": result.wanted, "attempts": result.attempts, "short_grades": short,
+            "capacity": _supply(result, caps)}
+
+
+def _probe(jobs: list, taxonomy, pools, seed: int, workers: int) -> None:
+    """Fail fast: draw a small probe of every subtask whose quota is beyond paper scale and raise
+    :class:`CapacityError` for those whose estimated capacity is under half their quota (the
+    estimate is rough with few repeats, hence the margin; the full draw still checks the rest)."""
+    big = [(sid, wanted) for sid, wanted in jobs if sum(wanted.values()) > PROBE_ABOVE]
+    if not big:
+        return
+    probes = [(sid, {g: min(n, PROBE_ITEMS) for g, n in wanted.items()}) for sid, wanted in big]
+
+    def probe_one(i: int) -> Draw:
+        sid, wanted = probes[i]
+        return draw(compiled(taxonomy, sid), pools, wanted, seed)
+
+    with gc_paused():
+        results = draw_jobs(probes, probe_one, lambda i: sum(probes[i][1].values()), workers=workers)
+    shortfalls = []
+    for (sid, wanted), result in zip(big, results):
+        short_grades = []
+        for g, n in wanted.items():
+            if g not in result.attempts:
+                continue
+            attempts, found = result.attempts[g], result.found[g]
+            cap = estimate_capacity(attempts, found)
+            exhausted = found < min(n, PROBE_ITEMS)  # the probe itself ran dry
+            if exhausted or (attempts - found >= PROBE_MIN_REPEATS and cap * -math.expm1(-ATTEMPTS_PER_ITEM * n / cap) < n / 2):
+                short_grades.append((g, found, cap))
+        if short_grades:
+            caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
+            shortfalls.append({"subtask": sid, "quota": sum(wanted.values()), "found": len(result), "wanted": wanted,
+                               "attempts": result.attempts, "short_grades": short_grades,
+                               "capacity": sum(min(caps[g], wanted[g]) for g in caps), "probe": True})
+    if shortfalls:
+        raise CapacityError(shortfalls)
+
+
+def _batches(jobs: list) -> Iterator[list[int]]:
+    """Job indices in order, cut into runs of about BATCH_ITEMS items (a paper plan is one run)."""
+    batch: list[int] = []
+    items = 0
+    for i, (_, wanted) in enumerate(jobs):
+        batch.append(i)
+        items += sum(wanted.values())
+        if items >= BATCH_ITEMS:
+            yield batch
+            batch, items = [], 0
+    if batch:
+        yield batch
+
+
+def iter_draws(
+    total: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    subtasks: Iterable[str] | None = None,
+    seed: int = 0,
+    difficulty_mix: Mapping[int, float] | str | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    pools=None,
+    workers: int = 1,
+    as_lines: bool = False,
+    progress: bool = False,
+) -> Iterator[Draw]:
+    """The draws of :func:`plan_draws`, one per subtask in taxonomy order, made a batch of
+    subtasks at a time (a caller that writes each out holds one batch, not the plan).
+
+    Raises :class:`CapacityError` before drawing when a probe shows a quota is far beyond its
+    subtask's capacity, and after the last draw when any subtask fell short."""
+    taxonomy, pools = _resolve(taxonomy, pools)
+    if isinstance(difficulty_mix, str):
+        difficulty_mix = parse_difficulty_mix(difficulty_mix)
+    elif difficulty_mix is not None:
+        difficulty_mix = check_mix(difficulty_mix)
+    quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
+    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, difficulty_mix)) for sid, quota in quotas.items()]
+    _probe(jobs, taxonomy, pools, seed, workers)
+    bar = _progress_bar(sum(sum(w.values()) for _, w in jobs)) if progress else None
+    earlier: set[str] = set()  # every text drawn so far: no exact duplicate across subtasks
+    shortfalls = []
+    try:
+        for batch in _batches(jobs):
+            with gc_paused():  # for the whole batch, not per subtask: see gc_paused
+                # Each subtask is drawn on its own (its items do not depend on the others planned with it)
+                def draw_one(k: int) -> Draw:
+                    sid, wanted = jobs[batch[k]]
+                    return draw(compiled(taxonomy, sid), pools, wanted, seed)
+
+                def cost(k: int) -> float:  # editing builders cost ~3x the generation ones per item
+                    sid, wanted = jobs[batch[k]]
+                    return sum(wanted.values()) * (3 if taxonomy.subtask(sid).kind == "editing" else 1)
+
+                draws = draw_jobs([jobs[i] for i in batch], draw_one, cost, workers=workers,
+                                  on_draw=(lambda d: bar.update(len(d))) if bar is not None else None)
+                for i, d in zip(batch, draws):
+                    d = _without_cross_subtask_duplicates(d, jobs[i][1], taxonomy, pools, seed, earlier)
+                    if d.short:
+                        shortfalls.append(_shortfall(d))
+                    yield d
+                del draws
+    finally:
+        if bar is not None:
+            bar.close()
+    if shortfalls:
+        raise CapacityError(shortfalls)
 
 
 def plan_draws(
@@ -99,43 +229,52 @@ def plan_draws(
 
     ``as_lines``: no longer needed (every draw holds its specs as JSON lines, ``Draw.json_text``).
     ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks)."""
-    taxonomy, pools = _resolve(taxonomy, pools)
-    if isinstance(difficulty_mix, str):
-        difficulty_mix = parse_difficulty_mix(difficulty_mix)
-    quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
-    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, difficulty_mix)) for sid, quota in quotas.items()]
-    with gc_paused():  # for the whole plan, not per subtask: see gc_paused
-        # Each subtask is drawn on its own (its items do not depend on the others planned with it)
-        def draw_one(i: int) -> Draw:
-            sid, wanted = jobs[i]
-            return draw(compiled(taxonomy, sid), pools, wanted, seed)
+    return list(iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
+                           workers=workers, as_lines=as_lines, progress=progress))
 
-        def cost(i: int) -> float:  # editing builders cost ~3x the generation ones per item
-            sid, wanted = jobs[i]
-            return sum(wanted.values()) * (3 if taxonomy.subtask(sid).kind == "editing" else 1)
 
-        bar = _progress_bar(sum(sum(w.values()) for _, w in jobs)) if progress else None
-        try:
-            draws = draw_jobs(jobs, draw_one, cost, workers=workers,
-                              on_draw=(lambda d: bar.update(len(d))) if bar is not None else None)
-        finally:
-            if bar is not None:
-                bar.close()
-        _redraw_cross_subtask_duplicates(draws, jobs, taxonomy, pools, seed)
-    shortfalls = []
-    for result in draws:
-        sid, quota = result.subtask, sum(result.wanted.values())
-        if result.short:
-            caps = {g: estimate_capacity(result.attempts[g], result.found[g]) for g in result.attempts}
-            short = [(g, result.found[g], caps[g]) for g in result.short_grades]
-            shortfalls.append({
-                "subtask": sid, "quota": quota, "found": len(result), "wanted": result.wanted,
-                "attempts": result.attempts, "short_grades": short,
-                "capacity": _supply(result, caps),
-            })
-    if shortfalls:
-        raise CapacityError(shortfalls)
-    return draws
+def _counts_only(d: Draw) -> Draw:
+    """A draw's counts without its items (what a summary of a written plan needs)."""
+    return Draw(d.subtask, wanted=d.wanted, attempts=d.attempts, found=d.found, cpu_s=d.cpu_s,
+                probed=d.probed, templates=d.templates)
+
+
+def write_plan(
+    path: str | Path,
+    total: int | None = None,
+    counts: Mapping[str, int] | None = None,
+    subtasks: Iterable[str] | None = None,
+    seed: int = 0,
+    difficulty_mix: Mapping[int, float] | str | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    pools=None,
+    workers: int = 1,
+    progress: bool = False,
+    validate: bool = False,
+) -> list[Draw]:
+    """Write the plan of :func:`plan` to ``path`` (one spec JSON per line) as it is drawn.
+    ``validate``: check every line against the spec model first (``Draw.validate``).
+
+    The file appears whole or not at all (a temporary file beside it, renamed at the end;
+    nothing is left behind on an error such as :class:`CapacityError`), with the permissions
+    the umask gives new files. Returns each subtask's draw counts, without their items
+    (``draws_summary`` of them is the plan's summary)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder; expected a plan file name such as {path / 'plan.jsonl'}")
+    summaries = []
+
+    def lines() -> Iterator[bytes]:
+        for d in iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
+                            workers=workers, progress=progress):
+            if validate:
+                d.validate()
+            summaries.append(_counts_only(d))
+            yield d.json_text()
+
+    atomic_write_chunks(path, lines())
+    return summaries
 
 
 def plan(
@@ -203,11 +342,11 @@ def capacity(
 
 
 def to_frame(specs: Iterable[InstructionSpec]):
-    """One row per spec: the flat fields, plus ``slots`` as a dict column."""
-    import pandas as pd
+    """One row per spec in the shared item schema (:mod:`ogi_toolkit.schema`), plus ``slots``."""
+    from ..schema import LABELS, item_frame, spec_row
 
-    columns = ["id", "kind", "domain", "subtask", "template_id", "difficulty", "seed", "instruction", "slots"]
-    return pd.DataFrame([{c: getattr(s, c) for c in columns} for s in specs], columns=columns)
+    fields = ("id", "instruction", *LABELS, "seed")
+    return item_frame(spec_row({f: getattr(s, f) for f in fields}, slots=s.slots) for s in specs)
 
 
 def summary(specs: Iterable[InstructionSpec]):
@@ -231,6 +370,7 @@ def draws_summary(draws: Iterable[Draw], taxonomy: Taxonomy | None = None):
     rows = []
     for d in draws:
         sub = taxonomy.subtask(d.subtask)
-        row = {"subtask": d.subtask, "kind": sub.kind, "domain": sub.domain, "count": len(d), "templates": len(d.templates)}
+        count = sum(d.found.values())  # the items drawn (a written plan's draws keep counts only)
+        row = {"subtask": d.subtask, "kind": sub.kind, "domain": sub.domain, "count": count, "templates": len(d.templates)}
         rows.append(row | {f"grade_{g}": d.found.get(g, 0) for g in grades})
     return pd.DataFrame(rows)

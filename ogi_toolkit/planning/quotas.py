@@ -1,15 +1,16 @@
 """How many instructions each subtask (and each difficulty grade) gets in a plan."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Iterable, Mapping
 
 import yaml
 
-from ..definition.taxonomy import Subtask, Taxonomy
+from ..definition.taxonomy import MIX_TOLERANCE, Subtask, Taxonomy
 from ..templates.sampler import split
 
-__all__ = ["subtask_quotas", "grade_quotas", "parse_difficulty_mix", "read_counts"]
+__all__ = ["subtask_quotas", "grade_quotas", "parse_difficulty_mix", "check_mix", "read_counts"]
 
 
 def subtask_quotas(
@@ -33,6 +34,8 @@ def subtask_quotas(
                 raise ValueError(f"count of subtask {sid!r}: expected an integer >= 0, got {n!r}")
         if total is not None and total != sum(counts.values()):
             raise ValueError(f"total {total} differs from the sum of the per-subtask counts ({sum(counts.values())})")
+        if not any(counts.values()):
+            raise ValueError("counts: every count is 0; expected at least one subtask with a count >= 1")
         return {s.id: counts[s.id] for s in taxonomy.subtasks if s.id in counts}
     chosen = [taxonomy.subtask(sid) for sid in subtasks] if subtasks is not None else list(taxonomy.subtasks)
     if not chosen:
@@ -41,8 +44,8 @@ def subtask_quotas(
     chosen = [s for s in taxonomy.subtasks if s.id in wanted]  # taxonomy order, no repeats
     if total is None:
         total = sum(s.target for s in chosen)
-    if not isinstance(total, int) or total < 0:
-        raise ValueError(f"total: expected an integer >= 0, got {total!r}")
+    if not isinstance(total, int) or isinstance(total, bool) or total < 1:
+        raise ValueError(f"total: expected an integer >= 1 (a plan of nothing is a mistake), got {total!r}")
     weights = {s.id: float(s.target) for s in chosen}
     if not any(weights.values()):  # all targets zero: equal shares
         weights = {k: 1.0 for k in weights}
@@ -79,6 +82,16 @@ def parse_difficulty_mix(text: str) -> dict[int, float]:
         mix[g] = v
     if not mix or sum(mix.values()) <= 0:
         raise ValueError(f"difficulty mix {text!r}: expected at least one positive share")
+    return check_mix(mix, f"difficulty mix {text!r}")
+
+
+def check_mix(mix: Mapping[int, float], what: str = "difficulty mix") -> dict[int, float]:
+    """``mix`` as a dict, if its shares are >= 0 and sum to 1; else a ValueError naming ``what``."""
+    mix = dict(mix)
+    if any(not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0 for v in mix.values()):
+        raise ValueError(f"{what}: expected shares >= 0, got {mix}")
+    if not math.isclose(sum(mix.values()), 1.0, abs_tol=MIX_TOLERANCE):
+        raise ValueError(f"{what}: shares sum to {sum(mix.values()):g}; expected shares that sum to 1, like 1=.3,2=.4,3=.3")
     return mix
 
 

@@ -9,9 +9,8 @@ parts, or JSON with ``images`` references), ``/v1/files``, ``/v1/batches``. ``GE
 from __future__ import annotations
 
 import json
+import logging
 import time
-from email import policy
-from email.parser import BytesParser
 from typing import Any
 
 from aiohttp import web
@@ -19,10 +18,13 @@ from aiohttp import web
 from .batches import BATCH_ENDPOINTS, BatchService
 from .model_calls import Answer, Stats, answer_chat, answer_image, body_hash, error_body
 from .options import ServerOptions
+from .uploads import RAW_BODY, FilePart, read_multipart
+from .validate import MAX_EDIT_IMAGE_BYTES, MAX_EDIT_IMAGES, Invalid, check_image_fields, check_input_image, query_int
 
 __all__ = ["ROUTES", "make_app"]
 
-MAX_BODY = 256 * 1024**2  # batch files may be up to 200 MB
+log = logging.getLogger(__name__)
+
 RECORD_LIMIT = 2000
 
 
@@ -42,26 +44,15 @@ def _not_found(what: str) -> web.Response:
 async def _json_body(request: web.Request) -> dict[str, Any] | None:
     try:
         body = json.loads(await request.read())
-    except ValueError:
+    except ValueError:  # not JSON, or not UTF-8
         return None
     return body if isinstance(body, dict) else None
 
 
-async def _multipart(request: web.Request) -> tuple[dict[str, Any], dict[str, list[tuple[str, bytes]]]]:
-    """(text fields, file fields) of a multipart body; ``image[]`` is read as ``image``."""
-    raw = await request.read()
-    head = f"Content-Type: {request.headers.get('Content-Type', '')}\r\n\r\n".encode()
-    message = BytesParser(policy=policy.HTTP).parsebytes(head + raw)
-    fields: dict[str, Any] = {}
-    files: dict[str, list[tuple[str, bytes]]] = {}
-    for part in message.iter_parts():
-        name = (part.get_param("name", header="content-disposition") or "").removesuffix("[]")
-        payload = part.get_payload(decode=True) or b""
-        if part.get_filename() is not None:
-            files.setdefault(name, []).append((part.get_filename(), payload))
-        else:
-            fields[name] = payload.decode("utf-8")
-    return fields, files
+def _close(files: dict[str, list[FilePart]]) -> None:
+    for parts in files.values():
+        for part in parts:
+            part.file.close()
 
 
 class Routes:
@@ -76,6 +67,26 @@ class Routes:
             config = load_models_config()
             options.models = tuple(config.image_models) + tuple(config.chat_models)
 
+    @property
+    def max_request_bytes(self) -> int:
+        return int(self.options.max_request_mb * 1024**2)
+
+    @web.middleware
+    async def errors(self, request: web.Request, handler) -> web.StreamResponse:
+        """Every failure as the API's error body: a refused request is a 4xx, never a traceback."""
+        try:
+            return await handler(request)
+        except Invalid as exc:
+            return _response(error_body(exc.status, str(exc), type_="invalid_request_error", param=exc.param))
+        except web.HTTPException as exc:  # aiohttp's own: 404, 405, 413 (client_max_size)...
+            if exc.status < 400:
+                raise
+            return _response(error_body(exc.status, exc.reason or "Request refused.", type_="invalid_request_error"))
+        except Exception as exc:  # a bug of ours: the client gets one line; the server's log the traceback
+            log.exception("%s %s failed", request.method, request.path)
+            return _response(error_body(500, f"The local server failed on this request ({type(exc).__name__}).",
+                                        type_="server_error"))
+
     @web.middleware
     async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
         if not request.path.startswith("/v1/"):
@@ -88,6 +99,8 @@ class Routes:
             # Like the real API, the answer quotes the key it got: clients must not print it.
             return _response(error_body(401, f"Incorrect API key provided: {key}.",
                                         type_="invalid_request_error", code="invalid_api_key"))
+        if self.options.record:  # keep the body as sent; multipart is then parsed from it
+            request[RAW_BODY] = await request.read()
         self.stats.requests += 1
         self.stats.in_flight += 1
         self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
@@ -96,11 +109,13 @@ class Routes:
         finally:
             self.stats.in_flight -= 1
         if self.options.record and len(self.records) < RECORD_LIMIT:
+            # A file's content is streamed (FileResponse): no body to keep.
+            body = response.body if isinstance(response, web.Response) else None
             self.records.append({
                 "method": request.method, "path": request.path, "query": dict(request.query),
-                "content_type": request.headers.get("Content-Type", ""), "body": await request.read(),
+                "content_type": request.headers.get("Content-Type", ""), "body": request[RAW_BODY],
                 "status": response.status, "response_content_type": response.content_type,
-                "response_body": response.body if isinstance(response.body, bytes) else b""})
+                "response_body": body if isinstance(body, bytes) else b""})
         return response
 
     async def models(self, request: web.Request) -> web.Response:
@@ -120,6 +135,7 @@ class Routes:
         body = await _json_body(request)
         if body is None:
             return _bad_request("The body must be a JSON object.")
+        check_image_fields(body, edit=False)
         answer = await answer_image(body, [], self.options)
         self.stats.count(answer[0], body_hash(body, []))
         return _response(answer)
@@ -127,20 +143,28 @@ class Routes:
     async def edits(self, request: web.Request) -> web.Response:
         if request.content_type == "application/json":
             body = await _json_body(request)
-            if body is None or not body.get("images"):
-                return _bad_request("A JSON edit needs an 'images' list.", "images")
-            try:
-                images = self.batches._resolve_images(body["images"])
-            except (KeyError, IndexError, ValueError):
-                return _bad_request("'images' must reference uploaded file ids or data URLs.", "images")
+            if body is None:
+                return _bad_request("The body must be a JSON object.")
+            images = self.batches.resolve_images(body.get("images"))
             fields = {k: v for k, v in body.items() if k != "images"}
         elif request.content_type == "multipart/form-data":
-            fields, files = await _multipart(request)
-            images = [data for _, data in files.get("image", [])]
-            if not images:
-                return _bad_request("An edit needs at least one 'image' part.", "image")
+            fields, files = await read_multipart(request, max_bytes=self.max_request_bytes)
+            try:
+                parts = files.get("image", [])
+                if not parts:
+                    return _bad_request("An edit needs at least one 'image' part.", "image")
+                if len(parts) > MAX_EDIT_IMAGES:
+                    return _bad_request(f"{len(parts)} images sent; at most {MAX_EDIT_IMAGES} are allowed.", "image")
+                if any(p.size > MAX_EDIT_IMAGE_BYTES for p in parts):
+                    return _bad_request("Each image must be under 50 MB.", "image")
+                images = [p.read() for p in parts]
+            finally:
+                _close(files)
+            for image in images:
+                check_input_image(image)
         else:
             return _bad_request("Send multipart/form-data or application/json.")
+        check_image_fields(fields, edit=True)
         answer = await answer_image(fields, images, self.options)
         self.stats.count(answer[0], body_hash(fields, images))
         return _response(answer)
@@ -148,11 +172,14 @@ class Routes:
     async def upload_file(self, request: web.Request) -> web.Response:
         if request.content_type != "multipart/form-data":
             return _bad_request("Upload files as multipart/form-data.")
-        fields, files = await _multipart(request)
-        if "file" not in files or "purpose" not in fields:
-            return _bad_request("'file' and 'purpose' are required.", "file")
-        filename, data = files["file"][0]
-        return web.json_response(self.batches.add_file(filename, fields["purpose"], data).as_dict())
+        fields, files = await read_multipart(request, max_bytes=self.max_request_bytes)
+        try:
+            if "file" not in files or "purpose" not in fields:
+                return _bad_request("'file' and 'purpose' are required.", "file")
+            stored = self.batches.add_upload(files["file"][0], fields["purpose"])
+        finally:
+            _close(files)
+        return web.json_response(stored.as_dict())
 
     async def get_file(self, request: web.Request) -> web.Response:
         stored = self.batches.files.get(request.match_info["file_id"])
@@ -162,7 +189,7 @@ class Routes:
         stored = self.batches.files.get(request.match_info["file_id"])
         if stored is None:
             return _not_found("file")
-        return web.Response(body=stored.data, content_type="application/octet-stream")
+        return web.FileResponse(stored.path, headers={"Content-Type": "application/octet-stream"})
 
     async def create_batch(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
@@ -183,7 +210,7 @@ class Routes:
 
     async def list_batches(self, request: web.Request) -> web.Response:
         data = sorted(self.batches.batches.values(), key=lambda b: b["created_at"], reverse=True)
-        limit = int(request.query.get("limit", 20))
+        limit = query_int(request.query, "limit", default=20, low=1, high=100)
         page = data[:limit]
         body: dict[str, Any] = {"object": "list", "data": page, "has_more": len(data) > limit}
         if page:
@@ -197,9 +224,15 @@ class Routes:
 ROUTES = web.AppKey("routes", Routes)
 
 
+async def _cleanup(routes: Routes) -> None:
+    routes.batches.folder.close()
+
+
 def make_app(options: ServerOptions | None = None) -> web.Application:
     routes = Routes(options or ServerOptions())
-    app = web.Application(middlewares=[routes.middleware], client_max_size=MAX_BODY)
+    # Multipart bodies are streamed (capped in read_multipart); client_max_size caps JSON bodies.
+    app = web.Application(middlewares=[routes.errors, routes.middleware], client_max_size=routes.max_request_bytes)
+    app.on_cleanup.append(lambda _app: _cleanup(routes))
     app[ROUTES] = routes
     app.add_routes([
         web.get("/v1/models", routes.models),

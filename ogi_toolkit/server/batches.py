@@ -8,15 +8,17 @@ error file of failed ones, like the Batch API.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .model_calls import Stats, answer_chat, answer_image, body_hash
 from .options import ServerOptions
+from .uploads import FilePart, UploadFolder
+from .validate import Invalid, check_image_fields, check_input_image, decode_data_url, edit_refs
 
 __all__ = ["BatchService", "StoredFile"]
 
@@ -28,23 +30,40 @@ class StoredFile:
     id: str
     filename: str
     purpose: str
-    data: bytes
+    path: Path  # on disk, in the server's upload folder
+    size: int
     created_at: int = field(default_factory=lambda: int(time.time()))
 
+    @property
+    def data(self) -> bytes:
+        return self.path.read_bytes()
+
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "object": "file", "bytes": len(self.data), "created_at": self.created_at,
+        return {"id": self.id, "object": "file", "bytes": self.size, "created_at": self.created_at,
                 "filename": self.filename, "purpose": self.purpose, "status": "processed"}
+
+
+def _file_id() -> str:
+    return "file-" + uuid.uuid4().hex[:24]
 
 
 class BatchService:
     def __init__(self, options: ServerOptions, stats: Stats):
         self.options, self.stats = options, stats
         self.files: dict[str, StoredFile] = {}
+        self.folder = UploadFolder(int(options.max_stored_mb * 1024**2))
         self.batches: dict[str, dict[str, Any]] = {}
         self._tasks: set[asyncio.Task] = set()
 
     def add_file(self, filename: str, purpose: str, data: bytes) -> StoredFile:
-        stored = StoredFile("file-" + uuid.uuid4().hex[:24], filename, purpose, data)
+        file_id = _file_id()
+        stored = StoredFile(file_id, filename, purpose, self.folder.save_bytes(file_id, data), len(data))
+        self.files[stored.id] = stored
+        return stored
+
+    def add_upload(self, part: FilePart, purpose: str) -> StoredFile:
+        file_id = _file_id()
+        stored = StoredFile(file_id, part.filename, purpose, self.folder.save_part(file_id, part), part.size)
         self.files[stored.id] = stored
         return stored
 
@@ -62,14 +81,19 @@ class BatchService:
         task.add_done_callback(self._tasks.discard)
         return batch
 
-    def _resolve_images(self, refs: list[dict[str, Any]]) -> list[bytes]:
+    def resolve_images(self, refs: Any) -> list[bytes]:
+        """The input images of a JSON edit (``images``: file ids or data URLs), each checked."""
         images = []
-        for ref in refs:
-            if "file_id" in ref:
-                images.append(self.files[ref["file_id"]].data)
+        for k, ref in enumerate(edit_refs(refs)):
+            if isinstance(ref.get("file_id"), str):
+                stored = self.files.get(ref["file_id"])
+                if stored is None:
+                    raise Invalid(f"'images[{k}]': no uploaded file {ref['file_id']!r}.", "images")
+                data = stored.data
             else:
-                url = ref["image_url"]
-                images.append(base64.b64decode(url.split(",", 1)[1]))
+                data = decode_data_url(ref["image_url"])
+            check_input_image(data, f"images[{k}]")
+            images.append(data)
         return images
 
     async def _answer_line(self, line: dict[str, Any]) -> tuple[int, bytes]:
@@ -78,8 +102,10 @@ class BatchService:
             status, _, raw = await answer_chat(body, self.options, live=False)
             digest = body_hash(body, [])
         else:
-            images = self._resolve_images(body.get("images", [])) if line["url"] == "/v1/images/edits" else []
+            edit = line["url"] == "/v1/images/edits"
+            images = self.resolve_images(body.get("images")) if edit else []
             fields = {k: v for k, v in body.items() if k != "images"}
+            check_image_fields(fields, edit=edit)
             status, _, raw = await answer_image(fields, images, self.options, live=False)
             digest = body_hash(fields, images)
         self.stats.count(status, digest)

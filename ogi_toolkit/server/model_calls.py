@@ -139,6 +139,10 @@ async def answer_chat(fields: dict[str, Any], opts: ServerOptions, *, live: bool
     if not isinstance(messages, list) or not messages or fields.get("model") is None:
         return error_body(400, "'model' and a non-empty 'messages' list are required.",
                           type_="invalid_request_error", param="messages")
+    from .judge_fixture import answer_structured, wants_structured  # imports this module
+
+    if wants_structured(fields):  # a judge request: answered by the protocol fixture
+        return await answer_structured(fields, opts, live=live)
     reply = _rewrite_reply(messages)
     fault = opts.fault_for(reply, live=live)
     if live and opts.latency_ms:

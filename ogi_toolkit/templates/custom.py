@@ -7,7 +7,6 @@ domain file, keeping the file's comments and order (ruamel.yaml round trip), ato
 """
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,8 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..atomic_io import atomic_write_bytes
 from ..definition.taxonomy import Subtask, Taxonomy, TaxonomyError, load_taxonomy
 from .engine import compile_subtask
+from .validate import validate_taxonomy
 
 __all__ = ["customise", "with_subtask", "save_subtask"]
 
@@ -94,7 +95,8 @@ def _as_yaml_data(subtask: Subtask) -> dict[str, Any]:
 def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Path:
     """Write ``subtask`` into its domain file under ``taxonomy_dir``; returns the file.
 
-    The whole folder is validated with the change applied (in a temporary copy) before the
+    The whole folder is validated with the change applied (in a temporary copy), as ``ogi
+    taxonomy``, ``sample`` and ``plan`` validate it (``validate.validate_taxonomy``), before the
     real file is replaced, so a bad edit never reaches disk.
     """
     folder = Path(taxonomy_dir) if taxonomy_dir is not None else load_taxonomy().path
@@ -123,9 +125,6 @@ def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Pa
         shutil.copytree(folder, trial)
         with open(trial / path.name, "w", encoding="utf-8") as fh:
             y.dump(doc, fh)
-        taxonomy = load_taxonomy(trial)
-        compile_subtask(taxonomy.subtask(subtask.id))
-        tmp_file = path.with_suffix(".yaml.tmp")
-        shutil.copyfile(trial / path.name, tmp_file)
-    os.replace(tmp_file, path)
+        validate_taxonomy(load_taxonomy(trial))  # what every command checks: a saved file loads everywhere
+        atomic_write_bytes(path, (trial / path.name).read_bytes())
     return path

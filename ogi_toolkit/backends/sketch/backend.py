@@ -23,13 +23,15 @@ from typing import Any
 from PIL import Image
 
 from ...spec import Edit, InstructionSpec
-from ..base import ImageRequest, ImageResult, TextResult
-from .render import RENDERER_NOTE, Overlay, changed_regions, composite, png_bytes, prompt_card, render_state
+from ..base import Backend, ImageRequest, ImageResult, TextResult
+from .render import (
+    RENDERER_NOTE, Overlay, changed_regions, composite, pixels_changed, png_bytes, prompt_card, render_state,
+)
 from .state import DrawState, apply_to_state, initial_state
 
 __all__ = ["RENDERER_VERSION", "SketchBackend", "parse_size", "render_request"]
 
-RENDERER_VERSION = "1.3"
+RENDERER_VERSION = "2.0"  # 2.0: pictograms, poses, support and size classes, no answers written, science looks
 _MAX_SIDE = 4096
 
 
@@ -126,8 +128,10 @@ def render_request(request: ImageRequest) -> ImageResult:
                  "scene_drawn": plan.state.scene.model_dump(exclude_none=True)})
     image = drawn.image
     if plan.before is not None:
-        regions = changed_regions(render_state(plan.before, spec.seed), drawn)
+        before = render_state(plan.before, spec.seed)
+        regions = changed_regions(before, drawn)
         meta["changed_regions"] = [list(b) for b in regions]
+        meta["pixels_changed"] = pixels_changed(before.image, drawn.image, regions)
         if request.images and request.step != "reference":
             # start from the image being edited: only the changed regions are redrawn
             image = composite(_open(request.images[0]), drawn.image, regions)
@@ -137,7 +141,7 @@ def render_request(request: ImageRequest) -> ImageResult:
     return ImageResult(png_bytes(image), model="sketch", usage={"cost_usd": 0.0}, meta=meta)
 
 
-class SketchBackend:
+class SketchBackend(Backend):
     """Offline schematic renderer (see the module docstring). No key, no network, no cost."""
 
     name = "sketch"

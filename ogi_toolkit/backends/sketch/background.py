@@ -19,21 +19,25 @@ _KINDS: dict[str, tuple[RGB, RGB, float | None]] = {
     "water": ((160, 210, 245), (40, 110, 170), 0.55), "forest": ((170, 215, 170), (40, 100, 50), 0.7),
     "desert": ((250, 200, 140), (220, 170, 100), 0.66), "snow": ((200, 225, 245), (245, 248, 252), 0.65),
     "mountain": ((160, 200, 235), (110, 140, 120), 0.75), "city": ((185, 195, 210), (110, 115, 125), 0.8),
+    "street": ((185, 195, 210), (120, 120, 125), 0.72),
     "field": ((150, 200, 240), (110, 180, 90), 0.68), "sunset": ((250, 150, 90), (120, 60, 120), 0.75),
     "indoor": ((235, 225, 205), (190, 160, 125), 0.74), "plain": ((252, 252, 252), (240, 240, 240), None),
 }
 _KEYWORDS = [
     ("space", ("space", "galaxy", "cosmos", "nebula", "orbit", "planet", "moon surface", "starfield")),
-    ("underwater", ("underwater", "reef", "ocean floor", "seabed", "aquarium", "deep sea")),
+    ("underwater", ("underwater", "under water", "under the sea", "reef", "coral", "kelp", "ocean floor", "sea floor",
+                    "seafloor", "seabed", "aquarium", "deep sea", "shipwreck")),
     ("night", ("night", "midnight", "starry")), ("sunset", ("sunset", "dusk", "sunrise", "dawn")),
     ("beach", ("beach", "seaside", "coast", "shore", "tropical")),
     ("water", ("ocean", "sea", "lake", "river", "harbor", "harbour", "pond", "waterfall", "bay")),
     ("snow", ("snow", "winter", "arctic", "glacier", "ice", "tundra")),
-    ("mountain", ("mountain", "cliff", "canyon", "valley", "hill", "volcano")),
+    ("mountain", ("mountain", "cliff", "canyon", "valley", "hill", "volcano", "summit", "ridge", "peak", "alpine")),
     ("desert", ("desert", "dune", "savanna", "savannah", "mars")),
     ("forest", ("forest", "jungle", "woods", "rainforest", "grove", "swamp")),
-    ("city", ("city", "street", "urban", "downtown", "station", "market", "alley", "rooftop", "square",
-              "parking", "highway", "road", "bridge", "town", "village")),
+    ("street", ("street", "road", "alley", "avenue", "crosswalk", "highway", "boulevard", "sidewalk", "intersection",
+                "parking")),
+    ("city", ("city", "urban", "downtown", "station", "market", "rooftop", "square", "bridge", "town", "village",
+              "skyline")),
     ("indoor", ("room", "kitchen", "office", "classroom", "library", "studio", "cafe", "café", "restaurant",
                 "museum", "gallery", "shop", "store", "bakery", "hall", "garage", "attic", "lab", "indoor",
                 "interior", "bathroom", "hospital", "theater", "theatre", "gym", "bar", "workshop", "house")),
@@ -44,9 +48,32 @@ _SETTINGS = {"indoor": "indoor", "outdoor": "field", "nature": "forest", "urban"
              "space": "space", "underwater": "underwater"}
 
 
+_NIGHT_WORDS = ("night", "midnight", "nighttime", "starry", "moonlit", "after dark")
+
+
+def is_night(name: str | None) -> bool:
+    """Whether a background is a place at night ("a night market", "a moonlit beach"): the
+    place is drawn, then darkened under a starry sky (see :func:`background_kind`)."""
+    text = (name or "").lower()
+    return any(w in text for w in _NIGHT_WORDS) and background_kind(name) != "night"
+
+
 def background_kind(name: str | None) -> str:
+    """The family of place a background is drawn as: water (water, beach, underwater), indoor,
+    street and city, landscape (field, forest, mountain, desert, snow, sunset), night and
+    space, plain, or a colour. A place at night is its place (see :func:`is_night`)."""
     if not name:
         return "plain"
+    text = name.lower()
+    if any(w in text for w in _NIGHT_WORDS):
+        for w in _NIGHT_WORDS:
+            text = text.replace(w, " ")
+        place = _place_kind(text) if text.strip(" ,.-") else "colour"
+        return place if place not in ("colour", "plain", "night", "space") else "night"
+    return _place_kind(name)
+
+
+def _place_kind(name: str) -> str:
     text = name.lower().replace("_", " ").replace("seamless", "backdrop")  # keywords match inside words: not "sea"
     if any(w in text.split() for w in ("solid", "plain", "backdrop", "background")) and \
             _colour_words(text) not in (text, "white"):  # "a solid blue backdrop": a colour, not a studio
@@ -82,6 +109,31 @@ def draw_background(name: str | None, width: int, height: int) -> Image.Image:
 @functools.lru_cache(maxsize=16)
 def _background(name: str | None, width: int, height: int) -> Image.Image:
     kind = background_kind(name)
+    img = _place(name, kind, width, height)
+    return _at_night(img, kind, name) if is_night(name) else img
+
+
+def _at_night(img: Image.Image, kind: str, name: str | None) -> Image.Image:
+    """The place darkened to a blue night, stars over its sky, lit windows in a city."""
+    width, height = img.size
+    horizon = _KINDS.get(kind, (None, None, 0.7))[2] or 0.7
+    a = np.asarray(img, dtype=np.float32) * np.array([0.3, 0.33, 0.5], np.float32) + np.array([5, 8, 30], np.float32)
+    out = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGB")
+    d = ImageDraw.Draw(out)
+    rng = np.random.default_rng(stable_int("night", name or ""))
+    for x, y in rng.integers(0, [width, max(1, round(height * horizon * 0.6))], size=(40, 2)):
+        r = 1 + int(rng.integers(0, max(2, width // 400)))
+        d.ellipse([x - r, y - r, x + r, y + r], fill=(250, 250, 225))
+    r = width * 0.05
+    d.ellipse([width * 0.82 - r, height * 0.1 - r, width * 0.82 + r, height * 0.1 + r], fill=(245, 240, 200))
+    if kind in ("city", "street", "indoor"):  # lights: lit windows, lanterns, lamps
+        for x, y in rng.integers(0, [width, max(1, round(height * horizon))], size=(30, 2)):
+            if y > height * 0.35:
+                d.rectangle([x, y, x + width // 90 + 2, y + height // 90 + 2], fill=(255, 215, 110))
+    return out
+
+
+def _place(name: str | None, kind: str, width: int, height: int) -> Image.Image:
     if kind == "colour":  # "a red background", or a place we have no picture for
         base = colour_rgb(_colour_words(name or ""), fallback_key=name or "")
         top, bottom, horizon = lighter(base, 0.55), base, None
@@ -101,13 +153,20 @@ def _background(name: str | None, width: int, height: int) -> Image.Image:
         for x, yy in rng.integers(0, [width, round(height * (horizon or 1))], size=(60, 2)):
             r = 1 + int(rng.integers(0, max(2, width // 400)))
             d.ellipse([x - r, yy - r, x + r, yy + r], fill=(250, 250, 230))
-    elif kind == "city":
+    elif kind in ("city", "street"):
         x = 0
+        sky_line = round(height * (horizon or 0.8))
         while x < width:
             w = int(rng.integers(width // 14, width // 7))
             h = int(rng.integers(height // 10, height // 3))
-            d.rectangle([x, round(height * 0.8) - h, x + w - 2, round(height * 0.8)], fill=(150, 155, 170))
+            d.rectangle([x, sky_line - h, x + w - 2, sky_line], fill=(150, 155, 170))
             x += w
+        if kind == "street":  # the road, its kerb and dashed centre line
+            top = round(height * 0.8)
+            d.rectangle([0, top, width, height], fill=(85, 85, 92))
+            d.rectangle([0, sky_line, width, top], fill=(175, 170, 160))
+            for x in range(0, width, max(8, width // 10)):
+                d.rectangle([x, round(height * 0.9) - 2, x + width // 20, round(height * 0.9) + 2], fill=(240, 240, 235))
     elif kind == "mountain":
         for k in range(3):
             cx = width * (0.2 + 0.3 * k)
@@ -117,6 +176,13 @@ def _background(name: str | None, width: int, height: int) -> Image.Image:
         for x, yy in rng.integers(0, [width, height], size=(25, 2)):
             r = 2 + int(rng.integers(0, max(3, width // 120)))
             d.ellipse([x - r, yy - r, x + r, yy + r], outline=(200, 235, 255), width=1)
+        floor = round(height * 0.9)  # a sandy sea floor with swaying weed: under water, not a sky
+        d.rectangle([0, floor, width, height], fill=(170, 150, 100))
+        for k in range(9):
+            x0 = width * (k + 0.5) / 9
+            tall = height * (0.25 + 0.2 * ((k * 7) % 3) / 2)
+            pts = [(x0 + width * 0.015 * np.sin(t * 9 + k), floor - tall * t) for t in np.linspace(0, 1, 12)]
+            d.line(pts, fill=(40, 120, 70), width=max(2, width // 90))
     elif kind == "indoor":
         wx, wy = width * 0.68, height * 0.12
         d.rectangle([wx, wy, wx + width * 0.2, wy + height * 0.22], fill=(190, 220, 245), outline=(120, 100, 80),

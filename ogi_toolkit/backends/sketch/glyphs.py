@@ -9,19 +9,6 @@ from __future__ import annotations
 
 Part = tuple[str, tuple[float, ...], str]
 
-# action keyword -> pose (first match wins)
-POSES = [
-    ("lie", ("lying", "lie", "sleep", "resting", "napping")), ("swim", ("swim", "diving", "dive")),
-    ("fly", ("fly", "flying", "soar", "glid", "hover")), ("jump", ("jump", "leap", "hop", "bounc")),
-    ("run", ("run", "sprint", "chas", "racing", "gallop", "dash", "flee")),
-    ("sit", ("sit", "seated", "perch", "squat", "kneel")), ("wave", ("wav", "greet", "point", "raise")),
-    ("throw", ("throw", "toss", "pitch", "serv")), ("kick", ("kick",)),
-    ("dance", ("danc", "spin", "twirl")), ("climb", ("climb", "scal")),
-    ("hold", ("hold", "carry", "hug", "read", "eat", "drink", "play", "paint", "cook", "push", "pull", "feed")),
-    ("walk", ("walk", "stroll", "march", "hik", "wander")),
-]
-MOVING_POSES = {"run", "fly", "swim", "jump", "throw", "kick", "dance", "walk"}
-
 # person limbs per pose: left arm, right arm, left leg, right leg (hand / foot points)
 _LIMBS = {
     "stand": ((0.16, 0.56), (0.84, 0.56), (0.38, 0.98), (0.62, 0.98)),
@@ -41,11 +28,10 @@ SKIN = "#e2b48c"
 
 
 def pose_of(action: str | None) -> str:
-    text = (action or "").lower()
-    for pose, keys in POSES:
-        if any(k in text for k in keys):
-            return pose
-    return "stand"
+    """The pose an action names (one table for the whole renderer: see :mod:`.poses`)."""
+    from .poses import pose_name
+
+    return pose_name(action)
 
 
 def _lying(parts: list[Part]) -> list[Part]:

@@ -44,7 +44,25 @@ class SceneLayout:
 
 
 def aspect_of(obj: SceneObject) -> float:
-    return ASPECTS.get(glyph_kind(obj), 1.0)
+    """Width / height of the object's drawing: its pictogram's, else its glyph kind's; a body
+    lying on its side is as wide as it was tall."""
+    from .emoji import emoji_for, glyph_image
+    from .poses import lies_flat
+
+    found = emoji_for(obj)
+    if found is not None:
+        pic = glyph_image(found[0])
+        aspect = pic.width / max(1, pic.height)
+    else:
+        aspect = ASPECTS.get(glyph_kind(obj), 1.0)
+    return 1 / aspect if lies_flat(obj.action) and aspect < 1 else aspect
+
+
+def in_sky(obj: SceneObject) -> bool:
+    """Whether ``obj`` is drawn up in the sky rather than standing on the ground."""
+    from .poses import pose_name
+
+    return glyph_kind(obj) in ("celestial", "aircraft") or pose_name(obj.action) == "fly"
 
 
 def label_height(canvas_h: int) -> int:
@@ -81,7 +99,9 @@ def group_placement(obj: SceneObject, key: str, region: Box, label_h: int, z: fl
         offset = (cols - in_row) * cw / 2
         cx = body[0] + offset + (c + 0.5) * cw
         cy = body[1] + (r + 0.5) * ch
-        instances.append(_fit(cx, cy, cw * 0.88, ch * 0.88, aspect))
+        fx0, fy0, fx1, fy1 = _fit(cx, cy, cw * 0.88, ch * 0.88, aspect)
+        drop = round(body[1] + (r + 1) * ch - ch * 0.04 - fy1)  # resting on the bottom of its cell
+        instances.append((fx0, fy0 + drop, fx1, fy1 + drop))
         flips.append(symmetric and cx > (body[0] + body[2]) / 2)
     ux0 = min(b[0] for b in instances)
     ux1 = max(b[2] for b in instances)
@@ -111,6 +131,15 @@ def clip_into(box: Box, canvas: Box) -> Box:
     return x0, y0, x0 + w, y0 + h
 
 
+def _scale_factor(obj: SceneObject) -> float:
+    """How many times bigger a comparison makes ``obj``: its ``scale_factor`` attribute
+    (clamped to what a picture can show), else 1.6."""
+    try:
+        return min(6.0, max(1.6, float(obj.attributes.get("scale_factor", "1.6"))))
+    except ValueError:
+        return 1.6
+
+
 def size_factors(scene: Scene) -> list[float]:
     """Each object's drawing scale, after comparative relations are made true."""
     factors = [size_factor(o) for o in scene.objects]
@@ -122,8 +151,9 @@ def size_factors(scene: Scene) -> list[float]:
             comparisons.append((big, small))
     for _ in range(3):  # a few passes settle short chains (a > b > c)
         for big, small in comparisons:
-            if factors[big] < factors[small] * 1.6:
-                factors[big] = factors[small] * 1.6
+            times = _scale_factor(scene.objects[big])  # "five times as wide": the ratio asked for
+            if factors[big] < factors[small] * times:
+                factors[big] = factors[small] * times
     return factors
 
 
@@ -164,8 +194,12 @@ def _root_of(i: int, attached: dict[int, tuple[str, int]]) -> int:
     return i
 
 
-def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int, Box]:
-    left, above = set(), set()
+def _grid_cells(scene: Scene, roots: list[int], attached, area: Box,
+                weights: dict[int, float] | None = None) -> dict[int, Box]:
+    """Cells for the root objects: columns by the left-of relations, rows by the above ones.
+    ``weights`` (the width each object needs: its size times its aspect) sets each column's
+    share of the width, so a skyscraper's column is wider than a deer's."""
+    left, above, diagonal = set(), set(), set()
     for r in scene.relations:
         kind, swapped = relation_kind(r.relation)
         if r.object is None or r.object >= len(scene.objects) or r.subject >= len(scene.objects):
@@ -180,6 +214,9 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int
             left.add((b, a))  # "a next to b": a on b's right
         elif kind == "above":
             above.add((a, b))
+        elif kind == "above_left":  # a diagonal: left of it, and higher up
+            left.add((a, b))
+            diagonal.add((a, b))
     layout = (scene.layout or "").lower()
     x0, y0, x1, y1 = area
     if layout.startswith("trajectory") and len(roots) > 1 and roots[0] == 0:
@@ -215,12 +252,20 @@ def _grid_cells(scene: Scene, roots: list[int], attached, area: Box) -> dict[int
         if len(columns) > 3 and all(len(c) == 1 for c in columns):
             columns = _two_high(columns, left | above)
     cells: dict[int, Box] = {}
-    col_w = (x1 - x0) / max(1, len(columns))
+    shares = [max((weights or {}).get(m, 1.0) for m in members) if weights else 1.0 for members in columns]
+    left_x = x0
     for c, members in enumerate(columns):
+        col_w = (x1 - x0) * shares[c] / max(1e-6, sum(shares))
         row_h = (y1 - y0) / max(1, len(members))
         for r, obj in enumerate(members):
-            cells[obj] = (round(x0 + c * col_w), round(y0 + r * row_h),
-                          round(x0 + (c + 1) * col_w), round(y0 + (r + 1) * row_h))
+            cells[obj] = (round(left_x), round(y0 + r * row_h), round(left_x + col_w), round(y0 + (r + 1) * row_h))
+        left_x += col_w
+    for a, b in diagonal:  # in columns of their own: the upper one in the top half, the other below
+        if a in cells and b in cells and cells[a][0] != cells[b][0]:
+            ax0, ay0, ax1, ay1 = cells[a]
+            bx0, by0, bx1, by1 = cells[b]
+            cells[a] = (ax0, ay0, ax1, round((ay0 + ay1) / 2))
+            cells[b] = (bx0, round((by0 + by1) / 2), bx1, by1)
     if layout in ("circle", "ring", "radial") and len(roots) > 1:
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
         rad = min(x1 - x0, y1 - y0) * 0.33
@@ -249,7 +294,7 @@ def _two_high(columns: list[list[int]], related: set[tuple[int, int]]) -> list[l
 # where a root sits in its cell when others are attached to it: (fx, fy, ax, ay)
 _ROOM_FOR = {"on_top": (0.9, 0.58, 0.5, 1.0), "under": (0.9, 0.58, 0.5, 0.0),
              "surround": (0.5, 0.5, 0.5, 0.5), "flank": (0.46, 0.8, 0.5, 0.5),
-             "front": (0.72, 0.72, 0.0, 0.0), "behind": (0.72, 0.72, 1.0, 1.0),
+             "front": (0.7, 0.78, 0.0, 0.3), "behind": (0.72, 0.72, 1.0, 1.0),
              "mirror": (0.48, 0.9, 0.0, 0.5)}
 
 
@@ -264,8 +309,11 @@ def attach(kind: str, obj: SceneObject, key: str, anchor: Placement, scale: floa
         region = _scaled(first, 0.58, 0.62)
         z = anchor.z + 0.01
     elif kind == "on_top":
-        w, h = aw * 0.8 * s, ah * 0.8 * s + label_h
-        region = (round((ax0 + ax1 - w) / 2), round(ay0 - h + ah * 0.04), round((ax0 + ax1 + w) / 2), round(ay0 + ah * 0.04))
+        # the drawing rests on the anchor's top; its label strip hangs over the anchor and is
+        # moved off it by the label placer
+        w, h = aw * 0.8 * s, ah * 0.8 * s
+        top = ay0 + ah * 0.04 - h
+        region = (round((ax0 + ax1 - w) / 2), round(top), round((ax0 + ax1 + w) / 2), round(top + h + label_h))
         z = anchor.z + 0.01
     elif kind == "under":
         w, h = aw * 0.75 * s, ah * 0.7 * s + label_h
@@ -279,7 +327,8 @@ def attach(kind: str, obj: SceneObject, key: str, anchor: Placement, scale: floa
         bx0, by0, bx1, by1 = anchor.box
         w, h = (bx1 - bx0) * f, (by1 - by0) * f
         region = (round((bx0 + bx1 - w) / 2), round(by1 - h), round((bx0 + bx1 + w) / 2), by1)  # feet on the same ground
-        dx, dy = sign * aw * 0.34, sign * ah * 0.3
+        # in front: nearer the viewer, so lower in the picture, and to one side so both show
+        dx, dy = sign * aw * 0.45, sign * min(ah * 0.22, h * 0.35)
         region = (round(region[0] + dx), round(region[1] + dy), round(region[2] + dx), round(region[3] + dy))
         z = anchor.z + 0.02 * sign
     elif kind == "mirror":
@@ -332,9 +381,14 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
     attached = attachments(scene)
     factors = size_factors(scene)
     roots = [i for i in range(n) if i not in attached]
-    cells = _grid_cells(scene, roots, attached, area)
     # roots are sized against roots only: what hangs on them is sized against its anchor
     top = max((factors[i] for i in roots), default=1.0)
+    layout_word = (scene.layout or "").lower()
+    # free layouts (and rows, comparisons) share the width by size; fixed patterns keep equal cells
+    sized = not layout_word.startswith(("trajectory", "circle", "ring", "radial", "symmetric", "grid", "column",
+                                        "stack", "vertical", "panels"))
+    weights = {i: max(0.3, factors[i] / top) * max(0.5, aspect_of(scene.objects[i])) for i in roots} if sized else None
+    cells = _grid_cells(scene, roots, attached, area, weights)
     symmetric = (scene.layout or "").lower() == "symmetric"
     kinds_on = {a: {k for s, (k, a2) in attached.items() if a2 == a} for a in range(n)}
     placements: list[Placement | None] = [None] * n
@@ -345,7 +399,9 @@ def layout_scene(scene: Scene, area: Box, canvas: Box, label_h: int, keys: list[
             if kind in _ROOM_FOR:
                 cell = _scaled(cell, *_ROOM_FOR[kind])
         rel = max(0.3, factors[i] / top) * (0.6 if (scene.layout or "").lower().startswith("trajectory") else 1)
-        region = _scaled(cell, 0.9 * rel if not symmetric else 0.94, 0.88 * rel, 0.5, 0.6)
+        # things stand on the floor of their cell; what flies or shines hangs in the sky
+        region = _scaled(cell, 0.9 * (1 if sized else rel) if not symmetric else 0.94, 0.88 * rel, 0.5,
+                         0.1 if in_sky(scene.objects[i]) else 1.0)
         placements[i] = group_placement(scene.objects[i], keys[i], region, label_h, 1 + 0.001 * i,
                                         symmetric=symmetric)
     if symmetric:
@@ -375,7 +431,10 @@ def free_spot(obj: SceneObject, key: str, seed: int, taken: list[Box], area: Box
     until one is free), else the one that covers others least."""
     x0, y0, x1, y1 = area
     grid = [(x0 + (c + 0.5) * (x1 - x0) / 6, y0 + (r + 0.5) * (y1 - y0) / 6) for r in range(6) for c in range(6)]
-    grid.sort(key=lambda p: stable_int("spot", seed, key, p))
+    # lowest rows first (an added object stands on the ground, not in the air), the sky's top rows
+    # first for what flies; a seeded order within a row
+    sky = in_sky(obj)
+    grid.sort(key=lambda p: (p[1] if sky else -p[1], stable_int("spot", seed, key, p)))
     best, best_overlap = None, None
     for shrink in (1.0, 0.75, 0.55, 0.4):
         side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale)) * shrink
@@ -402,8 +461,10 @@ _POSITION_WORDS = {"left": (0.2, None), "right": (0.8, None), "top": (None, 0.25
 
 
 def position_spot(obj: SceneObject, key: str, where: str, area: Box, label_h: int, scale: float,
-                  z: float) -> Placement:
-    """The object placed at a named position of the picture ("top left", "right", "center")."""
+                  z: float, taken: list[Box] = ()) -> Placement:
+    """The object placed at a named position of the picture ("top left", "right", "center");
+    where that covers another object, the same side higher or lower (a position that names no
+    height: on the ground first), shrinking if need be."""
     fx, fy = 0.5, 0.55
     for word in where.lower().replace("-", " ").replace("_", " ").split():
         if word in _POSITION_WORDS:
@@ -411,11 +472,23 @@ def position_spot(obj: SceneObject, key: str, where: str, area: Box, label_h: in
             fx = wx if wx is not None else fx
             fy = wy if wy is not None else fy
     x0, y0, x1, y1 = area
-    side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale))
-    cx, cy = x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)
-    region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
-                        round(cy + side / 2 + label_h)), area)
-    return group_placement(obj, key, region, label_h, z)
+    named_height = any(w in where.lower() for w in ("top", "upper", "bottom", "lower", "centre", "center", "middle"))
+    heights = [fy] if named_height else [0.78, 0.55, 0.25]
+    heights += [h for h in (0.78, 0.55, 0.25) if h not in heights]
+    best = None
+    for shrink in (1.0, 0.75, 0.55):
+        side = min(x1 - x0, y1 - y0) * 0.32 * max(0.35, min(1.2, scale)) * shrink
+        # at the asked height first, slid sideways; only then higher or lower (not up in the air)
+        for hy, dx in [(hy, dx) for hy in heights for dx in (0.0, 0.15, -0.15, 0.3, -0.3)]:
+            cx, cy = x0 + min(0.95, max(0.05, fx + dx)) * (x1 - x0), y0 + hy * (y1 - y0)
+            region = clip_into((round(cx - side / 2), round(cy - side / 2), round(cx + side / 2),
+                                round(cy + side / 2 + label_h)), area)
+            overlap = sum(_overlap(region, t) for t in taken)
+            if best is None or overlap < best[0]:
+                best = (overlap, region)
+            if overlap == 0:
+                return group_placement(obj, key, region, label_h, z)
+    return group_placement(obj, key, best[1], label_h, z)
 
 
 def beside(kind: str, obj: SceneObject, key: str, anchor: Placement, area: Box, label_h: int,

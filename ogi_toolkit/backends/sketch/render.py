@@ -6,6 +6,29 @@ camera marks and a caption strip naming background, lighting, camera and style.
 
 Every mark is also listed as a *drawable* (key, box, signature): comparing two states'
 drawables gives the regions an edit changes (:func:`changed_regions`).
+
+The layout record (``ImageResult.meta``; readers rely on these keys, new ones are only added):
+
+* ``size`` [W, H]; ``renderer``; ``caption`` (the footer strip's words); ``background`` (the
+  family: plain, colour, indoor, street, city, water, beach, underwater, field, forest,
+  mountain, desert, snow, sunset, night, space) and ``background_night`` (a place at night);
+* ``objects``: one per object drawn: ``index`` (into the scene's objects), ``key`` (identity
+  kept through edits), ``name``, ``count``, ``box`` (instances and label strip), ``instances``
+  (one box per instance), ``colour_rgb``, ``z``; since 2.0 also ``glyph`` (the emoji's Unicode
+  name, or the schematic glyph kind), ``glyph_source`` (emoji | schematic), ``pose``
+  (stand, run, jump, lie, fall, turn, ...), ``pattern`` (material texture or None), ``tint``
+  (the colour word or None), ``states`` (burnt, smoke, crack, melt, ...), ``support`` (key of
+  the object it rests on or in, else None), ``label`` (the words drawn) and ``label_box``;
+  ``panel`` (its panel's index, in a sequence);
+* ``texts``: every scene text drawn (see :mod:`.texts`: text, lines, box, font, size, ...);
+  ``description_caption`` only for a scene told in words that names nothing drawable;
+* ``panels`` (sequences): ``box``, ``caption`` (the stage, not written), ``text_drawn`` (its
+  number), ``objects`` (names drawn in it); ``trajectory`` (path kind and points);
+* science: ``labels`` (text, box; a plot's marks also ``at``, the pixel of the point they
+  name, and ``anchor``, the rule) and ``figure`` (``kind``, ``presentation``, ``look``);
+* ``treatment`` (style, family, treatment name, footprint_px);
+* edits (from :mod:`.backend`): ``changed_regions`` and ``pixels_changed`` (``total`` and
+  ``outside_regions``, which is 0 when an edit changed only what it should).
 """
 from __future__ import annotations
 
@@ -15,15 +38,16 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageDraw
 
-from ...spec import Scene, TextItem
-from .background import background_kind, draw_background
+from ...spec import Scene, SceneObject, TextItem
+from .background import background_kind, draw_background, is_night
 from .fonts import load_font
+from .labels import LabelJob, draw_label_job, place_labels
 from .layout import Box, Placement, group_placement
-from .paint import draw_instance, draw_label, draw_object, label_of, object_colour
-from .state import DrawState, initial_state, shows_description
+from .paint import draw_instance, draw_label, draw_object, glyph_record, label_of, object_colour
+from .state import SUPPORTED_KINDS, DrawState, hides_answer, initial_state, shows_description
 from .texts import TextPlan, draw_text
-from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for
-from .vocab import relation_kind, stable_int, style_treatment
+from .treatments import TREATMENTS, apply_lighting, apply_treatment, draw_camera, seed_for, style_grade
+from .vocab import objects_named_in, relation_kind, stable_int, state_words, style_treatment
 
 RENDERER_NOTE = "sketch (schematic, not a generative model)"
 _TRAJECTORY_WORDS = ("arc", "spiral", "zigzag", "straight", "loop", "wave", "circle", "figure_eight", "bounce",
@@ -73,8 +97,11 @@ def _paste_overlay(img: Image.Image, obj, placed: Placement, overlay: Overlay) -
 
 
 def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: dict[str, Overlay],
-                  drawables: dict, records: list, panel: int | None = None) -> None:
+                  drawables: dict, records: list, panel: int | None = None) -> list[LabelJob]:
+    """Draws every object (not its label) and returns the labels, placed so that none covers
+    another label or another object's drawing; the caller draws them (after the style)."""
     scene = state.scene
+    jobs: list[LabelJob] = []
     containers = _containers(state)
     order = sorted(range(len(state.placements)), key=lambda i: (state.placements[i].z, state.placements[i].key))
     front_passes: list[int] = []
@@ -83,18 +110,17 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
         p, obj = state.placements[i], scene.objects[i]
         if p.key in overlays:
             _paste_overlay(img, obj, p, overlays[p.key])
-            draw_label(img, label_of(obj), p.box, label_h)
         elif p.key in containers:
             draw_object(img, obj, p, label_h, mode="back")
             front_passes.append(i)
         else:
-            draw_object(img, obj, p, label_h)
+            draw_object(img, obj, p, label_h, label=False)
         drawn.add(p.key)
         # a container's front (rim, bars) goes on once everything inside it is drawn
         for j in list(front_passes):
             key = state.placements[j].key
             if all(q.key in drawn for q in state.placements if q.anchor_key == key and q.mode == "inside"):
-                draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
+                draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front", label=False)
                 front_passes.remove(j)
         tag = f"obj:{p.key}" + (f"@{panel}" if panel is not None else "")
         sig = f"{obj.model_dump_json()}|{p.box}|{p.instances}|{p.flips}|{p.z}|{p.key in containers}|{p.key in overlays}"
@@ -103,11 +129,20 @@ def _draw_objects(img: Image.Image, state: DrawState, label_h: int, overlays: di
             ih, iw = p.instances[0][3] - p.instances[0][1], p.instances[0][2] - p.instances[0][0]
             box = (box[0] - round(iw * 0.2), box[1] - round(ih * 0.2), box[2] + round(iw * 0.2), box[3])
         drawables[tag] = (box, sig)
+        jobs.append(LabelJob(tag, label_of(obj, hide_state=hides_answer(scene)), p.box, _union(p.instances), label_h))
         records.append({"index": i, "key": p.key, "name": obj.name, "count": obj.count, "box": list(p.box),
                         "instances": [list(b) for b in p.instances], "colour_rgb": list(object_colour(obj, p.key)),
-                        "z": p.z, **({"panel": panel} if panel is not None else {})})
+                        "z": p.z, **glyph_record(obj), "support": p.anchor_key if p.mode in SUPPORTED_KINDS else None,
+                        **({"panel": panel} if panel is not None else {})})
     for j in front_passes:
-        draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front")
+        draw_object(img, scene.objects[j], state.placements[j], label_h, mode="front", label=False)
+    place_labels(jobs, {job.key: job.body for job in jobs}, state.frame.area)
+    for job, rec in zip(jobs, records[len(records) - len(jobs):]):
+        box, sig = drawables[job.key]
+        drawables[job.key] = (_union([box, job.plate]), f"{sig}|{job.plate}")
+        rec["label_box"] = list(job.plate)
+        rec["label"] = job.text
+    return jobs
 
 
 def _draw_relations(img: Image.Image, state: DrawState, label_h: int, drawables: dict) -> None:
@@ -214,7 +249,7 @@ def _draw_path(img: Image.Image, state: DrawState, pts: list[tuple[float, float]
         draw_instance(ghost, mover, (round(px - size / 2), round(py - size / 2), round(px + size / 2), round(py + size / 2)),
                       False, stable_int("object", placed.key))
     img.paste(Image.blend(img, ghost, 0.4))
-    draw_object(img, mover, placed, label_h)
+    draw_object(img, mover, placed, label_h, label=False)
 
 
 def _panel_boxes(n: int, frame) -> list[Box]:
@@ -235,45 +270,81 @@ def _stage_captions(scene: Scene, n: int) -> list[str]:
     return parts[:n] if len(parts) >= n else [f"stage {t + 1}" for t in range(n)]
 
 
+_STOP = {"the", "a", "an", "of", "at", "on", "in", "with", "and", "its", "their", "some", "two", "three", "four",
+         "half", "only", "just", "very", "more", "most", "each"}
+
+
+def _stage_subject(caption: str) -> SceneObject:
+    """A stand-in for a stage that names no pool object: its first content word, singular."""
+    words = [w for w in re.findall(r"[a-z]+", caption.lower()) if w not in _STOP and len(w) > 2]
+    word = words[0] if words else "stage"
+    word = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return SceneObject(name=word, attributes={"state": state_words(caption)} if state_words(caption) else {})
+
+
+def _stage_place(caption: str, objects: list[SceneObject], default: str | None) -> str | None:
+    """The place a stage names ("on a snowy ridge"), its objects' names left out (a spaceship
+    is no place in space), else the scene's background."""
+    text = caption.lower()
+    for o in objects:
+        text = text.replace(o.name.lower(), " ")
+    return caption if background_kind(text) not in ("colour", "plain") else default
+
+
+def _stage_scene(scene: Scene, caption: str) -> Scene:
+    """What one panel draws: the objects its stage names, in the states it names ("a short
+    stub of candle in a pool of wax": a candle, melted), else the scene's own objects."""
+    named = objects_named_in(caption) if caption else ()
+    if not named and not scene.objects and caption:  # "climbers at the base camp": its first noun, drawn
+        named = (_stage_subject(caption),)
+    objects = list(named) if named else list(scene.objects)
+    return scene.model_copy(update={"objects": objects, "relations": scene.relations if not named else [],
+                                    "texts": [], "panels": None, "description": None})
+
+
 def _draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[dict]:
-    """A temporal sequence: each panel its numbered stage caption (wrapped, on top) over the
-    scene's objects, the first object growing stage by stage."""
+    """A temporal sequence: each panel draws its stage (the objects and states its caption
+    names, else the scene's objects with the first growing stage by stage) under a number;
+    the stage's words are never written (the picture shows, it does not tell)."""
     scene = state.scene
     n = scene.panels or 1
     panels = []
     captions = _stage_captions(scene, n)
-    # (the state's scene already has the objects its description names: see drawable_scene)
-    stage_objects = scene.model_copy(update={"texts": [], "panels": None, "description": None})
     for t, box in enumerate(_panel_boxes(n, state.frame)):
         w, h = box[2] - box[0], box[3] - box[1]
-        cap_h = round(h * (0.3 if h > w * 1.5 else 0.22))
-        tile = draw_background(scene.background, w, h)
-        sub = initial_state(stage_objects, w, h - cap_h)
-        if sub.placements:
+        cap_h = round(h * 0.12)
+        stage = _stage_scene(scene, captions[t])
+        place = _stage_place(captions[t], stage.objects, scene.background)
+        tile = draw_background(place, w, h)
+        sub = initial_state(stage, w, h - cap_h)
+        if sub.placements and stage.objects == scene.objects:  # the same objects each panel: growth shows time
             grow = 0.55 + 0.45 * t / max(1, n - 1)
             first = sub.placements[0]
             bx0, by0, bx1, by1 = first.box
             cx, cy = (bx0 + bx1) / 2, by1
             region = (round(cx - (bx1 - bx0) * grow / 2), round(cy - (by1 - by0) * grow), round(cx + (bx1 - bx0) * grow / 2), round(cy))
-            sub.placements[0] = group_placement(stage_objects.objects[0], first.key, region, sub.frame.label_h, first.z)
-        body = draw_background(scene.background, w, h - cap_h)
+            sub.placements[0] = group_placement(stage.objects[0], first.key, region, sub.frame.label_h, first.z)
+        body = draw_background(place, w, h - cap_h)
         sub_draw: dict = {}
         sub_records: list = []
-        _draw_objects(body, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t)
+        for job in _draw_objects(body, sub, sub.frame.label_h, {}, sub_draw, sub_records, panel=t):
+            draw_label_job(body, job)
         _draw_relations(body, sub, sub.frame.label_h, sub_draw)
         tile.paste(body, (0, cap_h))
-        caption = captions[t]
-        draw_text(tile, TextPlan(t, f"panel{t}", TextItem(text=f"{t + 1}. {caption}", role="caption"),
-                                 (2, 2, w - 2, cap_h - 2)))
+        number = draw_text(tile, TextPlan(t, f"panel{t}", TextItem(text=str(t + 1), role="caption"),
+                                          (2, 2, min(w - 2, cap_h * 2), cap_h - 2)))
         img.paste(tile, box[:2])
         ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=max(2, img.width // 300))
         dx, dy = box[0], box[1] + cap_h
         for rec in sub_records:
             rec["box"] = [rec["box"][0] + dx, rec["box"][1] + dy, rec["box"][2] + dx, rec["box"][3] + dy]
             rec["instances"] = [[b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy] for b in rec["instances"]]
+            rec["label_box"] = [rec["label_box"][0] + dx, rec["label_box"][1] + dy, rec["label_box"][2] + dx,
+                                rec["label_box"][3] + dy]
         records.extend(sub_records)
         drawables[f"panel:{t}"] = (box, repr(sorted(sub_draw.items())))
-        panels.append({"box": list(box), "caption": caption})
+        panels.append({"box": list(box), "caption": captions[t], "text_drawn": number["text"],
+                       "objects": [o.name for o in stage.objects]})
     return panels
 
 
@@ -305,10 +376,12 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     drawables: dict[str, tuple[Box, str]] = {}
     records: list[dict] = []
     meta: dict = {"renderer": RENDERER_NOTE}
+    label_jobs: list[LabelJob] = []
     if is_science(scene):
-        from .science import render_science
+        from .science import figure_info, render_science
 
         pixels, labels = render_science(scene, W, H - round(H * 0.045), seed)
+        meta["figure"] = figure_info(scene)
         img = Image.new("RGB", (W, H), (251, 250, 245))
         img.paste(Image.fromarray(pixels, "RGB"), (0, 0))
         meta["labels"] = labels
@@ -320,7 +393,7 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
             path = None
             if (scene.layout or "").lower().startswith("trajectory") and state.placements:
                 meta["trajectory"], path = _trajectory(state, frame.label_h)
-            _draw_objects(img, state, frame.label_h, overlays, drawables, records)
+            label_jobs = _draw_objects(img, state, frame.label_h, overlays, drawables, records)
             _draw_relations(img, state, frame.label_h, drawables)
             if path:
                 _draw_path(img, state, path, frame.label_h)
@@ -351,12 +424,15 @@ def render_state(state: DrawState, seed: int, overlays: dict[str, Overlay] | Non
     img = apply_lighting(img, scene.lighting)
     treatment, family = style_treatment(scene.style, scene.style_family)
     if treatment:
-        img = apply_treatment(img, treatment, seed_for(treatment, seed))
+        img = style_grade(apply_treatment(img, treatment, seed_for(treatment, seed)), scene.style)
         meta["treatment"] = {"style": scene.style, "family": family, "name": treatment,
                              "footprint_px": TREATMENTS[treatment].footprint(W)}
+    for job in label_jobs:  # on top of the style treatment: every style keeps names readable
+        draw_label_job(img, job)
     draw_camera(img, scene.camera)
     meta["caption"] = _caption(img, scene, treatment)
-    meta.update({"size": [W, H], "background": background_kind(scene.background), "objects": records,
+    meta.update({"size": [W, H], "background": background_kind(scene.background),
+                 "background_night": is_night(scene.background), "objects": records,
                  "texts": text_records})
     glob = scene.model_dump_json(include={"background", "style", "style_family", "lighting", "camera", "layout",
                                           "panels", "concept", "concept_kind", "labels"})
@@ -378,6 +454,18 @@ def changed_regions(before: Drawn, after: Drawn) -> list[Box]:
         boxes += [d[0] for d in (a, b) if d is not None]
     grow = 2 + after.meta.get("treatment", {}).get("footprint_px", 0)
     return [(max(0, x0 - grow), max(0, y0 - grow), min(W, x1 + grow), min(H, y1 + grow)) for x0, y0, x1, y1 in boxes]
+
+
+def pixels_changed(before: Image.Image, after: Image.Image, regions: list[Box]) -> dict:
+    """How many pixels an edit changed: in all, and outside its changed regions (0 when the
+    edit changed only what it should)."""
+    import numpy as np
+
+    diff = (np.asarray(before, dtype=np.int16) != np.asarray(after, dtype=np.int16)).any(axis=2)
+    inside = np.zeros_like(diff)
+    for x0, y0, x1, y1 in regions:
+        inside[y0:y1, x0:x1] = True
+    return {"total": int(diff.sum()), "outside_regions": int((diff & ~inside).sum())}
 
 
 def composite(base: Image.Image, drawn: Image.Image, regions: list[Box]) -> Image.Image:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ...scene_edit import apply_edit
-from ...spec import Edit, Reference, Scene
+from ...spec import Edit, Reference, Scene, SceneObject
 from .layout import (
     Box, Placement, attach, beside, clip_into, free_spot, group_placement, label_height, layout_scene,
     position_spot,
 )
-from .vocab import ATTACHED_KINDS, objects_named_in, relation_kind, size_factor
+from .vocab import ATTACHED_KINDS, objects_named_in, relation_kind, size_factor, state_words
 
 MARGIN = 0.03  # of the canvas side
 FOOTER = 0.055  # strip for the background / lighting / camera caption
@@ -50,13 +50,21 @@ class DrawState:
     global_keys: set[str] = field(default_factory=set)  # what changed the whole picture
 
 
+def hides_answer(scene: Scene) -> bool:
+    """Whether the scene is a reasoning item (a causal effect, a temporal sequence) whose
+    result the picture must show by drawing it: its description and its objects' states are
+    never written on the picture, only drawn (state marks, see :mod:`.paint`)."""
+    layout = scene.layout or ""
+    return layout.startswith(("causal", "panels")) or (scene.panels or 1) > 1
+
+
 def shows_description(scene: Scene) -> bool:
-    """Whether the picture writes its scene's description as a caption: a causal effect (the
-    objects alone cannot say "melted" or "shattered"), or a scene told only in words whose
-    description names nothing drawable, which would otherwise be a blank canvas."""
-    if not scene.description or scene.concept or scene.concept_kind or (scene.panels or 1) > 1:
+    """Whether the picture writes its scene's description as a caption: only a scene told in
+    words alone whose description names nothing drawable (else a blank canvas), and never a
+    reasoning item (see :func:`hides_answer`)."""
+    if not scene.description or scene.concept or scene.concept_kind or hides_answer(scene):
         return False
-    return (scene.layout or "").startswith("causal") or not (scene.objects or scene.texts)
+    return not (scene.objects or scene.texts)
 
 
 def make_frame(scene: Scene, width: int, height: int) -> Frame:
@@ -85,10 +93,34 @@ def make_frame(scene: Scene, width: int, height: int) -> Frame:
 
 def drawable_scene(scene: Scene) -> Scene:
     """A scene told only in words (no objects, texts or concept) gets the objects its
-    description names, so the picture shows them rather than an empty background."""
-    if scene.objects or scene.texts or scene.concept or scene.concept_kind or not scene.description:
+    description names, so the picture shows them rather than an empty background; a causal
+    scene's objects take the states its description gives the result ("burnt", "split",
+    "melted"), so the effect is drawn rather than written."""
+    if scene.concept or scene.concept_kind or not scene.description:
         return scene
-    return scene.model_copy(update={"objects": list(objects_named_in(scene.description))})
+    if not (scene.objects or scene.texts):
+        named = list(objects_named_in(scene.description))
+        if not named and (scene.layout or "").startswith("causal"):  # its subject, in the state it ends in
+            named = [_subject_of(scene.description)]
+        return scene.model_copy(update={"objects": named})
+    if (scene.layout or "").startswith("causal"):
+        states = state_words(scene.description)
+        if states:
+            objects = [o if "state" in o.attributes else
+                       o.model_copy(update={"attributes": {**o.attributes, "state": states}}) for o in scene.objects]
+            return scene.model_copy(update={"objects": objects})
+    return scene
+
+
+def _subject_of(text: str) -> SceneObject:
+    """A stand-in for the thing a causal effect is about when it names no pool object: its
+    first noun after an article ("the ice melting into slush" -> ice), in the states it names."""
+    import re
+
+    words = re.findall(r"[a-z]+", text.lower())
+    noun = next((w for prev, w in zip(["the", *words], words) if prev in ("the", "a", "an") and len(w) > 2), None)
+    states = state_words(text)
+    return SceneObject(name=noun or words[0] if words else "thing", attributes={"state": states} if states else {})
 
 
 def initial_state(scene: Scene, width: int, height: int, keys: list[str] | None = None) -> DrawState:
@@ -104,12 +136,14 @@ def initial_state(scene: Scene, width: int, height: int, keys: list[str] | None 
 
 
 def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Placement | None,
-               old_factor: float, placed: dict[str, Placement], seed: int) -> Placement:
+               old_factor: float, placed: dict[str, Placement], seed: int, moved: bool = False) -> Placement:
     """A placement for object ``i`` of the edited scene, which is new, moved or resized."""
     frame = state.frame
     obj = scene.objects[i]
     scale = size_factor(obj) / 0.85
-    z = old.z if old is not None else 2 + len(placed) * 1e-3
+    # a moved object is drawn over what it lands by (else it could hide behind it)
+    top_z = max((p.z for p in placed.values()), default=1.0)
+    z = old.z if old is not None and moved is False else max(top_z + 0.01, 2 + len(placed) * 1e-3)
     for r in reversed(scene.relations):  # the newest relation of the object says where it goes
         if r.object is None or i not in (r.subject, r.object):
             continue
@@ -126,7 +160,7 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
             continue
         if kind in ("left", "interact"):
             side = "left" if leads else "right"
-        elif kind == "above":
+        elif kind in ("above", "above_left"):
             side = "above" if leads else "below"
         elif kind == "adjacent":
             side = "right"
@@ -136,20 +170,35 @@ def _new_place(state: DrawState, scene: Scene, i: int, keys: list[str], old: Pla
         own = max(old.box[2] - old.box[0], old.box[3] - old.box[1]) if old is not None else None
         return beside(side, obj, keys[i], anchor_p, frame.area, frame.label_h, scale, z, taken, own)
     if "position" in obj.attributes:
-        return position_spot(obj, keys[i], obj.attributes["position"], frame.area, frame.label_h, scale, z)
+        return position_spot(obj, keys[i], obj.attributes["position"], frame.area, frame.label_h, scale, z,
+                             [p.box for p in placed.values()])
     if old is not None:  # same place, new size or count
         ratio = size_factor(obj) / old_factor
         # a size change must show: at least half again bigger, or a third smaller
         ratio = max(ratio, 1.5) if ratio > 1 else min(ratio, 0.67) if ratio < 1 else ratio
         x0, y0, x1, y1 = old.box
-        cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * ratio, (y1 - y0) * ratio
-        region = clip_into((round(cx - w / 2), round(cy - h / 2), round(cx + w / 2), round(cy + h / 2)), frame.area)
+        cx, w, h = (x0 + x1) / 2, (x1 - x0) * ratio, (y1 - y0) * ratio
+        # the same footing: a bigger or smaller object still stands where the old one stood
+        region = clip_into((round(cx - w / 2), round(y1 - h), round(cx + w / 2), y1), frame.area)
         return group_placement(obj, keys[i], region, frame.label_h, z)
     taken = [p.box for p in placed.values()]
     return free_spot(obj, keys[i], seed, taken, frame.area, frame.label_h, scale, z)
 
 
 SUPPORTED_KINDS = ("inside", "on_top", "under", "surround")
+FALLS_WITHOUT_SUPPORT = ("inside", "on_top")  # resting on (or in) the object that holds it up
+
+
+def fall_to_ground(p: Placement, area: Box) -> Placement:
+    """``p`` dropped straight down until its box stands on the bottom of ``area`` (the ground),
+    no longer attached to anything."""
+    dy = area[3] - p.box[3]
+
+    def down(b: Box) -> Box:
+        return b[0], b[1] + dy, b[2], b[3] + dy
+
+    return replace(p, box=down(p.box), instances=[down(b) for b in p.instances], anchor_key=None, mode="root")
+
 
 
 def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
@@ -187,9 +236,13 @@ def apply_to_state(state: DrawState, edit: Edit, edit_key: str, seed: int,
     for j in order:
         origin = outcome.object_origin[j]
         old_factor = size_factor(state.scene.objects[origin]) if origin is not None else 0.85
-        placed[keys[j]] = _new_place(state, scene, j, keys, olds[j], old_factor, placed, seed)
+        placed[keys[j]] = _new_place(state, scene, j, keys, olds[j], old_factor, placed, seed,
+                                     moved and outcome.object_origin[j] == edit.target)
+    live = set(keys)
+    for k, p in list(placed.items()):  # what stood on (or in) a removed object falls to the ground
+        if p.anchor_key is not None and p.anchor_key not in live and p.mode in FALLS_WITHOUT_SUPPORT:
+            placed[k] = fall_to_ground(p, frame.area)
     placements = [placed[k] for k in keys]
-    live = {p.key for p in placements}
     text_keys = [state.text_keys[o] if o is not None else edit_key for o in outcome.text_origin]
     slots = {k: v for k, v in state.text_slots.items() if k in text_keys}
     for key, t in zip(text_keys, scene.texts):

@@ -7,6 +7,7 @@ that changes one region still changes only that region, grown by the footprint.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -231,15 +232,17 @@ def impasto(img, seed):
     d = ImageDraw.Draw(out)
     src = np.asarray(img)
     rng = np.random.default_rng(seed)
-    n = img.width * img.height // 90
+    n = img.width * img.height // 60
     length = max(3, img.width // 70)
     xs, ys = rng.integers(0, img.width, n), rng.integers(0, img.height, n)
     angles = rng.uniform(0, np.pi, n)
     dx, dy = np.cos(angles) * length, np.sin(angles) * length
     width = max(2, img.width // 220)
-    for x, y, ex, ey in zip(xs, ys, dx, dy):
-        d.line([(x - ex, y - ey), (x + ex, y + ey)], fill=tuple(int(c) for c in src[y, x]), width=width)
-    return out
+    # each dab a little lighter or darker than the pixel it takes its colour from: paint, not a blur
+    dabs = np.clip(src[ys, xs].astype(int) + rng.integers(-40, 41, (n, 1)), 0, 255)
+    for x, y, ex, ey, c in zip(xs, ys, dx, dy, dabs):
+        d.line([(x - ex, y - ey), (x + ex, y + ey)], fill=tuple(int(v) for v in c), width=width)
+    return ImageEnhance.Color(out).enhance(1.3)
 
 
 @_register("pointillize", lambda w: max(4, w // 64) + 2)
@@ -252,9 +255,11 @@ def pointillize(img, seed):
     ys, xs = np.mgrid[0:img.height:step, 0:img.width:step]
     jx = np.clip(xs + rng.integers(0, step, xs.shape), 0, img.width - 1)
     jy = np.clip(ys + rng.integers(0, step, ys.shape), 0, img.height - 1)
-    rad = step * 0.6  # the paper shows between the dots
-    for x, y in zip(jx.ravel(), jy.ravel()):
-        d.ellipse([x - rad, y - rad, x + rad, y + rad], fill=tuple(int(c) for c in src[y, x]))
+    rad = step * 0.45  # the paper shows between the dots
+    # pure, bright dots of paint: each pixel's colour pushed away from grey
+    dots = np.clip((src[jy, jx].astype(np.float32) - 128) * 1.5 + 140, 0, 255).astype(int)
+    for x, y, c in zip(jx.ravel(), jy.ravel(), dots.reshape(-1, 3)):
+        d.ellipse([x - rad, y - rad, x + rad, y + rad], fill=tuple(int(v) for v in c))
     return out
 
 
@@ -272,9 +277,10 @@ def emboss(img, seed):
 
 @_register("glow", lambda w: _blur_reach(max(3, w // 90)))
 def glow(img, seed):
-    bright = img.point(lambda v: max(0, v - 150) * 2)
+    bright = img.point(lambda v: max(0, v - 180) * 3)  # only the brightest parts bloom
     bloom = _arr(bright.filter(ImageFilter.GaussianBlur(max(3, img.width // 90))))
-    return _img(_arr(img) * np.array([0.75, 0.75, 0.95], np.float32) + bloom * 1.4)
+    # a dim, blue-violet night with haloes, not a white-out: what is drawn stays visible
+    return _img(_arr(img) * np.array([0.5, 0.48, 0.8], np.float32) + np.array([10, 0, 30], np.float32) + bloom * 0.8)
 
 
 @_register("pastel")
@@ -293,8 +299,8 @@ def high_contrast(img, seed):
 def tilt_shift(img, seed):
     blur = _arr(img.filter(ImageFilter.GaussianBlur(max(2, img.width // 120))))
     y = np.linspace(-1, 1, img.height, dtype=np.float32)[:, None, None]
-    weight = np.clip(np.abs(y) * 1.6 - 0.4, 0, 1)
-    return ImageEnhance.Color(_img(_arr(img) * (1 - weight) + blur * weight)).enhance(1.4)
+    weight = np.clip(np.abs(y) * 2.0 - 0.3, 0, 1)
+    return ImageEnhance.Color(_img(((_arr(img) - 128) * 1.15 + 128) * (1 - weight) + blur * weight)).enhance(1.6)
 
 
 @_register("infrared")
@@ -306,7 +312,9 @@ def infrared(img, seed):
 
 @_register("vignette")
 def vignette(img, seed):
-    return _img(_vignette(_arr(img), 0.6))
+    a = _arr(img)
+    centre = 1.25 - 0.5 * _radial(img.width, img.height)  # a flash-lit middle, dark corners
+    return _img(_vignette((a - 128) * 1.15 + 128, 0.85) * centre)
 
 
 @_register("invert")
@@ -314,9 +322,10 @@ def invert(img, seed):
     return ImageOps.invert(img)
 
 
-@_register("blur", lambda w: _blur_reach(max(2, w // 180)))
+@_register("blur", lambda w: _blur_reach(max(3, w // 90)))
 def blur(img, seed):
-    return img.filter(ImageFilter.GaussianBlur(max(2, img.width // 180)))
+    soft = img.filter(ImageFilter.GaussianBlur(max(3, img.width // 90)))
+    return _img(_arr(ImageEnhance.Color(soft).enhance(0.8)) * 0.9 + 255 * 0.1)  # hazy, lifted blacks
 
 
 def apply_treatment(img: Image.Image, name: str, seed: int) -> Image.Image:
@@ -365,6 +374,30 @@ def draw_camera(img: Image.Image, camera: str | None) -> None:
     if any(k in text for k in ("close", "macro", "portrait", "focus", "zoom")):
         r = round(min(w, h) * 0.04)
         d.ellipse([w / 2 - r, h / 2 - r, w / 2 + r, h / 2 + r], outline=(235, 235, 235), width=lw)
+
+
+def style_grade(img: Image.Image, style: str) -> Image.Image:
+    """A colour grade of the style's own (a hue from its id, blended 12%): two styles that share
+    a treatment still differ, so every style draws distinctly. Per pixel, so edits stay local."""
+    return _img(_arr(img) * 0.88 + np.array(_grade_colour(style), np.float32) * 0.12)
+
+
+@functools.lru_cache(maxsize=256)
+def _grade_colour(style: str) -> tuple[float, float, float]:
+    """The style's grade colour: the styles of the pool that share a treatment get hues spread
+    by the golden ratio in the order of their ids (no two alike); others a hue from a hash."""
+    import colorsys
+
+    from .vocab import pool_item, pools
+
+    item = pool_item("styles", style)
+    if item is not None:
+        siblings = sorted(s.id for s in pools()["styles"] if s.sketch_treatment == item.sketch_treatment)
+        hue = (0.13 + 0.618034 * siblings.index(item.id)) % 1.0
+    else:
+        hue = stable_int("grade", style) % 360 / 360
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.7, 0.95)
+    return r * 255, g * 255, b * 255
 
 
 def seed_for(name: str, seed: int) -> int:

@@ -19,6 +19,9 @@ RGB = tuple[int, int, int]
 RELATION_KINDS: dict[str, tuple[str, bool]] = {
     "left_of": ("left", False), "right_of": ("left", True),
     "above": ("above", False), "below": ("above", True), "over": ("above", False),
+    # diagonals: above and left of (swapped: below and right of)
+    "above_left_of": ("above_left", False), "below_right_of": ("above_left", True),
+    "up_and_left_of": ("above_left", False), "down_and_right_of": ("above_left", True),
     "next_to": ("adjacent", False), "beside": ("adjacent", False), "near": ("adjacent", False),
     "outside": ("adjacent", False), "between": ("flank", True),
     "in_front_of": ("front", False), "behind": ("behind", False),
@@ -42,6 +45,12 @@ ATTACHED_KINDS = ("inside", "on_top", "under", "front", "behind", "surround", "f
 SIZE_FACTORS = {"tiny": 0.45, "miniature": 0.45, "small": 0.65, "little": 0.65, "medium": 0.85,
                 "large": 1.1, "big": 1.1, "tall": 1.1, "huge": 1.4, "giant": 1.4, "enormous": 1.4,
                 "massive": 1.4, "colossal": 1.5}
+
+
+# an object's size class (the pool's) -> drawing scale: spread wider than the size words, so a
+# deer next to a skyscraper, or a mug next to a horse, is drawn as much smaller as it is
+CLASS_FACTORS = {"tiny": 0.35, "small": 0.5, "medium": 0.7, "large": 0.95, "huge": 1.3}
+CATEGORY_FACTORS = {"building": 1.9, "celestial": 0.9}  # buildings tower over elephants; suns sit small in the sky
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,7 +115,7 @@ def size_factor(obj) -> float:
         return 0.4 + 0.12 * (item.rank - 1)
     item = pool_item("objects", obj.name)
     if item is not None:
-        return SIZE_FACTORS[item.size_class]
+        return CATEGORY_FACTORS.get(item.category, CLASS_FACTORS[item.size_class])
     return 0.85
 
 
@@ -114,7 +123,8 @@ def size_factor(obj) -> float:
 _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("person", ("person", "people", "man", "woman", "boy", "girl", "child", "chef", "doctor", "player",
                 "worker", "teacher", "artist", "farmer", "police", "dancer", "astronaut", "knight",
-                "student", "baby", "musician", "profession", "pilot", "nurse", "soldier", "king", "queen")),
+                "student", "baby", "musician", "profession", "pilot", "nurse", "soldier", "king", "queen",
+                "climber", "hiker", "runner", "swimmer", "skier", "traveller", "tourist", "worker", "crowd")),
     ("bird", ("bird", "parrot", "eagle", "owl", "duck", "chicken", "penguin", "swan", "crow", "pigeon",
               "flamingo", "hen", "sparrow")),
     ("fish", ("fish", "shark", "whale", "dolphin", "goldfish", "salmon", "marine", "octopus")),
@@ -135,7 +145,8 @@ _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("fruit", ("fruit", "apple", "orange", "banana", "lemon", "pear", "cherry", "grape", "peach",
                "tomato", "strawberry", "vegetable", "egg")),
     ("sign", ("sign", "signboard", "board", "chalkboard", "billboard", "poster", "banner", "placard", "notice",
-              "menu", "plaque", "signpost", "whiteboard", "blackboard", "label", "sticker", "flag")),
+              "menu", "plaque", "signpost", "whiteboard", "blackboard", "label", "sticker", "flag",
+              "book", "cover", "page", "card", "magazine")),
     ("cup", ("cup", "mug", "glass", "teacup", "vase", "jar", "pot", "bowl", "kettle", "drink")),
     ("bottle", ("bottle", "flask", "candle", "lamp", "vial")),
     # after "cup": "a glass of water" is a glass; water alone is a drop
@@ -149,7 +160,7 @@ _GLYPH_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("device", ("device", "electronic", "phone", "laptop", "computer", "television", "tv", "camera",
                 "clock", "radio", "screen", "robot", "machine", "appliance")),
     ("tool", ("tool", "hammer", "wrench", "key", "pen", "pencil", "brush", "umbrella", "knife", "spoon",
-              "fork", "instrument", "guitar", "violin", "sword", "book", "utensil")),
+              "fork", "instrument", "guitar", "violin", "sword", "utensil")),
 ]
 GENERIC_SHAPES = ("circle", "rounded", "triangle", "hexagon", "diamond", "star")
 
@@ -161,6 +172,11 @@ def glyph_kind(obj) -> str:
     if item is not None and item.person:
         return "person"
     tokens = set(words.replace("-", " ").replace("_", " ").split())
+    # the head noun decides: a departure board is a board, a glass of water a glass
+    head = obj.name.lower().replace("-", " ").split(" of ")[0].split()[-1:]
+    for kind, keys in _GLYPH_KEYWORDS:
+        if set(head).intersection(keys):
+            return kind
     for kind, keys in _GLYPH_KEYWORDS:
         if tokens.intersection(keys):
             return kind
@@ -231,8 +247,18 @@ def style_treatment(style: str | None, family: str | None) -> tuple[str | None, 
     return treatment_for_words(style, family), family
 
 
-_STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "wet", "soaked", "burning", "burnt", "frozen",
-                "icy", "glowing", "wilted", "spilled", "torn", "dripping", "smoking")
+_STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "split", "snapped", "wet", "soaked", "flooded",
+                "burning", "burnt", "burned", "scorched", "charred", "blackened", "frozen", "icy", "glowing",
+                "wilted", "drooping", "spilled", "torn", "dripping", "smoking", "smoke", "rusted", "rusty",
+                "rotten", "mouldy", "moldy", "deflated", "flat", "overflowing", "fallen", "toppled", "empty")
+
+
+def state_words(text: str) -> str:
+    """The state words a text uses ("burnt, smoke"), in the order of _STATE_WORDS, or ""."""
+    import re
+
+    lowered = text.lower()
+    return ", ".join(w for w in _STATE_WORDS if re.search(r"\b" + w + r"\b", lowered))
 
 
 @functools.lru_cache(maxsize=256)
@@ -240,13 +266,10 @@ def objects_named_in(text: str, limit: int = 4) -> tuple:
     """Objects a plain description names (see ``Pools.objects_named_in``), first mention
     first, with the state words it uses ("melted", "broken") as their state: what the
     renderer draws for a scene given only as words."""
-    import re
-
     from ...spec import SceneObject
 
-    lowered = text.lower()
     p = pools()
     names = [item.name for item in p.objects_named_in(text, limit)] if p is not None and "objects" in p else []
-    states = [w for w in _STATE_WORDS if re.search(r"\b" + w + r"\b", lowered)]
-    attributes = {"state": ", ".join(states)} if states else {}
+    states = state_words(text)
+    attributes = {"state": states} if states else {}
     return tuple(SceneObject(name=name, attributes=attributes if k == 0 else {}) for k, name in enumerate(names))

@@ -14,6 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=FIGURES_DIR, help=f"output folder (default: {FIGURES_DIR})")
     parser.add_argument("--data", type=Path, action="append", default=[], metavar="PATH",
                         help="a plan.jsonl or a dataset folder to chart against the paper (repeatable)")
+    parser.add_argument("--scaling", type=Path, action="append", default=[], metavar="CSV",
+                        help="your data-scaling results (columns size, benchmark, score[, dimension]): "
+                             "the paper's Table 6 chart for them, OUT/data_scaling_<name>.png (repeatable)")
     parser.add_argument("--no-paper", action="store_true", help="skip the paper's figures")
     parser.add_argument("--no-html", action="store_true", help="skip the interactive plotly sunburst")
     parser.add_argument("--dpi", type=int, default=150)
@@ -33,6 +36,13 @@ def run(args: argparse.Namespace) -> int:
         frame = load_prompts(path)
         name = (path.name if path.is_dir() else path.stem) or "data"
         written += write_data_figures(frame, args.out, name=name, html=not args.no_html, dpi=args.dpi)
+    if args.scaling:
+        from ogi_toolkit.figures.scaling import load_scaling, scaling_chart
+        from ogi_toolkit.figures.write import save_figure
+
+        for path in args.scaling:
+            figure = scaling_chart(load_scaling(path), title=f"Data scaling: {path.stem}")
+            written.append(save_figure(figure, args.out / f"data_scaling_{path.stem}.png", dpi=args.dpi))
     for path in written:
         print(path)
     print(f"{len(written)} figure file(s) in {args.out}")

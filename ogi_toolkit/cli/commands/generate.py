@@ -21,7 +21,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rpm", type=float, help="requests per minute at most (default: no limit)")
     p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
     p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx/timeouts (default 6)")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for one answer (default 600)")
+    p.add_argument("--timeout", type=float, default=600.0,
+                   help="seconds an item waits for one answer (default 600); the request then stays open (and "
+                        "counts against --concurrency) until --close-timeout, and an answer that comes late is kept")
+    p.add_argument("--close-timeout", type=float, metavar="S",
+                   help="seconds after which a request with no answer is closed (default: --timeout + 300)")
+    p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
+                   help="send timed-out image requests again, N times in the whole run at most (default 0: "
+                        "the server may have done and billed the work)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="send again the calls whose failure an earlier run recorded as maybe paid "
+                        "(timeouts, malformed answers)")
     p.add_argument("--rewrite", action="store_true", help="rewrite instructions with the chat model first, keeping every constraint")
     p.add_argument("--dry-run", action="store_true", help="print requests and estimated cost per subtask; send nothing")
     p.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8765/v1 (no key needed)")
@@ -35,7 +45,7 @@ def _backend_options(args: argparse.Namespace) -> dict:
     if args.backend != "openai":
         return {}
     options = {"image_model": args.image_model, "chat_model": args.chat_model, "quality": args.quality,
-               "base_url": args.base_url, "timeout": args.timeout}
+               "base_url": args.base_url, "timeout": args.timeout, "close_timeout": args.close_timeout}
     if args.config:
         options["config"] = args.config
     return {k: v for k, v in options.items() if v is not None}
@@ -61,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
             summary = run_batch(args.plan, args.out, poll_s=args.poll, **common)
         else:
             summary = run_plan(args.plan, args.out, concurrency=args.concurrency, rpm=args.rpm,
-                               max_attempts=args.max_attempts, **common)
+                               max_attempts=args.max_attempts, retry_timeouts=args.retry_timeouts,
+                               retry_failed=args.retry_failed, **common)
     except (RunAborted, BackendError) as exc:
         raise UserError(str(exc)) from None
     print(summary)

@@ -1,9 +1,7 @@
 """``ogi plan``: a plan of instruction specs, one JSON line each."""
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,7 +12,7 @@ HELP = "plan N instructions across subtasks (default: the paper's 80,700) and wr
 def add_arguments(parser) -> None:
     parser.add_argument("--total", type=int, default=None, help="number of instructions (default: the sum of the targets, 80,700)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    parser.add_argument("--out", required=True, help="output file (.jsonl), written atomically")
+    parser.add_argument("--out", required=True, help="output file (.jsonl), written atomically as it is drawn")
     parser.add_argument("--subtasks", default=None, help="comma-separated subtask ids (default: all)")
     parser.add_argument("--counts", default=None, help="YAML file of 'subtask_id: count' lines (instead of --total/--subtasks)")
     parser.add_argument("--difficulty-mix", default=None, help="shares per grade for every subtask, e.g. 1=.3,2=.4,3=.3")
@@ -26,42 +24,27 @@ def add_arguments(parser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
-def _write_jsonl(path: Path, chunks) -> None:
-    """Write ``chunks`` (UTF-8 bytes) to ``path`` atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def run(args) -> int:
-    from ...definition.taxonomy import load_taxonomy
-    from ...planning import available_workers, draws_summary, plan_draws, read_counts
+    from ...planning import available_workers, draws_summary, read_counts, write_plan
+    from ...templates.validate import load_valid_taxonomy
 
     started = time.perf_counter()
+    if args.total is not None and args.total < 1:
+        raise ValueError(f"--total: expected a number of instructions >= 1, got {args.total}")
     counts = read_counts(args.counts) if args.counts else None
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
-    taxonomy = load_taxonomy(args.taxonomy)
-    # As JSON lines: written as drawn, never parsed back (workers send lines)
-    draws = plan_draws(total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
-                       difficulty_mix=args.difficulty_mix, taxonomy=taxonomy, as_lines=True,
-                       workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty())
-    if args.validate:
-        for d in draws:
-            d.validate()
+    taxonomy = load_valid_taxonomy(args.taxonomy)
     out = Path(args.out)
-    _write_jsonl(out, (d.json_text() for d in draws))
+    # Written as drawn, a batch of subtasks at a time (workers send JSON lines, never parsed back)
+    draws = write_plan(out, total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
+                       difficulty_mix=args.difficulty_mix, taxonomy=taxonomy,
+                       workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty(),
+                       validate=args.validate)
     if not args.quiet:
         import pandas as pd
 
         with pd.option_context("display.max_rows", None, "display.width", 200):
             print(draws_summary(draws, taxonomy).to_string(index=False))
-    total = sum(len(d) for d in draws)
+    total = sum(sum(d.found.values()) for d in draws)
     print(f"wrote {total:,} specs to {out} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

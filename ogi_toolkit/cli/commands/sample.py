@@ -17,12 +17,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ...definition.taxonomy import load_taxonomy
+    from ...templates.validate import load_valid_taxonomy
     from ...templates.sampler import sample
 
     if args.n < 1:
         raise ValueError(f"-n: expected a count >= 1, got {args.n}")
-    specs = sample(args.subtask, args.n, seed=args.seed, difficulty=args.difficulty, taxonomy=load_taxonomy(args.taxonomy))
+    specs = sample(args.subtask, args.n, seed=args.seed, difficulty=args.difficulty, taxonomy=load_valid_taxonomy(args.taxonomy))
     for spec in specs:
         print(spec.to_json() if args.json else f"[{spec.difficulty}|{spec.template_id}] {spec.instruction}")
     if len(specs) < args.n:

@@ -73,12 +73,15 @@ _BUILDER_PACKAGES = ("generation", "editing")
 _loaded = False
 
 
-def register(name: str, *, slot_names: Iterable[str] | Callable[[dict], Iterable[str]] | None = None) -> Callable[[Builder], Builder]:
+def register(name: str, *, slot_names: Iterable[str] | Callable[[dict], Iterable[str]] | None = None,
+             params: Iterable[str] = ()) -> Callable[[Builder], Builder]:
     """Decorator: ``@register("spatial_relations") def build(ctx) -> Built``.
 
     ``slot_names`` (optional) declares every variable the builder puts into slots/words (or a
     function of the subtask's ``params`` returning them), so a template that uses an unknown
-    slot is rejected when the subtask is compiled, before sampling.
+    slot is rejected when the subtask is compiled, before sampling. ``params`` names every key
+    of a subtask's ``params`` the builder reads; any other key is rejected when the subtask is
+    compiled (a typo would otherwise be silently ignored).
     """
 
     def decorate(fn: Builder) -> Builder:
@@ -87,6 +90,7 @@ def register(name: str, *, slot_names: Iterable[str] | Callable[[dict], Iterable
             raise ValueError(f"builder {name!r} is registered twice: {_qualname(existing)} and {_qualname(fn)}")
         if slot_names is not None:
             fn.slot_names = slot_names if callable(slot_names) else tuple(slot_names)  # type: ignore[attr-defined]
+        fn.declared_params = tuple(params)  # type: ignore[attr-defined]
         _REGISTRY[name] = fn
         return fn
 

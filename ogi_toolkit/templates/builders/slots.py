@@ -73,7 +73,7 @@ def _surface(item: Any, field: str | None) -> str:
     return getattr(item, "name", None) or getattr(item, "text", None) or str(item.id)
 
 
-@register("slots", slot_names=slot_spec_names)
+@register("slots", params=("slots",), slot_names=slot_spec_names)
 def build_slots(ctx: BuildContext) -> Built:
     specs = _slot_specs(ctx.params)
     slots: dict[str, Any] = {}

@@ -31,7 +31,7 @@ def _text_count(ctx, n: int) -> int:
     return ctx.rng.randrange(0, 2)
 
 
-@register("edit_complex", slot_names=("scene", "scene_in", "this_photo", "the_rest", "steps", "steps_ing", "n_word"))
+@register("edit_complex", params=("ops",), slot_names=("scene", "scene_in", "this_photo", "the_rest", "steps", "steps_ing", "n_word"))
 @retrying
 def build_complex(ctx) -> Built:
     n = int(ctx.params.get("ops", 0))

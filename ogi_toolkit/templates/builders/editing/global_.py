@@ -65,7 +65,7 @@ def build_background(ctx) -> Built:
     return Built(slots=slots, words=words, source=scene, edits=[Edit.record(op="background", value=new.name)])
 
 
-@register("edit_style", slot_names=("scene", "scene_in", "this_photo", "the_rest", "subject", "style", "cues", "finish"))
+@register("edit_style", params=("families",), slot_names=("scene", "scene_in", "this_photo", "the_rest", "subject", "style", "cues", "finish"))
 @retrying
 def build_style(ctx) -> Built:
     rng, grade, pools = ctx.rng, ctx.difficulty, ctx.pools

@@ -25,7 +25,7 @@ OPENERS = ("", "now", "next,", "then", "this time,", "after that,", "as a next s
            "following that,", "for this round,")
 
 
-@register("edit_multi_turn", slot_names=("scene", "scene_in", "this_photo", "the_rest", "turns", "clauses", "n_word"))
+@register("edit_multi_turn", params=("turns",), slot_names=("scene", "scene_in", "this_photo", "the_rest", "turns", "clauses", "n_word"))
 @retrying
 def build_multi_turn(ctx) -> Built:
     n = int(ctx.params.get("turns", 0))

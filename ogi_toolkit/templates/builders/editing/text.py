@@ -29,7 +29,7 @@ def _op(ctx) -> str:
     return op
 
 
-@register("edit_text", slot_names=TEXT_WORDS)
+@register("edit_text", params=("op",), slot_names=TEXT_WORDS)
 @retrying
 def build_text(ctx) -> Built:
     op, grade, rng, pools = _op(ctx), ctx.difficulty, ctx.rng, ctx.pools

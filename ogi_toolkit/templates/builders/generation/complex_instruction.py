@@ -321,7 +321,7 @@ CAUSAL_SLOTS = ("cause", "effect", "steps", "camera", "style", "type")
 _TYPES = {1: "explicit", 2: "implicit", 3: "chain"}
 
 
-@register("causal", slot_names=CAUSAL_SLOTS)
+@register("causal", params=("types", "style_families"), slot_names=CAUSAL_SLOTS)
 def build_causal(ctx) -> Built:
     """A cause-and-effect scenario of the grade's type. The scene's ``description`` is the
     effect the image must show — stated in the text at grade 1, to be inferred at grades 2

@@ -28,7 +28,7 @@ def _quote(label: str) -> str:
     return f'"{label}"'
 
 
-@register("science_figure", slot_names=SCIENCE_SLOTS)
+@register("science_figure", params=("pool",), slot_names=SCIENCE_SLOTS)
 def build_science_figure(ctx) -> Built:
     """``params``: ``pool`` (the concept pool; default: the subtask id)."""
     pool = ctx.params.get("pool", ctx.subtask)

@@ -102,7 +102,7 @@ def _choose_relations(ctx, pool, things, pairs, min_groups: int) -> list:
     return chosen
 
 
-@register("spatial_relations", slot_names=RELATIONS_SLOTS)
+@register("spatial_relations", params=("groups", "exclude_relations", "objects", "min_groups", "scene_p", "camera_from", "exclude_categories"), slot_names=RELATIONS_SLOTS)
 def build_spatial_relations(ctx) -> Built:
     """Objects chained by relations of the allowed groups: a-b, c-b, d-c, e-d ...
 
@@ -165,7 +165,7 @@ def _smaller(limit: str) -> tuple[str, ...]:
     return tuple(s for s, r in SIZE_RANK.items() if r < SIZE_RANK[limit])
 
 
-@register("containment", slot_names=CONTAINMENT_SLOTS)
+@register("containment", params=("exclude_categories",), slot_names=CONTAINMENT_SLOTS)
 def build_containment(ctx) -> Built:
     """A thing inside a larger container; grade 2 adds an object outside (or on top of) the
     container; grade 3 nests a middle container (inner in mid in outer) and sets a scene."""
@@ -231,7 +231,7 @@ SYMMETRY_SLOTS = ("mode", "centre", "pair", "pair_each", "outer_pair", "ring", "
                   "axis", "arrangement", "objects", "relations", *SCENE_WORDS)
 
 
-@register("symmetry", slot_names=SYMMETRY_SLOTS)
+@register("symmetry", params=("exclude_categories",), slot_names=SYMMETRY_SLOTS)
 def build_symmetry(ctx) -> Built:
     """Mirror or radial symmetry around a centre object.
 

@@ -43,7 +43,7 @@ def _comparison_clause(ctx, subj, phrase: str, obj, axis: str, first: tuple[bool
     return f"{s} is {phrase} {o}"
 
 
-@register("comparative", slot_names=COMPARATIVE_SLOTS)
+@register("comparative", params=("exclude_categories",), slot_names=COMPARATIVE_SLOTS)
 def build_comparative(ctx) -> Built:
     """Objects compared along one axis (grade 1: two objects; 2: a chain of three that
     orders them); grade 3 adds a second comparison along another axis and a scene."""
@@ -127,7 +127,7 @@ _TOWERING = ("towering over", "looming over", "dwarfing")
 _DWARFED = ("dwarfed by", "overshadowed by", "barely reaching the knee of")
 
 
-@register("size_reasoning", slot_names=SIZE_SLOTS)
+@register("size_reasoning", params=("exclude_categories",), slot_names=SIZE_SLOTS)
 def build_size_reasoning(ctx) -> Built:
     """Sizes that reverse nature, so the image must follow the text, not habit.
 
@@ -178,7 +178,7 @@ _NUMBERS = frozenset(number_word(n) for n in range(21))
 COUNTING_SLOTS = ("groups", "group_nouns", "counts", "be", "total", "objects", *SCENE_WORDS)
 
 
-@register("object_counting", slot_names=COUNTING_SLOTS)
+@register("object_counting", params=("exclude_categories",), slot_names=COUNTING_SLOTS)
 def build_object_counting(ctx) -> Built:
     """Exact counts: one group (grade 1, 2-6 items), two groups (grade 2, 2-7 each) or three
     groups (grade 3, 2-10 each, in a scene). ``groups`` are counted phrases ("three red

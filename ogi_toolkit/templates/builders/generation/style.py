@@ -23,7 +23,7 @@ _P_SCENE = {1: 0.35, 2: 1.0, 3: 1.0}
 _P_ACTION = {1: 0.4, 2: 0.6, 3: 0.8}
 
 
-@register("styled_subject", slot_names=STYLE_SLOTS)
+@register("styled_subject", params=("family", "lighting_from", "camera_from"), slot_names=STYLE_SLOTS)
 def build_styled_subject(ctx) -> Built:
     """``params``: ``family`` (style family id, required), ``camera_from`` (grade from which a
     camera setting is added: 2 for photographic styles, default 3), ``lighting_from`` (default 3)."""

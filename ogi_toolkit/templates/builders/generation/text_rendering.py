@@ -72,7 +72,7 @@ def _surface_object(surface) -> SceneObject:
 ACCURACY_SLOTS = ("texts_q", "surfaces", "placements", "first", "first_surface", "reads", "n_texts", *SCENE_WORDS)
 
 
-@register("text_accuracy", slot_names=ACCURACY_SLOTS)
+@register("text_accuracy", params=("languages", "scripts", "exclude_tones"), slot_names=ACCURACY_SLOTS)
 def build_text_accuracy(ctx) -> Built:
     """1-3 exact strings (grade = count), each on a surface that suits its kind; a scene at
     grade 3. ``params.languages`` limits the languages (default: any)."""
@@ -105,7 +105,7 @@ EFFECTS = ("set along a gentle arc", "stacked on two lines", "with wide letter s
            "in tightly kerned letters", "with a subtle gradient fill", "inside a thin rectangular border")
 
 
-@register("typography", slot_names=TYPOGRAPHY_SLOTS)
+@register("typography", params=("languages", "scripts", "exclude_tones"), slot_names=TYPOGRAPHY_SLOTS)
 def build_typography(ctx) -> Built:
     """A string in a named typeface treatment. Grade 2 adds a colour, a layout effect and a
     surface; grade 3 pairs a headline and a second line in contrasting typefaces and colours."""
@@ -143,7 +143,7 @@ def build_typography(ctx) -> Built:
 LAYOUT_SLOTS = ("layout", "shape", "title", "entries", "rows", "n_entries", "has_values", *SCENE_WORDS)
 
 
-@register("text_layout", slot_names=LAYOUT_SLOTS)
+@register("text_layout", params=("languages", "scripts", "exclude_tones"), slot_names=LAYOUT_SLOTS)
 def build_text_layout(ctx) -> Built:
     """A structured layout (menu, timetable, poster ...) filled with a title and entries (and
     paired values) from the text pool: 2 entries at grade 1, 3-4 at 2, 5-6 at 3."""
@@ -191,7 +191,7 @@ IN_SCENE = ("written in the clouds above", "formed by lights in the windows of",
             "spelled out in fallen leaves near", "drawn in frost on a window overlooking")
 
 
-@register("text_graphic", slot_names=GRAPHIC_SLOTS)
+@register("text_graphic", params=("languages", "scripts", "exclude_tones"), slot_names=GRAPHIC_SLOTS)
 def build_text_graphic(ctx) -> Built:
     """Text that is part of the graphic. Grade 1: letters made of a material or of objects.
     Grade 2: a logo-like emblem combining the word with an object icon in a badge shape.
@@ -244,7 +244,7 @@ def build_text_graphic(ctx) -> Built:
 MULTILINGUAL_SLOTS = ("text", "gloss", "language", "texts_q", "languages", "surface", *SCENE_WORDS)
 
 
-@register("multilingual_text", slot_names=MULTILINGUAL_SLOTS)
+@register("multilingual_text", params=("languages", "scripts", "exclude_tones"), slot_names=MULTILINGUAL_SLOTS)
 def build_multilingual(ctx) -> Built:
     """Non-English strings in their own scripts. Grade 1: one string on a surface. Grade 2: a
     bilingual surface with the string and its English gloss. Grade 3: three strings in three
@@ -291,7 +291,7 @@ TONE_LOOKS = {
 }
 
 
-@register("text_tone", slot_names=TONE_SLOTS)
+@register("text_tone", params=("languages", "scripts", "exclude_tones"), slot_names=TONE_SLOTS)
 def build_text_tone(ctx) -> Built:
     """A string whose lettering must carry its tone. Grade 1: the tone named. Grade 2: the
     tone with two of its visual cues on a surface. Grade 3: cues, a matching typeface and a

@@ -1,0 +1,98 @@
+"""What the quality stages said about each item: ``DIR/checks.jsonl`` (offline checks) and
+``DIR/judgments.jsonl`` (the VLM judge), read for curation.
+
+Contract (written by ``ogi check`` and ``ogi judge``; append-only, the last line per id wins)::
+
+    checks.jsonl:     {"id", "passed": bool, "checks": [{"name", "value", "threshold", "passed"}]}
+    judgments.jsonl:  {"id", "judge", "score": 0..1, "passed": bool, "criteria", "questions"}
+                      or {"id", "error"} when the judge could not judge the item
+
+When a filter is asked, only items *known* to pass are kept: an item with no line (not yet
+checked or judged) or with a judge error is left out too, and counted apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..generate.manifest_io import iter_jsonl
+
+__all__ = ["CHECKS_FILE", "JUDGMENTS_FILE", "QualityFilter", "pass_rates", "read_results", "results_if_present"]
+
+CHECKS_FILE, JUDGMENTS_FILE = "checks.jsonl", "judgments.jsonl"
+
+
+def read_results(path: Path) -> dict[str, dict[str, Any]]:
+    """The last line of each id of a checks or judgments file (raises when it is missing)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: not found; run `ogi {'check' if path.name == CHECKS_FILE else 'judge'}` "
+                                f"on the dataset first, or leave out the filter that needs it")
+    results: dict[str, dict[str, Any]] = {}
+    for row in iter_jsonl(path):
+        if isinstance(row.get("id"), str):
+            results[row["id"]] = row
+    return results
+
+
+@dataclass(frozen=True)
+class QualityFilter:
+    """Which quality results an item must have to be kept."""
+
+    checks: bool = False  # its offline checks passed
+    judge: bool = False  # the judge passed it
+    min_score: float | None = None  # the judge's score is at least this (implies a judgment)
+
+    @property
+    def active(self) -> bool:
+        return self.checks or self.judge or self.min_score is not None
+
+    def verdicts(self, dataset: Path, ids: list[str]) -> dict[str, str]:
+        """Why each left-out item is left out: ``{id: reason}`` (kept items are absent)."""
+        out: dict[str, str] = {}
+        if self.checks:
+            checks = read_results(dataset / CHECKS_FILE)
+            for rid in ids:
+                row = checks.get(rid)
+                if row is None:
+                    out[rid] = "not checked"
+                elif row.get("passed") is not True:
+                    failed = [c.get("name") for c in row.get("checks") or [] if c.get("passed") is False]
+                    out[rid] = "failed checks" + (f" ({', '.join(map(str, failed[:3]))})" if failed else "")
+        if self.judge or self.min_score is not None:
+            judgments = read_results(dataset / JUDGMENTS_FILE)
+            for rid in ids:
+                if rid in out:
+                    continue
+                row = judgments.get(rid)
+                if row is None:
+                    out[rid] = "not judged"
+                elif row.get("error") is not None or not isinstance(row.get("score"), (int, float)):
+                    out[rid] = "judge error"
+                elif self.judge and row.get("passed") is not True:
+                    out[rid] = "failed the judge"
+                elif self.min_score is not None and row["score"] < self.min_score:
+                    out[rid] = f"judge score below {self.min_score}"
+        return out
+
+
+def pass_rates(checks: dict[str, dict] | None, judgments: dict[str, dict] | None,
+               ids: list[str]) -> dict[str, float | None]:
+    """Share of ``ids`` that passed checks / the judge among those with a result, and the mean
+    judge score (None where there are no results: the file is absent or says nothing of them)."""
+    out: dict[str, float | None] = {"check_pass_rate": None, "judge_pass_rate": None, "mean_judge_score": None}
+    if checks is not None:
+        seen = [checks[i].get("passed") is True for i in ids if i in checks]
+        out["check_pass_rate"] = sum(seen) / len(seen) if seen else None
+    if judgments is not None:
+        rows = [judgments[i] for i in ids if i in judgments and judgments[i].get("error") is None]
+        scores = [r["score"] for r in rows if isinstance(r.get("score"), (int, float))]
+        out["judge_pass_rate"] = sum(r.get("passed") is True for r in rows) / len(rows) if rows else None
+        out["mean_judge_score"] = sum(scores) / len(scores) if scores else None
+    return out
+
+
+def results_if_present(dataset: Path) -> tuple[dict | None, dict | None]:
+    """The checks and judgments of a dataset folder, each None when its file is absent."""
+    return tuple(read_results(dataset / name) if (dataset / name).is_file() else None
+                 for name in (CHECKS_FILE, JUDGMENTS_FILE))

@@ -1,0 +1,1 @@
+"""Quality control of generated pairs: offline checks, the VLM judge (:mod:`.judge`), filtering."""
