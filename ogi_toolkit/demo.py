@@ -8,6 +8,7 @@ the sketch renderer by default, or with the OpenAI API), and leaves under ``out`
 
     plan.jsonl               the instruction specs
     dataset/                 manifest.jsonl + images/ (ogi_toolkit.dataset.load_dataset)
+    dataset/checks.jsonl     the offline quality checks of every item (ogi check)
     analysis/                report.md, summary.json, figures/ (UMAP...), tables/ (ogi analyse)
     figures/                 the dataset against the paper's distribution (ogi figures --data)
     export/opengpt/          the released OpenGPT-4o-Image layout (gen.json, editing.json, ...)
@@ -185,8 +186,15 @@ def run_demo(
 
     from .dataset import read_manifest
 
+    from .quality import check
+    from .quality.summary import ocr_rates, pass_rates
+
+    # resumes by itself: only items whose images or thresholds changed are checked again
+    checked = stages.run("check", None, [], lambda: check(dataset, workers=2))
+    paths["checks"] = dataset / "checks.jsonl"
+
     records = read_manifest(dataset)
-    data_stamp = (paths["manifest"]).read_bytes()
+    data_stamp = (paths["manifest"]).read_bytes() + paths["checks"].read_bytes()
     done = [r for r in records if r.get("status") == "done"]
     summary: dict[str, Any] = {}
     if analyse:
@@ -244,6 +252,9 @@ def run_demo(
         "spent_this_run_usd": run.spent_usd,
         "requests_sent": run.requests_sent,
         "diversity": summary,
+        "checks": {"items": checked.items, "passed": checked.passed,
+                   "rates": {k: v["rate"] for k, v in pass_rates(checked.lines).items()},
+                   "ocr_exact": {k: [v["exact"], v["texts"]] for k, v in ocr_rates(checked.lines).items()}},
         "seconds": {**stages.seconds, "total": round(sum(stages.seconds.values()), 2)},
         "reused": stages.reused,
         "paths": {k: str(v) for k, v in paths.items() if v.exists()},
@@ -267,13 +278,20 @@ def format_summary(result: dict[str, Any]) -> str:
         lines.append(f"  {kind:10s} {counts.get('done', 0)} done, {counts.get('error', 0)} errors" + (f", {rest}" if rest else ""))
     lines.append(f"  cost       ${result['cost_usd']:.4f} in all, ${result['spent_this_run_usd']:.4f} this run "
                  f"({result['requests_sent']} requests sent)")
+    checks = result.get("checks")
+    if checks:
+        failing = ", ".join(f"{name} {rate:.0%}" for name, rate in checks["rates"].items()
+                            if name != "items" and rate is not None and rate < 1)
+        ocr = ", ".join(f"{script} {exact}/{n}" for script, (exact, n) in checks["ocr_exact"].items())
+        lines.append(f"  checks     {checks['passed']} of {checks['items']} items pass"
+                     + (f"; below 100%: {failing}" if failing else "") + (f"; OCR exact: {ocr}" if ocr else ""))
     if result["diversity"]:
         lines.append("  diversity  " + ", ".join(f"{k} {_fmt(v)}" for k, v in result["diversity"].items()))
     lines.append("  time       " + ", ".join(f"{k} {v:.1f} s" for k, v in result["seconds"].items())
                  + (f" (reused: {', '.join(result['reused'])})" if result["reused"] else ""))
     p = result["paths"]
     shown = {"gallery": p.get("gallery"), "report": p.get("report"), "UMAP": p.get("umap"), "figures": p.get("figures"),
-             "dataset": p.get("manifest"), "OpenGPT layout": p.get("opengpt"), "HF Parquet": p.get("hf"),
+             "dataset": p.get("manifest"), "checks": p.get("checks"), "OpenGPT layout": p.get("opengpt"), "HF Parquet": p.get("hf"),
              **result["first_images"]}
     lines.append("Open:")
     lines += [f"  {label + ':':18s} {path}" for label, path in shown.items() if path]

@@ -166,6 +166,20 @@ class Reference(_Strict):
     subject: int = Field(0, ge=0)  # index into ``scene.objects``
 
 
+class RewriteNote(_Strict):
+    """Set by ``ogi rewrite``: the spec's ``instruction`` (and turns' instructions) are a chat
+    model's rewrite; what was planned is kept here. ``status``: ``rewritten`` (first try kept
+    every constraint), ``retried`` (kept them on the second try), ``kept`` (both tries lost one:
+    the planned text is kept, ``reasons`` say what was lost) or ``refused`` (the model refused:
+    the planned text is kept)."""
+
+    original: str  # the planned instruction
+    status: Literal["rewritten", "retried", "kept", "refused"]
+    model: str | None = None
+    reasons: list[str] = Field(default_factory=list)
+    turns: list[str] = Field(default_factory=list)  # the planned instruction of each turn (multi-turn items)
+
+
 class InstructionSpec(_Strict):
     """One planned instruction. See the module docstring for the meaning of each part."""
 
@@ -183,6 +197,7 @@ class InstructionSpec(_Strict):
     edits: list[Edit] = Field(default_factory=list)
     turns: list[Turn] = Field(default_factory=list)
     reference: Reference | None = None
+    rewrite: RewriteNote | None = None  # set when the instruction is a rewrite (``ogi rewrite``)
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=True)

@@ -159,3 +159,14 @@ def test_the_openai_options_reach_the_server_and_a_budget_stop_resumes(tmp_path)
     assert not (out / "analysis").exists()
     exported = out / "export" / "opengpt"
     assert len((exported / "gen.json").read_text().splitlines()) == sum(r["spec"]["kind"] == "generation" for r in records)
+
+
+def test_the_demo_checks_every_item_and_prints_pass_rates(demo):
+    out, (_, stdout, _) = demo["out"], demo["first"]
+    lines = [json.loads(line) for line in (out / "dataset" / "checks.jsonl").read_text().splitlines()]
+    assert {line["id"] for line in lines} == {r["id"] for r in read_manifest(out / "dataset") if r["status"] == "done"}
+    match = re.search(r"checks +(\d+) of (\d+) items pass", stdout)
+    assert match and int(match[2]) == len(lines) and int(match[1]) == sum(line["passed"] for line in lines)
+    # the second run reuses every result: same numbers, and checks.jsonl is byte-identical
+    # (the analysis, stamped with it, is reused: see test_a_second_run_reuses_what_is_on_disk)
+    assert re.search(r"checks +\d+ of \d+ items pass", demo["second"][1])[0] == match[0]

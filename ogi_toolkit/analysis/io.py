@@ -158,7 +158,11 @@ def load_manifest(folder: str | Path) -> pd.DataFrame:
     df["image_path"] = [str(folder / rec["output_image"]) if rec.get("output_image") else None for rec in records]
     df["input_images"] = [[str(folder / p) for p in rec.get("input_images") or []] for rec in records]
     df["turn_images"] = [[str(folder / p) for p in rec.get("turn_images") or []] for rec in records]
-    return df
+    from ..dataset.quality_columns import join_quality_columns
+
+    # check / judge results, when `ogi check` or `ogi judge` ran (their scalar columns: the
+    # analyses hash and group rows, which lists of results would break)
+    return join_quality_columns(df, folder).drop(columns=["checks", "checks_failed"], errors="ignore")
 
 
 def load_table(path: str | Path, *, text_column: str | None = None,

@@ -68,7 +68,9 @@ def report_markdown(summary: dict, out: Path) -> str:
         parts += [f"| {g} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
     for title, name in [("Most repeated skeletons", "skeletons.csv"), ("Largest near-duplicate clusters", "near_duplicate_clusters.csv"),
                         ("Most repeated n-grams", "repeated_ngrams.csv"), ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv"),
-                        ("Attribute skew against pools", "attribute_skew.csv")]:
+                        ("Attribute skew against pools", "attribute_skew.csv"),
+                        ("Check pass rates by domain (ogi check)", "quality_by_domain.csv"),
+                        ("Check pass rates by difficulty", "quality_by_difficulty.csv")]:
         table = _table(tables / name)
         if table:
             parts += [f"\n## {title}\n", table]

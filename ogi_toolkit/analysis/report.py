@@ -168,6 +168,14 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         if not report.attributes.empty:
             _csv(report.attributes, tables / "attribute_skew.csv")
 
+    with timings("quality"):  # pass rates of `ogi check` / `ogi judge`, when they ran
+        from .quality import QUALITY_GROUPS, pass_rates_by
+
+        for col in (c for c in QUALITY_GROUPS if c in df.columns):
+            rates = pass_rates_by(df, col)
+            if not rates.empty:
+                _csv(rates, tables / f"quality_by_{col}.csv")
+
     image_summary = {}
     if images and "image_path" in df.columns:
         paths = [p for p in df["image_path"].dropna() if Path(p).exists()]

@@ -7,7 +7,7 @@ implementing :class:`Backend`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Sequence, runtime_checkable
 
 from ..spec import InstructionSpec
 
@@ -114,8 +114,9 @@ class Backend:
         """``request.images[0]`` edited by ``request.prompt`` (further images are references)."""
         raise NotImplementedError(f"backend {self.name!r} does not edit images")
 
-    async def rewrite(self, spec: InstructionSpec) -> TextResult:
-        """The instruction rephrased, every constraint kept. Default: unchanged (no language model)."""
+    async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> TextResult:
+        """The instruction rephrased, every constraint kept; ``problems`` name what an earlier
+        try lost (a second try). Default: unchanged (no language model)."""
         return TextResult(text=spec.instruction, model=self.name)
 
     async def judge(self, request: JudgeRequest) -> TextResult:
@@ -132,7 +133,8 @@ class BatchBackend(Protocol):
     """What the Batch API path (``ogi_toolkit.generate.batch``) needs besides :class:`Backend`."""
 
     def batch_line(self, custom_id: str, call: str, request: ImageRequest | None = None,
-                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None) -> dict[str, Any]:
+                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None,
+                   problems: Sequence[str] = ()) -> dict[str, Any]:
         """One line of a batch input file for ``call`` ("generate", "edit" or "rewrite")."""
 
     def batch_error(self, status: int | None, body: Any, error: dict[str, Any] | None) -> Exception:

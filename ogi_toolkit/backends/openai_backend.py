@@ -19,7 +19,7 @@ import os
 import re
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from PIL import Image, UnidentifiedImageError
 
@@ -217,8 +217,9 @@ class OpenAIBackend(Backend):
     def _scrub(self, text: str) -> str:
         return _KEY_PATTERN.sub("sk-***", text.replace(self._api_key, "***"))
 
-    async def _translated(self, coro, parse=None):
-        """Await an SDK call, translating its exceptions into backend errors; parse its answer."""
+    async def _translated(self, coro, parse=None, raw: bool = False):
+        """Await an SDK call, translating its exceptions into backend errors; parse its answer
+        (``raw``: the call returns the decoded JSON body, not a response model)."""
         import openai
 
         try:
@@ -237,9 +238,11 @@ class OpenAIBackend(Backend):
             raise self._status_error(exc) from None
         except ValueError as exc:  # an unparseable body (JSON decode errors are ValueErrors)
             raise MalformedResponse(self._scrub(f"response body is not valid JSON: {exc}")) from None
+        if raw:  # a body that is not a JSON object is as malformed as one without a message
+            return parse(response if isinstance(response, dict) else {})
         return parse(response.model_dump()) if parse is not None else response
 
-    async def _send(self, coro, parse=None):
+    async def _send(self, coro, parse=None, raw: bool = False):
         """Await an SDK call for at most ``timeout`` seconds.
 
         A request still open then is not closed: the server may be doing (and billing) the
@@ -247,7 +250,7 @@ class OpenAIBackend(Backend):
         comes or ``close_timeout`` passes, and the :class:`RequestTimedOut` raised now carries
         it as ``pending`` (the runner counts it in flight until then and keeps a late answer).
         """
-        task = asyncio.ensure_future(self._translated(coro, parse))
+        task = asyncio.ensure_future(self._translated(coro, parse, raw))
         try:
             done, _ = await asyncio.wait({task}, timeout=self.timeout)
         except asyncio.CancelledError:  # the run is being stopped: close the request with it
@@ -288,10 +291,14 @@ class OpenAIBackend(Backend):
         return await self._send(self.client.images.edit(image=image, **self._image_args(request)),
                                 self.parse_image_response)
 
-    async def rewrite(self, spec: InstructionSpec) -> TextResult:
-        messages = render_rewrite_messages(spec, self.rewrite_template)
-        return await self._send(self.client.chat.completions.create(model=self.chat_model, messages=messages),
-                                self.parse_chat_response)
+    async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> TextResult:
+        body = {"model": self.chat_model, "messages": render_rewrite_messages(spec, self.rewrite_template, problems)}
+        # Posted through the SDK's client.post (its documented way to send a body as is; the
+        # answer comes back as decoded JSON) rather than chat.completions.create, whose typed
+        # call walks every message through its TypedDict transform and builds a response model:
+        # a third of the client CPU of a rewrite (bench/bench_rewrite.py).
+        return await self._send(self.client.post("/chat/completions", body=body, cast_to=object),
+                                self.parse_chat_response, raw=True)
 
     async def judge(self, request: JudgeRequest) -> TextResult:
         return await self._send(self.client.chat.completions.create(**self.judge_body(request)),
@@ -351,9 +358,12 @@ class OpenAIBackend(Backend):
 
     def parse_chat_response(self, body: Any) -> TextResult:
         try:
-            text = body["choices"][0]["message"]["content"]
-        except (KeyError, IndexError, TypeError):
-            text = None
+            message = body["choices"][0]["message"]
+            text, refusal = message.get("content"), message.get("refusal")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            text = refusal = None
+        if isinstance(refusal, str) and refusal.strip() and not text:  # the model declined: not malformed
+            raise ContentRefused(f"the chat model refused: {refusal.strip()}")
         if not isinstance(text, str) or not text.strip():
             raise MalformedResponse("chat response carries no message text")
         usage = {k: v for k, v in (body.get("usage") or {}).items() if v is not None}
@@ -385,10 +395,12 @@ class OpenAIBackend(Backend):
 
     # -- Batch API transport ----------------------------------------------------------------
     def batch_line(self, custom_id: str, call: str, request: ImageRequest | None = None,
-                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None) -> dict[str, Any]:
+                   spec: InstructionSpec | None = None, file_ids: list[str] | None = None,
+                   problems: Sequence[str] = ()) -> dict[str, Any]:
         """One line of a batch input file. ``call`` is "generate", "edit" or "rewrite"."""
         if call == "rewrite":
-            body = {"model": self.chat_model, "messages": render_rewrite_messages(spec, self.rewrite_template)}
+            body = {"model": self.chat_model,
+                    "messages": render_rewrite_messages(spec, self.rewrite_template, problems)}
             return {"custom_id": custom_id, "method": "POST", "url": "/v1/chat/completions", "body": body}
         body = self._image_args(request)
         if call == "generate":

@@ -11,7 +11,9 @@ import hashlib
 import re
 from pathlib import Path
 from string import Template
+from typing import Sequence
 
+from ..scene_edit import EditError, apply_edit
 from ..spec import Edit, InstructionSpec, Scene, SceneObject
 
 REWRITE_TEMPLATE = Path(__file__).resolve().parent / "prompts" / "rewrite.txt"
@@ -76,8 +78,13 @@ def constraints(spec: InstructionSpec) -> list[str]:
     return lines
 
 
-def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMPLATE) -> list[dict[str, str]]:
-    """Chat messages asking to rewrite ``spec.instruction`` while keeping its constraints."""
+def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMPLATE,
+                            problems: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Chat messages asking to rewrite ``spec.instruction`` while keeping its constraints.
+
+    ``problems``: what an earlier rewrite lost (from :func:`check_rewrite`), named in the
+    prompt of the second try so the model can keep them this time.
+    """
     text = template.read_text(encoding="utf-8")
     match = re.fullmatch(r"\[system\]\n(?P<system>.*?)\n\[user\]\n(?P<user>.*)", text, flags=re.S)
     if not match:
@@ -88,15 +95,44 @@ def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMP
         "instruction": spec.instruction,
         "constraints": "\n".join(f"- {line}" for line in constraints(spec)) or "- (none)",
     }
+    user = Template(match["user"]).substitute(values).strip()
+    if problems:
+        user += ("\nAn earlier rewrite lost these constraints; keep them this time:\n"
+                 + "\n".join(f"- {p}" for p in problems))
     return [
         {"role": "system", "content": match["system"].strip()},
-        {"role": "user", "content": Template(match["user"]).substitute(values).strip()},
+        {"role": "user", "content": user},
     ]
 
 
 def template_sha(template: Path = REWRITE_TEMPLATE) -> str:
     """Changing the template changes every rewrite: its hash is part of the rewrite's key."""
     return hashlib.sha256(template.read_bytes()).hexdigest()[:16]
+
+
+def _edited_parts(spec: InstructionSpec) -> tuple[list[str], list[str]]:
+    """(object names, texts) of the source that the edits act on: each edit's target and anchor.
+
+    Indices point into the scene as the edits before it left it (complex edits chain 2-4), so
+    the source is walked edit by edit; a sub-instruction such as "remove the mug" then keeps
+    its mug whichever edit of the item it is.
+    """
+    scene, names, texts = spec.source, [], []
+    for edit in spec.edits:
+        if scene is None:
+            break
+        if edit.target is not None:
+            if edit.op.startswith("text_"):
+                texts += [scene.texts[edit.target].text] if edit.target < len(scene.texts) else []
+            elif edit.target < len(scene.objects):
+                names.append(scene.objects[edit.target].name)
+        if edit.anchor is not None and edit.anchor < len(scene.objects):
+            names.append(scene.objects[edit.anchor].name)
+        try:
+            scene = apply_edit(scene, edit, spec.reference).scene
+        except (EditError, ValueError, IndexError):  # a loose hand-written edit: check what is known
+            break
+    return names, texts
 
 
 def _must_keep(spec: InstructionSpec) -> tuple[list[str], list[str]]:
@@ -108,6 +144,9 @@ def _must_keep(spec: InstructionSpec) -> tuple[list[str], list[str]]:
     scenes = [spec.scene] if spec.kind == "generation" and spec.scene else []
     texts = [t.text for s in scenes for t in s.texts] + [e.text.text for e in spec.edits if e.text]
     names = [o.name for s in scenes for o in s.objects] + [e.object.name for e in spec.edits if e.object]
+    edited_names, edited_texts = _edited_parts(spec)
+    names += edited_names
+    texts += edited_texts
     original = spec.instruction.lower()
     return ([t for t in texts if t in spec.instruction],
             list(dict.fromkeys(n for n in names if n.lower() in original)))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..generate.manifest_io import MANIFEST_NAME, latest_records
 from ..schema import ALIASES, LABELS, item_frame, spec_row
+from .quality_columns import join_quality_columns
 
 __all__ = ["MANIFEST_NAME", "SPEC_COLUMNS", "load_dataset", "read_manifest"]
 
@@ -44,7 +45,8 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
     ``text`` is the instruction sent; image columns hold absolute paths: ``image_path`` (the
     output, str or None), ``input_images`` and ``turn_images`` (lists). ``instruction`` and
     ``output_image`` are kept as copies of ``text`` and ``image_path``. ``status="done"``
-    keeps finished items only.
+    keeps finished items only. When ``ogi check`` or ``ogi judge`` has run, their results are
+    columns too (see :mod:`.quality_columns`).
     """
     manifest = _manifest_path(path)
     root = manifest.parent.resolve()
@@ -60,4 +62,4 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
                        turn_images=[str(root / p) for p in record.get("turn_images") or []])
         row.update({k: v for k, v in record.items() if k not in row and k not in ALIASES})
         rows.append(row)
-    return item_frame(rows)
+    return join_quality_columns(item_frame(rows), root)

@@ -137,7 +137,7 @@ class BatchRun:
         for key, entry in due.items():
             self.reserved[key] = entry["estimate"]
             if entry["call"] == "rewrite":
-                line = self.backend.batch_line(key, "rewrite", spec=entry["spec"])
+                line = self.backend.batch_line(key, "rewrite", spec=entry["spec"], problems=entry.get("problems", ()))
             else:
                 request = ImageRequest(prompt=entry["prompt"], step=entry["step"], size=self.live.size, spec=entry["spec"])
                 file_ids = await self._file_ids(entry["inputs"]) if entry["call"] == "edit" else None

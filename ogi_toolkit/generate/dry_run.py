@@ -19,7 +19,7 @@ __all__ = ["dry_run", "item_calls"]
 def item_calls(spec: InstructionSpec, *, rewrite: bool = False) -> list[tuple[str, str, int]]:
     """(call, prompt, number of input images) for every call the item needs (see ``flow``)."""
     calls = []
-    if rewrite and not spec.turns:
+    if rewrite and not spec.turns and spec.rewrite is None:  # an ogi rewrite output is not rewritten again
         calls.append(("rewrite", spec.instruction, 0))
     if spec.kind == "generation":
         return calls + [("generate", spec.instruction, 0)]

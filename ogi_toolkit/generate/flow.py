@@ -96,7 +96,8 @@ async def walk_item(spec: InstructionSpec, caller: Caller, walk: ItemWalk, *, re
         walk.calls[step] = outcome
         return outcome.image
 
-    do_rewrite_too = rewrite and not spec.turns
+    # A plan from ``ogi rewrite`` (spec.rewrite set) is rewritten already: not paid for again.
+    do_rewrite_too = rewrite and not spec.turns and spec.rewrite is None
     if spec.kind == "generation":
         if do_rewrite_too:
             await do_rewrite()

@@ -102,6 +102,7 @@ class Routes:
         if self.options.record:  # keep the body as sent; multipart is then parsed from it
             request[RAW_BODY] = await request.read()
         self.stats.requests += 1
+        self.stats.by_path[request.path] = self.stats.by_path.get(request.path, 0) + 1
         self.stats.in_flight += 1
         self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
         try:

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ class Stats:
     requests: int = 0
     billed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
+    by_path: dict[str, int] = field(default_factory=dict)  # requests per endpoint (/v1/chat/completions...)
     in_flight: int = 0
     max_in_flight: int = 0
     _bodies: set[str] = field(default_factory=set)
@@ -46,7 +48,7 @@ class Stats:
 
     def as_dict(self) -> dict[str, Any]:
         return {"requests": self.requests, "billed": self.billed, "distinct": len(self._bodies),
-                "by_status": dict(self.by_status), "in_flight": self.in_flight, "max_in_flight": self.max_in_flight}
+                "by_status": dict(self.by_status), "by_path": dict(self.by_path), "in_flight": self.in_flight, "max_in_flight": self.max_in_flight}
 
 
 def body_hash(fields: dict[str, Any], images: list[bytes]) -> str:
@@ -121,6 +123,10 @@ async def answer_image(fields: dict[str, Any], images: list[bytes], opts: Server
     return 200, dict(JSON), json.dumps(body).encode()
 
 
+# A chat model's refusal comes as ``message.refusal`` with no content, as the API sends it.
+REFUSAL_TEXT = "I'm sorry, I can't help with that request."
+
+
 def _rewrite_reply(messages: list[dict[str, Any]]) -> str:
     """A deterministic 'rewrite': the instruction line of the last user message, kept whole."""
     user = next((m for m in reversed(messages) if m.get("role") == "user"), {})
@@ -144,7 +150,11 @@ async def answer_chat(fields: dict[str, Any], opts: ServerOptions, *, live: bool
     if wants_structured(fields):  # a judge request: answered by the protocol fixture
         return await answer_structured(fields, opts, live=live)
     reply = _rewrite_reply(messages)
+    if opts.drop_quotes(reply):  # a planted bad rewrite: the exact strings are lost
+        reply = re.sub(r'\s*"[^"]*"', "", reply)
     fault = opts.fault_for(reply, live=live)
+    # Image refusals (refusal_rate, refuse_word) leave chat alone; a chat refusal has its own word.
+    refused = bool(opts.chat_refuse_word) and opts.chat_refuse_word in reply
     if live and opts.latency_ms:
         await asyncio.sleep(opts.latency_ms / 1000)
     if fault != "refusal" and (early := await _fault_answer(fault, opts)) is not None:
@@ -159,7 +169,8 @@ async def answer_chat(fields: dict[str, Any], opts: ServerOptions, *, live: bool
         "created": int(time.time()),
         "model": str(fields["model"]),
         "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": reply, "refusal": None}}],
+                     "message": {"role": "assistant", "content": None if refused else reply,
+                                 "refusal": REFUSAL_TEXT if refused else None}}],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                   "total_tokens": prompt_tokens + completion_tokens},
     }

@@ -157,6 +157,6 @@ class SketchBackend(Backend):
     async def edit(self, request: ImageRequest) -> ImageResult:
         return await asyncio.to_thread(render_request, request)
 
-    async def rewrite(self, spec: InstructionSpec) -> TextResult:
+    async def rewrite(self, spec: InstructionSpec, problems=()) -> TextResult:
         """The instruction unchanged: a renderer has no language model to rephrase it."""
         return TextResult(text=spec.instruction, model="sketch", usage={"cost_usd": 0.0})

@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-umap", action="store_true", help="skip the UMAP projection and its figures")
     parser.add_argument("--sample", type=int, metavar="N", help="analyse a random sample of N prompts (seed 0)")
     parser.add_argument("--near-threshold", type=float, default=0.9, help="cosine similarity of a near-duplicate pair")
+    parser.add_argument("--compare", metavar="PLAN_B",
+                        help="compare PATH (a plan) with PLAN_B side by side (e.g. templated vs rewritten): "
+                             "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
     scale = parser.add_argument_group("scale")
     scale.add_argument("--knn", choices=("exact", "approximate", "auto"), default="auto",
@@ -43,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
     from ogi_toolkit.analysis import analyse
     from ogi_toolkit.analysis.report import HEADLINE_KEYS
 
+    if args.compare:
+        return _compare(args)
     if args.sample is not None and args.sample < 1:
         raise ValueError(f"--sample must be a positive number of prompts, got {args.sample}")
     for flag in ("knn_threshold", "umap_sample"):
@@ -59,4 +64,18 @@ def run(args: argparse.Namespace) -> int:
         value = summary.get(key)
         print(f"{key:32s} {value:.4f}" if isinstance(value, float) else f"{key:32s} {value}")
     print(f"report: {os.path.join(args.out, 'report.md')}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ogi_toolkit.analysis.compare import compare_plans
+
+    summary = compare_plans(args.path, args.compare, args.out, model=args.model, backend=args.backend,
+                            near_threshold=args.near_threshold, cache_dir=args.cache_dir)
+    names = list(summary["metrics"])
+    for key in ("vendi", "mean_pairwise_cosine_distance", "distinct_2", "near_duplicate_pairs",
+                "constraint_keeping_share"):
+        values = "  ".join(f"{name}={summary['metrics'][name][key]:.4g}" for name in names)
+        print(f"{key:32s} {values}")
+    print(f"report: {os.path.join(args.out, 'compare.md')}")
     return 0

@@ -20,6 +20,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-px", type=int, help="render images at most this many pixels a side (faster)")
     p.add_argument("--renderer", default="auto", choices=["auto", "card"],
                    help="auto: the offline sketch renderer's card when installed; card: a cheaper plain card")
+    p.add_argument("--drop-quotes-rate", type=float, default=0.0,
+                   help="share of chat rewrites answered with their quoted text dropped (a planted bad rewrite)")
+    p.add_argument("--drop-quotes-word", default="#dropquotes",
+                   help="an instruction holding this word has its quoted text dropped the first time it is rewritten")
     p.add_argument("--seed", type=int, default=0, help="seed of the fault dice")
     p.add_argument("--max-request-mb", type=float, default=256.0,
                    help="larger request bodies get 413 (default 256; batch input files may be 200 MB)")
@@ -33,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     options = ServerOptions(latency_ms=args.latency_ms, fail_rate=args.fail_rate, timeout_rate=args.timeout_rate,
                             hang_s=args.hang_s, malformed_rate=args.malformed_rate, refusal_rate=args.refusal_rate,
                             retry_after_ms=args.retry_after_ms, max_px=args.max_px, renderer=args.renderer, seed=args.seed,
-                            max_request_mb=args.max_request_mb, max_stored_mb=args.max_stored_mb)
+                            max_request_mb=args.max_request_mb, max_stored_mb=args.max_stored_mb,
+                            drop_quotes_rate=args.drop_quotes_rate, drop_quotes_word=args.drop_quotes_word)
     try:
         run_server(options, port=args.port)
     except KeyboardInterrupt:  # Ctrl-C is how a server is stopped: not an error

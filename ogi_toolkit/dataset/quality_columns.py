@@ -1,0 +1,49 @@
+"""Check and judge results as DataFrame columns (joined by ``load_dataset``).
+
+Reads the files ``ogi check`` and ``ogi judge`` leave in a dataset folder, by their contract
+only (``checks.jsonl``: id, passed, checks; ``judgments.jsonl``: id, judge, score, passed,
+criteria, or error), so this layer depends on no checking code. Columns:
+``check_passed`` (bool, NaN when unchecked), ``checks_failed`` (list of failed check names),
+``checks`` (the results), and when judged ``judge_score``, ``judge_passed``, ``judge_model``,
+``judge_error``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..generate.manifest_io import iter_jsonl
+
+__all__ = ["join_quality_columns", "quality_columns"]
+
+
+def _error_kind(error) -> str | None:
+    """The judge writes ``{kind, message}``; the column holds the kind (as ``load_judgments`` does)."""
+    return error.get("kind") if isinstance(error, dict) else error
+
+
+def quality_columns(root: str | Path) -> pd.DataFrame:
+    """One row per checked or judged id (index ``id``); empty when the folder has neither file."""
+    root = Path(root)
+    rows: dict[str, dict] = {}
+    for line in iter_jsonl(root / "checks.jsonl"):
+        if "id" in line:
+            rows.setdefault(line["id"], {}).update({
+                "check_passed": bool(line.get("passed")),
+                "checks_failed": list(dict.fromkeys(c["name"] for c in line.get("checks", []) if c.get("passed") is False)),
+                "checks": line.get("checks", [])})
+    for line in iter_jsonl(root / "judgments.jsonl"):
+        if "id" in line:
+            rows.setdefault(line["id"], {}).update({
+                "judge_score": line.get("score"), "judge_passed": line.get("passed"),
+                "judge_model": line.get("judge"), "judge_error": _error_kind(line.get("error"))})
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def join_quality_columns(frame: pd.DataFrame, root: str | Path) -> pd.DataFrame:
+    """``frame`` (with an ``id`` column) with the quality columns of ``root`` added, when there are any."""
+    extra = quality_columns(root)
+    if extra.empty or frame.empty:
+        return frame
+    return frame.join(extra, on="id")

@@ -1,0 +1,186 @@
+"""``check(path)``: every offline check of every finished item, written to ``checks.jsonl``.
+
+One line per item: ``id``, ``passed`` (no check failed; a check that could not run, with
+``passed`` null and a ``reason``, does not count), ``checks`` (``{name, value, threshold,
+passed, ...}``, see :mod:`.result`), ``layout_record`` (whether the backend recorded what it
+drew; the sketch renderer does, and then preservation and OCR use its boxes), and ``key``.
+
+An item is checked again only when its key changes: its images (names, sizes, times), the
+checks configuration, the checking code (the source of the modules that check) or the
+Tesseract language packs installed (a text once unreadable is read once its pack is there). Lines are appended as items finish, so an
+interrupted run resumes; at the end the file is rewritten (atomically) with one line per
+item, in manifest order, with the duplicate check across all outputs added.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..generate.atomic import atomic_write_bytes
+from ..generate.manifest_io import ManifestWriter, iter_jsonl
+from .config import ChecksConfig, load_checks_config
+from .duplicates import duplicate_pairs
+from .items import CheckItem, load_check_items
+from .layout_checks import layout_checks
+from .preservation import preservation_checks
+from .result import item_passed, result
+from .technical import open_image, technical_checks
+from .text_checks import text_checks
+
+__all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "check", "check_item"]
+
+CHECKS_NAME = "checks.jsonl"
+CHECKS_VERSION = "1"
+_DUPLICATE = "technical.duplicate_output"
+
+
+@dataclass
+class CheckRun:
+    path: Path
+    items: int
+    checked: int  # checked in this run (the rest were reused)
+    seconds: float
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for line in self.lines if line["passed"])
+
+
+_CHECKING_MODULES = ("checking", "items", "ocr", "text_checks", "preservation", "technical", "layout_checks",
+                     "duplicates", "result")
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    from .ocr import available_languages
+
+    h = hashlib.sha256(CHECKS_VERSION.encode())
+    for name in _CHECKING_MODULES:
+        h.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    h.update(",".join(sorted(available_languages())).encode())
+    return h.hexdigest()[:16]
+
+
+def _item_key(item: CheckItem, cfg: ChecksConfig) -> str:
+    h = hashlib.sha256(f"{_code_fingerprint()}|{cfg.fingerprint()}|{item.id}".encode())
+    for step in item.steps:
+        for path in (step.input, step.output):
+            if path is not None:
+                try:
+                    st = path.stat()
+                    h.update(f"|{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+                except OSError:
+                    h.update(f"|{path.name}:missing".encode())
+        h.update(b"|layout" if step.layout else b"|-")
+    return h.hexdigest()[:24]
+
+
+def _load(path: Path | None) -> tuple[Any, str | None]:
+    if path is None:
+        return None, None
+    try:
+        return open_image(path), None
+    except (OSError, ValueError) as exc:  # missing, truncated or not an image
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def check_item(item: CheckItem, cfg: ChecksConfig) -> dict[str, Any]:
+    """All per-item checks of one item (the duplicate check needs every item: see :func:`check`)."""
+    start = time.perf_counter()
+    checks: list[dict[str, Any]] = []
+    phash = None
+    for step in item.steps:
+        after, error = _load(step.output)
+        before, before_error = _load(step.input)
+        family = step.scene.style_family if step.scene is not None else None
+        step_checks, step_hash = technical_checks(step.name, step.output, after, error, item.size, before, cfg.technical,
+                                                  family)
+        checks += step_checks
+        phash = step_hash  # the last step's output is the item's output
+        if after is None:
+            continue
+        if step.input is not None:
+            if before is None:
+                checks.append(result("preservation.changed_share", None, cfg.preservation.min_changed_share, None,
+                                     f"the input image could not be read ({before_error})", step=step.name))
+            else:
+                checks += preservation_checks(step, before, after, cfg.preservation)
+        checks += text_checks(step, after, cfg.text)
+        if cfg.layout.enabled:
+            checks += layout_checks(step)
+    return {"id": item.id, "passed": item_passed(checks), "checks": checks, "phash": phash,
+            "layout_record": any(s.layout is not None for s in item.steps), "key": _item_key(item, cfg),
+            "checks_version": CHECKS_VERSION, "seconds": round(time.perf_counter() - start, 3)}
+
+
+def _check_star(args: tuple[CheckItem, ChecksConfig]) -> dict[str, Any]:
+    return check_item(*args)
+
+
+def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
+    pairs = duplicate_pairs({line["id"]: line.get("phash") for line in lines}, cfg.technical.max_duplicate_hash_distance)
+    for line in lines:
+        checks = [c for c in line["checks"] if c["name"] != _DUPLICATE]
+        if line.get("phash"):
+            other = pairs.get(line["id"])
+            checks.append(result(_DUPLICATE, other[1] if other else None, cfg.technical.max_duplicate_hash_distance,
+                                 other is None, f"a near-duplicate of {other[0]}'s output" if other else None,
+                                 duplicate_of=other[0] if other else None))
+        line["checks"] = checks
+        line["passed"] = item_passed(checks)
+
+
+def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, workers: int = 2,
+          redo: bool = False, progress: bool = False, log: Callable[[str], None] | None = None) -> CheckRun:
+    """Check every finished item of the dataset folder ``path``; write ``path/checks.jsonl``.
+
+    ``config``: a checks YAML file or a loaded :class:`ChecksConfig` (default: the bundled
+    ``checks.yaml``); ``workers``: processes (1 = in this process); ``redo``: check every item
+    again even when its result is up to date.
+    """
+    root = Path(path)
+    cfg = config if isinstance(config, ChecksConfig) else load_checks_config(config)
+    start = time.perf_counter()
+    items, _ = load_check_items(root)
+    out_path = root / CHECKS_NAME
+    previous = {} if redo else {line["id"]: line for line in iter_jsonl(out_path) if "id" in line}
+    done: dict[str, dict[str, Any]] = {}
+    todo = []
+    for item in items:
+        old = previous.get(item.id)
+        if old is not None and old.get("key") == _item_key(item, cfg):
+            done[item.id] = old
+        else:
+            todo.append(item)
+    if todo:
+        jobs = [(item, cfg) for item in todo]
+        with ManifestWriter(out_path, check_status=False) as writer:
+            if workers > 1 and len(todo) > 1:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    results = pool.map(_check_star, jobs, chunksize=4)
+                    _collect(results, writer, done, len(todo), progress)
+            else:
+                _collect(map(_check_star, jobs), writer, done, len(todo), progress)
+    lines = [done[item.id] for item in items]
+    _with_duplicates(lines, cfg)
+    atomic_write_bytes(out_path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode("utf-8"))
+    run = CheckRun(root, len(items), len(todo), round(time.perf_counter() - start, 2), lines)
+    if log:
+        log(f"checked {run.checked} items ({run.items - run.checked} up to date) in {run.seconds:.1f} s: "
+            f"{run.passed} of {run.items} passed")
+    return run
+
+
+def _collect(results, writer: ManifestWriter, done: dict, total: int, progress: bool) -> None:
+    from tqdm.auto import tqdm
+
+    for line in tqdm(results, total=total, desc="check", disable=not progress):
+        writer.append(line)
+        done[line["id"]] = line

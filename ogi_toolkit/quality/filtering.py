@@ -1,0 +1,145 @@
+"""``filter_dataset(path, out, ...)``: a new dataset folder with only the items that pass.
+
+What passes: with ``require`` (check groups: text, preservation, technical, layout), no check
+of those groups failed; with ``min_score``, the judge (``judgments.jsonl``) scored the item at
+least that; with neither, no check failed at all. Checks that could not run never drop an
+item. ``out`` gets ``manifest.jsonl`` (the kept items' records, image paths unchanged), their
+images (hard-linked where the filesystem allows, else copied), their lines of ``calls.jsonl``,
+``checks.jsonl`` and ``judgments.jsonl``, and ``dropped.csv`` (``id``, ``reason``) listing every
+item left out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..dataset.manifest import read_manifest
+from ..generate.atomic import atomic_write_bytes
+from ..generate.manifest_io import MANIFEST_NAME, iter_jsonl
+from .checking import CHECKS_NAME
+from .items import CALLS_NAME, safe_path
+from .result import GROUPS, group_of
+
+__all__ = ["DROPPED_NAME", "JUDGMENTS_NAME", "FilterReport", "filter_dataset"]
+
+JUDGMENTS_NAME = "judgments.jsonl"
+DROPPED_NAME = "dropped.csv"
+
+
+@dataclass
+class FilterReport:
+    out: Path
+    kept: int
+    dropped: list[tuple[str, str]]  # (id, reason)
+    linked: bool  # images were hard-linked (False: copied)
+
+    def summary(self) -> str:
+        how = "hard-linked" if self.linked else "copied"
+        return f"kept {self.kept} items, dropped {len(self.dropped)} (see {self.out / DROPPED_NAME}); images {how}"
+
+
+def _latest(path: Path) -> dict[str, dict[str, Any]]:
+    return {line["id"]: line for line in iter_jsonl(path) if "id" in line}
+
+
+def _groups(require: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    if require is None:
+        return None
+    names = [g.strip() for g in (require.split(",") if isinstance(require, str) else require) if g.strip()]
+    unknown = [g for g in names if g not in GROUPS]
+    if unknown or not names:
+        raise ValueError(f"require: {', '.join(unknown) or 'nothing'}: expected check groups from {', '.join(GROUPS)}")
+    return tuple(names)
+
+
+def _reason(record: dict, checks: dict | None, judgment: dict | None, groups: tuple[str, ...] | None,
+            min_score: float | None) -> str | None:
+    if record.get("status") != "done":
+        return f"status {record.get('status')}"
+    if groups is not None or min_score is None:
+        if checks is None:
+            return "not checked (run `ogi check` again)"
+        failed = [c["name"] for c in checks["checks"] if c.get("passed") is False and (groups is None or group_of(c["name"]) in groups)]
+        if failed:
+            return "failed " + ", ".join(dict.fromkeys(failed))
+    if min_score is not None:
+        if judgment is None:
+            return "not judged"
+        error = judgment.get("error")
+        if error:  # the judge writes {kind, message}
+            return "judge error: " + (f"{error.get('kind')}: {error.get('message')}" if isinstance(error, dict) else str(error))
+        score = judgment.get("score")
+        if not isinstance(score, (int, float)) or score < min_score:
+            return f"judge score {score} < {min_score}"
+    return None
+
+
+def _place(src: Path, dst: Path) -> bool:
+    """Hard-link ``src`` at ``dst`` (True), or copy it where links are not allowed (False)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if dst.exists():
+        return True
+    try:
+        os.link(src, dst)
+        return True
+    except OSError:
+        shutil.copyfile(src, dst)
+        return False
+
+
+def _jsonl(lines: Iterable[dict]) -> bytes:
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode("utf-8")
+
+
+def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None = None,
+                   require: str | Iterable[str] | None = None, overwrite: bool = False) -> FilterReport:
+    """Write the items of dataset ``path`` that pass into the new dataset folder ``out`` (see the module docstring)."""
+    root, out = Path(path), Path(out)
+    groups = _groups(require)
+    if min_score is not None and not 0 <= min_score <= 1:
+        raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
+    records = read_manifest(root)
+    checks_path, judgments_path = root / CHECKS_NAME, root / JUDGMENTS_NAME
+    if (groups is not None or min_score is None) and not checks_path.is_file():
+        raise FileNotFoundError(f"{checks_path}: no check results; run `ogi check {root}` first")
+    if min_score is not None and not judgments_path.is_file():
+        raise FileNotFoundError(f"{judgments_path}: no judgments for --min-score; run `ogi judge {root}` first, "
+                                "or filter on checks with --require")
+    if out.resolve() == root.resolve():
+        raise ValueError(f"out {out}: must not be the dataset folder itself")
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise FileExistsError(f"{out} exists and is not empty; choose another --out or pass --overwrite")
+        shutil.rmtree(out)
+    checks, judgments = _latest(checks_path), _latest(judgments_path)
+    kept, dropped = [], []
+    for record in records:
+        why = _reason(record, checks.get(record["id"]), judgments.get(record["id"]), groups, min_score)
+        if why:
+            dropped.append((record["id"], why))
+        else:
+            kept.append(record)
+    out.mkdir(parents=True, exist_ok=True)
+    linked = True
+    for record in kept:
+        for rel in {*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]}:
+            linked &= _place(safe_path(root, rel), safe_path(out, rel))
+    ids = {r["id"] for r in kept}
+    keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
+    atomic_write_bytes(out / CALLS_NAME, _jsonl(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
+    atomic_write_bytes(out / CHECKS_NAME, _jsonl(checks[i] for i in ids if i in checks))
+    if judgments:
+        atomic_write_bytes(out / JUDGMENTS_NAME, _jsonl(judgments[i] for i in ids if i in judgments))
+    table = io.StringIO()
+    writer = csv.writer(table)
+    writer.writerow(["id", "reason"])
+    writer.writerows(dropped)
+    atomic_write_bytes(out / DROPPED_NAME, table.getvalue().encode("utf-8"))
+    atomic_write_bytes(out / MANIFEST_NAME, _jsonl(kept))  # last: a folder with a manifest is complete
+    return FilterReport(out, len(kept), dropped, linked)
