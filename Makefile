@@ -14,11 +14,12 @@ install: $(VENV)/.installed
 
 # torch first, pinned to a CPU build: a bare requirement resolves a multi-GB CUDA build.
 # On this project's machines torch==2.13.0 is a CPU wheel on local disk. Elsewhere, use
-#   pip install torch --index-url https://download.pytorch.org/whl/cpu
+#   make demo TORCH="torch --index-url https://download.pytorch.org/whl/cpu"
+TORCH ?= torch==2.13.0
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q "torch==2.13.0"
+	$(BIN)/python -m pip install -q $(TORCH)
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 

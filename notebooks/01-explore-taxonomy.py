@@ -47,7 +47,9 @@ pools.frame()
 # %%
 SUBTASK = "relative_position"
 specs = sample(SUBTASK, n=8, seed=0)
-to_frame(specs)[["template_id", "difficulty", "instruction"]]
+# a Styler shows every instruction whole (a plain DataFrame cuts cells at 50 characters)
+to_frame(specs)[["template_id", "difficulty", "instruction"]].style.set_properties(
+    subset=["instruction"], **{"text-align": "left", "white-space": "normal"})
 
 # %% [markdown]
 # Every instruction carries its structured spec: later stages read it, never the text.

@@ -17,8 +17,9 @@
 # `|a`, `|plural`, `count_phrase`), its builder params, or restrict a pool to a few values;
 # set seed and difficulty and press **Sample**: the instructions appear with their specs,
 # a few sketch previews, and the sample's diversity. **Save to taxonomy** writes the edited
-# (or new) subtask into its `taxonomy/<domain>.yaml`, validated first; a bad template shows
-# its error here and is never saved.
+# subtask into its `taxonomy/<domain>.yaml`, validated first, changing only that subtask's
+# lines; with a **Save as** id it adds a new subtask, whose target you give beside it. A bad
+# template or param shows its error here (and the last good output is cleared); it is never saved.
 
 # %%
 from ogi_toolkit.widgets import PrototypePanel

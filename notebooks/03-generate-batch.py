@@ -27,6 +27,7 @@ from IPython.display import HTML
 from ogi_toolkit import plan
 from ogi_toolkit.dataset import load_dataset
 from ogi_toolkit.generate import dry_run, run_plan
+from ogi_toolkit.generate.dry_run import pricing_note
 from ogi_toolkit.planning import summary
 from ogi_toolkit.widgets import gallery_html
 
@@ -38,10 +39,13 @@ specs = plan(counts={s: 2 for s in SUBTASKS}, seed=0)
 summary(specs)
 
 # %% [markdown]
-# What it would cost, before anything is sent:
+# What it would cost with `gpt-image-1` at low quality, before anything is sent (the sketch
+# renderer itself is free); the line under the table says what was priced and what assumed:
 
 # %%
-dry_run(specs, backend=BACKEND, image_model="gpt-image-1", quality="low")
+costs = dry_run(specs, backend=BACKEND, image_model="gpt-image-1", quality="low", size="1024x1024")
+print(pricing_note(costs))
+costs
 
 # %%
 result = run_plan(specs, OUT, backend=BACKEND, size="512x512")

@@ -13,7 +13,7 @@ the sketch renderer by default, or with the OpenAI API), and leaves under ``out`
     figures/                 the dataset against the paper's distribution (ogi figures --data)
     export/opengpt/          the released OpenGPT-4o-Image layout (gen.json, editing.json, ...)
     export/hf/               Hugging Face datasets Parquet (datasets.load_dataset)
-    gallery.html             every item's images beside its instruction
+    gallery.html             the dataset browser (filters, search, each item large with its spec)
     demo.json                settings, stage stamps, and the summary returned
 
 Run it again and it resumes: the runner reads every stored result back instead of making it

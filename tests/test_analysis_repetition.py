@@ -79,3 +79,12 @@ def test_geneval_repeats_its_skeletons_far_more_than_partiprompts(parti_sample, 
     assert skeletons(g).attrs["source"] == "text"
     assert skeleton_repetition(g) > 0.9
     assert skeleton_repetition(g) > skeleton_repetition(p) + 0.3
+
+
+def test_repeated_ngrams_top_is_the_number_of_rows_over_all_sizes():
+    texts = [f"a photo of the children's encyclopedia page {k} on a table" for k in range(12)]
+    top = repeated_ngrams(texts, n=(3, 4), top=10)
+    assert len(top) == 10
+    assert top["prompts"].tolist() == [12] * 10 and top["n"].tolist()[0] == 4  # ties: the longer n-gram first
+    grams = repeated_ngrams(texts, n=(3,), top=50)["ngram"].tolist()
+    assert "the children's encyclopedia" in grams and not any(" s " in f" {g} " for g in grams)  # apostrophe kept

@@ -41,7 +41,7 @@ def test_cli_writes_summary_tables_figures_and_report(parti_report):
 def test_html_projection_shows_prompts_on_hover(parti_report):
     html = (parti_report / "figures/umap.html").read_text()
     some_prompt = pd.read_csv(parti_report / "tables/skeletons.csv")["example"].iloc[0]
-    assert some_prompt.split()[0] in html and "plotly" in html
+    assert some_prompt.split()[0] in html and "id='colour-by'" in html
 
 
 def test_warm_rerun_embeds_nothing_and_reuses_the_projection(parti_report, embedder, analysis_cache):

@@ -1,55 +1,86 @@
-"""The static gallery page of a dataset folder: every image, by relative path, in order."""
+"""The dataset browser's page, read as data: what it holds for each item, its image links,
+and its errors. (tests/test_gallery_browser.py drives it in a real browser.)"""
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import json
+import re
 
-from dataset_fixtures import make_dataset
-from ogi_toolkit.dataset.gallery import gallery_page, write_gallery
+import pytest
+from gallery_fixtures import make_gallery_dataset
 
-
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.images: list[tuple[str, str]] = []  # (src, caption of its figure)
-        self.errors: list[str] = []
-        self._src, self._caption, self._error = None, False, False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "img":
-            self._src = attrs["src"]
-        self._caption = tag == "figcaption"
-        self._error = "error" in (attrs.get("class") or "")
-
-    def handle_data(self, data):
-        if self._caption and self._src:
-            self.images.append((self._src, data))
-            self._src, self._caption = None, False
-        elif self._error:
-            self.errors.append(data)
-            self._error = False
+from ogi_toolkit.cli import main
+from ogi_toolkit.dataset.gallery import gallery_items, gallery_page, write_gallery
 
 
-def test_the_page_shows_inputs_turns_and_references_in_order_by_relative_path(tmp_path):
-    make_dataset(tmp_path / "data")
-    page_path = write_gallery(tmp_path / "data", tmp_path / "pages" / "gallery.html", title="t")
-    page = _Page()
-    page.feed(page_path.read_text(encoding="utf-8"))
-    srcs = [src for src, _ in page.images]
-    assert all(src.startswith("../data/images/") and (page_path.parent / src).is_file() for src in srcs)
-    captions = [caption for _, caption in page.images]
-    # generation first, then the editing subtasks by domain: multi-turn, other challenging, subject manipulation
-    assert captions == ["output",  # photographic_styles
-                        "input", "turn 1: Remove the cup.", "turn 2: Make the background a beach.",  # two_turns
-                        "input", "reference image", "output",  # reference_image
-                        "input", "output"]  # remove
-    assert srcs[1:4] == ["../data/images/sr/src3.png", "../data/images/tu/turn0.png", "../data/images/tu/turn1.png"]
-    assert srcs[4:7] == ["../data/images/sr/src2.png", "../data/images/re/ref.png", "../data/images/ou/out2.png"]
-    assert any("error" in text for text in page.errors)  # the failed item is listed, with its status
+def page_items(text: str) -> list[dict]:
+    match = re.search(r"<script type='application/json' id='ogi-data'>(.*?)</script>", text, re.S)
+    return json.loads(match.group(1))["items"]
 
 
-def test_instructions_are_escaped():
-    record = {"id": "x", "status": "done", "instruction": "<script>alert(1)</script> & more",
+def test_every_item_is_on_the_page_with_relative_image_links_and_its_results(tmp_path):
+    make_gallery_dataset(tmp_path / "data", extra=3)
+    page = write_gallery(tmp_path / "data", tmp_path / "pages" / "gallery.html", title="t")
+    items = {it["id"]: it for it in page_items(page.read_text(encoding="utf-8"))}
+    assert sorted(items) == ["edit-1", "fail-1", "gen-1", "more-000", "more-001", "more-002", "ref-1", "turn-1"]
+    srcs = [s for it in items.values() for s in [*it["inputs"], it["output"], *(t["image"] for t in it.get("turns", []))] if s]
+    assert all(s.startswith("../data/images/") and (page.parent / s).is_file() for s in srcs)
+    assert items["ref-1"]["inputs"] == ["../data/images/sr/src2.png", "../data/images/re/ref.png"]
+    assert [t["instruction"] for t in items["turn-1"]["turns"]] == ["Remove the cup.", "Make the background a beach."]
+    assert [t["image"] for t in items["turn-1"]["turns"]] == ["../data/images/tu/turn0.png", "../data/images/tu/turn1.png"]
+    assert items["fail-1"]["status"] == "error" and items["fail-1"]["error"] == "x"
+    assert items["edit-1"]["check"]["passed"] is False and items["edit-1"]["check"]["checks"][0]["reason"] == "output equals input"
+    assert items["ref-1"]["judge"]["score"] == 4.5 and items["turn-1"]["judge"] == {"judge": "gpt-4o-mini", "error": "timeout judge timed out"}
+    assert "check" not in items["ref-1"] and "judge" not in items["gen-1"]
+    assert items["ref-1"]["spec"]["reference"]["scene"]["description"] == "a grey cat"  # the spec travels
+    assert "instruction" not in items["ref-1"]["spec"]  # ...without what the item shows already
+
+
+def test_image_paths_that_leave_the_dataset_folder_are_not_linked():
+    records = [{"id": "x", "status": "done", "spec": {"kind": "generation"}, "output_image": "../../etc/passwd"}]
+    from ogi_toolkit.dataset.gallery import _linker
+    from pathlib import Path
+
+    root = Path("/tmp/some/dataset")
+    items = gallery_items(records, _linker(root, root))
+    assert items[0]["output"] is None
+
+
+def test_instructions_cannot_break_out_of_the_page():
+    record = {"id": "x", "status": "done", "instruction": "</script><script>alert(1)</script> <!-- &",
               "spec": {"kind": "generation", "domain": "d", "subtask": "s"}, "output_image": "a.png"}
-    html = gallery_page([record], lambda p: p)
-    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    text = gallery_page(gallery_items([record], lambda p: p))
+    assert "alert(1)</script>" not in text and "<!--" not in text
+    assert page_items(text)[0]["instruction"] == record["instruction"]
+
+
+def test_ten_thousand_items_make_a_page_of_a_few_megabytes(tmp_path):
+    spec = {"kind": "editing", "domain": "subject_manipulation", "subtask": "remove", "difficulty": 2, "template_id": "t",
+            "source": {"description": "a kitchen with a red cup on a table", "objects": [{"name": "cup", "colour": "red"}]},
+            "edits": [{"op": "remove", "target": 0}], "turns": [], "slots": {"object": "cup"}}
+    records = [{"id": f"remove-{k:05d}", "status": "done", "instruction": f"Remove the red cup number {k} from the table.",
+                "spec": {**spec, "id": f"remove-{k:05d}"}, "input_images": [f"images/ab/{k:064d}.png"],
+                "output_image": f"images/cd/{k:064d}.png"} for k in range(10_000)]
+    text = gallery_page(gallery_items(records, lambda p: p))
+    assert len(page_items(text)) == 10_000
+    assert len(text.encode()) < 8e6  # links, not images: ~0.6 kB an item
+
+
+def test_bad_result_lines_name_the_file_and_line(tmp_path):
+    make_gallery_dataset(tmp_path / "data", extra=0)
+    with open(tmp_path / "data" / "checks.jsonl", "a") as f:
+        f.write("{not json\n")
+    with pytest.raises(ValueError, match=r"checks\.jsonl:3: not valid JSON"):
+        write_gallery(tmp_path / "data")
+
+
+def test_the_command_writes_the_page_and_refuses_a_plan(tmp_path, capsys):
+    make_gallery_dataset(tmp_path / "data", extra=0)
+    assert main(["gallery", str(tmp_path / "data")]) == 0
+    assert (tmp_path / "data" / "gallery.html").is_file() and "gallery.html" in capsys.readouterr().out
+    plan = tmp_path / "plan.jsonl"
+    plan.write_text('{"id": "a"}\n')
+    assert main(["gallery", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert "a plan (one instruction spec per line), not a dataset folder" in err and "ogi generate" in err
+    assert main(["gallery", str(tmp_path / "nothing")]) == 2
+    assert "no such dataset folder" in capsys.readouterr().err

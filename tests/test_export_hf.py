@@ -64,12 +64,26 @@ def test_parquet_layout_loads_with_load_dataset(tmp_path):
     out = tmp_path / "parquet"
     export_hf(root, out, layout="parquet")
     assert sorted(p.name for p in (out / "data").iterdir()) == ["train-00000-of-00001.parquet"]
-    assert "config_name: default" in (out / "README.md").read_text()
     ds = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "cache"))
     assert len(ds) == 4
     gen = ds[ds["id"].index("gen-1")]
     assert _same_pixels(gen["output_image"], images["images/ge/gen.png"])
     assert not list(tmp_path.glob(".parquet.*"))  # private cache and staging folder removed
+
+
+def test_a_second_export_to_a_folder_of_the_same_name_is_not_read_from_a_stale_cache(tmp_path):
+    # datasets keys its cache by a card's `configs:` patterns, not by the files they match
+    full, part = tmp_path / "full", tmp_path / "part"
+    make_dataset(full)
+    make_dataset(part)
+    lines = (part / "manifest.jsonl").read_text().splitlines(keepends=True)
+    (part / "manifest.jsonl").write_text("".join(line for line in lines if '"gen-1"' not in line))
+    export_hf(part, tmp_path / "a" / "same-name")
+    export_hf(full, tmp_path / "b" / "same-name")
+    cache = str(tmp_path / "cache")
+    first = datasets.load_dataset(str(tmp_path / "a" / "same-name"), split="train", cache_dir=cache)
+    second = datasets.load_dataset(str(tmp_path / "b" / "same-name"), split="train", cache_dir=cache)
+    assert "gen-1" not in first["id"] and "gen-1" in second["id"]
 
 
 def test_missing_images_are_reported_not_exported(tmp_path):

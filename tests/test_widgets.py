@@ -87,6 +87,7 @@ def test_save_new_template_and_new_subtask_to_taxonomy_files(taxonomy_copy):
     assert text.startswith("#")  # the file's comments survive the round trip
 
     panel.new_subtask_id.value = "relative_position_variant"
+    panel.new_target.value = 100
     assert panel.save() is not None, panel.error
     variant = load_taxonomy(taxonomy_copy).subtask("relative_position_variant")
     assert variant.domain == "spatial_reasoning"
@@ -101,3 +102,106 @@ def test_a_bad_edit_is_never_saved(taxonomy_copy):
     assert panel.save() is None
     assert "unknown_slot" in panel.error
     assert (taxonomy_copy / "spatial_reasoning.yaml").read_bytes() == original
+
+
+def test_a_failed_sample_clears_the_previous_output():
+    panel = PrototypePanel(subtask="relative_position", previews=2)
+    panel.n.value = 4
+    panel.sample_button.click()
+    assert panel.results.value and panel.stats_view.value and panel.gallery.children
+    panel.template.value = panel.taxonomy.subtask("relative_position").templates[0].id
+    panel.template_text.value = "Draw {{ no_such_slot }}"
+    panel.sample_button.click()
+    assert panel.error and panel.results.value == "" and panel.stats_view.value == "" and panel.gallery.children == ()
+    panel.template.value = panel.taxonomy.subtask("relative_position").templates[0].id  # back to the saved text
+    panel.params.value = "groups: [planar"
+    panel.sample_button.click()
+    assert "params are not valid YAML" in panel.error and panel.results.value == ""
+
+
+@pytest.mark.parametrize("subtask", ["multi_attribute_combination", "object_counting", "relative_position"])
+def test_a_restricted_colour_pool_is_honoured_at_every_grade(subtask):
+    panel = PrototypePanel(subtask=subtask, previews=0)
+    panel.pool.value = "colours"
+    panel.pool_values.value = ("red", "crimson")
+    panel.n.value = 20
+    for grade in panel.taxonomy.subtask(subtask).grades:
+        panel.difficulty.value = grade
+        panel.sample()
+        assert panel.error is None, (grade, panel.error)
+        colours = {o.colour for s in panel.specs for scene in (s.scene, s.source) if scene for o in scene.objects if o.colour}
+        assert colours <= {"red", "crimson"}, (grade, colours)
+
+
+def test_a_params_value_the_builder_cannot_use_is_named():
+    panel = PrototypePanel(subtask="relative_position", previews=0)
+    panel.params.value = panel.params.value.replace("- planar\n- vertical", "- sideways")
+    panel.sample()
+    assert panel.error.startswith("ValueError: params: groups: [\"sideways\"] is not a value builder 'spatial_relations'")
+    assert "the saved value is [\"planar\", \"vertical\"]" in panel.error
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_save_changes_only_the_edited_template(taxonomy_copy):
+    panel = PrototypePanel(load_taxonomy(taxonomy_copy), subtask="relative_position", save_dir=taxonomy_copy, previews=0)
+    path = taxonomy_copy / "spatial_reasoning.yaml"
+    before = path.read_text()
+    template = panel.taxonomy.subtask("relative_position").templates[1]
+    panel.template.value = template.id
+    panel.template_text.value = ("Prototype {% if scene %}{{ scene|cap }}, {% endif %}" + template.text
+                                 + " Keep {{ objs_a|join(', ') }} clearly apart, each one easy to tell from the others.")
+    assert panel.save() is not None, panel.error
+    after = path.read_text()
+    changed = _changed_lines(before, after)
+    assert 0 < len(changed) <= 12, "\n".join(changed)  # the template's few lines (the whole file was rewritten: 191)
+    assert all(line.count("{{") == line.count("}}") and line.count("{%") == line.count("%}") for line in after.splitlines())
+    assert not [n for n, line in enumerate(after.splitlines(), 1) if line != line.rstrip()]  # no trailing spaces
+    assert all(len(line) <= 100 for line in changed)
+    saved = load_taxonomy(taxonomy_copy).subtask("relative_position")
+    assert saved.templates[1].text == panel.template_text.value
+    assert saved.params == load_taxonomy().subtask("relative_position").params  # untouched
+
+
+def test_save_as_asks_for_the_target_and_refreshes_the_subtask_list(taxonomy_copy):
+    panel = PrototypePanel(load_taxonomy(taxonomy_copy), subtask="relative_position", save_dir=taxonomy_copy, previews=0)
+    path = taxonomy_copy / "spatial_reasoning.yaml"
+    before, total = path.read_bytes(), sum(s.target for s in panel.taxonomy.subtasks)
+    panel.new_subtask_id.value = "relative_position_variant"
+    assert panel.new_target.layout.display == ""  # the target field appears with a new id
+    assert panel.save() is None and "give 'relative_position_variant' its target" in panel.error
+    assert path.read_bytes() == before
+    panel.new_target.value = 250
+    assert panel.save() is not None, panel.error
+    reloaded = load_taxonomy(taxonomy_copy)
+    assert reloaded.subtask("relative_position_variant").target == 250
+    assert sum(s.target for s in reloaded.subtasks) == total + 250
+    assert "relative_position_variant" in [v for _, v in panel.subtask.options]
+    assert panel.subtask.value == "relative_position_variant" and panel.new_subtask_id.value == ""
+    assert before.decode() in path.read_text()  # appended: every earlier line is as it was
+    panel.new_subtask_id.value = "relative_position"
+    assert panel.save() is None and "exists already" in panel.error
+
+
+def test_the_save_button_is_wide_enough_for_its_label():
+    panel = PrototypePanel(subtask="relative_position", previews=0)
+    assert panel.save_button.layout.width == "auto"
+
+
+def test_a_params_key_the_builder_does_not_declare_is_refused_by_sample_and_save(taxonomy_copy):
+    from ogi_toolkit.templates.builders.base import get_builder
+
+    if not hasattr(get_builder("spatial_relations"), "declared_params"):
+        pytest.skip("builders declare their params with reliability-load's #11 item 4 (templates.engine.check_params)")
+    panel = PrototypePanel(load_taxonomy(taxonomy_copy), subtask="relative_position", save_dir=taxonomy_copy, previews=0)
+    before = (taxonomy_copy / "spatial_reasoning.yaml").read_bytes()
+    panel.params.value = panel.params.value.replace("groups:", "grups:")
+    panel.sample()
+    assert "params: unknown key(s) ['grups']" in panel.error and panel.specs == []
+    assert panel.save() is None and "grups" in panel.error
+    assert (taxonomy_copy / "spatial_reasoning.yaml").read_bytes() == before

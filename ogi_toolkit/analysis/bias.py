@@ -16,11 +16,41 @@ import pandas as pd
 from .distribution import flat_values, skew
 from .lexicon import load_lexicon, find_terms
 
-__all__ = ["DEMOGRAPHIC_LEXICONS", "ATTRIBUTE_COLUMNS", "BiasReport", "term_matches", "bias_report", "attribute_skew"]
+__all__ = ["DEMOGRAPHIC_LEXICONS", "ATTRIBUTE_COLUMNS", "ATTRIBUTE_POOLS", "BiasReport", "term_matches", "bias_report",
+           "attribute_skew", "taxonomy_pools"]
 
 DEMOGRAPHIC_LEXICONS = ("gender", "age", "ethnicity")
 # Spec-derived columns (see io.spec_attributes) whose use is compared with their pools.
 ATTRIBUTE_COLUMNS = ("objects", "colours", "style", "scene")
+# the project's pool each attribute column is drawn from
+ATTRIBUTE_POOLS = {"objects": "objects", "colours": "colours", "style": "styles", "scene": "scenes"}
+
+
+def taxonomy_pools(path=None) -> dict[str, list[str]]:
+    """{attribute column: every value of the pool the planner draws it from}, named as specs
+    name them, from ``definition.pools.load_pools(path)``. A spec may name an item by id or by
+    name, so both forms are listed (``attribute_skew`` counts an item once either way)."""
+    from ..definition.pools import load_pools
+
+    pools = load_pools(path)
+    out = {}
+    for column, pool in ATTRIBUTE_POOLS.items():
+        if pool in pools:
+            out[column] = [(item.id, item.name) for item in pools[pool]]
+    return out
+
+
+def _canonical(pool) -> tuple[list[str], dict[str, str]]:
+    """A pool as its values, plus {other spelling: value} when it lists (id, name) pairs."""
+    values, alias = [], {}
+    for entry in pool:
+        if isinstance(entry, tuple):
+            ident, name = map(str, entry)
+            values.append(ident)
+            alias[name] = alias[name.lower()] = ident
+        else:
+            values.append(str(entry))
+    return values, alias
 
 
 def term_matches(texts: Iterable[str]) -> pd.DataFrame:
@@ -36,15 +66,19 @@ def term_matches(texts: Iterable[str]) -> pd.DataFrame:
 
 def attribute_skew(df: pd.DataFrame, pools: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
     """Per attribute column (objects, colours, style, scene): skew of use against uniform use of
-    its pool (``pools[column]`` when given, else of the values seen). See ``distribution.skew``."""
+    its pool (``pools[column]`` when given: values, or (id, name) pairs as ``taxonomy_pools``
+    gives; else of the values seen, and the ``against`` column says so). See ``distribution.skew``."""
     rows = []
     for col in ATTRIBUTE_COLUMNS:
         if col not in df.columns:
             continue
-        counts = pd.Series([v for cell in df[col] for v in flat_values(cell)], dtype=object).value_counts()
+        pool = (pools or {}).get(col)
+        values, alias = _canonical(pool) if pool is not None else (None, {})
+        used = [alias.get(v, v) for cell in df[col] for v in flat_values(cell)]
+        counts = pd.Series(used, dtype=object).value_counts()
         if counts.empty:
             continue
-        pool = (pools or {}).get(col)
+        pool = values
         top = counts.index[0]
         rows.append({"attribute": col, **skew(counts, pool), "most_used": top, "most_used_count": int(counts.iloc[0]),
                      "against": "pool" if pool is not None else "values seen"})

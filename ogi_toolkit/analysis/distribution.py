@@ -88,11 +88,18 @@ def pool_usage(used: Iterable[str], pools: Mapping[str, Iterable[str]]) -> pd.Da
     """For every value of every pool, how often it was used (0 = never used).
 
     ``used``: every value occurrence (e.g. all slot values, all object names).
-    ``pools``: {pool name: [values]}, e.g. built from ``definition.pools.load_pools()``.
+    ``pools``: {pool name: [values or (id, name) pairs]}, e.g. ``bias.taxonomy_pools()``.
     """
     counts = Counter(str(u) for u in used)
-    rows = [{"pool": name, "value": str(v), "count": counts.get(str(v), 0)}
-            for name, values in pools.items() for v in values]
+
+    def used_count(entry) -> tuple[str, int]:
+        if isinstance(entry, tuple):  # (id, name): a spec may name the item either way
+            ident, name = map(str, entry)
+            return ident, counts.get(ident, 0) + (counts.get(name, 0) if name != ident else 0)
+        return str(entry), counts.get(str(entry), 0)
+
+    rows = [{"pool": name, "value": value, "count": count}
+            for name, values in pools.items() for value, count in map(used_count, values)]
     return pd.DataFrame(rows, columns=["pool", "value", "count"])
 
 

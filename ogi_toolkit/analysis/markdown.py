@@ -1,6 +1,7 @@
 """The short human-readable ``report.md`` written beside ``summary.json``."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,8 @@ def _table(path: Path, rows: int = 10) -> str:
     if not path.exists():
         return ""
     frame = pd.read_csv(path).head(rows)
+    if frame.empty:
+        return "None found.\n"
     frame = frame.drop(columns=[c for c in ("rows",) if c in frame.columns])
     for col in frame.columns:
         if frame[col].dtype == object:
@@ -74,10 +77,41 @@ def report_markdown(summary: dict, out: Path) -> str:
         table = _table(tables / name)
         if table:
             parts += [f"\n## {title}\n", table]
+    parts += _image_duplicates(tables / "image_near_duplicates.csv", out)
     images = sorted(p.name for p in figures.glob("*.png")) if figures.exists() else []
     if images:
-        parts += ["\n## Figures\n"] + [f"![{name}](figures/{name})" for name in images]
+        parts += ["\n## Figures\n"]
+        if summary.get("projection"):
+            parts.append(f"Projections: {summary['projection']} of the prompt embeddings.\n")
+        parts += [f"![{name}](figures/{name})" for name in images]
     if (figures / "umap.html").exists():
-        parts.append("\nInteractive projection (hover shows the prompt): [figures/umap.html](figures/umap.html)")
-    parts.append(f"\nTimings (s): {summary.get('timings_s')}\n")
+        parts.append("\nInteractive projection (colour by any label, cluster or check result; hover shows the prompt): "
+                     "[figures/umap.html](figures/umap.html)")
+    if summary.get("skipped"):
+        parts += ["\n## Skipped or shortcut at this size\n"] + [f"- {line}" for line in summary["skipped"]]
+    timings = summary.get("timings_s") or {}
+    if timings:
+        parts += ["\n## Timings\n", "| step | seconds |", "|---|---|"]
+        parts += [f"| {step} | {seconds:.2f} |" for step, seconds in timings.items()]
     return "\n".join(parts) + "\n"
+
+
+def _image_duplicates(path: Path, out: Path, rows: int = 12) -> list[str]:
+    """Image near-duplicate pairs with thumbnails (linked relative to the report's folder)."""
+    if not path.exists():
+        return []
+    pairs = pd.read_csv(path)
+    if pairs.empty:
+        return ["\n## Image near-duplicates\n", "No two images within the perceptual-hash distance.\n"]
+
+    def thumb(image: str) -> str:
+        rel = Path(os.path.relpath(Path(image).resolve(), out.resolve())).as_posix()
+        return f"<a href='{rel}'><img src='{rel}' width='128'></a>"
+
+    lines = ["\n## Image near-duplicates\n",
+             f"{len(pairs)} pair(s) of images within the perceptual-hash distance"
+             + (f"; the {rows} closest:" if len(pairs) > rows else ":") + "\n",
+             "| image | image | pHash distance (bits of 64) |", "|---|---|---|"]
+    for pair in pairs.sort_values("distance", kind="stable").head(rows).itertuples(index=False):
+        lines.append(f"| {thumb(pair.path_i)} | {thumb(pair.path_j)} | {pair.distance} |")
+    return lines + [""]

@@ -1,85 +1,119 @@
 """Figures over DataFrames, seaborn-style: ``data=`` first, keyword-only options, ``ax=`` in,
-the Axes out. ``umap_html`` writes the interactive version (plotly, hover shows the prompt)."""
+the Axes out. ``umap_html`` writes the interactive version (a small canvas page, hover shows the prompt)."""
 from __future__ import annotations
 
-import textwrap
+import html
+import json
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from ..atomic_io import atomic_path
+from ..atomic_io import atomic_write_text
 
 __all__ = ["plot_umap", "plot_counts", "umap_html"]
 
-MAX_HUE_LEVELS = 20  # beyond this a legend is unreadable: the rest are drawn as "other"
-
-
-def _limit_levels(values: pd.Series, top: int = MAX_HUE_LEVELS) -> pd.Series:
-    keep = values.value_counts().index[:top]
-    values = values.astype(object).where(values.isin(keep), "other")
-    return values.fillna("(none)").astype(str)
+MAX_BARS = 80  # more bars than this are unreadable at any height: the rest are folded, and the title says so
 
 
 def plot_umap(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str | None = None, ax=None,
-              s: float | None = None, alpha: float = 0.6, **kwargs):
-    """Scatter of a projection (``project(df)``), coloured by ``hue``; returns the Axes."""
+              s: float | None = None, alpha: float = 0.6, method: str = "UMAP", **kwargs):
+    """Scatter of a projection (``project(df)``), coloured by ``hue`` with the fixed colours of
+    ``analysis.colours`` (domains their own colour, subtasks its shades); returns the Axes.
+    Values folded into "other" are listed under the legend."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
+
+    from .colours import label_colours
 
     if x not in data.columns or y not in data.columns:
         raise KeyError(f"columns {x!r} and {y!r} not found: pass data=project(df)")
     if ax is None:
         ax = plt.figure(figsize=(7, 6)).gca()
-    plot_data = data[[x, y]].copy()
-    if hue is not None:
-        plot_data[hue] = _limit_levels(data[hue])
-    if hue is not None and "palette" not in kwargs:  # distinct neighbours, not a smooth hue wheel
-        kwargs["palette"] = "tab10" if plot_data[hue].nunique() <= 10 else "tab20"
-    sns.scatterplot(data=plot_data, x=x, y=y, hue=hue, ax=ax, linewidth=0, alpha=alpha,
-                    s=s if s is not None else max(2.0, min(20.0, 20000 / max(len(data), 1))), **kwargs)
-    ax.set(xticks=[], yticks=[], xlabel="UMAP 1", ylabel="UMAP 2")
-    if hue is not None and ax.get_legend() is not None:
-        sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1), frameon=False, title=hue, markerscale=2)
+    size = s if s is not None else max(2.0, min(30.0, 20000 / max(len(data), 1)))
+    if hue is None:
+        ax.scatter(data[x], data[y], s=size, alpha=alpha, linewidths=0, color="#4c72b0", **kwargs)
+    else:
+        levels = label_colours(data, hue)
+        for label, colour in levels.colours.items():
+            rows = (levels.labels == label).to_numpy()
+            if rows.any():
+                ax.scatter(data.loc[rows, x], data.loc[rows, y], s=size, alpha=alpha, linewidths=0, color=colour,
+                           label=f"{label} ({int(rows.sum())})", **kwargs)
+        n = len(levels.colours)
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1, 1), frameon=False, title=hue, markerscale=1.5,
+                           fontsize=8 if n <= 24 else 6.5, ncol=1 if n <= 24 else 2)
+        if levels.folded:
+            shown = ", ".join(levels.folded[:12]) + (", ..." if len(levels.folded) > 12 else "")
+            legend.set_title(f"{hue}\n(other: {shown})" if len(shown) < 60 else f"{hue}\n(other: {len(levels.folded)} smallest)")
+    ax.set(xticks=[], yticks=[], xlabel=f"{method} 1", ylabel=f"{method} 2")
     return ax
 
 
 def plot_counts(data: pd.DataFrame, *, x: str = "count", y: str | None = None, target: str | None = "target",
-                ax=None, top: int = 40):
-    """Horizontal bars of a ``label_counts`` table (index = labels), with targets as ticks."""
+                ax=None, top: int | None = MAX_BARS):
+    """Horizontal bars of a ``label_counts`` table (index = labels), with targets as ticks.
+    Every label is drawn up to ``top``; past it the smallest are folded and the x label says
+    how many. Counts are integers, so the ticks are too."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    table = data.head(top)
+    table = data if top is None else data.head(top)
     labels = table.index.astype(str) if y is None else table[y].astype(str)
     if ax is None:
-        ax = plt.figure(figsize=(7, 0.25 * len(table) + 1.2)).gca()
+        ax = plt.figure(figsize=(7, 0.22 * len(table) + 1.2)).gca()
     ax.barh(labels, table[x], color="#4c72b0", label=x)
     if target and target in table.columns:
         ax.scatter(table[target], labels, marker="|", s=120, color="black", label="target", zorder=3)
         ax.legend(frameon=False)
     ax.invert_yaxis()
-    ax.set(xlabel=x, ylabel=table.index.name or y or "")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.01)
+    folded = len(data) - len(table)
+    xlabel = x if not folded else f"{x} (the {len(table)} largest of {len(data)} shown; {folded} smaller folded)"
+    ax.set(xlabel=xlabel, ylabel=table.index.name or y or "")
     return ax
 
 
-def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y", hue: str | None = None,
-              text: str = "text", hover: tuple[str, ...] = (), max_points: int = 30_000, seed: int = 0) -> Path:
-    """An interactive scatter (plotly, self-contained HTML) with the prompt on hover; above
-    ``max_points`` a fixed random sample is drawn so the page stays responsive."""
-    import plotly.express as px
+def _level_codes(data: pd.DataFrame, column: str) -> dict:
+    from .colours import label_colours
 
-    if len(data) > max_points:
-        data = data.sample(max_points, random_state=seed)
-    plot_data = data[[x, y]].copy()
-    plot_data["prompt"] = data[text].astype(str).map(lambda t: "<br>".join(textwrap.wrap(t, 80)[:6]))
-    for col in hover:
-        plot_data[col] = data[col].astype(str)
-    if hue is not None:
-        plot_data[hue] = _limit_levels(data[hue])
-    fig = px.scatter(plot_data, x=x, y=y, color=hue, hover_name="prompt", hover_data={x: False, y: False, **{c: True for c in hover}},
-                     render_mode="webgl", opacity=0.7)
-    fig.update_traces(marker={"size": 4})
-    fig.update_layout(xaxis_visible=False, yaxis_visible=False, template="plotly_white", height=700)
+    levels = label_colours(data, column)
+    names = list(levels.colours)
+    index = {name: k for k, name in enumerate(names)}
+    return {"name": column, "levels": names, "colours": [levels.colours[n] for n in names],
+            "codes": [index[v] for v in levels.labels], "folded": levels.folded}
+
+
+def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y", hue: str | None = None,
+              text: str = "text", hover: tuple[str, ...] = (), max_points: int = 30_000, seed: int = 0,
+              title: str = "Prompt embeddings", method: str = "UMAP") -> Path:
+    """An interactive scatter as one small self-contained HTML page (no plotting library: a
+    canvas and a short script): a title, axes, a colour-by selector over ``hue`` and the
+    ``hover`` columns, and the prompt on hover. Above ``max_points`` a fixed random sample is
+    drawn so the page stays responsive."""
+    shown = data.sample(max_points, random_state=seed) if len(data) > max_points else data
+    columns = list(dict.fromkeys([c for c in (hue, *hover) if c is not None and c in shown.columns]))
+    payload = {
+        "title": title, "method": method, "total": len(data),
+        "x": [round(float(v), 3) for v in shown[x]], "y": [round(float(v), 3) for v in shown[y]],
+        "text": [str(t)[:400] for t in shown[text]],
+        "colour_by": [_level_codes(shown, c) for c in columns],
+    }
+    script = resources.files(__package__).joinpath("umap_page.js").read_text(encoding="utf-8")
+    data_json = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    esc = html.escape(title)
+    page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{esc}</title>"
+            "<style>body{font-family:system-ui,sans-serif;margin:1em;color:#222}#wrap{display:flex;gap:1em}"
+            "canvas{border:1px solid #ccc;background:#fff}#legend{font-size:.8em;max-height:760px;overflow:auto}"
+            "#legend div{cursor:pointer;white-space:nowrap}#legend span{display:inline-block;width:.8em;height:.8em;"
+            "margin-right:.4em;border-radius:50%}#legend .off{opacity:.3}#tip{position:fixed;pointer-events:none;"
+            "background:#fffffe;border:1px solid #999;padding:.3em .5em;font-size:.8em;max-width:32em;display:none}"
+            ".note{color:#555;font-size:.9em}</style></head><body>"
+            f"<h1 style='font-size:1.3em'>{esc}</h1><p class='note' id='note'></p>"
+            "<label>Colour by <select id='colour-by'></select></label>"
+            "<div id='wrap'><canvas id='plot' width='900' height='760'></canvas><div id='legend'></div></div>"
+            f"<div id='tip'></div><script type='application/json' id='points'>{data_json}</script>"
+            f"<script>{script}</script></body></html>\n")
     path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.write_html(tmp, include_plotlyjs=True)  # self-contained: works offline
+    atomic_write_text(path, page)
     return path

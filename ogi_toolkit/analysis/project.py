@@ -24,7 +24,30 @@ from .cache import array_key, cached_arrays, default_cache_dir
 from .knn import APPROXIMATE_ABOVE, knn_graph
 from .repetition import unique_texts
 
-__all__ = ["umap_coordinates", "project", "stratified_sample", "FIT_SAMPLE", "PLACEMENTS"]
+__all__ = ["MIN_FOR_UMAP", "pca_coordinates", "projection_method", "umap_coordinates", "project",
+           "stratified_sample", "FIT_SAMPLE", "PLACEMENTS"]
+
+# Below this many distinct prompts a 15-neighbour UMAP graph says little, and UMAP's first
+# call in a process compiles for ~30 s: PCA (instant) is drawn instead, and the report says so.
+MIN_FOR_UMAP = 200
+MIN_FOR_PROJECTION = 5
+
+
+def projection_method(distinct: int) -> str | None:
+    """"UMAP", "PCA" (too few prompts for UMAP to mean much) or None (too few for any picture)."""
+    if distinct < MIN_FOR_PROJECTION:
+        return None
+    return "PCA" if distinct < MIN_FOR_UMAP else "UMAP"
+
+
+def pca_coordinates(X: np.ndarray) -> np.ndarray:
+    """The first two principal components of ``X`` (SVD of the centred rows)."""
+    centred = np.asarray(X, np.float64) - np.asarray(X, np.float64).mean(axis=0)
+    u, s, _ = np.linalg.svd(centred, full_matrices=False)
+    coords = u[:, :2] * s[:2]
+    if coords.shape[1] < 2:
+        coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
+    return coords.astype(np.float32)
 
 FIT_SAMPLE = 50_000
 PLACEMENTS = ("transform", "sample")
@@ -106,9 +129,10 @@ def umap_coordinates(X: np.ndarray, *, n_neighbors: int = 15, min_dist: float = 
 
 
 def project(df: pd.DataFrame, *, embeddings: np.ndarray | None = None, column: str = "text",
-            random_state: int = 0, cache_dir: str | Path | None = None, stratify: str | None = None,
-            **umap_kw) -> pd.DataFrame:
-    """A copy of ``df`` with ``x`` and ``y`` columns: the UMAP projection of its texts.
+            random_state: int = 0, cache_dir: str | Path | None = None, method: str = "UMAP",
+            stratify: str | None = None, **umap_kw) -> pd.DataFrame:
+    """A copy of ``df`` with ``x`` and ``y`` columns: the UMAP (or, ``method="PCA"``, the PCA)
+    projection of its texts.
 
     ``stratify``: the label column the fitting sample keeps the shares of (when the set is
     larger than ``fit_sample``). Results are cached under ``~/.cache/ogi-toolkit/arrays``
@@ -120,8 +144,13 @@ def project(df: pd.DataFrame, *, embeddings: np.ndarray | None = None, column: s
         embeddings = embed(df, column=column)
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir() / "arrays"
     first, codes = unique_texts(df[column].astype(str).tolist())
-    labels = df[stratify].to_numpy()[first] if stratify is not None and stratify in df.columns else None
-    coords = umap_coordinates(embeddings[first], random_state=random_state, cache_dir=cache_dir, labels=labels, **umap_kw)
+    if method == "PCA":
+        coords = pca_coordinates(embeddings[first])
+    elif method == "UMAP":
+        labels = df[stratify].to_numpy()[first] if stratify is not None and stratify in df.columns else None
+        coords = umap_coordinates(embeddings[first], random_state=random_state, cache_dir=cache_dir, labels=labels, **umap_kw)
+    else:
+        raise ValueError(f"method: expected 'UMAP' or 'PCA', got {method!r}")
     out = df.copy()
     out["x"], out["y"] = coords[codes, 0], coords[codes, 1]
     return out

@@ -188,12 +188,12 @@ def skeleton_repetition(df: pd.DataFrame, column: str = "text") -> float:
 
 
 def repeated_ngrams(texts: Sequence[str], n: Sequence[int] = (3, 4), top: int = 30) -> pd.DataFrame:
-    """The n-grams found in the most prompts (each prompt counted once per n-gram)."""
-    rows = []
+    """The ``top`` n-grams (of all the sizes in ``n`` together) found in the most prompts, each
+    prompt counted once per n-gram. Ties: the longer n-gram first, then alphabetical."""
+    found: Counter = Counter()
     for size in n:
-        df_counts: Counter = Counter()
         for text in texts:
-            df_counts.update(set(ngrams(tokens(text), size)))
-        ranked = sorted(df_counts.items(), key=lambda gc: (-gc[1], gc[0]))[:top]  # ties: alphabetical
-        rows += [{"ngram": " ".join(g), "n": size, "prompts": c, "share": c / max(len(texts), 1)} for g, c in ranked]
+            found.update(set(ngrams(tokens(text), size)))
+    ranked = sorted(found.items(), key=lambda gc: (-gc[1], -len(gc[0]), gc[0]))[:top]
+    rows = [{"ngram": " ".join(g), "n": len(g), "prompts": c, "share": c / max(len(texts), 1)} for g, c in ranked]
     return pd.DataFrame(rows, columns=["ngram", "n", "prompts", "share"])

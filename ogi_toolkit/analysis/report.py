@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -74,6 +75,26 @@ def _group_counts(codes: np.ndarray, first_of_text: np.ndarray, pairs: pd.DataFr
     return exact, near
 
 
+def _check_model(model: str | None) -> None:
+    """A named model is a folder, the packaged default, or (offline) in the Hugging Face cache;
+    checked before anything is loaded, so a typo costs one line, not a model load and a traceback."""
+    from .embed import _PACKAGED_NAMES
+
+    if model is None or model in _PACKAGED_NAMES or Path(model).expanduser().is_dir():
+        return
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() not in ("1", "true", "yes"):
+        return  # online: the hub may have it, and says so if not
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        cached = try_to_load_from_cache(model, "config.json")
+    except ValueError:  # not a valid repository id either (HFValidationError is a ValueError)
+        cached = None
+    if not isinstance(cached, str):
+        raise ValueError(f"model {model!r}: no such folder, and not in the Hugging Face cache (HF_HUB_OFFLINE=1: "
+                         f"nothing is downloaded); pass a local model folder, or leave --model out for the packaged default")
+
+
 def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: str | None = None,
             label_columns: Iterable[str] = (), model: str | None = None, backend: str = "torch",
             umap: bool = True, sample: int | None = None, seed: int = 0,
@@ -107,6 +128,11 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         df = df.reset_index(drop=True)
     if df.empty:
         raise ValueError(f"{source}: no prompts to analyse")
+    _check_model(model)
+    skipped: list[str] = []  # what was left out or shortcut at this size, and why: said in the report
+    if pools is None and any(c in df.columns for c in bias.ATTRIBUTE_COLUMNS) and "subtask" in df.columns:
+        # specs of this project's taxonomy: their attributes were drawn from its pools, so those are the baseline
+        pools = bias.taxonomy_pools()
     cache_root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     arrays_dir = cache_root / "arrays"
     tables, figures = out / "tables", out / "figures"
@@ -211,14 +237,18 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         codes, values = pd.factorize(df[col], sort=True)
         exact_g, near_g = _group_counts(codes, first_of_text, near.pairs, len(values))
         summary["groups"][col] = {
-            str(value): {**table.loc[value].to_dict(), "exact_duplicates": int(exact_g[c]), "near_duplicate_pairs": int(near_g[c])}
+            # .at keeps each column's own type: a row as a Series would make the counts floats
+            str(value): {**{k: table.at[value, k] for k in table.columns}, "exact_duplicates": int(exact_g[c]), "near_duplicate_pairs": int(near_g[c])}
             for c, value in enumerate(values)}
 
     umap_options = {"knn_method": knn, "approximate_above": knn_threshold, "fit_sample": umap_sample, "placement": umap_placement}
-    if umap:
-        summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
     with timings("figures"):
-        _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, umap_options)
+        projection = _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings,
+                                    _colour_by_extras(df, X, source), skipped, umap_options)
+    summary["projection"] = projection
+    if projection == "UMAP":
+        summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
+    summary["skipped"] = skipped
     summary["timings_s"] = dict(timings)
     summary = _clean(summary)
     atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
@@ -246,25 +276,56 @@ def _umap_fit(n_distinct: int, umap_sample: int, placement: str) -> str:
     return f"fitted on a stratified sample of {umap_sample} of {n_distinct} distinct prompts, {rest}"
 
 
-def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, umap_options) -> None:
+def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFrame:
+    """Columns the interactive projection can also be coloured by: the k-means cluster of each
+    prompt and, for a dataset folder with ``checks.jsonl``, each item's check result."""
+    from .diversity import kmeans_labels
+
+    extras = pd.DataFrame(index=df.index)
+    k = min(20, len({row.tobytes() for row in np.asarray(X, np.float32)}))
+    if k >= 2:
+        extras["cluster"] = [f"cluster {c + 1}" for c in kmeans_labels(X, k)]
+    if not isinstance(source, pd.DataFrame) and Path(source).is_dir() and "id" in df.columns:
+        from ..dataset.results import read_checks
+
+        checks = read_checks(source)
+        if checks:
+            extras["check"] = [("passed" if checks[i]["passed"] else "failed") if i in checks else "not run" for i in df["id"]]
+    return extras
+
+
+def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, extras, skipped,
+                   umap_options) -> str | None:
+    """Counts per label and the projection figures; returns the projection method used (None: none)."""
     # Figure objects, not pyplot: no global state, and a notebook's backend is left alone.
     from matplotlib.figure import Figure
 
-    from .plots import plot_counts, plot_umap, umap_html
+    from .plots import MAX_BARS, plot_counts, plot_umap, umap_html
 
     figures.mkdir(parents=True, exist_ok=True)
     for col in groups:
         counts = pd.read_csv(tables / f"counts_{col}.csv", index_col=0)
-        fig = Figure(figsize=(7, 0.25 * min(len(counts), 40) + 1.2))
+        fig = Figure(figsize=(7, 0.22 * min(len(counts), MAX_BARS) + 1.2))
         ax = plot_counts(counts, ax=fig.subplots())
-        ax.set_title(f"prompts per {col}")
+        ax.set_title(f"prompts per {col} ({len(counts)} values)")
         fig.savefig(figures / f"counts_{col}.png", dpi=120, bbox_inches="tight")
     if not umap:
-        return
+        return None
+    from .project import projection_method
+
+    distinct = len(set(df["text"].astype(str)))
+    method = projection_method(distinct)
+    if method is None:
+        skipped.append(f"projection: {distinct} distinct prompt(s) make no picture; none drawn")
+        return None
+    if method == "PCA":
+        skipped.append(f"UMAP: with {distinct} distinct prompts its neighbour graph says little and its first run "
+                       f"compiles for ~30 s; the figures show a PCA projection instead")
     from .project import project
 
-    with timings("umap"):
-        projected = project(df, embeddings=X, cache_dir=arrays_dir, stratify=groups[0] if groups else None, **umap_options)
+    with timings("umap" if method == "UMAP" else "projection"):
+        projected = project(df, embeddings=X, cache_dir=arrays_dir, method=method,
+                            stratify=groups[0] if groups else None, **umap_options)
     # The legends give each label's count in the whole set, also where only a sample is drawn
     # (a sample-only projection, or the interactive page's point limit).
     for col in groups:
@@ -273,12 +334,14 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, um
     projected = projected.dropna(subset=["x", "y"])
     drawn = projected.sample(MAX_PNG_POINTS, random_state=0) if len(projected) > MAX_PNG_POINTS else projected
     for col in (groups[:MAX_UMAP_FIGURES] or [None]):
-        fig = Figure(figsize=(7, 6))
-        ax = plot_umap(data=drawn, hue=col, ax=fig.subplots())
-        ax.set_title(f"UMAP of prompt embeddings{f', by {col}' if col else ''}")
+        wide = col is not None and projected[col].nunique() > 24
+        fig = Figure(figsize=(9.5 if wide else 7, 6))
+        ax = plot_umap(data=drawn, hue=col, ax=fig.subplots(), method=method)
+        ax.set_title(f"{method} of prompt embeddings{f', by {col}' if col else ''} ({len(df)} prompts)")
         fig.savefig(figures / f"umap{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
-    try:
-        umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None, hover=tuple(groups))
-    except ImportError as exc:  # plotly is a core dependency; a stripped environment still gets the PNGs
-        print(f"ogi analyse: no interactive UMAP page ({exc}); pip install plotly")
+    projected = projected.join(extras)
+    umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None,
+              hover=tuple(dict.fromkeys([*groups, *extras.columns])),
+              title=f"{method} of {len(df)} prompt embeddings", method=method)
     _csv(projected[["x", "y"]], tables / "umap_coordinates.csv")
+    return method

@@ -9,13 +9,15 @@ from typing import Iterable, Iterator
 
 __all__ = ["tokens", "ngrams", "function_words", "skeleton", "SLOT"]
 
-_WORD = re.compile(r"\w+")
+# a word, with its apostrophes kept inside: "children's", "don't", "l'eau" are one token each
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 SLOT = "_"
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercased ``\\w+`` tokens (the tokenisation distinct-n is computed on)."""
+    """Lowercased word tokens, apostrophes kept inside words (the tokenisation distinct-n,
+    n-grams and skeletons are computed on)."""
     return _WORD.findall(text.lower())
 
 

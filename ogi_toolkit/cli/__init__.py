@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -31,7 +32,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_hub_progress() -> None:
+    """No Hugging Face progress bars ("Loading weights", "Map", "Creating parquet") in command
+    output: transformers, huggingface_hub and datasets read these before they are imported."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def _message(exc: Exception) -> str:
+    # str(KeyError) is the repr of its argument, quotes and all
+    return str(exc.args[0]) if isinstance(exc, KeyError) and len(exc.args) == 1 else str(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _quiet_hub_progress()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
@@ -41,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args._run(args) or 0)
     except (UserError, FileNotFoundError, ValueError, KeyError) as exc:
         # Our loaders raise these with messages that name the file, key and expectation.
-        print(f"ogi {args.command}: error: {exc}", file=sys.stderr)
+        print(f"ogi {args.command}: error: {_message(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()

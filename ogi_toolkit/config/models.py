@@ -13,6 +13,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_MODELS_FILE = Path(__file__).resolve().parent / "models.yaml"
+LOCAL = "local"  # --config local: the free local server's prices
+LOCAL_MODELS_FILE = Path(__file__).resolve().parent / "local-models.yaml"
 
 
 class _Strict(BaseModel):
@@ -84,8 +86,10 @@ class ModelsConfig(_Strict):
 
 
 def load_models_config(path: str | Path | None = None) -> ModelsConfig:
-    """Read and validate a models file (the packaged ``models.yaml`` when ``path`` is None)."""
-    path = Path(path) if path is not None else DEFAULT_MODELS_FILE
+    """Read and validate a models file: the packaged ``models.yaml`` (OpenAI's prices) when
+    ``path`` is None, the packaged ``local-models.yaml`` (every price 0, for a free local
+    server such as ``ogi serve``) when it is ``"local"``."""
+    path = LOCAL_MODELS_FILE if path == LOCAL else Path(path) if path is not None else DEFAULT_MODELS_FILE
     if not path.is_file():
         raise FileNotFoundError(f"models config {path} does not exist")
     try:

@@ -119,13 +119,13 @@ def export_hf(dataset: str | Path, out: str | Path, *, layout: str = "parquet", 
 
 
 def _card(root: Path, ds) -> str:
+    # No `configs:` block: with one, `datasets` keys its cache by the patterns it lists, not by
+    # the files, so a second export to a folder of the same name loads the first one's rows.
+    # `data/train-*.parquet` is found by the default layout without it.
     columns = "\n".join(f"- `{name}`: {feature}" for name, feature in ds.features.items())
     return f"""---
-configs:
-- config_name: default
-  data_files:
-  - split: train
-    path: data/train-*.parquet
+tags:
+- ogi-toolkit
 ---
 # Instruction dataset exported by ogi-toolkit
 

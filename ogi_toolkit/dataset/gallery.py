@@ -1,121 +1,145 @@
-"""A static HTML page to look at a dataset folder: every item's images beside its instruction.
+"""The dataset browser: one self-contained HTML page to look through a dataset folder.
 
-The page links its images by relative path (nothing is embedded), so it opens straight from
-the folder it is written in and stays small. Editing items show input -> output (a reference
-edit shows both inputs); multi-turn items show the source, then each turn's output under that
-turn's instruction. Items come grouped by subtask, with a table of contents at the top.
-(``ogi_toolkit.widgets.gallery`` is the notebook version, with images embedded.)
+``write_gallery(dataset, out)`` (and ``ogi gallery DATASET --out FILE``) writes a page that
+holds every item as JSON (instruction, spec, image paths, check and judge results) plus the
+script that shows it: a paginated grid of cards, filters by domain, subtask, difficulty,
+status, check and judge result, "failures only", a search of the instruction text, and a
+viewer that opens an item large with its inputs -> output (a reference edit's two inputs, a
+multi-turn edit turn by turn), its spec and its results. Only one page of cards is in the
+DOM at a time, so 10,000 items stay fast. Images are linked by relative path, never
+embedded, so the page stays small and opens straight from disk; keep it beside the dataset
+(or move both together). ``ogi_toolkit.widgets.gallery`` is the notebook version.
 """
 from __future__ import annotations
 
 import html
+import json
 import os
+from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..atomic_io import atomic_write_bytes
-from .manifest import MANIFEST_NAME, read_manifest
+from .manifest import read_manifest
+from .paths import require_dataset
+from .results import read_checks, read_judgments
 
-__all__ = ["GALLERY_NAME", "gallery_page", "write_gallery"]
+__all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "write_gallery"]
 
 GALLERY_NAME = "gallery.html"
+# spec fields the page shows as an item's own fields; the rest of the spec is shown as is
+_LIFTED = ("id", "kind", "domain", "subtask", "difficulty", "template_id", "instruction")
 
-_STYLE = """
-body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
-h2{border-bottom:1px solid #ccc;padding-top:.6em}
-.items{display:flex;flex-wrap:wrap;gap:.4em 1.6em}
-.item{margin:.4em 0 1em}
-.instr{margin:.2em 0 .4em}
-.meta{color:#666;font-size:.85em}
-figure{display:inline-block;margin:0 .5em .5em 0;vertical-align:top;width:%dpx}
-figure img{width:100%%;border:1px solid #bbb}
-figcaption{font-size:.8em;color:#444}
-.arrow{display:inline-block;vertical-align:top;margin-top:%dpx;font-size:1.6em;color:#888}
-.error{color:#b00020}
-.toc a{white-space:nowrap}
-"""
+Link = Callable[[str | None], str | None]
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+def _compact(value: Any) -> Any:
+    """The spec without empty lists, dicts and nulls: the page is smaller and the viewer clearer."""
+    if isinstance(value, dict):
+        kept = {k: _compact(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
 
 
-def _figure(href: str | None, caption: str) -> str:
-    image = f"<img src='{_esc(href)}' alt='{_esc(caption)}' loading='lazy'>" if href else \
-        "<div class='error'>no image</div>"
-    return f"<figure>{image}<figcaption>{_esc(caption)}</figcaption></figure>"
-
-
-def _item(record: Mapping[str, Any], link, width: int) -> str:
-    """One item: its images left to right in the order they were made, then its instruction."""
+def _sort_key(record: Mapping[str, Any]) -> tuple:
     spec = record.get("spec") or {}
-    head = (f"<div class='meta'>{_esc(record.get('id'))} · grade {_esc(spec.get('difficulty'))} · "
-            f"template {_esc(spec.get('template_id'))} · {_esc(record.get('backend'))}</div>"
-            f"<div class='instr'>{_esc(record.get('instruction'))}</div>")
+    # generation first, like the paper; then by domain, subtask and id
+    return (spec.get("kind") != "generation", str(spec.get("domain")), str(spec.get("subtask")), str(record.get("id")))
+
+
+def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict | None) -> dict[str, Any]:
+    spec = record.get("spec") or {}
+    error = record.get("error") or {}
+    item = {
+        "id": str(record.get("id")), "kind": spec.get("kind"), "domain": spec.get("domain"),
+        "subtask": spec.get("subtask"), "difficulty": spec.get("difficulty"), "template": spec.get("template_id"),
+        "status": record.get("status"), "instruction": record.get("instruction") or spec.get("instruction") or "",
+        "model": record.get("model"), "inputs": [link(p) for p in record.get("input_images") or []],
+        "output": link(record.get("output_image")),
+        "spec": _compact({k: v for k, v in spec.items() if k not in _LIFTED}),
+    }
+    if record.get("original_instruction") and record["original_instruction"] != item["instruction"]:
+        item["original"] = record["original_instruction"]  # the run rewrote it
     if record.get("status") != "done":
-        error = record.get("error") or {}
-        return (f"<div class='item' style='width:{width}px'>{head}<div class='error'>{_esc(record.get('status'))}: "
-                f"{_esc(error.get('message') or error.get('kind') or '')}</div></div>")
-    inputs = record.get("input_images") or []
-    figures = [_figure(link(p), "input" if i == 0 else "reference image") for i, p in enumerate(inputs)]
+        item["error"] = " ".join(str(error.get(k)) for k in ("kind", "message") if error.get(k)) or str(record.get("status"))
     turns = spec.get("turns") or []
-    if record.get("turn_images"):
-        for k, path in enumerate(record["turn_images"]):
-            said = turns[k].get("instruction", "") if k < len(turns) else ""
-            figures.append(_figure(link(path), f"turn {k + 1}: {said}"))
-    else:
-        figures.append(_figure(link(record.get("output_image")), "output"))
-    arrow = "<span class='arrow'>&rarr;</span>"
-    # inputs side by side, then an arrow before each result; the card is as wide as its images
-    if inputs:
-        body = "".join(figures[:len(inputs)]) + "".join(arrow + f for f in figures[len(inputs):])
-        card = len(figures) * (width + 8) + (len(figures) - len(inputs)) * 32
-    else:
-        body, card = figures[0], width + 8
-    return f"<div class='item' style='width:{card}px'>{body}{head}</div>"
+    if turns:
+        images = record.get("turn_images") or []
+        item["turns"] = [{"instruction": turn.get("instruction", ""), "image": link(images[k]) if k < len(images) else None}
+                         for k, turn in enumerate(turns)]
+    if check is not None:
+        item["check"] = {"passed": check.get("passed"), "checks": check.get("checks") or []}
+    if judge is not None:
+        item["judge"] = {k: judge[k] for k in ("judge", "score", "passed", "criteria", "reasons", "questions")
+                         if judge.get(k) not in (None, {}, [])}
+        error = judge.get("error")
+        if error:  # ogi judge writes {kind, message}; a plain string is read as the message
+            item["judge"]["error"] = (" ".join(str(error[k]) for k in ("kind", "message") if error.get(k))
+                                      if isinstance(error, dict) else str(error))
+    return item
 
 
-def gallery_page(records: list[Mapping[str, Any]], link, *, title: str = "Dataset gallery",
-                 links: Mapping[str, str] | None = None, note: str = "", width: int = 220) -> str:
-    """The HTML of the page. ``link(path)`` turns a record's image path into the ``src`` to use;
-    ``links`` (label -> href) are shown at the top, e.g. the analysis report."""
-    groups: dict[tuple[str, str, str], list] = {}
-    for record in records:
-        spec = record.get("spec") or {}
-        groups.setdefault((spec.get("kind", "?"), spec.get("domain", "?"), spec.get("subtask", "?")), []).append(record)
-    order = sorted(groups, key=lambda k: (k[0] != "generation", k[1], k[2]))  # generation first, like the paper
-    done = sum(r.get("status") == "done" for r in records)
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{_esc(title)}</title>"
-             f"<style>{_STYLE % (width, width // 2 - 12)}</style></head><body>",
-             f"<h1>{_esc(title)}</h1><p>{len(records)} items ({done} done) in {len(groups)} subtasks. {_esc(note)}</p>"]
-    if links:
-        parts.append("<p>" + " · ".join(f"<a href='{_esc(href)}'>{_esc(label)}</a>" for label, href in links.items()) + "</p>")
-    parts.append("<p class='toc'>" + " · ".join(f"<a href='#{_esc(k[2])}'>{_esc(k[2])}</a>" for k in order) + "</p>")
-    for key in order:
-        kind, domain, subtask = key
-        parts.append(f"<h2 id='{_esc(subtask)}'>{_esc(subtask)} <span class='meta'>{_esc(kind)} · {_esc(domain)}</span></h2>")
-        items = sorted(groups[key], key=lambda r: str(r.get("id")))
-        parts.append("<div class='items'>" + "".join(_item(r, link, width) for r in items) + "</div>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+def gallery_items(records: list[Mapping[str, Any]], link: Link, *, checks: Mapping[str, dict] | None = None,
+                  judgments: Mapping[str, dict] | None = None) -> list[dict[str, Any]]:
+    """The page's data: one dict per item, sorted generation first, then domain, subtask, id.
+    ``link(path)`` turns a record's image path into the ``src`` the page uses (None: no image)."""
+    checks, judgments = checks or {}, judgments or {}
+    return [_item(r, link, checks.get(str(r.get("id"))), judgments.get(str(r.get("id"))))
+            for r in sorted(records, key=_sort_key)]
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("gallery_assets", name).read_text(encoding="utf-8")
+
+
+def _json_for_script(data: Any) -> str:
+    # "<" escaped as \u003c: no instruction can close the <script> element or open a comment
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def gallery_page(items: list[Mapping[str, Any]], *, title: str = "Dataset gallery",
+                 links: Mapping[str, str] | None = None, note: str = "") -> str:
+    """The HTML of the page for ``items`` (from ``gallery_items``). ``links`` (label -> href)
+    are shown in its header, e.g. the analysis report; ``note`` is a line under the title."""
+    esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
+    header_links = " · ".join(f"<a href='{esc(href)}'>{esc(label)}</a>" for label, href in (links or {}).items())
+    return "\n".join([
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>{esc(title)}</title><style>{_asset('gallery.css')}</style></head><body>",
+        f"<header><h1>{esc(title)}</h1><p class='note'>{esc(note)}</p><p class='links'>{header_links}</p></header>",
+        _asset("gallery.html"),
+        f"<script type='application/json' id='ogi-data'>{_json_for_script({'items': list(items)})}</script>",
+        f"<script>{_asset('gallery.js')}</script>",
+        "</body></html>\n",
+    ])
+
+
+def _linker(root: Path, base: Path) -> Link:
+    """Relative hrefs from the page's folder ``base`` to images under the dataset folder
+    ``root``; a path that would leave the dataset folder is not linked."""
+    def link(rel: str | None) -> str | None:
+        if not rel:
+            return None
+        target = (root / rel).resolve()
+        if not target.is_relative_to(root):
+            return None
+        return Path(os.path.relpath(target, base)).as_posix()
+    return link
 
 
 def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: str | None = None,
-                  links: Mapping[str, str] | None = None, note: str = "", width: int = 220) -> Path:
-    """Write ``out`` (default ``<dataset>/gallery.html``) showing every item of ``dataset``.
-
-    Image paths are relative to the page's folder, so keep the page beside the dataset (or
-    move both together). Written atomically. Returns the page's path.
-    """
-    dataset = Path(dataset)
-    out = Path(out) if out is not None else dataset / GALLERY_NAME
-    records = read_manifest(dataset)
-    root = (dataset / MANIFEST_NAME).parent.resolve() if dataset.is_dir() else dataset.parent.resolve()
-    base = out.parent.resolve()
-
-    def link(rel: str | None) -> str | None:
-        return Path(os.path.relpath(root / rel, base)).as_posix() if rel else None
-
-    text = gallery_page(records, link, title=title or f"Gallery of {dataset.name}", links=links, note=note, width=width)
-    atomic_write_bytes(out, text.encode("utf-8"))
+                  links: Mapping[str, str] | None = None, note: str = "") -> Path:
+    """Write ``out`` (default ``<dataset>/gallery.html``), the browser of every item of ``dataset``
+    with the folder's ``checks.jsonl`` and ``judgments.jsonl`` when present. Written atomically;
+    returns the page's path."""
+    root = require_dataset(dataset).resolve()
+    out = Path(out) if out is not None else root / GALLERY_NAME
+    records = read_manifest(root)
+    items = gallery_items(records, _linker(root, out.parent.resolve()),
+                          checks=read_checks(root), judgments=read_judgments(root))
+    page = gallery_page(items, title=title or f"Gallery of {root.name}", links=links, note=note)
+    atomic_write_bytes(out, page.encode("utf-8"))
     return out

@@ -16,7 +16,7 @@ import functools
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ogi_toolkit.definition.pool_files import PoolError, read_pool_dir
 from ogi_toolkit.definition.pool_items import ObjectItem, PoolFile, PoolItem, item_fields
@@ -63,6 +63,20 @@ class Pools:
         except KeyError:
             close = difflib.get_close_matches(pool, self._pools, n=3)
             raise KeyError(f"no pool {pool!r}; close: {close}; all: {self.names()}") from None
+
+    def restricted(self, pool: str, keep: Iterable[str]) -> "Pools":
+        """These pools with ``pool`` drawn only from the items ``keep`` (ids): indexing, ``filter``
+        and ``sample`` see just those, while ``get`` still finds every item, since other items
+        name them (an object's natural colours, a scene's objects)."""
+        wanted = set(keep)
+        unknown = sorted(wanted - {item.id for item in self[pool]})
+        if unknown:
+            raise KeyError(f"pool {pool!r} has no item(s) {unknown}")
+        if not wanted:
+            raise ValueError(f"pool {pool!r}: a restriction needs at least one item")
+        view = Pools({**self._pools, pool: tuple(i for i in self._pools[pool] if i.id in wanted)}, self.files, self.headers)
+        view._by_key[pool] = self._by_key[pool]
+        return view
 
     def get(self, pool: str, key: str) -> PoolItem:
         """The item whose id (or exact name, any case) is ``key``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ..config import ModelsConfig, load_models_config
+from ..config import LOCAL, ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from .cost import CostModel
 from .manifest_io import MANIFEST_NAME, latest_records
@@ -13,7 +13,7 @@ from .plan_file import as_specs
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["dry_run", "item_calls"]
+__all__ = ["dry_run", "item_calls", "pricing_note"]
 
 
 def item_calls(spec: InstructionSpec, *, rewrite: bool = False) -> list[tuple[str, str, int]]:
@@ -58,15 +58,25 @@ def dry_run(
     import pandas as pd  # here, not at import: `ogi generate` starts faster without it
 
     specs = as_specs(plan)
+    config_name = ("the packaged local-models.yaml (a free local server)" if config == LOCAL else str(config)
+                   if isinstance(config, (str, Path)) else "the packaged models.yaml" if config is None else "the given models config")
     config = config if isinstance(config, ModelsConfig) else load_models_config(config)
+    named = {"image model": image_model, "quality": quality, "size": size, "chat model": chat_model}
     size = size or config.defaults.size
     if isinstance(backend, str):
-        paid = backend == "openai"
-        cost = CostModel(config, (image_model or config.defaults.image_model) if paid else None,
-                         quality or config.defaults.quality, (chat_model or config.defaults.chat_model) if paid else None,
-                         paid=paid, batch=batch)
+        # a named image model is priced whatever the backend: "what would this cost with X" is the question
+        priced = backend == "openai" or image_model is not None
+        cost = CostModel(config, (image_model or config.defaults.image_model) if priced else None,
+                         quality or config.defaults.quality,
+                         (chat_model or config.defaults.chat_model) if priced and rewrite else None,
+                         paid=priced, batch=batch)
     else:
         cost = CostModel.for_backend(backend, config, batch=batch)
+    assumed = {"image model": cost.image_model, "quality": cost.quality if cost.image_model else None, "size": size,
+               "chat model": cost.chat_model if rewrite else None}
+    pricing = {"priced": {k: v for k, v in assumed.items() if v is not None},
+               "from_defaults": sorted(k for k, v in assumed.items() if v is not None and named.get(k) is None),
+               "config": config_name, "batch": batch, "backend": backend if isinstance(backend, str) else type(backend).__name__}
     done = {i for i, r in latest_records(Path(out) / MANIFEST_NAME).items() if r.get("status") == "done"} if out else set()
     rows = []
     for spec in specs:
@@ -79,7 +89,23 @@ def dry_run(
         rows.append(row)
     columns = ["kind", "domain", "subtask", "items", "already_done", "requests", "est_cost_usd"]
     if not rows:
-        return pd.DataFrame(columns=columns)
-    table = pd.DataFrame(rows).groupby(["kind", "domain", "subtask"], as_index=False).sum()
-    table["est_cost_usd"] = table["est_cost_usd"].round(4)
-    return table[columns]
+        table = pd.DataFrame(columns=columns)
+    else:
+        table = pd.DataFrame(rows).groupby(["kind", "domain", "subtask"], as_index=False).sum()
+        table["est_cost_usd"] = table["est_cost_usd"].round(4)
+        table = table[columns]
+    table.attrs["pricing"] = pricing  # what was priced, and which of it was assumed: pricing_note(table)
+    return table
+
+
+def pricing_note(table: "pd.DataFrame") -> str:
+    """One line saying what ``dry_run``'s estimate priced and what it assumed."""
+    p = table.attrs.get("pricing") or {}
+    priced = p.get("priced", {})
+    if not priced.get("image model"):
+        return (f"priced as: nothing to pay (backend {p.get('backend')!r} is free); name an image model "
+                f"(--image-model / image_model=) to see what the API would cost")
+    parts = [f"{k} {v}" + (" (assumed: the models config's default)" if k in p.get("from_defaults", ()) else "")
+             for k, v in priced.items()]
+    return (f"priced as: {', '.join(parts)}; prices from {p.get('config')}"
+            + ("; Batch API discount applied" if p.get("batch") else ""))

@@ -2,11 +2,12 @@
 
 These are the library calls behind the notebook's prototyping panel: every change is
 validated exactly as the taxonomy loader and template compiler validate files (so what
-samples here also loads from disk), and saving rewrites only the changed subtask of its
-domain file, keeping the file's comments and order (ruamel.yaml round trip), atomically.
+samples here also loads from disk), and saving rewrites only the changed subtask's entry of
+its domain file, leaving every other line as it was (``yaml_entry``), atomically.
 """
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..atomic_io import atomic_write_bytes
 from ..definition.taxonomy import Subtask, Taxonomy, TaxonomyError, load_taxonomy
 from .engine import compile_subtask
 from .validate import validate_taxonomy
+from .yaml_entry import new_entry, splice_entry, update_entry, yaml_round_trip
 
 __all__ = ["customise", "with_subtask", "save_subtask"]
 
@@ -71,16 +73,6 @@ def with_subtask(taxonomy: Taxonomy, subtask: Subtask) -> Taxonomy:
     return Taxonomy(list(taxonomy.domains), others + [subtask], taxonomy.path)
 
 
-def _yaml():
-    from ruamel.yaml import YAML  # round trip: comments, order and quoting survive an edit
-
-    y = YAML()
-    y.width = 100
-    y.preserve_quotes = True
-    y.indent(mapping=2, sequence=4, offset=2)
-    return y
-
-
 def _as_yaml_data(subtask: Subtask) -> dict[str, Any]:
     data = subtask.model_dump(include=set(_YAML_FIELDS), exclude_none=True)
     data["boundary"] = {k: list(v) for k, v in data["boundary"].items() if v}
@@ -101,30 +93,33 @@ def save_subtask(subtask: Subtask, taxonomy_dir: str | Path | None = None) -> Pa
     """
     folder = Path(taxonomy_dir) if taxonomy_dir is not None else load_taxonomy().path
     path = folder / f"{subtask.domain}.yaml"
-    y = _yaml()
-    if path.exists():
-        with open(path, encoding="utf-8") as fh:
-            doc = y.load(fh)
-    else:
-        doc = {"domain": subtask.domain, "subtasks": []}
+    y = yaml_round_trip()
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    doc = y.load(text) if text else {"domain": subtask.domain, "subtasks": []}
     entries = doc["subtasks"]
     new = _as_yaml_data(subtask)
     index = next((i for i, s in enumerate(entries) if s.get("id") == subtask.id), None)
-    if index is None:
-        entries.append(new)
-    else:
-        for key in list(entries[index]):
-            if key not in new:
-                del entries[index][key]
-        for key, value in new.items():
-            if entries[index].get(key) != value:
-                entries[index][key] = value
+
+    def change(entry):
+        if entry is None:
+            return new_entry(new)
+        update_entry(entry, new)
+
+    # only the edited entry's lines change (yaml_entry); a file that does not round-trip is dumped whole
+    out = splice_entry(text, y, entries, index, change) if text else None
+    if out is None:
+        if index is None:
+            entries.append(new_entry(new))
+        else:
+            update_entry(entries[index], new)
+        buf = io.StringIO()
+        y.dump(doc, buf)
+        out = buf.getvalue()
 
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / "taxonomy"
         shutil.copytree(folder, trial)
-        with open(trial / path.name, "w", encoding="utf-8") as fh:
-            y.dump(doc, fh)
+        (trial / path.name).write_text(out, encoding="utf-8")
         validate_taxonomy(load_taxonomy(trial))  # what every command checks: a saved file loads everywhere
         atomic_write_bytes(path, (trial / path.name).read_bytes())
     return path

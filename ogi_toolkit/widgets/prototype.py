@@ -31,11 +31,8 @@ MIXED = 0  # difficulty "mixed": grades follow the subtask's difficulty_mix (gra
 
 
 def restrict(pools: Pools, pool: str, ids: list[str]) -> Pools:
-    """``pools`` with ``pool`` cut down to the items ``ids`` (the rest untouched)."""
-    keep = set(ids)
-    items = {name: pools[name] for name in pools.names()}
-    items[pool] = tuple(i for i in pools[pool] if i.id in keep)
-    return Pools(items, pools.files, pools.headers)
+    """``pools`` drawing ``pool`` only from the items ``ids`` (see ``Pools.restricted``)."""
+    return pools.restricted(pool, ids)
 
 
 class PrototypePanel:
@@ -68,7 +65,9 @@ class PrototypePanel:
         self.n = w.BoundedIntText(description="How many", value=10, min=1, max=500)
         self.sample_button = w.Button(description="Sample", button_style="primary", icon="play")
         self.new_subtask_id = w.Text(description="Save as", placeholder="new subtask id (optional)")
-        self.save_button = w.Button(description="Save to taxonomy", icon="save")
+        # a new subtask's own target: copying the original's would silently grow the taxonomy's total
+        self.new_target = w.IntText(description="Its target", value=0, layout=w.Layout(width="170px"))
+        self.save_button = w.Button(description="Save to taxonomy", icon="save", layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.results = w.HTML()
         self.stats_view = w.HTML()
@@ -78,17 +77,19 @@ class PrototypePanel:
         self.subtask.observe(self._on_subtask, names="value")
         self.template.observe(self._on_template, names="value")
         self.pool.observe(self._on_pool, names="value")
+        self.new_subtask_id.observe(self._on_new_id, names="value")
         self.sample_button.on_click(lambda _: self.sample())
         self.save_button.on_click(lambda _: self.save())
         self._on_domain()
         self.subtask.value = first.id
+        self._on_new_id()
 
         controls = w.VBox([
             w.HBox([self.domain, self.subtask]), self.info,
             w.HBox([self.template, self.new_template_id]), self.template_text, self.params,
             w.HBox([self.pool]), self.pool_values,
             w.HBox([self.seed, self.difficulty, self.n]),
-            w.HBox([self.sample_button, self.new_subtask_id, self.save_button]), self.message,
+            w.HBox([self.sample_button, self.new_subtask_id, self.new_target, self.save_button]), self.message,
         ])
         self.widget = w.VBox([controls, self.stats_view, self.gallery, self.results])
 
@@ -128,6 +129,10 @@ class PrototypePanel:
             self.template_text.value = sub.templates[0].text
         else:
             self.template_text.value = next(t.text for t in sub.templates if t.id == choice)
+
+    def _on_new_id(self, *_):
+        # the target is asked for only when saving as a new subtask
+        self.new_target.layout.display = "" if self.new_subtask_id.value.strip() else "none"
 
     def _on_pool(self, *_):
         if self.pool.value == NO_POOL:
@@ -169,7 +174,8 @@ class PrototypePanel:
             self.specs = sample(sub.id, self.n.value, seed=self.seed.value, difficulty=None if self.difficulty.value == MIXED else self.difficulty.value,
                                 taxonomy=taxonomy, pools=self._pools())
         except Exception as exc:  # shown in the panel: a prototyping tool must not throw tracebacks
-            return self._fail(exc)
+            self._clear_outputs()  # what is left on screen would read as the broken edit's output
+            return self._fail(self._explain(exc))
         self.stats = sample_stats([s.instruction for s in self.specs], [s.template_id for s in self.specs])
         self.message.value = f"<span style='color:green'>{len(self.specs)} instructions sampled</span>"
         self.stats_view.value = " · ".join(f"{k.replace('_', ' ')}: <b>{v}</b>" for k, v in self.stats.items())
@@ -178,19 +184,64 @@ class PrototypePanel:
         return self.specs
 
     def save(self) -> Path | None:
-        """Save the edited subtask (or a new one, if an id is given) into its domain file."""
+        """Save the edited subtask into its domain file, or, with a "Save as" id, a new subtask
+        with the target given beside it. Only that subtask's entry of the file changes."""
         self.error = None
         try:
             sub = self.edited_subtask(only_template=False)
             new_id = self.new_subtask_id.value.strip()
             if new_id:
-                sub = customise(sub, new_id=new_id)
+                if new_id in {s.id for s in self.taxonomy.subtasks}:
+                    raise ValueError(f"Save as: subtask {new_id!r} exists already; pick another id, or clear "
+                                     f"'Save as' to save {sub.id!r} itself")
+                if self.new_target.value < 1:
+                    raise ValueError(f"Save as: give {new_id!r} its target (items it gets in the full plan; "
+                                     f"{sub.id!r} has {sub.target:,}), in 'Its target'")
+                sub = customise(sub, new_id=new_id).model_copy(update={"target": self.new_target.value})
             self.saved_to = save_subtask(sub, self.save_dir)
         except Exception as exc:
             return self._fail(exc)
         self.taxonomy = load_taxonomy(self.save_dir)
+        # the subtask lists come from the reloaded taxonomy, so a new subtask can be picked at once
+        self.domain.value = sub.domain
+        self._on_domain()
+        self.subtask.value = sub.id
+        self.new_subtask_id.value = ""
         self.message.value = f"<span style='color:green'>saved {html.escape(sub.id)} to {html.escape(str(self.saved_to))}</span>"
         return self.saved_to
+
+    def _clear_outputs(self) -> None:
+        self.results.value, self.stats_view.value = "", ""
+        self.gallery.children = []
+
+    def _explain(self, exc: Exception) -> Exception:
+        """A builder failing on edited params says which edited key did it (the builder's own
+        error, an IndexError say, names none): each edited key is put back in turn, and a key
+        whose original value makes the build work is named."""
+        from ..templates.sampler import BuildError
+
+        if not isinstance(exc, BuildError):
+            return exc
+        original = self.taxonomy.subtask(self.subtask.value).params
+        try:
+            edited = self.edited_subtask().params
+        except Exception:
+            return exc
+        changed = [k for k in edited if edited.get(k) != original.get(k)]
+        for key in changed:
+            trial = {**edited, key: original[key]} if key in original else {k: v for k, v in edited.items() if k != key}
+            try:
+                sub = customise(self.edited_subtask(), params=trial)
+                sample(sub.id, min(self.n.value, 10), seed=self.seed.value, taxonomy=with_subtask(self.taxonomy, sub),
+                       difficulty=None if self.difficulty.value == MIXED else self.difficulty.value, pools=self._pools())
+            except Exception:
+                continue
+            cause = exc.__cause__
+            detail = f"{type(cause).__name__}: {cause}" if cause is not None else str(exc)
+            return ValueError(f"params: {key}: {json.dumps(edited[key], ensure_ascii=False)} is not a value builder "
+                              f"{sub.builder!r} can use ({detail}); "
+                              f"the saved value is {json.dumps(original.get(key), ensure_ascii=False)}")
+        return exc
 
     def _fail(self, exc: Exception):
         self.error = f"{type(exc).__name__}: {exc}"

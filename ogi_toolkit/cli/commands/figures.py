@@ -9,9 +9,8 @@ HELP = "write the paper's figures (and, with --data, the same charts for a plan 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ogi_toolkit.paths import FIGURES_DIR
-
-    parser.add_argument("--out", type=Path, default=FIGURES_DIR, help=f"output folder (default: {FIGURES_DIR})")
+    # no default: one pointing into the installed checkout would overwrite its committed figures
+    parser.add_argument("--out", type=Path, required=True, help="output folder, e.g. figures/ (created if missing)")
     parser.add_argument("--data", type=Path, action="append", default=[], metavar="PATH",
                         help="a plan.jsonl or a dataset folder to chart against the paper (repeatable)")
     parser.add_argument("--scaling", type=Path, action="append", default=[], metavar="CSV",

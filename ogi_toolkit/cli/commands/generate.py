@@ -35,7 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rewrite", action="store_true", help="rewrite instructions with the chat model first, keeping every constraint")
     p.add_argument("--dry-run", action="store_true", help="print requests and estimated cost per subtask; send nothing")
     p.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8765/v1 (no key needed)")
-    p.add_argument("--config", help="your own models/prices YAML (default: the packaged models.yaml)")
+    p.add_argument("--config", help="your own models/prices YAML, or `local` for a free local server such as `ogi serve` "
+                                       "(every price 0); default: the packaged models.yaml (OpenAI's prices)")
     p.add_argument("--batch", action="store_true", help="use the Batch API (half price; runs in rounds: sources, then edits)")
     p.add_argument("--poll", type=float, default=30.0, help="with --batch: seconds between status checks (default 30)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -54,6 +55,7 @@ def _backend_options(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
     from ...generate import RunAborted, dry_run, run_batch, run_plan
+    from ...generate.dry_run import pricing_note
     from ..import UserError
 
     if args.dry_run:
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(table.to_string(index=False))
         print(f"total: {int(table['items'].sum())} items ({int(table['already_done'].sum())} already done), "
               f"{int(table['requests'].sum())} requests, estimated ${table['est_cost_usd'].sum():.2f}")
+        print(pricing_note(table))
         return 0
     common = dict(backend=args.backend, backend_options=_backend_options(args), rewrite=args.rewrite,
                   size=args.size, max_cost=args.max_cost, config=args.config, progress=not args.no_progress)

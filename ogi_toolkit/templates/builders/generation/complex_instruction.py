@@ -57,7 +57,7 @@ def build_multi_attribute(ctx) -> Built:
         thing = dress(ctx, item, names)
         if thing.colour is not None and thing.colour.id in used_colours:
             free = [c for c in ctx.pools["colours"] if c.id not in used_colours and c.family != "metallic"]
-            thing.colour = ctx.rng.choice(free)
+            thing.colour = ctx.rng.choice(free) if free else None  # no colour left to tell it apart: none named
         if thing.colour is not None:
             used_colours.add(thing.colour.id)
         things.append(thing)

@@ -1,0 +1,24 @@
+"""``ogi gallery``: write the dataset browser, one self-contained HTML page, for a dataset folder."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "gallery"
+HELP = ("write a browsable HTML page of a dataset: filters, search, each item large with its spec, "
+        "inputs -> output and check/judge results")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", type=Path, help="a dataset folder written by `ogi generate` (holds manifest.jsonl)")
+    parser.add_argument("--out", type=Path, help="the page to write (default: DATASET/gallery.html); "
+                                                 "images are linked relative to it")
+    parser.add_argument("--title", help="the page's title (default: 'Gallery of DATASET')")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ogi_toolkit.dataset.gallery import write_gallery
+
+    out = write_gallery(args.dataset, args.out, title=args.title)
+    print(f"{out} ({out.stat().st_size / 1e6:.2f} MB); open it in a browser")
+    return 0
