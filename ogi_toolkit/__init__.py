@@ -27,6 +27,7 @@ _LAZY = {
     "check": "ogi_toolkit.quality.checking",
     "filter_dataset": "ogi_toolkit.quality.filtering",
     "get_backend": "ogi_toolkit.backends",
+    "calibrate": "ogi_toolkit.calibration",
 }
 
 __all__ = [

@@ -197,6 +197,8 @@ class InstructionSpec(_Strict):
     edits: list[Edit] = Field(default_factory=list)
     turns: list[Turn] = Field(default_factory=list)
     reference: Reference | None = None
+    # how a calibration file moved this subtask's difficulty mix (planning.calibration), if one did
+    calibration: dict[str, Any] | None = None
     rewrite: RewriteNote | None = None  # set when the instruction is a rewrite (``ogi rewrite``)
 
     def to_json(self) -> str:

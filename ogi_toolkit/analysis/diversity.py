@@ -28,8 +28,11 @@ def mean_pairwise_cosine_distance(X: np.ndarray) -> float:
     n = len(X)
     if n < 2:
         return float("nan")
-    s = X.astype(np.float64).sum(0)
+    s = np.asarray(X).sum(0, dtype=np.float64)  # float64 sums without a float64 copy of X
     return float(1.0 - (s @ s - n) / (n * (n - 1)))
+
+
+VENDI_BLOCK = 65_536
 
 
 def vendi_score(X: np.ndarray) -> float:
@@ -44,8 +47,17 @@ def vendi_score(X: np.ndarray) -> float:
     n, d = X.shape
     if n == 0:
         return float("nan")
-    X = X.astype(np.float64)
-    lam = np.linalg.eigvalsh((X @ X.T if n < d else X.T @ X) / n)
+    if n < d:
+        X = np.asarray(X, np.float64)
+        kernel = X @ X.T
+    else:
+        # X^T X summed over row blocks in float64: d x d memory, never a float64 copy of all of X
+        # (3 GB at 1M x 384; X may be a memory-mapped file).
+        kernel = np.zeros((d, d))
+        for start in range(0, n, VENDI_BLOCK):
+            block = np.asarray(X[start:start + VENDI_BLOCK], np.float64)
+            kernel += block.T @ block
+    lam = np.linalg.eigvalsh(kernel / n)
     lam = lam[lam > 1e-12]
     lam = lam / lam.sum()  # guards against rows that are not exactly unit norm
     return float(np.exp(-(lam * np.log(lam)).sum()))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .cache import EmbeddingCache, default_cache_dir, text_key
 
-__all__ = ["DEFAULT_MODEL", "Embedder", "get_embedder", "embed", "default_device"]
+__all__ = ["DEFAULT_MODEL", "Embedder", "get_embedder", "embed", "default_device", "encode_texts", "embed_to_memmap"]
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
@@ -120,3 +120,42 @@ def embed(data: pd.DataFrame | Iterable[str], *, column: str = "text", model: st
     """Embeddings of ``data[column]`` (or of a list of texts), one unit row per item."""
     texts = data[column].tolist() if isinstance(data, pd.DataFrame) else list(data)
     return get_embedder(model, backend=backend, device=device, cache_dir=cache_dir).encode(texts)
+
+
+def encode_texts(texts: list[str], *, model: str | None = None, backend: str = "torch", device: str | None = None,
+                 cache_dir: str | Path | None = None) -> np.ndarray:
+    """``embed`` of a list of texts as a plain module function: what an engine's workers run
+    (``engine.map_batches(encode_texts, texts, engine="ray", ...)``); each worker loads the model once."""
+    return get_embedder(model, backend=backend, device=device, cache_dir=cache_dir).encode(texts)
+
+
+def embed_to_memmap(texts: Sequence[str], path: str | Path, *, chunk: int = 50_000, engine: str = "local",
+                    address: str | None = None, batch_size: int = 1024, **embed_kw) -> np.ndarray:
+    """Embeddings of ``texts`` written ``chunk`` rows at a time into the ``.npy`` file ``path`` and
+    returned memory-mapped (read-only): the file is the analysis' embedding cache, and a set too
+    large for memory is paged in as the later stages read it. A complete file is reused as is."""
+    from numpy.lib.format import open_memmap
+
+    from .engine import map_batches
+
+    path = Path(path)
+    texts = [str(t) for t in texts]
+    if path.exists():
+        done = np.load(path, mmap_mode="r")
+        if done.shape[0] == len(texts):
+            return done
+    tmp = path.with_suffix(".partial.npy")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = None
+    for start in range(0, len(texts), chunk):
+        part = map_batches(encode_texts, texts[start:start + chunk], engine=engine, address=address,
+                           batch_size=batch_size, **embed_kw)
+        if out is None:
+            out = open_memmap(tmp, mode="w+", dtype=np.float32, shape=(len(texts), part.shape[1]))
+        out[start:start + len(part)] = part
+    if out is None:
+        return np.zeros((0, 0), np.float32)
+    out.flush()
+    del out
+    tmp.replace(path)  # complete files only: an interrupted run leaves a .partial.npy behind
+    return np.load(path, mmap_mode="r")

@@ -67,13 +67,15 @@ def perceptual_hashes(paths: Sequence[str]) -> np.ndarray:
     return out
 
 
-def image_near_duplicates(paths: Sequence[str], *, max_distance: int = 8, block: int = 512) -> pd.DataFrame:
+def image_near_duplicates(paths: Sequence[str], *, max_distance: int = 8, block: int = 512,
+                          hashes: np.ndarray | None = None) -> pd.DataFrame:
     """Pairs of images whose pHash Hamming distance is at most ``max_distance`` (exact, all pairs).
 
     Measured: re-encoding/resizing moves pHash 0-2 bits, brightness x1.2 up to 8, a 5% crop
     10-16, unrelated images >= 14; so 8 catches re-encodes and light edits, not crops.
+    ``hashes``: the paths' ``perceptual_hashes`` when already computed (e.g. by an engine).
     """
-    hashes = perceptual_hashes(paths)
+    hashes = perceptual_hashes(paths) if hashes is None else np.asarray(hashes, np.uint64)
     ok = np.flatnonzero(hashes != 0)
     h = hashes[ok]
     rows = []

@@ -9,13 +9,18 @@ Sources understood (``load_prompts`` picks by path):
 
 Spec-derived columns (``objects``, ``colours``, ``style``, ``scene``) come from the structured
 spec, never from re-parsing the instruction text.
+
+Files are read streaming: one line at a time is parsed and reduced to the columns analysis
+uses (text, labels, slots, spec attributes, image path) before the next is read, so a 1M-line
+plan never exists as 1M full spec dicts; .csv/.tsv read only the columns named.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
+import orjson
 import pandas as pd
 
 from ..schema import LABELS, item_frame, spec_row
@@ -56,34 +61,60 @@ def _looks_like_plan(path: Path) -> bool:
     return False
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    rows = []
-    with path.open(encoding="utf-8") as fh:
+def _iter_jsonl(path: Path) -> Iterator[dict]:
+    """The JSON objects of a JSON-lines file, one at a time (a ``.json`` holding one array too)."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16).lstrip()
+        fh.seek(0)
+        if head.startswith(b"["):  # a JSON array, not lines: it has to be parsed whole
+            try:
+                rows = orjson.loads(fh.read())
+            except orjson.JSONDecodeError as exc:
+                raise ValueError(f"{path}: not valid JSON ({exc}); expected a JSON array or one JSON object per line") from None
+            for number, row in enumerate(rows, 1):
+                if not isinstance(row, dict):
+                    raise ValueError(f"{path}: item {number}: expected a JSON object, got {type(row).__name__}")
+                yield row
+            return
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); expected one JSON object per line") from None
+                row = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                try:  # json's message names the position; orjson's is terser
+                    json.loads(line)
+                    msg = "not valid JSON"
+                except json.JSONDecodeError as exc:
+                    msg = exc.msg
+                except UnicodeDecodeError:
+                    msg = "not UTF-8"
+                raise ValueError(f"{path}:{number}: not valid JSON ({msg}); expected one JSON object per line") from None
             if not isinstance(row, dict):
                 raise ValueError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
-            rows.append(row)
-    return rows
+            yield row
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return list(_iter_jsonl(path))
+
+
+def _checked_specs(path: Path) -> Iterator[dict]:
+    for number, spec in enumerate(_iter_jsonl(path), 1):
+        if not isinstance(spec.get("instruction"), str):
+            raise ValueError(f"{path}: record {number} (id {spec.get('id')!r}) has no string 'instruction'")
+        yield spec
 
 
 def load_plan(path: str | Path) -> pd.DataFrame:
-    """A plan file (InstructionSpec JSON lines) as a DataFrame."""
+    """A plan file (InstructionSpec JSON lines) as a DataFrame, read one line at a time."""
     path = Path(path)
-    specs = _read_jsonl(path)
-    for number, spec in enumerate(specs, 1):
-        if not isinstance(spec.get("instruction"), str):
-            raise ValueError(f"{path}: record {number} (id {spec.get('id')!r}) has no string 'instruction'")
-    return specs_to_frame(specs)
+    return specs_to_frame(_checked_specs(path))
 
 
 def specs_to_frame(specs: Iterable[dict]) -> pd.DataFrame:
     """InstructionSpec dicts -> rows with text, labels, slots and spec-derived attributes."""
+    # A generator of specs streams: each is reduced to its row before the next is read.
     rows = (spec_row(spec, slots=spec.get("slots") or {}, **spec_attributes(spec)) for spec in specs)
     return item_frame(rows, aliases=False)
 
@@ -142,19 +173,31 @@ def load_table(path: str | Path, *, text_column: str | None = None,
     if suffix == ".txt":
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
         return pd.DataFrame({"text": [line for line in lines if line]})
+    wanted = {c.lower() for c in (*TEXT_CANDIDATES, *IMAGE_CANDIDATES, *LABEL_COLUMNS)} | \
+        {c.lower() for c in (text_column, *label_columns) if c}
     if suffix in (".tsv", ".csv"):
-        raw = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+        sep = "\t" if suffix == ".tsv" else ","
+        all_columns = list(pd.read_csv(path, sep=sep, nrows=0).columns)
+        raw = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, usecols=lambda c: c.lower() in wanted)
     elif suffix in (".jsonl", ".json"):
-        raw = pd.DataFrame(_read_jsonl(path))
+        # Only the columns analysis uses are kept from each record as it is read; the names of
+        # all of them are kept for the error messages.
+        seen: dict[str, None] = {}
+        kept = []
+        for row in _iter_jsonl(path):
+            seen.update(dict.fromkeys(row))
+            kept.append({k: v for k, v in row.items() if k.lower() in wanted})
+        all_columns = list(seen)
+        raw = pd.DataFrame(kept, columns=[c for c in all_columns if c.lower() in wanted])
     else:
         raise ValueError(f"{path}: unsupported file type {suffix!r}; expected .txt, .tsv, .csv, .jsonl, .json or a dataset folder")
-    text_column = text_column or _pick(raw, TEXT_CANDIDATES)
+    text_column = text_column or _pick(raw, TEXT_CANDIDATES, all_columns=all_columns)
     if text_column not in raw.columns:
-        raise KeyError(f"{path}: no text column {text_column!r}; columns are {list(raw.columns)} (use --text-column)")
+        raise KeyError(f"{path}: no text column {text_column!r}; columns are {all_columns} (use --text-column)")
     df = pd.DataFrame({"text": raw[text_column].astype(str)})
     for col in label_columns:
         if col not in raw.columns:
-            raise KeyError(f"{path}: no label column {col!r}; columns are {list(raw.columns)}")
+            raise KeyError(f"{path}: no label column {col!r}; columns are {all_columns}")
         df[col] = raw[col].values
     for col in LABEL_COLUMNS:
         if col in raw.columns and col not in df.columns:
@@ -165,11 +208,12 @@ def load_table(path: str | Path, *, text_column: str | None = None,
     return df
 
 
-def _pick(raw: pd.DataFrame, candidates: Iterable[str], required: bool = True) -> str | None:
+def _pick(raw: pd.DataFrame, candidates: Iterable[str], required: bool = True,
+          all_columns: list[str] | None = None) -> str | None:
     lower = {c.lower(): c for c in raw.columns}
     for name in candidates:
         if name in lower:
             return lower[name]
     if required:
-        raise KeyError(f"no text column among {list(raw.columns)}; expected one of {list(candidates)} or --text-column")
+        raise KeyError(f"no text column among {all_columns if all_columns is not None else list(raw.columns)}; expected one of {list(candidates)} or --text-column")
     return None

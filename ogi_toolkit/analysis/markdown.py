@@ -46,11 +46,23 @@ def _table(path: Path, rows: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _scale_lines(summary: dict) -> list[str]:
+    """How the neighbour search, the projection and the per-item work were done (scale choices)."""
+    search = f"Neighbour search: {summary.get('knn_method')}"
+    if summary.get("knn_recall_at_10") is not None:
+        search += f" (NN-descent; recall@10 against exact on a random sample: {summary['knn_recall_at_10']:.3f})"
+    lines = [search + f"; per-item work on engine `{summary.get('engine', 'local')}`."]
+    if summary.get("umap_fit"):
+        lines.append(f"UMAP {summary['umap_fit']}.")
+    return [" ".join(lines) + "\n"]
+
+
 def report_markdown(summary: dict, out: Path) -> str:
     tables, figures = out / "tables", out / "figures"
     parts = [f"# Prompt analysis: {summary.get('source')}\n",
              f"Model `{summary.get('model')}` ({summary.get('backend')}); near-duplicates: {summary.get('near_duplicate_method')} "
              f"kNN (k={summary.get('knn_k')}), cosine >= {summary.get('near_duplicate_threshold')}.\n",
+             *_scale_lines(summary),
              "| metric | value | meaning |", "|---|---|---|"]
     parts += [f"| {k} | {_fmt(summary.get(k))} | {note} |" for k, note in METRIC_NOTES.items() if k in summary]
     for col, groups in summary.get("groups", {}).items():

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .cache import default_cache_dir
-from .knn import KNN_METHOD, knn
+from .knn import APPROXIMATE_ABOVE, knn_graph
 from .text import ngrams, skeleton, tokens
 
 __all__ = [
@@ -93,37 +93,45 @@ def _pairs_frame(i: np.ndarray, j: np.ndarray, score: np.ndarray, texts: Sequenc
 
 
 def semantic_near_duplicates(texts: Sequence[str], embeddings: np.ndarray, *, threshold: float = 0.9,
-                             k: int = 15, cache_dir: str | Path | None = None, examples: int = 3) -> NearDuplicates:
+                             k: int = 15, cache_dir: str | Path | None = None, examples: int = 3,
+                             knn_method: str = "exact", approximate_above: int = APPROXIMATE_ABOVE) -> NearDuplicates:
     """Distinct texts whose cosine similarity is at least ``threshold``.
 
-    Exact kNN over the distinct texts (exact duplicates are counted by ``exact_duplicates``):
+    kNN (``knn_method``: exact, approximate or auto, see ``knn.resolve_method``) over the
+    distinct texts (exact duplicates are counted by ``exact_duplicates``):
     a pair is found when each is among the other's ``k - 1`` nearest; the clusters join pairs
     transitively, so a large group of paraphrases is still found whole.
     """
     texts = [str(t) for t in texts]
     first, _ = unique_texts(texts)
-    idx, sims = knn(embeddings[first], k, cache_dir=cache_dir)
+    graph = knn_graph(embeddings[first], k, method=knn_method, approximate_above=approximate_above, cache_dir=cache_dir)
+    idx, sims = graph.indices, graph.similarities
     rows = np.repeat(np.arange(len(first)), idx.shape[1] - 1)
     nbrs, nsims = idx[:, 1:].ravel(), sims[:, 1:].ravel()
     keep = nsims >= threshold
     pairs = _pairs_frame(first[rows[keep]], first[nbrs[keep]], nsims[keep], texts, "similarity")
-    return NearDuplicates(pairs, _clusters(pairs, texts, examples), KNN_METHOD, threshold, k)
+    return NearDuplicates(pairs, _clusters(pairs, texts, examples), graph.method, threshold, k,
+                          {"knn_recall_at_10": graph.recall_at_10})
 
 
 def lexical_near_duplicates(texts: Sequence[str], *, threshold: float = 0.8, num_perm: int = 128,
-                            shingle: int = 3, examples: int = 3) -> NearDuplicates:
+                            shingle: int = 3, examples: int = 3, batch: int = 20_000) -> NearDuplicates:
     """Distinct texts whose word-``shingle``-gram Jaccard similarity is at least ``threshold``,
-    estimated with MinHash and found with LSH (``datasketch``; approximate by design)."""
+    estimated with MinHash and found with LSH (``datasketch``; approximate by design).
+
+    Shingles are hashed ``batch`` texts at a time, so only one batch's shingle sets are held."""
     from datasketch import MinHash, MinHashLSH
 
     texts = [str(t) for t in texts]
     first, _ = unique_texts(texts)
-    shingles = []
-    for r in first:
-        toks = tokens(texts[r])
-        grams = {" ".join(g).encode() for g in ngrams(toks, shingle)} or {" ".join(toks).encode()}
-        shingles.append(list(grams))
-    hashes = MinHash.bulk(shingles, num_perm=num_perm)
+    hashes = []
+    for start in range(0, len(first), batch):
+        shingles = []
+        for r in first[start:start + batch]:
+            toks = tokens(texts[r])
+            grams = {" ".join(g).encode() for g in ngrams(toks, shingle)} or {" ".join(toks).encode()}
+            shingles.append(list(grams))
+        hashes += MinHash.bulk(shingles, num_perm=num_perm)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     with lsh.insertion_session() as session:
         for pos, mh in enumerate(hashes):
@@ -140,7 +148,8 @@ def lexical_near_duplicates(texts: Sequence[str], *, threshold: float = 0.8, num
 
 
 def near_duplicates(df: pd.DataFrame, *, embeddings: np.ndarray | None = None, threshold: float = 0.9,
-                    k: int = 15, column: str = "text", cache_dir: str | Path | None = None) -> NearDuplicates:
+                    k: int = 15, column: str = "text", cache_dir: str | Path | None = None,
+                    knn_method: str = "exact") -> NearDuplicates:
     """Semantic near-duplicates of ``df[column]`` (embeds ``df`` when no embeddings are given).
 
     The kNN graph is cached under ``~/.cache/ogi-toolkit/arrays`` (or ``cache_dir``), where
@@ -152,7 +161,7 @@ def near_duplicates(df: pd.DataFrame, *, embeddings: np.ndarray | None = None, t
         embeddings = embed(df, column=column)
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir() / "arrays"
     return semantic_near_duplicates(df[column].astype(str).tolist(), embeddings, threshold=threshold,
-                                    k=k, cache_dir=cache_dir)
+                                    k=k, cache_dir=cache_dir, knn_method=knn_method)
 
 
 def skeletons(df: pd.DataFrame, column: str = "text") -> pd.DataFrame:

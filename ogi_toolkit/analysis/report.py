@@ -16,8 +16,11 @@ from ..atomic_io import atomic_write_text
 from . import bias, distribution, repetition
 from .diversity import diversity, diversity_metrics
 from .cache import default_cache_dir
-from .embed import DEFAULT_MODEL, embed
+from .embed import DEFAULT_MODEL, embed_to_memmap
+from .engine import map_batches
 from .io import load_prompts
+from .knn import APPROXIMATE_ABOVE
+from .project import FIT_SAMPLE
 
 __all__ = ["analyse", "HEADLINE_KEYS"]
 
@@ -26,6 +29,7 @@ HEADLINE_KEYS = ("n", "vendi", "distinct_2", "mean_pairwise_cosine_distance", "e
 # its counts and skeletons are reported instead).
 GROUP_LABELS = ("kind", "domain", "subtask", "difficulty")
 MAX_UMAP_FIGURES = 3
+MAX_PNG_POINTS = 200_000  # more points only overdraw each other and cost seconds per figure
 
 
 class _Timer(dict):
@@ -96,13 +100,20 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             umap: bool = True, sample: int | None = None, seed: int = 0,
             pools: Mapping[str, Iterable[str]] | None = None, targets: Mapping[str, Mapping[Any, float]] | None = None,
             near_threshold: float = 0.9, lexical_threshold: float = 0.8, images: bool = True,
-            cache_dir: str | Path | None = None) -> dict:
+            cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
+            umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
+            address: str | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
     ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
     pools named ``objects``, ``colours``, ``style``, ``scene`` are the baselines of the attribute
     skew. ``targets``: {label column: {value: target count}}. Returns the summary also written to
     ``out/summary.json``.
+
+    Scale: ``knn`` (exact, approximate, auto: approximate past ``knn_threshold`` distinct texts
+    on CPU) is the neighbour search of near-duplicates and UMAP; past ``umap_sample`` distinct
+    texts UMAP is fitted on a stratified sample and the rest placed by ``umap_placement``;
+    ``engine="ray"`` runs embedding and image statistics/hashes on Ray (``address``: a cluster).
     """
     out = Path(out)
     timings = _Timer()
@@ -129,7 +140,13 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     groups = [c for c in dict.fromkeys([*label_columns, *GROUP_LABELS]) if c in df.columns and df[c].nunique() > 1]
 
     with timings("embed"):
-        X = embed(texts, model=model, backend=backend, cache_dir=cache_root / "embeddings")
+        # Each distinct text once, into a memory-mapped file the later stages read from.
+        first, codes = repetition.unique_texts(texts)
+        distinct = [texts[i] for i in first]
+        vectors = embed_to_memmap(distinct, arrays_dir / f"embeddings-{_texts_key(distinct, model, backend)}.npy",
+                                  engine=engine, address=address, model=model, backend=backend,
+                                  cache_dir=cache_root / "embeddings")
+        X = vectors[codes] if len(first) < len(texts) else vectors
 
     with timings("distribution"):
         for col in dict.fromkeys([*groups, "template_id"]):
@@ -158,7 +175,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         exact = repetition.exact_duplicates(df)
         _csv(exact, tables / "exact_duplicates.csv", index=False)
     with timings("near_duplicates"):
-        near = repetition.semantic_near_duplicates(texts, X, threshold=near_threshold, cache_dir=arrays_dir)
+        near = repetition.semantic_near_duplicates(texts, X, threshold=near_threshold, cache_dir=arrays_dir,
+                                                   knn_method=knn, approximate_above=knn_threshold)
         _csv(near.pairs, tables / "near_duplicate_pairs.csv", index=False)
         _csv(near.clusters, tables / "near_duplicate_clusters.csv", index=False)
     with timings("lexical_duplicates"):
@@ -190,10 +208,13 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         if paths:
             from .images import image_near_duplicates, image_stats
 
+            from .images import perceptual_hashes
+
             with timings("images"):
-                stats = image_stats(paths)
+                stats = map_batches(image_stats, paths, engine=engine, address=address, batch_size=256)
                 _csv(stats, tables / "image_stats.csv", index=False)
-                dups = image_near_duplicates(paths)
+                hashes = map_batches(perceptual_hashes, paths, engine=engine, address=address, batch_size=256)
+                dups = image_near_duplicates(paths, hashes=hashes)
                 _csv(dups, tables / "image_near_duplicates.csv", index=False)
                 image_summary = {"images": len(paths), "image_near_duplicate_pairs": len(dups),
                                  "mean_brightness": stats.get("brightness", pd.Series(dtype=float)).mean(),
@@ -205,6 +226,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         "exact_duplicates": int(len(df) - len(np.unique(first_of_text))),
         "near_duplicate_pairs": len(near.pairs), "near_duplicate_clusters": len(near.clusters),
         "near_duplicate_method": near.method, "near_duplicate_threshold": near_threshold, "knn_k": near.k,
+        "knn_method": near.method, **({"knn_recall_at_10": near.extra["knn_recall_at_10"]} if near.method == "approximate" else {}),
+        "engine": engine,
         "lexical_near_duplicate_pairs": len(lexical.pairs), "lexical_threshold": lexical_threshold,
         "skeleton_repetition": 1.0 - len(skel) / len(df), "skeleton_source": skel.attrs.get("source"),
         **image_summary, "model": model or DEFAULT_MODEL, "backend": backend,
@@ -218,10 +241,13 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             str(value): {**{k: table.at[value, k] for k in table.columns}, "exact_duplicates": int(exact_g[c]), "near_duplicate_pairs": int(near_g[c])}
             for c, value in enumerate(values)}
 
+    umap_options = {"knn_method": knn, "approximate_above": knn_threshold, "fit_sample": umap_sample, "placement": umap_placement}
     with timings("figures"):
         projection = _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings,
-                                    _colour_by_extras(df, X, source), skipped)
+                                    _colour_by_extras(df, X, source), skipped, umap_options)
     summary["projection"] = projection
+    if projection == "UMAP":
+        summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
     summary["skipped"] = skipped
     summary["timings_s"] = dict(timings)
     summary = _clean(summary)
@@ -230,6 +256,24 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
 
     atomic_write_text(out / "report.md", report_markdown(summary, out))
     return summary
+
+
+def _texts_key(texts: list[str], model: str | None, backend: str) -> str:
+    import hashlib
+
+    h = hashlib.sha1(f"{model or DEFAULT_MODEL}|{backend}|{len(texts)}".encode())
+    for text in texts:
+        h.update(text.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:20]
+
+
+def _umap_fit(n_distinct: int, umap_sample: int, placement: str) -> str:
+    """How the projection was made, in words for the report."""
+    if n_distinct <= umap_sample:
+        return f"fitted on all {n_distinct} distinct prompts"
+    rest = "the rest placed with UMAP.transform" if placement == "transform" else "only the sample plotted"
+    return f"fitted on a stratified sample of {umap_sample} of {n_distinct} distinct prompts, {rest}"
 
 
 def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFrame:
@@ -250,7 +294,8 @@ def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFr
     return extras
 
 
-def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, extras, skipped) -> str | None:
+def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, extras, skipped,
+                   umap_options) -> str | None:
     """Counts per label and the projection figures; returns the projection method used (None: none)."""
     # Figure objects, not pyplot: no global state, and a notebook's backend is left alone.
     from matplotlib.figure import Figure
@@ -279,11 +324,19 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, ex
     from .project import project
 
     with timings("umap" if method == "UMAP" else "projection"):
-        projected = project(df, embeddings=X, cache_dir=arrays_dir, method=method)
+        projected = project(df, embeddings=X, cache_dir=arrays_dir, method=method,
+                            stratify=groups[0] if groups else None, **umap_options)
+    # The legends give each label's count in the whole set, also where only a sample is drawn
+    # (a sample-only projection, or the interactive page's point limit).
+    for col in groups:
+        named = {value: f"{value} ({count:,})" for value, count in df[col].value_counts().items()}
+        projected[col] = df[col].map(named).where(df[col].notna(), df[col])
+    projected = projected.dropna(subset=["x", "y"])
+    drawn = projected.sample(MAX_PNG_POINTS, random_state=0) if len(projected) > MAX_PNG_POINTS else projected
     for col in (groups[:MAX_UMAP_FIGURES] or [None]):
         wide = col is not None and projected[col].nunique() > 24
         fig = Figure(figsize=(9.5 if wide else 7, 6))
-        ax = plot_umap(data=projected, hue=col, ax=fig.subplots(), method=method)
+        ax = plot_umap(data=drawn, hue=col, ax=fig.subplots(), method=method)
         ax.set_title(f"{method} of prompt embeddings{f', by {col}' if col else ''} ({len(df)} prompts)")
         fig.savefig(figures / f"umap{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
     projected = projected.join(extras)

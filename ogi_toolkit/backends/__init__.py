@@ -14,6 +14,7 @@ from .base import Backend, BatchBackend, ImageRequest, ImageResult, Judge, Judge
 # name -> (module, class): one line per provider.
 BACKENDS: dict[str, tuple[str, str]] = {
     "sketch": ("ogi_toolkit.backends.sketch", "SketchBackend"),
+    "sketch-ablated": ("ogi_toolkit.backends.sketch.ablated", "AblatedSketchBackend"),  # a weak baseline
     "openai": ("ogi_toolkit.backends.openai_backend", "OpenAIBackend"),
 }
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..atomic_io import atomic_write_chunks
 from ..definition.taxonomy import Taxonomy, load_taxonomy
@@ -23,6 +23,7 @@ from ..templates.validate import validate_taxonomy
 from ..templates.sampler import (
     ATTEMPTS_PER_ITEM, Draw, compiled, default_pools, draw, estimate_capacity, gc_paused, split,
 )
+from .calibration import Calibration, load_calibration, shape
 from .quotas import check_mix, grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
 
@@ -168,9 +169,16 @@ def iter_draws(
     workers: int = 1,
     as_lines: bool = False,
     progress: bool = False,
+    calibration: str | Path | Calibration | None = None,
+    calibration_strength: float = 1.0,
+    calibration_quotas: bool = False,
 ) -> Iterator[Draw]:
     """The draws of :func:`plan_draws`, one per subtask in taxonomy order, made a batch of
     subtasks at a time (a caller that writes each out holds one batch, not the plan).
+
+    ``calibration`` (a ``calibration.json`` of ``ogi calibrate``) moves each calibrated
+    subtask's mix (and with ``calibration_quotas`` its quota) toward its sweet-spot cells,
+    by ``calibration_strength`` (0-1), keeping the total; see :mod:`.calibration`.
 
     Raises :class:`CapacityError` before drawing when a probe shows a quota is far beyond its
     subtask's capacity, and after the last draw when any subtask fell short."""
@@ -180,7 +188,15 @@ def iter_draws(
     elif difficulty_mix is not None:
         difficulty_mix = check_mix(difficulty_mix)
     quotas = subtask_quotas(taxonomy, total=total, counts=counts, subtasks=subtasks)
-    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, difficulty_mix)) for sid, quota in quotas.items()]
+    shaping = None
+    if calibration is not None:
+        if not isinstance(calibration, Calibration):
+            calibration = load_calibration(calibration, taxonomy)
+        shaping = shape(calibration, taxonomy, quotas, difficulty_mix, strength=calibration_strength,
+                        move_quotas=calibration_quotas)
+        quotas = shaping.quotas
+    mixes = shaping.mixes if shaping else {}  # calibrated subtasks' mixes; the rest keep difficulty_mix
+    jobs = [(sid, grade_quotas(taxonomy.subtask(sid), quota, mixes.get(sid, difficulty_mix))) for sid, quota in quotas.items()]
     _probe(jobs, taxonomy, pools, seed, workers)
     bar = _progress_bar(sum(sum(w.values()) for _, w in jobs)) if progress else None
     earlier: set[str] = set()  # every text drawn so far: no exact duplicate across subtasks
@@ -203,7 +219,7 @@ def iter_draws(
                     d = _without_cross_subtask_duplicates(d, jobs[i][1], taxonomy, pools, seed, earlier)
                     if d.short:
                         shortfalls.append(_shortfall(d))
-                    yield d
+                    yield shaping.stamp(d) if shaping else d
                 del draws
     finally:
         if bar is not None:
@@ -224,13 +240,15 @@ def plan_draws(
     workers: int = 1,
     as_lines: bool = False,
     progress: bool = False,
+    **calibration: Any,
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
 
     ``as_lines``: no longer needed (every draw holds its specs as JSON lines, ``Draw.json_text``).
-    ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks)."""
+    ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks); ``calibration``,
+    ``calibration_strength``, ``calibration_quotas``: see :func:`iter_draws`."""
     return list(iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
-                           workers=workers, as_lines=as_lines, progress=progress))
+                           workers=workers, as_lines=as_lines, progress=progress, **calibration))
 
 
 def _counts_only(d: Draw) -> Draw:
@@ -252,6 +270,7 @@ def write_plan(
     workers: int = 1,
     progress: bool = False,
     validate: bool = False,
+    **calibration: Any,
 ) -> list[Draw]:
     """Write the plan of :func:`plan` to ``path`` (one spec JSON per line) as it is drawn.
     ``validate``: check every line against the spec model first (``Draw.validate``).
@@ -267,7 +286,7 @@ def write_plan(
 
     def lines() -> Iterator[bytes]:
         for d in iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
-                            workers=workers, progress=progress):
+                            workers=workers, progress=progress, **calibration):
             if validate:
                 d.validate()
             summaries.append(_counts_only(d))
@@ -288,6 +307,7 @@ def plan(
     pools=None,
     workers: int = 1,
     progress: bool = False,
+    **calibration: Any,
 ) -> list[InstructionSpec]:
     """A plan of instruction specs, deterministic for ``seed``.
 
@@ -299,12 +319,15 @@ def plan(
       (default: each subtask's own mix);
     * ``workers``: processes that draw subtasks (forked; Linux). The plan is the same for any
       number; ``planning.available_workers()`` is this machine's CPUs;
-    * ``progress``: a progress bar while drawing.
+    * ``progress``: a progress bar while drawing;
+    * ``calibration="calib/calibration.json"`` (with ``calibration_strength``, 0-1, default 1,
+      and ``calibration_quotas``): each calibrated subtask's difficulty mix (and quota) moved
+      toward its sweet-spot cells, the total kept, recorded in its specs' ``calibration``.
 
     Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
     """
     draws = plan_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools, workers=workers,
-                       progress=progress)
+                       progress=progress, **calibration)
     with gc_paused():  # ~10^6 models are made here
         return [spec for d in draws for spec in d.specs()]
 

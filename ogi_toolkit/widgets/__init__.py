@@ -2,5 +2,6 @@
 from .gallery import gallery_html
 from .preview import preview_png
 from .prototype import PrototypePanel
+from .rating import RatingPanel
 
-__all__ = ["PrototypePanel", "gallery_html", "preview_png"]
+__all__ = ["PrototypePanel", "RatingPanel", "gallery_html", "preview_png"]

@@ -25,6 +25,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="compare PATH (a plan) with PLAN_B side by side (e.g. templated vs rewritten): "
                              "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
+    scale = parser.add_argument_group("scale")
+    scale.add_argument("--knn", choices=("exact", "approximate", "auto"), default="auto",
+                       help="neighbour search of near-duplicates and UMAP; auto: approximate (NN-descent, recall "
+                            "measured) past --knn-threshold distinct prompts on CPU, exact on a GPU")
+    scale.add_argument("--knn-threshold", type=int, default=100_000, metavar="N",
+                       help="distinct prompts above which --knn auto searches approximately (default 100000)")
+    scale.add_argument("--umap-sample", type=int, default=50_000, metavar="N",
+                       help="past N distinct prompts UMAP is fitted on a stratified sample of N (default 50000)")
+    scale.add_argument("--umap-placement", choices=("transform", "sample"), default="transform",
+                       help="the prompts outside the UMAP sample: placed with UMAP.transform, or not plotted")
+    scale.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="where embedding and image statistics/hashes run: this process, or Ray Data (extra .[ray])")
+    scale.add_argument("--address", help="Ray cluster to join with --engine ray ('auto', 'ray://host:10001'); "
+                                         "default: a local Ray on this machine's CPUs")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,9 +50,16 @@ def run(args: argparse.Namespace) -> int:
         return _compare(args)
     if args.sample is not None and args.sample < 1:
         raise ValueError(f"--sample must be a positive number of prompts, got {args.sample}")
+    for flag in ("knn_threshold", "umap_sample"):
+        if getattr(args, flag) < 1:
+            raise ValueError(f"--{flag.replace('_', '-')} must be a positive number of prompts, got {getattr(args, flag)}")
+    if args.address and args.engine != "ray":
+        raise ValueError("--address names a Ray cluster: use it with --engine ray")
     summary = analyse(args.path, args.out, text_column=args.text_column, label_columns=args.label_column,
                       model=args.model, backend=args.backend, umap=not args.no_umap, sample=args.sample,
-                      near_threshold=args.near_threshold, cache_dir=args.cache_dir)
+                      near_threshold=args.near_threshold, cache_dir=args.cache_dir, knn=args.knn,
+                      knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
+                      umap_placement=args.umap_placement, engine=args.engine, address=args.address)
     for key in HEADLINE_KEYS:
         value = summary.get(key)
         print(f"{key:32s} {value:.4f}" if isinstance(value, float) else f"{key:32s} {value}")

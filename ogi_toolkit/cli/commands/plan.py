@@ -21,6 +21,12 @@ def add_arguments(parser) -> None:
                         help="processes drawing subtasks (default: this machine's CPUs); the plan is the same for any number")
     parser.add_argument("--validate", action="store_true",
                         help="check every line against the spec model before writing (drawing checks each grade's first item)")
+    parser.add_argument("--calibration", default=None,
+                        help="calibration.json of `ogi calibrate`: move each calibrated subtask's difficulty mix toward its sweet spot")
+    parser.add_argument("--calibration-strength", type=float, default=1.0,
+                        help="how far to move (0: not at all, 1: to the sweet-spot shares; default 1)")
+    parser.add_argument("--calibration-quotas", action="store_true",
+                        help="also move the calibrated subtasks' quotas toward their sweet spots (the total is kept)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
@@ -39,7 +45,8 @@ def run(args) -> int:
     draws = write_plan(out, total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy,
                        workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty(),
-                       validate=args.validate)
+                       validate=args.validate, calibration=args.calibration,
+                       calibration_strength=args.calibration_strength, calibration_quotas=args.calibration_quotas)
     if not args.quiet:
         import pandas as pd
 

@@ -1,0 +1,128 @@
+"""Once for real in a browser: JupyterLab on loopback runs a notebook with a RatingPanel, headless
+Chromium (Debian's, driven by Playwright) rates three items with the keyboard only, the page is
+reloaded and the notebook run again, and the panel resumes at the fourth item.
+
+The screenshot is kept in ``test-artifacts/rating-panel.png``.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import nbformat
+import pytest
+from rating_fixtures import make_rating_dataset
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
+
+from ogi_toolkit.quality.ratings import RatingSession
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (Debian: apt-get install chromium); .ci/run installs it"),
+]
+
+
+@pytest.fixture
+def rating_lab(tmp_path):
+    data = make_rating_dataset(tmp_path / "run1")
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    notebook.cells = [nbformat.v4.new_code_cell(
+        f"from ogi_toolkit.widgets import RatingPanel\npanel = RatingPanel({str(data)!r}, rater='ana')\npanel")]
+    nbformat.write(notebook, tmp_path / "rate.ipynb")
+    port, token = _free_port(), "ogi-test-token"
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HF_HUB_OFFLINE="1")
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
+         f"--LabServerApp.workspaces_dir={tmp_path / 'workspaces'}", "--LabApp.news_url="],
+        stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api?token={token}", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    yield f"{url}/lab/tree/rate.ipynb?token={token}", data
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def _run_notebook(page, sync_api):
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    select = page.locator(".jp-Dialog button.jp-mod-accept:has-text('Select')")
+    try:
+        select.wait_for(timeout=10_000)
+        select.click()
+    except sync_api.TimeoutError:
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("div.lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.wait_for_selector(".ogi-rating-panel .ogi-keys", timeout=180_000)
+
+
+def _shown_id(page) -> str:
+    return page.inner_text(".ogi-rating-panel .ogi-item-id")
+
+
+def test_rating_panel_keyboard_and_resume_in_a_real_browser(rating_lab):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+    url, data = rating_lab
+    order = [item.id for item in RatingSession(data, "ana").order]
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" on reload
+        try:
+            page.goto(url)
+            _run_notebook(page, sync_api)
+            page.click(".ogi-rating-panel .ogi-rating-instruction")  # a click anywhere on the panel gives it the keys
+            rated = []
+            for k in range(3):
+                shown = _shown_id(page)
+                assert shown == order[k]
+                rated.append(shown)
+                for key in ("7", "8", "6", "5", "y"):  # criteria (a generation has 3), a question
+                    page.keyboard.press(key)
+                if k == 0:  # the page shows what the keys chose: one lit button per score and answer, and the verdict
+                    page.wait_for_function("() => document.querySelectorAll('.ogi-rating-panel .widget-toggle-button.mod-active').length >= 5",
+                                           timeout=30_000)
+                    page.screenshot(path=str(ARTIFACTS / "rating-panel-keys.png"), full_page=False)
+                page.keyboard.press("Enter")
+                page.wait_for_function("old => document.querySelector('.ogi-rating-panel .ogi-item-id')?.innerText !== old",
+                                       arg=shown, timeout=60_000)
+            page.reload()
+            _run_notebook(page, sync_api)
+            resumed = _shown_id(page)
+            page.wait_for_timeout(500)  # let the images paint before the screenshot
+            page.screenshot(path=str(ARTIFACTS / "rating-panel.png"), full_page=False)
+            progress = page.inner_text(".ogi-rating-panel .widget-html:has(.ogi-item-id)")
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "rating-panel-failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert resumed == order[3]
+    assert progress.startswith(f"4 / {len(order)}")
+    lines = [json.loads(line) for line in (data / "ratings.jsonl").read_text().splitlines()]
+    assert [line["id"] for line in lines] == rated == order[:3]
+    for line in lines:
+        assert line["rater"] == "ana" and not line["skipped"]
+        expected = dict(zip(["instruction_compliance", "realism", "preservation", "technical"], [7, 8, 6, 5]))
+        if "preservation" not in line["criteria"]:  # a generation: its third key scored "technical"
+            expected = {"instruction_compliance": 7, "realism": 8, "technical": 6}
+        assert line["criteria"] == expected
+        assert line["questions"][0]["answer"] == "yes"
