@@ -280,12 +280,12 @@ def test_quota_far_beyond_capacity_fails_from_a_probe(tmp_path):
 
 def test_plan_is_written_a_batch_at_a_time_with_the_same_bytes(tmp_path, monkeypatch):
     tax = load_taxonomy(write_taxonomy(tmp_path / "taxonomy", {"mine.yaml": USER_SUBTASK, "other.yaml": _other()}))
-    whole = b"".join(d.json_text() for d in plan_draws(total=60, taxonomy=tax, as_lines=True))
+    whole = b"".join(d.json_text() for d in plan_draws(total=60, taxonomy=tax))
     calls = []
     real = planner.draw_jobs
     monkeypatch.setattr(planner, "draw_jobs", lambda jobs, *a, **k: calls.append(len(jobs)) or real(jobs, *a, **k))
     monkeypatch.setattr(planner, "BATCH_ITEMS", 10)
-    draws = planner.iter_draws(total=60, taxonomy=tax, as_lines=True)
+    draws = planner.iter_draws(total=60, taxonomy=tax)
     next(draws)
     assert calls == [1]  # the first subtask is out before the second is drawn
     out = tmp_path / "plan.jsonl"

@@ -19,10 +19,10 @@ def test_workers_give_the_same_plan_as_one_process():
     assert plan(total=600, subtasks=SUBTASKS, seed=4, workers=3) != three  # and still depends on the seed
 
 
-def test_draws_as_lines_hold_the_same_specs_and_summary():
+def test_draws_in_workers_hold_the_same_lines_specs_and_summary():
     objects = plan_draws(total=300, subtasks=SUBTASKS, seed=1)
-    lines = plan_draws(total=300, subtasks=SUBTASKS, seed=1, workers=2, as_lines=True)
-    assert [d.json_lines() for d in plan_draws(total=300, subtasks=SUBTASKS, seed=1, as_lines=True)] == \
+    lines = plan_draws(total=300, subtasks=SUBTASKS, seed=1, workers=2)
+    assert [d.json_lines() for d in plan_draws(total=300, subtasks=SUBTASKS, seed=1)] == \
         [d.json_lines() for d in lines]
     for a, b in zip(objects, lines):
         assert b.json_lines() == [s.to_json() for s in a.specs()]

@@ -167,7 +167,6 @@ def iter_draws(
     taxonomy: Taxonomy | None = None,
     pools=None,
     workers: int = 1,
-    as_lines: bool = False,
     progress: bool = False,
     calibration: str | Path | Calibration | None = None,
     calibration_strength: float = 1.0,
@@ -238,17 +237,15 @@ def plan_draws(
     taxonomy: Taxonomy | None = None,
     pools=None,
     workers: int = 1,
-    as_lines: bool = False,
     progress: bool = False,
     **calibration: Any,
 ) -> list[Draw]:
     """Like :func:`plan`, but returns one :class:`Draw` per subtask (specs plus draw counts).
 
-    ``as_lines``: no longer needed (every draw holds its specs as JSON lines, ``Draw.json_text``).
     ``progress``: a progress bar of specs drawn (tqdm: a widget in notebooks); ``calibration``,
     ``calibration_strength``, ``calibration_quotas``: see :func:`iter_draws`."""
     return list(iter_draws(total, counts, subtasks, seed, difficulty_mix, taxonomy=taxonomy, pools=pools,
-                           workers=workers, as_lines=as_lines, progress=progress, **calibration))
+                           workers=workers, progress=progress, **calibration))
 
 
 def _counts_only(d: Draw) -> Draw:
