@@ -1,6 +1,14 @@
-"""How the browser tests launch Debian's headless Chromium through Playwright, and where they
-keep their screenshots (``test-artifacts/``, evidence of what a user sees)."""
+"""How the browser tests launch Debian's headless Chromium through Playwright (and JupyterLab
+for the notebook panels), and where they keep their screenshots (``test-artifacts/``, evidence
+of what a user sees)."""
+import contextlib
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,3 +23,42 @@ browser_marks = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (Debian: apt-get install chromium); .ci/run installs it"),
 ]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_jupyterlab(root):
+    """JupyterLab serving ``root`` on a free loopback port; yields its base URL and token."""
+    port, token = _free_port(), "ogi-test-token"
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HF_HUB_OFFLINE="1")
+    log = open(root / "lab.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--allow-root",
+         f"--LabServerApp.workspaces_dir={root / 'workspaces'}", "--LabApp.news_url="],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start: {(root / 'lab.log').read_text()[-2000:]}")
+                time.sleep(0.5)
+        yield url, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

@@ -3,56 +3,19 @@ Chromium (Debian's, driven by Playwright), the Sample button clicked, instructio
 
 The screenshot is kept in ``test-artifacts/`` as evidence of what a user sees.
 """
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, browser_marks
+from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, browser_marks, running_jupyterlab
 
 pytestmark = browser_marks
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def jupyterlab(tmp_path):
     shutil.copy(ROOT / "notebooks" / "02-prototype-subtask.ipynb", tmp_path)
-    port, token = _free_port(), "ogi-test-token"
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HF_HUB_OFFLINE="1")
-    log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
-         f"--LabServerApp.workspaces_dir={tmp_path / 'workspaces'}", "--LabApp.news_url="],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield f"{url}/lab/tree/02-prototype-subtask.ipynb?token={token}"
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_jupyterlab(tmp_path) as (url, token):
+        yield f"{url}/lab/tree/02-prototype-subtask.ipynb?token={token}"
 
 
 def test_prototype_notebook_sample_button_in_a_real_browser(jupyterlab):

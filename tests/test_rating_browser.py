@@ -5,23 +5,15 @@ reloaded and the notebook run again, and the panel resumes at the fourth item.
 The screenshot is kept in ``test-artifacts/rating-panel.png``.
 """
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import nbformat
 import pytest
 from rating_fixtures import make_rating_dataset
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
+from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, browser_marks, running_jupyterlab
 
 from ogi_toolkit.quality.ratings import RatingSession
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium on PATH (Debian: apt-get install chromium); .ci/run installs it"),
-]
+pytestmark = browser_marks
 
 
 @pytest.fixture
@@ -31,32 +23,8 @@ def rating_lab(tmp_path):
     notebook.cells = [nbformat.v4.new_code_cell(
         f"from ogi_toolkit.widgets import RatingPanel\npanel = RatingPanel({str(data)!r}, rater='ana')\npanel")]
     nbformat.write(notebook, tmp_path / "rate.ipynb")
-    port, token = _free_port(), "ogi-test-token"
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1", HF_HUB_OFFLINE="1")
-    log = open(tmp_path / "lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
-         f"--LabServerApp.workspaces_dir={tmp_path / 'workspaces'}", "--LabApp.news_url="],
-        stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
-            time.sleep(0.5)
-    yield f"{url}/lab/tree/rate.ipynb?token={token}", data
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_jupyterlab(tmp_path) as (url, token):
+        yield f"{url}/lab/tree/rate.ipynb?token={token}", data
 
 
 def _run_notebook(page, sync_api):
