@@ -86,3 +86,24 @@ def test_analyse_on_ray_gives_the_one_process_summary(local_ray, images, tmp_pat
     assert len(cosine) == len(set(TEXTS)) and cosine.min() >= 0.9999
     for name in ("image_stats.csv", "image_near_duplicates.csv"):
         assert (tmp_path / "ray" / "tables" / name).read_text() == (tmp_path / "local" / "tables" / name).read_text()
+
+
+def test_checks_on_ray_equal_the_one_process_checks(local_ray, tmp_path):
+    import json
+    import shutil
+
+    from quality_fixtures import make_sketch_dataset
+
+    from ogi_toolkit.quality import check
+
+    local = make_sketch_dataset(tmp_path / "local")
+    on_ray = tmp_path / "ray"
+    shutil.copytree(local, on_ray)
+    expected, got = check(local, workers=1), check(on_ray, engine="ray")
+    assert got.checked == expected.checked == expected.items > 0
+
+    def lines(root):  # every field but the time each item took
+        return [{k: v for k, v in json.loads(line).items() if k != "seconds"}
+                for line in (root / "checks.jsonl").read_text().splitlines()]
+
+    assert lines(on_ray) == lines(local)

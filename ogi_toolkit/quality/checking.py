@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -124,6 +125,13 @@ def _check_star(args: tuple[CheckItem, ChecksConfig]) -> dict[str, Any]:
     return check_item(*args)
 
 
+def check_batch(items: list[bytes], cfg: ChecksConfig) -> list[str]:
+    """:func:`check_item` over pickled items, each result as its JSON line: the batch function
+    ``engine="ray"`` runs on the workers (bytes and strings cross Ray's Arrow blocks as they are,
+    where a dataclass or a nested dict would be converted)."""
+    return [json.dumps(check_item(pickle.loads(item), cfg), ensure_ascii=False) for item in items]
+
+
 def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
     pairs = duplicate_pairs({line["id"]: line.get("phash") for line in lines}, cfg.technical.max_duplicate_hash_distance)
     for line in lines:
@@ -138,12 +146,15 @@ def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
 
 
 def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, workers: int = 2,
-          redo: bool = False, progress: bool = False, log: Callable[[str], None] | None = None) -> CheckRun:
+          redo: bool = False, progress: bool = False, log: Callable[[str], None] | None = None,
+          engine: str = "local", address: str | None = None) -> CheckRun:
     """Check every finished item of the dataset folder ``path``; write ``path/checks.jsonl``.
 
     ``config``: a checks YAML file or a loaded :class:`ChecksConfig` (default: the bundled
     ``checks.yaml``); ``workers``: processes (1 = in this process); ``redo``: check every item
-    again even when its result is up to date.
+    again even when its result is up to date. ``engine="ray"`` checks the items as Ray Data
+    batches (``address`` as for ``ogi analyse --engine ray``; the images must be readable by
+    every worker at the same path); the duplicate search across items runs here either way.
     """
     root = Path(path)
     cfg = config if isinstance(config, ChecksConfig) else load_checks_config(config)
@@ -159,7 +170,15 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
             done[item.id] = old
         else:
             todo.append(item)
-    if todo:
+    if todo and engine == "ray":
+        from ..analysis.engine import map_batches
+
+        batch = [pickle.dumps(item) for item in todo]
+        with ManifestWriter(out_path, check_status=False) as writer:
+            _collect((json.loads(line) for line in map_batches(check_batch, batch, engine="ray", address=address,
+                                                                batch_size=16, cfg=cfg)),
+                     writer, done, len(todo), progress)
+    elif todo:
         jobs = [(item, cfg) for item in todo]
         with ManifestWriter(out_path, check_status=False) as writer:
             if workers > 1 and len(todo) > 1:
