@@ -100,3 +100,19 @@ def choose_font(text: str, descriptor: str | None = None) -> str:
 def load_font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_files()[name]), size=max(6, int(size)), layout_engine=LAYOUT_ENGINE)
 
+
+def fit_label(texts: tuple[str, ...], width: int, largest: int) -> tuple[str, str, ImageFont.FreeTypeFont]:
+    """(text, font name, font) of the first of ``texts`` (longest first) that fits ``width``
+    at a size from ``largest`` down to 7 px, else the last one cut short with an ellipsis."""
+    for text in texts:
+        size = max(7, largest)
+        name = choose_font(text)
+        font = load_font(name, size)
+        while font.getlength(text) > width and size > 7:
+            size -= 1
+            font = load_font(name, size)
+        if font.getlength(text) <= width:
+            break
+    while font.getlength(text) > width and len(text) > 4:
+        text = text[:-2] + "…"
+    return text, name, font

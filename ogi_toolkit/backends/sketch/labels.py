@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from .fonts import choose_font, load_font
+from .fonts import fit_label, load_font
 from .layout import Box
 
 
@@ -33,19 +33,8 @@ def measure(job: LabelJob, scale: float = 1.0) -> tuple[str, str, int, float]:
     """(text, font name, size, width) of the first text that fits the box width, else the
     last one cut short: the same choice the label would make in its own strip; ``scale``
     shrinks the largest size tried (a smaller label where nothing else is free)."""
-    width = job.box[2] - job.box[0]
-    for text in job.texts:
-        size = max(7, round(job.height * 0.78 * scale))
-        name = choose_font(text)
-        font = load_font(name, size)
-        while font.getlength(text) > width and size > 7:
-            size -= 1
-            font = load_font(name, size)
-        if font.getlength(text) <= width:
-            break
-    while font.getlength(text) > width and len(text) > 4:
-        text = text[:-2] + "…"
-    return text, name, size, font.getlength(text)
+    text, name, font = fit_label(tuple(job.texts), job.box[2] - job.box[0], round(job.height * 0.78 * scale))
+    return text, name, font.size, font.getlength(text)
 
 
 def _overlap(a: Box, b: Box) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ...spec import SceneObject
-from .fonts import choose_font, load_font
+from .fonts import fit_label
 from .emoji import emoji_for, glyph_image
 from .glyphs import glyph_parts
 from .layout import Box, Placement
@@ -349,17 +349,7 @@ def draw_label(canvas: Image.Image, text: str | tuple[str, ...], box: Box, heigh
     given several texts (longest first), the first that fits, else the last one cut short."""
     x0, y0, x1, y1 = box
     width = x1 - x0
-    for text in (text,) if isinstance(text, str) else text:
-        size = max(7, round(height * 0.78))
-        name = choose_font(text)
-        font = load_font(name, size)
-        while font.getlength(text) > width and size > 7:
-            size -= 1
-            font = load_font(name, size)
-        if font.getlength(text) <= width:
-            break
-    while font.getlength(text) > width and len(text) > 4:
-        text = text[:-2] + "…"
+    text, _, font = fit_label((text,) if isinstance(text, str) else tuple(text), width, round(height * 0.78))
     tw = font.getlength(text)
     tx, ty = x0 + (width - tw) / 2, y1 - height
     d = ImageDraw.Draw(canvas)
