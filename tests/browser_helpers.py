@@ -62,3 +62,18 @@ def running_jupyterlab(root):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def run_all_cells(page, sync_api) -> None:
+    """In an opened JupyterLab notebook: accept the kernel dialog if one is shown (the notebook
+    names python3), wait for the kernel, then Run > Run All Cells."""
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    select = page.locator(".jp-Dialog button.jp-mod-accept:has-text('Select')")
+    try:
+        select.wait_for(timeout=15_000)
+        select.click()
+    except sync_api.TimeoutError:
+        pass
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("div.lm-Menu-itemLabel:text-is('Run All Cells')")

@@ -6,7 +6,7 @@ The screenshot is kept in ``test-artifacts/`` as evidence of what a user sees.
 import shutil
 
 import pytest
-from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, browser_marks, running_jupyterlab
+from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, browser_marks, run_all_cells, running_jupyterlab
 
 pytestmark = browser_marks
 
@@ -26,17 +26,7 @@ def test_prototype_notebook_sample_button_in_a_real_browser(jupyterlab):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:
             page.goto(jupyterlab)
-            page.wait_for_selector(".jp-Notebook", timeout=120_000)
-            # JupyterLab may still ask which kernel to start; the notebook names python3.
-            select = page.locator(".jp-Dialog button.jp-mod-accept:has-text('Select')")
-            try:
-                select.wait_for(timeout=15_000)
-                select.click()
-            except sync_api.TimeoutError:
-                pass
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-            page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-            page.click("div.lm-Menu-itemLabel:text-is('Run All Cells')")
+            run_all_cells(page, sync_api)
             button = page.wait_for_selector("button.jupyter-button:has-text('Sample')", timeout=180_000)
             # The notebook's last cell sampled with seed 0; a new seed typed in the page and a
             # click must show other instructions.

@@ -9,7 +9,7 @@ import json
 import nbformat
 import pytest
 from rating_fixtures import make_rating_dataset
-from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, browser_marks, running_jupyterlab
+from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, browser_marks, run_all_cells, running_jupyterlab
 
 from ogi_toolkit.quality.ratings import RatingSession
 
@@ -28,16 +28,7 @@ def rating_lab(tmp_path):
 
 
 def _run_notebook(page, sync_api):
-    page.wait_for_selector(".jp-Notebook", timeout=120_000)
-    select = page.locator(".jp-Dialog button.jp-mod-accept:has-text('Select')")
-    try:
-        select.wait_for(timeout=10_000)
-        select.click()
-    except sync_api.TimeoutError:
-        pass
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
-    page.click("div.lm-Menu-itemLabel:text-is('Run All Cells')")
+    run_all_cells(page, sync_api)
     page.wait_for_selector(".ogi-rating-panel .ogi-keys", timeout=180_000)
 
 
