@@ -101,14 +101,8 @@ def export_hf(dataset: str | Path, out: str | Path, *, layout: str = "parquet", 
         ds = Dataset.from_generator(_rows, gen_kwargs={"root": root, "records": records}, features=hf_features(),
                                     cache_dir=str(cache), fingerprint=uuid.uuid4().hex)
         with staged_folder(out, overwrite=overwrite) as stage:
-            if layout == "disk":
-                ds.save_to_disk(str(stage), max_shard_size=max_shard_bytes)
-            else:
-                shards = max(1, math.ceil(ds.data.nbytes / max_shard_bytes))
-                (stage / "data").mkdir()
-                for i in range(shards):
-                    part = ds.shard(num_shards=shards, index=i, contiguous=True)
-                    part.to_parquet(str(stage / "data" / f"train-{i:05d}-of-{shards:05d}.parquet"))
+            write_hf_layout(ds, stage, layout, max_shard_bytes)
+            if layout == "parquet":
                 (stage / "README.md").write_text(_card(root, ds), encoding="utf-8")
         del ds
     finally:
@@ -116,6 +110,19 @@ def export_hf(dataset: str | Path, out: str | Path, *, layout: str = "parquet", 
     report.counts["rows written"] = len(records)
     report.counts["multi-turn rows"] = sum(1 for r in records if r.get("turn_images"))
     return report
+
+
+def write_hf_layout(ds, folder: Path, layout: str, max_shard_bytes: int) -> None:
+    """``ds`` into ``folder``: ``save_to_disk`` (``"disk"``), or ``data/train-*.parquet`` shards
+    that ``datasets.load_dataset(folder)`` finds by its default layout (``"parquet"``)."""
+    if layout == "disk":
+        ds.save_to_disk(str(folder), max_shard_size=max_shard_bytes)
+        return
+    shards = max(1, math.ceil(ds.data.nbytes / max_shard_bytes))
+    (folder / "data").mkdir()
+    for i in range(shards):
+        part = ds.shard(num_shards=shards, index=i, contiguous=True)
+        part.to_parquet(str(folder / "data" / f"train-{i:05d}-of-{shards:05d}.parquet"))
 
 
 def _card(root: Path, ds) -> str:

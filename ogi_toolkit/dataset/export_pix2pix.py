@@ -11,7 +11,6 @@ are left out and counted; generation items have no input image and are left out 
 """
 from __future__ import annotations
 
-import math
 import shutil
 import tempfile
 import uuid
@@ -19,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from .export_hf import write_hf_layout
 from .export_readme import export_readme
 from .opengpt import Report, staged_folder
 from .training_examples import Example, training_examples
@@ -78,14 +78,7 @@ def export_pix2pix(dataset: str | Path, out: str | Path, *, multi_turn: str = "f
         counts = Counter({"rows": len(examples), "items": len({e.id for e in examples}),
                           "multi-turn rows": sum(1 for e in examples if e.turn is not None or e.turn_prompts)})
         with staged_folder(out, overwrite=overwrite) as stage:
-            if layout == "disk":
-                ds.save_to_disk(str(stage), max_shard_size=max_shard_bytes)
-            else:
-                shards = max(1, math.ceil(ds.data.nbytes / max_shard_bytes))
-                (stage / "data").mkdir()
-                for i in range(shards):
-                    part = ds.shard(num_shards=shards, index=i, contiguous=True)
-                    part.to_parquet(str(stage / "data" / f"train-{i:05d}-of-{shards:05d}.parquet"))
+            write_hf_layout(ds, stage, layout, max_shard_bytes)
             (stage / "README.md").write_text(_readme(root, out, layout, multi_turn, counts, skipped), encoding="utf-8")
         del ds
     finally:
