@@ -55,9 +55,11 @@ def _backend_options(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
     from ...generate import RunAborted, dry_run, run_batch, run_plan
+    from ...folder.output import check_output
     from ...generate.dry_run import pricing_note
     from ..import UserError
 
+    check_output(args.out, inputs=[args.plan], command="ogi generate")
     if args.dry_run:
         table = dry_run(args.plan, backend=args.backend, image_model=args.image_model, quality=args.quality,
                         chat_model=args.chat_model, size=args.size, rewrite=args.rewrite, batch=args.batch,
