@@ -39,26 +39,25 @@ def _resolved(path: Path) -> Path:
         raise OutputRefused(f"{path}: cannot be resolved ({exc}); give a real folder") from None
 
 
-def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), command: str,
-                 allow_inside: Iterable[str | Path] = ()) -> Path:
+def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), allow_inside: Iterable[str | Path] = ()) -> Path:
     """``out`` as given, after refusing an overlap with ``inputs`` (equal to one, containing one,
     or inside an input folder unless it is one of ``allow_inside``, a command's own default such
     as ``DATASET/splits``) and an existing ``out`` that is not a folder."""
     out = Path(out)
     if out.is_symlink() and not out.exists():
-        raise OutputRefused(f"{command}: --out {out}: a broken or looping symlink; give a real folder")
+        raise OutputRefused(f"--out {out}: a broken or looping symlink; give a real folder")
     target = _resolved(out)
     allowed = {_resolved(Path(p)) for p in allow_inside}
     for given in inputs:
         source = _resolved(Path(given))
         if target == source:
-            raise OutputRefused(f"{command}: --out {out} is the input {given}; choose another --out")
+            raise OutputRefused(f"--out {out} is the input {given}; choose another --out")
         if source.is_relative_to(target):
-            raise OutputRefused(f"{command}: --out {out} contains the input {given}; choose a folder outside it")
+            raise OutputRefused(f"--out {out} contains the input {given}; choose a folder outside it")
         if target.is_relative_to(source) and target not in allowed:
-            raise OutputRefused(f"{command}: --out {out} lies inside the input {given}; choose a folder outside it")
+            raise OutputRefused(f"--out {out} lies inside the input {given}; choose a folder outside it")
     if out.exists() and not out.is_dir():
-        raise OutputRefused(f"{command}: --out {out} exists and is not a folder; give a folder path")
+        raise OutputRefused(f"--out {out} exists and is not a folder; give a folder path")
     return out
 
 
@@ -87,16 +86,16 @@ def _refuse_foreign(out: Path, command: str) -> None:
     """Raise unless everything in ``out`` was written there by ``command`` (its marker says so)."""
     marker = _marker(out)
     if marker is None:
-        raise OutputRefused(f"{command}: --out {out} holds files {command} did not write (no valid {MARKER}); "
+        raise OutputRefused(f"--out {out} holds files {command} did not write (no valid {MARKER}); "
                             f"--overwrite replaces only a folder {command} wrote: choose another --out, "
                             "or empty or remove it yourself")
     if marker["command"] != command:
-        raise OutputRefused(f"{command}: --out {out} was written by {marker['command']}, not {command}; "
+        raise OutputRefused(f"--out {out} was written by {marker['command']}, not {command}; "
                             "choose another --out")
     foreign = sorted(_entries(out) - set(marker["paths"]) - {MARKER})
     if foreign:
         shown = ", ".join(foreign[:_SHOWN]) + (f" and {len(foreign) - _SHOWN} more" if len(foreign) > _SHOWN else "")
-        raise OutputRefused(f"{command}: --out {out} holds files {command} did not write ({shown}); "
+        raise OutputRefused(f"--out {out} holds files {command} did not write ({shown}); "
                             "--overwrite never removes them: move them away or choose another --out")
 
 
@@ -104,9 +103,9 @@ def prepare_output(out: str | Path, *, inputs: Iterable[str | Path] = (), comman
                    allow_inside: Iterable[str | Path] = ()) -> Path:
     """:func:`check_output`, then refuse a non-empty ``out`` without ``overwrite``, and with it one
     holding anything ``command`` did not write. Cheap: call it before any work."""
-    out = check_output(out, inputs=inputs, command=command, allow_inside=allow_inside)
+    out = check_output(out, inputs=inputs, allow_inside=allow_inside)
     if out.is_symlink():
-        raise OutputRefused(f"{command}: --out {out} is a symlink; give the folder it points to")
+        raise OutputRefused(f"--out {out} is a symlink; give the folder it points to")
     if out.is_dir() and any(out.iterdir()):
         if not overwrite:
             raise FileExistsError(f"{out}: already exists and is not empty; pass --overwrite to replace "

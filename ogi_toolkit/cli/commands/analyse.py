@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from ogi_toolkit.folder.output import check_output
 
     inputs = [args.path, *([args.compare] if args.compare else [])]
-    check_output(args.out, inputs=inputs, command="ogi analyse")
+    check_output(args.out, inputs=inputs)
     if args.compare:
         return _compare(args)
     if args.sample is not None and args.sample < 1:

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ...generate import RunAborted
     from .. import UserError
 
-    check_output(args.out, command="ogi calibrate")
+    check_output(args.out)
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
     try:
         result = calibrate(args.strong, args.weak, out=args.out, per_cell=args.per_cell, seed=args.seed,

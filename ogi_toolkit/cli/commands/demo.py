@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ...generate import RunAborted
     from .. import UserError
 
-    check_output(args.out, command="ogi demo")
+    check_output(args.out)
     try:
         result = run_demo(args.out, per_subtask=args.per_subtask, backend=args.backend, size=args.size,
                           seed=args.seed, analyse=not args.no_analysis, umap=not args.no_umap,

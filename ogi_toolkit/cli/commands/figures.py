@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from ogi_toolkit.figures import write_data_figures, write_paper_figures
     from ogi_toolkit.folder.output import check_output
 
-    check_output(args.out, inputs=[*args.data, *args.scaling], command="ogi figures")
+    check_output(args.out, inputs=[*args.data, *args.scaling])
 
     written = []
     if not args.no_paper:
