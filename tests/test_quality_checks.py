@@ -72,9 +72,9 @@ def test_output_identical_to_input_is_flagged(faulty):
 def test_unrelated_output_is_flagged_by_preservation(faulty):
     planted, lines = faulty
     line = lines[planted["unrelated"][0]]
-    assert "preservation.ssim_outside_edit" in failed(line)
-    ssim = next(c for c in line["checks"] if c["name"] == "preservation.ssim_outside_edit")
-    assert ssim["basis"] == "layout" and ssim["value"] < ssim["threshold"]
+    assert "preservation.changed_outside_edit" in failed(line)
+    outside = next(c for c in line["checks"] if c["name"] == "preservation.changed_outside_edit")
+    assert outside["basis"] == "layout regions" and outside["value"] > outside["threshold"]
 
 
 def test_untouched_items_pass(clean, faulty):
@@ -145,19 +145,19 @@ def test_a_script_without_a_language_pack_is_unreadable_not_failed(clean, tmp_pa
 
 def test_bad_config_names_the_key(tmp_path):
     bad = tmp_path / "checks.yaml"
-    bad.write_text("text:\n  max_distance: 3\n")
-    with pytest.raises(ValueError, match=r"checks.yaml: text.max_distance"):
+    bad.write_text("text:\n  errors_per_char: 3\n")
+    with pytest.raises(ValueError, match=r"checks.yaml: text.errors_per_char"):
         load_checks_config(bad)
-    bad.write_text("txt:\n  max_distance: 0.1\n")
+    bad.write_text("txt:\n  errors_per_char: 0.1\n")
     with pytest.raises(ValueError, match=r"checks.yaml: unknown section txt; expected sections from technical, "):
         load_checks_config(bad)
 
 
 def test_a_config_file_replaces_only_the_values_it_gives(tmp_path):
     mine = tmp_path / "mine.yaml"
-    mine.write_text("text: {max_distance: 0.1}\n")
+    mine.write_text("text: {exact_up_to: 8}\n")
     cfg, default = load_checks_config(mine), load_checks_config()
-    assert cfg.section("text").max_distance == 0.1
+    assert cfg.section("text").exact_up_to == 8
     assert cfg.section("text").languages == default.section("text").languages
     assert cfg.section("technical") == default.section("technical") and cfg.fingerprint() != default.fingerprint()
 
@@ -183,7 +183,7 @@ def test_a_dataset_without_layout_records_is_checked_on_whole_images(tmp_path):
     assert not any(line["layout_record"] for line in lines.values())
     edit = {c["name"]: c for c in lines["edit-1"]["checks"]}
     assert edit["preservation.ssim_whole"]["basis"] == "whole image"
-    assert "preservation.ssim_outside_edit" not in edit and "layout.object_count" not in edit
+    assert "preservation.changed_outside_edit" not in edit and "renderer.object_count" not in edit
     assert edit["technical.size"]["passed"] is True
     turns = [c["step"] for c in lines["turn-1"]["checks"] if c["name"] == "preservation.changed_share"]
     assert turns == ["turn:0", "turn:1"]

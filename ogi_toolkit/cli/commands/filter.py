@@ -11,7 +11,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dataset", help="dataset folder checked with `ogi check` (and judged with `ogi judge`)")
     p.add_argument("--out", required=True, help="new dataset folder (must be new or empty unless --overwrite)")
     p.add_argument("--min-score", type=float, help="keep items the judge scored at least this (0-1; needs judgments.jsonl)")
-    p.add_argument("--require", help="comma-separated check groups that must not fail: text,preservation,technical,layout "
+    p.add_argument("--require", help="comma-separated check groups that must not fail (`ogi check --list` names them) "
                                      "(default without --min-score: every check)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
 

@@ -1,7 +1,8 @@
 """``check(path)``: every offline check of every finished item, written to ``checks.jsonl``.
 
 One line per item: ``id``, ``passed`` (no check failed; a check that could not run, with
-``passed`` null and a ``reason``, does not count), ``checks`` (``{name, value, threshold,
+``passed`` null and a ``reason``, does not count, and is named in ``not_checked``; an item
+that could not be checked at all has ``passed`` null and a ``reason``), ``checks`` (``{name, value, threshold,
 passed, ...}``, see :mod:`.result`), ``layout_record`` (whether the backend recorded what it
 drew; the sketch renderer does, and then preservation and OCR use its boxes), and ``key``.
 
@@ -20,6 +21,7 @@ import json
 import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -50,6 +52,11 @@ class CheckRun:
     @property
     def passed(self) -> int:
         return sum(1 for line in self.lines if line["passed"])
+
+    @property
+    def not_checked(self) -> int:
+        """Items with at least one check that could not run (or not checked at all)."""
+        return sum(1 for line in self.lines if line.get("not_checked"))
 
 
 # the modules every check runs through; each registered check's own module is added to the key
@@ -133,20 +140,38 @@ def check_item(item: CheckItem, cfg: ChecksConfig) -> dict[str, Any]:
         # the last step's output is the item's output
         phash = str(imagehash.phash(after)) if after is not None else None
     counted = [c for c in checks if _counts(c, cfg)]
-    return {"id": item.id, "passed": item_passed(counted), "checks": checks, "phash": phash,
+    return {"id": item.id, "passed": item_passed(counted), "checks": checks, "not_checked": not_checked(counted),
+            "phash": phash,
             "layout_record": any(s.layout is not None for s in item.steps), "key": _item_key(item, cfg),
             "checks_version": CHECKS_VERSION, "seconds": round(time.perf_counter() - start, 3)}
 
 
 def _check_star(args: tuple[CheckItem, ChecksConfig]) -> dict[str, Any]:
-    return check_item(*args)
+    item, cfg = args
+    try:
+        return check_item(item, cfg)
+    except Exception as exc:  # noqa: BLE001 - one item that cannot be checked must not end the run
+        return error_line(item, cfg, f"{type(exc).__name__}: {exc}")
+
+
+def error_line(item: CheckItem, cfg: ChecksConfig, reason: str) -> dict[str, Any]:
+    """The line of an item that could not be checked: ``passed`` null and why (never "passed")."""
+    return {"id": item.id, "passed": None, "reason": f"not checked: {reason}", "checks": [], "not_checked": ["item"],
+            "phash": None, "layout_record": any(s.layout is not None for s in item.steps),
+            "key": None, "checks_version": CHECKS_VERSION, "seconds": None}  # no key: tried again next run
 
 
 def check_batch(items: list[bytes], cfg: ChecksConfig) -> list[str]:
     """:func:`check_item` over pickled items, each result as its JSON line: the batch function
     ``engine="ray"`` runs on the workers (bytes and strings cross Ray's Arrow blocks as they are,
     where a dataclass or a nested dict would be converted)."""
-    return [json.dumps(check_item(pickle.loads(item), cfg), ensure_ascii=False) for item in items]
+    return [json.dumps(_check_star((pickle.loads(item), cfg)), ensure_ascii=False) for item in items]
+
+
+def not_checked(checks: list[dict[str, Any]]) -> list[str]:
+    """The names of the checks that could not run for this item (``passed`` null), each once:
+    shown as "not checked" wherever the item's result is shown, never as passed."""
+    return sorted({c["name"] for c in checks if c.get("passed") is None})
 
 
 def _counts(check_result: dict[str, Any], cfg: ChecksConfig) -> bool:
@@ -159,6 +184,8 @@ def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
     threshold = cfg.section("technical").max_duplicate_hash_distance
     pairs = duplicate_pairs({line["id"]: line.get("phash") for line in lines}, threshold)
     for line in lines:
+        if line["passed"] is None and not line["checks"]:  # not checked at all
+            continue
         checks = [c for c in line["checks"] if c["name"] != _DUPLICATE]
         if line.get("phash"):
             other = pairs.get(line["id"])
@@ -166,7 +193,8 @@ def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
                                  other is None, f"a near-duplicate of {other[0]}'s output" if other else None,
                                  duplicate_of=other[0] if other else None))
         line["checks"] = checks
-        line["passed"] = item_passed([c for c in checks if _counts(c, cfg)])
+        counted = [c for c in checks if _counts(c, cfg)]
+        line["passed"], line["not_checked"] = item_passed(counted), not_checked(counted)
 
 
 def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, workers: int = 2,
@@ -206,9 +234,16 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
         jobs = [(item, cfg) for item in todo]
         with ManifestWriter(out_path, check_status=False) as writer:
             if workers > 1 and len(todo) > 1:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    results = pool.map(_check_star, jobs, chunksize=4)
-                    _collect(results, writer, done, len(todo), progress)
+                try:
+                    with ProcessPoolExecutor(max_workers=workers) as pool:
+                        results = pool.map(_check_star, jobs, chunksize=4)
+                        _collect(results, writer, done, len(todo), progress)
+                except BrokenProcessPool:  # a checking process was killed: the others' items are kept
+                    for item in todo:
+                        if item.id not in done:
+                            line = error_line(item, cfg, "its checking process died (killed or out of memory)")
+                            writer.append(line)
+                            done[item.id] = line
             else:
                 _collect(map(_check_star, jobs), writer, done, len(todo), progress)
     lines = [done[item.id] for item in items]
@@ -217,7 +252,7 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
     run = CheckRun(root, len(items), len(todo), round(time.perf_counter() - start, 2), lines)
     if log:
         log(f"checked {run.checked} items ({run.items - run.checked} up to date) in {run.seconds:.1f} s: "
-            f"{run.passed} of {run.items} passed")
+            f"{run.passed} of {run.items} passed" + (f", {run.not_checked} with checks not run" if run.not_checked else ""))
     return run
 
 

@@ -6,7 +6,7 @@ The defaults of a section are the YAML file beside its check (``suite/text.yaml`
 user's file (``ogi check DIR --config mine.yaml``) is a mapping of sections; each key it gives
 replaces that default, the rest stay::
 
-    text: {max_distance: 0.1}
+    text: {exact_up_to: 8}
     preservation: {min_changed_share: 0.001}
 """
 from __future__ import annotations

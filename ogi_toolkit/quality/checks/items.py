@@ -113,7 +113,9 @@ def _with_boxes(texts: list[TextExpectation], layout: dict[str, Any] | None,
     for t in texts:
         box, size = None, None
         record = layout if t.present else before
-        drawn = [r for r in (record or {}).get("texts", []) if isinstance(r, dict) and r.get("index", 0) >= 0]
+        # scene texts, and a scientific figure's labels (titles, annotations, axis names)
+        drawn = [r for r in (*(record or {}).get("texts", []), *((record or {}).get("labels") or []))
+                 if isinstance(r, dict) and r.get("index", 0) >= 0]
         if drawn:
             for k, rec in enumerate(drawn):
                 if (k, t.present) not in used and rec.get("text") == t.text and rec.get("box"):
@@ -135,6 +137,7 @@ def _steps(spec: InstructionSpec, record: dict[str, Any], root: Path, metas: dic
     if spec.kind == "generation":
         scene = spec.scene
         texts = [TextExpectation(t.text, t.language, t.script, True, "scene text") for t in (scene.texts if scene else [])]
+        texts += [TextExpectation(label, "en", "Latn", True, "science label") for label in (scene.labels if scene else [])]
         return [CheckStep("scene", output, None, scene, None, [], layout("scene"), None,
                           _with_boxes(texts, layout("scene")))]
     if spec.turns:

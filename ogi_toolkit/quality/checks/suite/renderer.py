@@ -1,6 +1,11 @@
-"""Spec against layout: where the renderer recorded what it drew (the sketch renderer's
-``meta.objects`` and ``meta.texts``), are the spec's objects drawn as many times as it says,
-its relations the right way round, and its texts drawn with the exact strings?
+"""The renderer's self-report: where a renderer recorded what it drew (the sketch renderer's
+``meta.objects`` and ``meta.texts``), does its record agree with the spec: objects drawn as
+many times as it says, relations the right way round, texts drawn with the exact strings?
+
+This compares the spec with the renderer's *record*, not with the image: a wrong picture with a
+right record passes, a right picture with a wrong record fails. So it is a report
+(``counts=False``): written to ``checks.jsonl`` as ``renderer.*`` and shown, but it never
+decides whether an item passed. Checks that decide read the pixels.
 
 Relations are checked only where boxes can tell: left/right, above/below, inside and size
 comparisons, for the relation ids whose meaning the renderer's table states (others are
@@ -16,10 +21,10 @@ from ..config import Section
 from ..registry import StepImages, register
 from ..result import result
 
-__all__ = ["LayoutConfig", "layout_checks"]
+__all__ = ["RendererConfig", "renderer_report"]
 
 
-class LayoutConfig(Section):
+class RendererConfig(Section):
     enabled: bool = True
 
 
@@ -40,9 +45,9 @@ def _relation_holds(kind: str, a, b) -> bool | None:
     return None
 
 
-@register("layout", config=LayoutConfig, defaults="layout.yaml", order=40,
-          reads="the spec and the renderer's layout record (not the pixels)")
-def layout_checks(view: StepImages, cfg: LayoutConfig) -> list[dict[str, Any]]:
+@register("renderer", config=RendererConfig, defaults="renderer.yaml", order=90, counts=False,
+          reads="the spec and the renderer's own layout record, not the pixels (a report: never decides)")
+def renderer_report(view: StepImages, cfg: RendererConfig) -> list[dict[str, Any]]:
     step = view.step
     layout, scene = step.layout, step.scene
     if not cfg.enabled or not layout or scene is None or layout.get("labels") is not None:  # no record, or a scientific figure
@@ -52,11 +57,11 @@ def layout_checks(view: StepImages, cfg: LayoutConfig) -> list[dict[str, Any]]:
     for i, obj in enumerate(scene.objects):
         rec = drawn.get(i)
         if rec is None or rec.get("name") != obj.name:
-            out.append(result("layout.object_count", 0, obj.count, False, f"{obj.name!r} is not in the layout record",
+            out.append(result("renderer.object_count", 0, obj.count, False, f"{obj.name!r} is not in the layout record",
                               step=step.name, object=obj.name))
             continue
         n = len(rec.get("instances") or [])
-        out.append(result("layout.object_count", n, obj.count, n == obj.count,
+        out.append(result("renderer.object_count", n, obj.count, n == obj.count,
                           None if n == obj.count else f"{obj.name!r} drawn {n} times, the spec says {obj.count}",
                           step=step.name, object=obj.name))
     whole_picture = layout.get("panels") is not None or layout.get("trajectory") is not None
@@ -72,7 +77,7 @@ def layout_checks(view: StepImages, cfg: LayoutConfig) -> list[dict[str, Any]]:
         holds = _relation_holds(kind, *((b, a) if swapped else (a, b)))
         if holds is None:
             continue
-        out.append(result("layout.relation", holds, True, holds, None if holds else f"{r.relation} is drawn the other way",
+        out.append(result("renderer.relation", holds, True, holds, None if holds else f"{r.relation} is drawn the other way",
                           step=step.name, relation=f"{scene.objects[r.subject].name} {r.relation} {scene.objects[r.object].name}"))
     texts = [t for t in layout.get("texts", []) if t.get("index", 0) >= 0]
     for t in scene.texts:
@@ -80,5 +85,5 @@ def layout_checks(view: StepImages, cfg: LayoutConfig) -> list[dict[str, Any]]:
         missing = (rec or {}).get("missing_glyphs") or []
         ok = rec is not None and not missing
         reason = None if ok else "not drawn" if rec is None else f"drawn without glyphs for {''.join(missing)!r}"
-        out.append(result("layout.text_drawn", ok, True, ok, reason, step=step.name, text=t.text, script=t.script))
+        out.append(result("renderer.text_drawn", ok, True, ok, reason, step=step.name, text=t.text, script=t.script))
     return out
