@@ -9,10 +9,10 @@ import pytest
 from ogi_toolkit.quality import check, load_checks_config, ocr_rates
 from ogi_toolkit.quality.checking import CHECKS_NAME
 from ogi_toolkit.quality.faults import plant_faults
-from ogi_toolkit.quality.ocr import available_languages, distance, substring_distance
+from ogi_toolkit.quality.ocr import distance, substring_distance
 from quality_fixtures import make_sketch_dataset
 
-needs_tesseract = pytest.mark.skipif("eng" not in available_languages(), reason="Tesseract with eng is not installed")
+needs_tesseract = pytest.mark.system("tesseract")
 
 
 @pytest.fixture(scope="module")
