@@ -116,8 +116,8 @@ def _counts(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 
 def checks_not_run(lines: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
-    """The checks that could not run (no value, passed null), counted per "group: reason", and
-    how many items had one: those items passed only what could be checked."""
+    """The checks that could not run (no value, passed null) counted per reason, and how many
+    items had one: those items passed only what could be checked."""
     reasons: Counter = Counter()
     items = 0
     for line in lines:

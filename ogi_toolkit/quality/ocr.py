@@ -28,7 +28,7 @@ __all__ = ["TESSERACT_TIMEOUT_S", "OcrTimeout", "available_languages", "distance
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 # A crop reads in well under a second and a whole 1024 px picture in a few; a call still running
-# after this long is stuck (seen with some fonts at some sizes), and would hold a checking worker.
+# after this long is stuck, and would otherwise hold a checking worker for good.
 TESSERACT_TIMEOUT_S = 60.0
 
 
