@@ -22,7 +22,7 @@ def system_part_missing(part: str) -> str | None:
     """Why ``part`` (one of the names above) cannot be used here, or None when it can."""
     kind, _, detail = part.partition(":")
     if kind == "tesseract":
-        from ogi_toolkit.quality.ocr import tesseract_missing
+        from ogi_toolkit.quality.checks.ocr import tesseract_missing
 
         return tesseract_missing(detail or "eng")
     if kind == "emoji_font":

@@ -8,10 +8,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ogi_toolkit import demo
-from ogi_toolkit.quality import ocr
-from ogi_toolkit.quality.config import load_checks_config
-from ogi_toolkit.quality.items import CheckStep, TextExpectation
-from ogi_toolkit.quality.text_checks import text_checks
+from ogi_toolkit.quality.checks import ocr
+from ogi_toolkit.quality.checks.config import load_checks_config
+from ogi_toolkit.quality.checks.items import CheckStep, TextExpectation
+from ogi_toolkit.quality.checks.text_checks import text_checks
 
 
 @pytest.fixture

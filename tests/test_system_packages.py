@@ -5,7 +5,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from ogi_toolkit.quality.config import load_checks_config
+from ogi_toolkit.quality.checks.config import load_checks_config
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "system-packages"
 
