@@ -140,7 +140,7 @@ def test_a_script_without_a_language_pack_is_unreadable_not_failed(clean, tmp_pa
     no_packs = cfg.model_copy(update={"text": cfg.text.model_copy(update={"languages": {}, "scripts": {"Latn": "no_such_pack"}})})
     run = check(copy, config=no_packs, workers=1)
     texts = [c for line in run.lines for c in line["checks"] if c["name"].startswith("text.")]
-    assert texts and all(c["passed"] is None and c["reason"].startswith("unreadable") for c in texts)
+    assert texts and all(c["passed"] is None and c["reason"].startswith("text not checked: ") for c in texts)
 
 
 def test_bad_config_names_the_key(tmp_path):
