@@ -22,9 +22,9 @@ from typing import Any, Iterable
 from ..dataset.manifest import read_manifest
 from ..generate.atomic import atomic_write_bytes
 from ..generate.manifest_io import MANIFEST_NAME, iter_jsonl
-from .checking import CHECKS_NAME
-from .items import CALLS_NAME, safe_path
-from .result import GROUPS, group_of
+from .checks.checking import CHECKS_NAME
+from .checks.items import CALLS_NAME, safe_path
+from .checks.result import GROUPS, group_of
 
 __all__ = ["DROPPED_NAME", "JUDGMENTS_NAME", "FilterReport", "filter_dataset"]
 
