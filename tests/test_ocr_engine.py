@@ -11,7 +11,8 @@ from ogi_toolkit import demo
 from ogi_toolkit.quality.checks import ocr
 from ogi_toolkit.quality.checks.config import load_checks_config
 from ogi_toolkit.quality.checks.items import CheckStep, TextExpectation
-from ogi_toolkit.quality.checks.text_checks import text_checks
+from ogi_toolkit.quality.checks.registry import StepImages
+from ogi_toolkit.quality.checks.suite.text import text_checks
 
 
 @pytest.fixture
@@ -29,6 +30,13 @@ def tesseract_as(monkeypatch):
     found.cache_clear()
 
 
+TEXT = load_checks_config().section("text")
+
+
+def _read(step: CheckStep, image: Image.Image) -> list[dict]:
+    return text_checks(StepImages(item=None, step=step, output=image, input=None), TEXT)
+
+
 def _step(*texts: TextExpectation) -> tuple[CheckStep, Image.Image]:
     image = Image.new("RGB", (400, 120), "white")
     ImageDraw.Draw(image).text((20, 30), "OPEN LATE", fill="black", font=ImageFont.load_default(size=40))
@@ -44,7 +52,7 @@ def test_without_tesseract_texts_are_not_checked_and_the_reason_names_make_syste
     tesseract_as("/nonexistent/tesseract")
     assert ocr.tesseract_missing() == "Tesseract is not installed; `make system` installs it"
     step, image = _step(OPEN, GONE)
-    results = text_checks(step, image, load_checks_config().text)
+    results = _read(step, image)
     assert [(r["name"], r["value"], r["passed"]) for r in results] == [("text.present", None, None), ("text.gone", None, None)]
     assert {r["reason"] for r in results} == {"text not checked: Tesseract is not installed; `make system` installs it"}
     assert results[0]["text"] == "OPEN LATE" and results[0]["step"] == "scene"
@@ -55,7 +63,7 @@ def test_a_missing_language_pack_is_named_with_its_debian_package(tesseract_as):
     assert ocr.tesseract_missing("eng") is None
     assert ocr.tesseract_missing("jpn") == "Tesseract has no jpn language pack; `make system` installs it (tesseract-ocr-jpn)"
     assert "tesseract-ocr-chi-sim" in ocr.tesseract_missing("chi_sim+eng")
-    [result] = text_checks(_step(TOKYO)[0], _step()[1], load_checks_config().text)
+    [result] = _read(_step(TOKYO)[0], _step()[1])
     assert result["passed"] is None and result["value"] is None
     assert result["reason"].startswith("text not checked: Tesseract has no jpn language pack")
 
@@ -66,10 +74,10 @@ def test_a_read_past_its_time_is_not_checked(monkeypatch):
     with pytest.raises(ocr.OcrTimeout, match="took longer than 0.001 s"):
         ocr.read_text(image, "eng", timeout_s=0.001)
     monkeypatch.setattr(ocr, "TESSERACT_TIMEOUT_S", 0.001)
-    [result] = text_checks(step, image, load_checks_config().text)
+    [result] = _read(step, image)
     assert result["passed"] is None and result["value"] is None and "took longer than" in result["reason"]
     monkeypatch.undo()
-    [result] = text_checks(step, image, load_checks_config().text)  # and read, given its time
+    [result] = _read(step, image)  # and read, given its time
     assert result["passed"] is True
 
 
@@ -77,7 +85,7 @@ def test_the_demo_prints_the_checks_it_could_not_run(tesseract_as):
     tesseract_as("/nonexistent/tesseract")
     step, image = _step(OPEN, GONE)
     technical = {"name": "technical.not_flat", "value": 30.0, "threshold": 4.0, "passed": True}
-    lines = [{"id": "a", "passed": True, "checks": [technical, *text_checks(step, image, load_checks_config().text)]},
+    lines = [{"id": "a", "passed": True, "checks": [technical, *_read(step, image)]},
              {"id": "b", "passed": True, "checks": [technical]}]
     reasons, items = demo.checks_not_run(lines)
     assert reasons == {"text not checked: Tesseract is not installed; `make system` installs it": 2} and items == 1

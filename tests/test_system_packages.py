@@ -17,7 +17,7 @@ def _run(mode: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_every_traineddata_the_checks_name_is_installed():
     listed = set(re.search(r'^TESSERACT_LANGS="([^"]+)"', SCRIPT.read_text(), re.M)[1].split())
-    text = load_checks_config().text
+    text = load_checks_config().section("text")
     named = {part for code in [*text.languages.values(), *text.scripts.values()] for part in code.split("+")}
     assert named == listed
 
