@@ -184,7 +184,7 @@ def run_demo(
     run = stages.run("generate", None, [], lambda: run_plan(
         plan_path, dataset, backend=be, size=size, max_cost=max_cost, progress=progress))
 
-    from .dataset import read_manifest
+    from .folder import read_manifest
 
     from .quality import check
     from .quality.summary import ocr_rates, pass_rates

@@ -6,7 +6,7 @@ import json
 import pytest
 from PIL import Image
 
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.export_hf import export_hf
 from ogi_toolkit.dataset.opengpt import PLACEHOLDER, export_opengpt, import_opengpt
 from ogi_toolkit.generate import run_plan

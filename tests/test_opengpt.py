@@ -9,7 +9,8 @@ from PIL import Image
 
 from dataset_fixtures import make_dataset, png
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import load_dataset, read_manifest
+from ogi_toolkit.dataset import load_dataset
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.opengpt import PLACEHOLDER, export_opengpt, import_opengpt, with_placeholder
 
 

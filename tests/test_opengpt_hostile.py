@@ -13,7 +13,7 @@ import pytest
 
 from dataset_fixtures import png
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.opengpt import import_opengpt
 from ogi_toolkit.dataset.safe_files import clean_text, image_problem
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset.opengpt import staged_folder
+from ..folder import staged_folder
 from .hashing import unit_hash
 from .items import Item, image_paths, load_items
 from .view import write_view

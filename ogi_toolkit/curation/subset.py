@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.diversity import diversity_metrics
-from ..dataset.opengpt import staged_folder
+from ..folder import staged_folder
 from .apportion import nested_counts
 from .duplicates import near_duplicate_losers
 from .hashing import unit_hash

@@ -18,8 +18,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from ..folder import place_file, staged_folder
 from .export_readme import export_readme
-from .opengpt import Report, place_file, staged_folder
+from .opengpt import Report
 from .training_examples import Example, training_examples
 
 __all__ = ["FOLDER_FORMATS", "export_control_folder", "export_image_caption"]

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .opengpt import Report, done_records, staged_folder
+from ..folder import staged_folder
+from .opengpt import Report, done_records
 
 __all__ = ["HF_LAYOUTS", "export_hf", "hf_features"]
 

@@ -18,9 +18,10 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..folder import staged_folder
 from .export_hf import write_hf_layout
 from .export_readme import export_readme
-from .opengpt import Report, staged_folder
+from .opengpt import Report
 from .training_examples import Example, training_examples
 
 __all__ = ["PIX2PIX_COLUMNS", "export_pix2pix"]

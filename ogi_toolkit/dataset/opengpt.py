@@ -30,26 +30,21 @@ limits is refused; control characters in prompts are removed. Each is reported.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..generate.manifest_io import ManifestWriter
+from ..folder import MANIFEST_NAME, ManifestWriter, place_file, read_manifest, staged_folder
 from ..spec import InstructionSpec
 from ..templates.builders.editing.other import with_image_placeholder
-from .manifest import MANIFEST_NAME, read_manifest
 from .safe_files import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, UnsafePath, clean_text, image_problem, inside
 
 __all__ = ["PLACEHOLDER", "Report", "done_records", "export_opengpt", "import_opengpt", "read_json_records",
-           "staged_folder", "with_placeholder"]
+           "with_placeholder"]
 
 GEN_FILE, EDIT_FILE, META_FILE, REPORT_FILE = "gen.json", "editing.json", "ogi_meta.jsonl", "import_report.json"
 FILES = {"generation": GEN_FILE, "editing": EDIT_FILE}
@@ -87,38 +82,6 @@ class Report:
 
 
 # -- shared helpers ----------------------------------------------------------------------------
-
-@contextmanager
-def staged_folder(out: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
-    """Build a folder beside ``out`` and move it into place only when complete, so a failed or
-    interrupted run never leaves a half-written ``out``."""
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise FileExistsError(f"{out}: already exists and is not empty (pass overwrite=True / --overwrite)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
-    stage.mkdir()
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    if out.exists():
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
-    os.replace(stage, out)
-
-
-def place_file(src: Path, dst: Path, *, link: bool = False) -> None:
-    """Copy ``src`` to ``dst`` (or hard-link it when ``link`` and the file system allows)."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    if link:
-        try:
-            os.link(src, dst)
-            return
-        except OSError:
-            pass  # another device, or links not supported: copy
-    shutil.copyfile(src, dst)
-
 
 def done_records(dataset: str | Path, report: Report) -> list[dict[str, Any]]:
     """The finished items of a dataset folder (the latest manifest line of each id)."""

@@ -5,10 +5,10 @@
     check("data/run1")                                   # writes data/run1/checks.jsonl
     filter_dataset("data/run1", "data/run1-kept", require=["text", "preservation"])
 """
-from .checking import CHECKS_NAME, CHECKS_VERSION, CheckRun, check
+from .checking import CHECKS_VERSION, CheckRun, check
 from .config import ChecksConfig, load_checks_config
 from .filtering import FilterReport, filter_dataset
 from .summary import failures_table, format_rates, ocr_rates, pass_rates
 
-__all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "ChecksConfig", "FilterReport", "check", "filter_dataset",
+__all__ = ["CHECKS_VERSION", "CheckRun", "ChecksConfig", "FilterReport", "check", "filter_dataset",
            "failures_table", "format_rates", "load_checks_config", "ocr_rates", "pass_rates"]

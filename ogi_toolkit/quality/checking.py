@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..generate.atomic import atomic_write_bytes
-from ..generate.manifest_io import ManifestWriter, iter_jsonl
+from ..atomic_io import atomic_write_bytes
+from ..folder import CHECKS_NAME, ManifestWriter, iter_jsonl
 from .config import ChecksConfig, load_checks_config
 from .duplicates import duplicate_pairs
 from .items import CheckItem, load_check_items
@@ -34,9 +34,8 @@ from .result import item_passed, result
 from .technical import open_image, technical_checks
 from .text_checks import text_checks
 
-__all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "check", "check_item"]
+__all__ = ["CHECKS_VERSION", "CheckRun", "check", "check_item"]
 
-CHECKS_NAME = "checks.jsonl"
 CHECKS_VERSION = "1"
 _DUPLICATE = "technical.duplicate_output"
 
