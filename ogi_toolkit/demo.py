@@ -225,7 +225,7 @@ def run_demo(
     stages.run("figures", _fingerprint(data_stamp), [paths["sunburst"]], figures)
     if done:  # the exports hold finished items only
         from .dataset.export_hf import export_hf
-        from .dataset.opengpt import export_opengpt
+        from .dataset.export_opengpt import export_opengpt
 
         # images are hard-linked: the store's files are named by their hash and never change
         stages.run("export_opengpt", _fingerprint(data_stamp), [paths["opengpt"] / "gen.json"],

@@ -14,10 +14,9 @@ from PIL import Image
 from curation_fixtures import copy_dataset, make_sketch_dataset
 from ogi_toolkit.cli import main
 from ogi_toolkit.curation import make_subsets
-from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.export_folders import export_control_folder, export_image_caption
 from ogi_toolkit.dataset.export_pix2pix import export_pix2pix
-from ogi_toolkit.folder import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter, read_manifest
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,10 @@ class ItemImageError(ValueError):
 def image_path(root: Path, rel: str | None, what: str) -> Path:
     if not rel:
         raise ItemImageError(f"the manifest names no {what} image")
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise ItemImageError(f"{what} image {rel!r} lies outside the dataset folder {root}")
+    try:
+        path = inside(root, rel)
+    except UnsafePath:
+        raise ItemImageError(f"{what} image {rel!r} lies outside the dataset folder {root}") from None
     if not path.is_file():
         raise ItemImageError(f"{what} image {rel} does not exist")
     return path
