@@ -6,7 +6,7 @@ import warnings
 import pytest
 
 from ogi_toolkit.folder import (CHECKS_NAME, JUDGMENTS_NAME, RATINGS_NAME, JsonlWriter, ManifestWriter, UnsafePath,
-                                inside, iter_jsonl, read_checks, read_judgments, read_ratings, staged_folder)
+                                inside, iter_jsonl, read_checks, read_judgments, read_ratings)
 
 CHECK = {"id": "a", "passed": True, "checks": [{"name": "text.ocr", "value": 1.0, "threshold": 0.8, "passed": True}]}
 JUDGMENT = {"id": "a", "judge": "m", "score": 0.75, "passed": True, "criteria": {"overall": 0.75}, "error": None}
@@ -100,12 +100,3 @@ def test_inside_refuses_paths_out_of_the_folder(tmp_path):
         with pytest.raises(UnsafePath):
             inside(tmp_path / "x", rel)
 
-
-def test_staged_folder_leaves_nothing_when_the_build_fails(tmp_path):
-    with pytest.raises(RuntimeError), staged_folder(tmp_path / "out") as stage:
-        (stage / "a").write_text("half")
-        raise RuntimeError("interrupted")
-    assert list(tmp_path.iterdir()) == []
-    with staged_folder(tmp_path / "out") as stage:
-        (stage / "a").write_text("whole")
-    assert (tmp_path / "out" / "a").read_text() == "whole"

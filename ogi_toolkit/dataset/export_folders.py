@@ -18,7 +18,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ..folder import place_file, staged_folder
+from ..folder import place_file
+from ..folder.output import staged_output
 from .export_readme import export_readme
 from .exports import register_export
 from .report import Report
@@ -50,7 +51,7 @@ def _export(dataset: str | Path, out: str | Path, fmt: str, *, multi_turn: str, 
     wanted = "editing" if fmt == "control-folder" else "generation"
     skipped: Counter = Counter()
     counts: Counter = Counter()
-    with staged_folder(out, overwrite=overwrite) as stage:
+    with staged_output(out, command="ogi export", inputs=[root], overwrite=overwrite) as stage:
         (stage / "images").mkdir()
         index, metadata = [], []
         for example in training_examples(root, report, multi_turn=multi_turn):

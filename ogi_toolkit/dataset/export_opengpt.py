@@ -5,7 +5,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..folder import place_file, staged_folder
+from ..folder import place_file
+from ..folder.output import staged_output
 from .exports import register_export
 from .opengpt import EDIT_FILE, GEN_FILE, META_FILE, image_paths, with_placeholder
 from .report import Report, done_records
@@ -20,7 +21,7 @@ def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, 
     root = Path(dataset)
     report = Report(source=f"export {root} -> {out} (opengpt layout)")
     records = done_records(root, report)
-    with staged_folder(out, overwrite=overwrite) as stage:
+    with staged_output(out, command="ogi export", inputs=[root], overwrite=overwrite) as stage:
         lines: dict[str, list[str]] = {GEN_FILE: [], EDIT_FILE: []}
         meta: list[str] = []
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..folder import MANIFEST_NAME, ManifestWriter, UnsafePath, inside, place_file, staged_folder
+from ..folder import MANIFEST_NAME, ManifestWriter, UnsafePath, inside, place_file
+from ..folder.output import staged_output
 from ..spec import InstructionSpec
 from .opengpt import EDIT_FILE, FILES, GEN_FILE, META_FILE, PLACEHOLDER, REPORT_FILE
 from .report import Report
@@ -196,7 +197,8 @@ def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, lim
         raise FileNotFoundError(f"{root}: neither {GEN_FILE} nor {EDIT_FILE} found (the released OpenGPT-4o-Image layout)")
     report = Report(source=f"import {root} -> {out}")
     meta = _read_meta(root, report)
-    with staged_folder(out, overwrite=overwrite) as stage, ManifestWriter(stage / MANIFEST_NAME) as writer:
+    with staged_output(out, command="ogi import-opengpt", inputs=[root], overwrite=overwrite) as stage, \
+            ManifestWriter(stage / MANIFEST_NAME) as writer:
         chains: dict[str, list[dict[str, Any]]] = {}  # id -> its turns so far (from ogi_meta)
         checked: dict[Path, str | None] = {}  # file -> its problem (a chained image is checked once)
         for kind, file in present.items():

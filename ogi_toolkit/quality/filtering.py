@@ -21,8 +21,9 @@ from typing import Iterable
 from ..atomic_io import atomic_write_bytes
 from ..folder import (CALLS_NAME, CHECKS_NAME, DROPPED_NAME, JUDGMENTS_NAME, MANIFEST_NAME, iter_jsonl, jsonl_bytes,
                       read_checks, read_judgments, read_manifest)
-from .items import safe_path
-from .result import GROUPS, group_of
+from ..folder.output import prepare_output, staged_output
+from .checks.items import safe_path
+from .checks.result import GROUPS, group_of
 
 __all__ = ["FilterReport", "filter_dataset"]
 
@@ -98,12 +99,7 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
     if min_score is not None and not judgments_path.is_file():
         raise FileNotFoundError(f"{judgments_path}: no judgments for --min-score; run `ogi judge {root}` first, "
                                 "or filter on checks with --require")
-    if out.resolve() == root.resolve():
-        raise ValueError(f"out {out}: must not be the dataset folder itself")
-    if out.exists() and any(out.iterdir()):
-        if not overwrite:
-            raise FileExistsError(f"{out} exists and is not empty; choose another --out or pass --overwrite")
-        shutil.rmtree(out)
+    prepare_output(out, inputs=[root], command="ogi filter", overwrite=overwrite)  # before any work
     ids = {record["id"] for record in records}
     checks, judgments = read_checks(root, known_ids=ids), read_judgments(root, known_ids=ids)
     kept, dropped = [], []
@@ -113,21 +109,21 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
             dropped.append((record["id"], why))
         else:
             kept.append(record)
-    out.mkdir(parents=True, exist_ok=True)
-    linked = True
-    for record in kept:
-        for rel in {*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]}:
-            linked &= _place(safe_path(root, rel), safe_path(out, rel))
-    ids = {r["id"] for r in kept}
-    keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
-    atomic_write_bytes(out / CALLS_NAME, jsonl_bytes(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
-    atomic_write_bytes(out / CHECKS_NAME, jsonl_bytes(checks[i] for i in ids if i in checks))
-    if judgments:
-        atomic_write_bytes(out / JUDGMENTS_NAME, jsonl_bytes(judgments[i] for i in ids if i in judgments))
-    table = io.StringIO()
-    writer = csv.writer(table)
-    writer.writerow(["id", "reason"])
-    writer.writerows(dropped)
-    atomic_write_bytes(out / DROPPED_NAME, table.getvalue().encode("utf-8"))
-    atomic_write_bytes(out / MANIFEST_NAME, jsonl_bytes(kept))  # last: a folder with a manifest is complete
+    with staged_output(out, command="ogi filter", inputs=[root], overwrite=overwrite) as stage:
+        linked = True
+        for record in kept:
+            for rel in {*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]}:
+                linked &= _place(safe_path(root, rel), safe_path(stage, rel))
+        ids = {r["id"] for r in kept}
+        keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
+        atomic_write_bytes(stage / CALLS_NAME, jsonl_bytes(c for c in iterjsonl_bytes(root / CALLS_NAME) if c.get("key") in keys))
+        atomic_write_bytes(stage / CHECKS_NAME, jsonl_bytes(checks[i] for i in ids if i in checks))
+        if judgments:
+            atomic_write_bytes(stage / JUDGMENTS_NAME, jsonl_bytes(judgments[i] for i in ids if i in judgments))
+        table = io.StringIO()
+        writer = csv.writer(table)
+        writer.writerow(["id", "reason"])
+        writer.writerows(dropped)
+        atomic_write_bytes(stage / DROPPED_NAME, table.getvalue().encode("utf-8"))
+        atomic_write_bytes(stage / MANIFEST_NAME, jsonl_bytes(kept))  # last: a folder with a manifest is complete
     return FilterReport(out, len(kept), dropped, linked)

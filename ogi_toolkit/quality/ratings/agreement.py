@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from ..atomic_io import atomic_write_text
-from ..folder import JUDGMENTS_NAME, RATINGS_NAME, read_judgments
-from .judge.rubric import Rubric, load_rubric
+from ...atomic_io import atomic_write_text
+from ...folder import JUDGMENTS_NAME, RATINGS_NAME, read_judgments
+from ..judge.rubric import Rubric, load_rubric
 from .ratings import JUDGE_RATER, latest_ratings
 
 __all__ = ["AgreementReport", "agreement", "bootstrap_interval", "pass_agreement", "spearman", "weighted_kappa"]

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..folder import CALLS_NAME, MANIFEST_NAME, UnsafePath, inside, iter_jsonl, read_manifest
-from ..scene_edit import EditError, apply_edit
-from ..spec import Edit, InstructionSpec, Scene
+from ...folder import CALLS_NAME, MANIFEST_NAME, UnsafePath, inside, iter_jsonl, read_manifest
+from ...scene_edit import EditError, apply_edit
+from ...spec import Edit, InstructionSpec, Scene
 
 __all__ = ["CheckStep", "CheckItem", "TextExpectation", "load_check_items", "safe_path"]
 

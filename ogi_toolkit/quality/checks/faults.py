@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..folder import CALLS_NAME, MANIFEST_NAME, read_manifest, ManifestWriter
+from ...folder import CALLS_NAME, MANIFEST_NAME, ManifestWriter, read_manifest
 
 __all__ = ["plant_faults"]
 

@@ -21,13 +21,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..folder import MANIFEST_NAME, RATINGS_NAME, append_jsonl, read_checks, read_judgments, read_manifest, read_ratings
-from ..spec import InstructionSpec
-from .judge.checklist import questions as checklist_questions
-from .judge.checklist import turn_questions
-from .judge.images import ItemImageError, image_path
-from .judge.prompt import prompt_kind
-from .judge.rubric import Criterion, Rubric, load_rubric
+from ...folder import JUDGMENTS_NAME, MANIFEST_NAME, RATINGS_NAME, append_jsonl, read_checks, read_judgments, read_manifest, read_ratings
+from ...spec import InstructionSpec
+from ..judge.checklist import questions as checklist_questions
+from ..judge.checklist import turn_questions
+from ..judge.images import ItemImageError, image_path
+from ..judge.prompt import prompt_kind
+from ..judge.rubric import Criterion, Rubric, load_rubric
 
 __all__ = ["RatingItem", "RatingSession", "failed_ids", "latest_ratings",
            "load_ratings", "make_rating", "rating_items", "rating_order", "validate_rater"]

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..atomic_io import atomic_write_bytes
-from ..folder import CHECKS_NAME, ManifestWriter, iter_jsonl
+from ...atomic_io import atomic_write_bytes
+from ...folder import CHECKS_NAME, ManifestWriter, iter_jsonl
 from .config import ChecksConfig, load_checks_config
 from .duplicates import duplicate_pairs
 from .items import CheckItem, load_check_items
@@ -170,7 +170,7 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
         else:
             todo.append(item)
     if todo and engine == "ray":
-        from ..analysis.engine import map_batches
+        from ...analysis.engine import map_batches
 
         batch = [pickle.dumps(item) for item in todo]
         with ManifestWriter(out_path, check_status=False) as writer:
