@@ -116,7 +116,7 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
                 linked &= _place(safe_path(root, rel), safe_path(stage, rel))
         ids = {r["id"] for r in kept}
         keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
-        atomic_write_bytes(stage / CALLS_NAME, jsonl_bytes(c for c in iterjsonl_bytes(root / CALLS_NAME) if c.get("key") in keys))
+        atomic_write_bytes(stage / CALLS_NAME, jsonl_bytes(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
         atomic_write_bytes(stage / CHECKS_NAME, jsonl_bytes(checks[i] for i in ids if i in checks))
         if judgments:
             atomic_write_bytes(stage / JUDGMENTS_NAME, jsonl_bytes(judgments[i] for i in ids if i in judgments))

@@ -64,7 +64,7 @@ def safe_path(root: Path, rel: str) -> Path:
     try:
         return inside(root, rel)
     except UnsafePath as exc:
-        raise ValueError(f"{root / MANIFEST_NAME}: image {exc}") from None
+        raise ValueError(f"{root / MANIFEST_NAME}: image path {rel!r} leaves the dataset folder ({exc})") from None
 
 
 def _size(params: dict[str, Any]) -> tuple[int, int] | None:

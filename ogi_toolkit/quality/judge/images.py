@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from ...folder import UnsafePath, inside
+
 __all__ = ["DEFAULT_LONG_SIDE", "IMAGE_ENCODING", "ItemImageError", "downscaled", "image_path", "item_images"]
 
 DEFAULT_LONG_SIDE = 768

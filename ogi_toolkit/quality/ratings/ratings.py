@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...folder import JUDGMENTS_NAME, MANIFEST_NAME, RATINGS_NAME, append_jsonl, read_checks, read_judgments, read_manifest, read_ratings
+from ...folder import MANIFEST_NAME, RATINGS_NAME, append_jsonl, read_checks, read_judgments, read_manifest, read_ratings
 from ...spec import InstructionSpec
 from ..judge.checklist import questions as checklist_questions
 from ..judge.checklist import turn_questions

@@ -8,7 +8,7 @@ Reference images: the released data marks the second image with an ``<image>`` p
 """
 from __future__ import annotations
 
-from ogi_toolkit.spec import REFERENCE_MENTIONS, Edit, Reference, with_image_placeholder
+from ogi_toolkit.spec import REFERENCE_MENTIONS, Edit, Reference
 
 from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
