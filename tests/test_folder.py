@@ -6,12 +6,16 @@ import warnings
 import pytest
 
 from ogi_toolkit.folder import (CHECKS_NAME, JUDGMENTS_NAME, RATINGS_NAME, JsonlWriter, ManifestWriter, UnsafePath,
-                                inside, iter_jsonl, read_checks, read_judgments, read_ratings)
+                                inside, iter_jsonl, read_checks, read_judgments, iter_ratings)
 
 CHECK = {"id": "a", "passed": True, "checks": [{"name": "text.ocr", "value": 1.0, "threshold": 0.8, "passed": True}]}
 JUDGMENT = {"id": "a", "judge": "m", "score": 0.75, "passed": True, "criteria": {"overall": 0.75}, "error": None}
 RATING = {"id": "a", "rater": "ana", "criteria": {"overall": 3}, "passed": True, "score": 0.5,
           "scale": {"min": 1, "max": 5}}
+
+
+def _ratings(folder):
+    return {(line["rater"], line["id"]): line for line in iter_ratings(folder)}
 
 
 def _write(path, lines, tail=""):
@@ -39,7 +43,7 @@ def test_manifest_writer_refuses_an_unknown_status(tmp_path):
 
 @pytest.mark.parametrize("name, reader, good", [(CHECKS_NAME, read_checks, CHECK),
                                                 (JUDGMENTS_NAME, read_judgments, JUDGMENT),
-                                                (RATINGS_NAME, read_ratings, RATING)])
+                                                (RATINGS_NAME, _ratings, RATING)])
 def test_a_torn_last_line_is_skipped_by_every_reader(tmp_path, name, reader, good):
     _write(tmp_path / name, [good], tail='{"id": "b", "pass')
     with pytest.warns(UserWarning, match=rf"{name}:2: torn last line"):
@@ -60,10 +64,10 @@ GOOD = {CHECKS_NAME: CHECK, JUDGMENTS_NAME: JUDGMENT, RATINGS_NAME: RATING}
     (JUDGMENTS_NAME, read_judgments, {**JUDGMENT, "criteria": "x"}, "criteria = 'x'"),
     (JUDGMENTS_NAME, read_judgments, {**JUDGMENT, "criteria": {"overall": 2}}, "criteria.overall = 2"),
     (JUDGMENTS_NAME, read_judgments, {**JUDGMENT, "id": ["a"]}, r"id = \['a'\]"),
-    (RATINGS_NAME, read_ratings, {**RATING, "criteria": {"overall": 57}}, "criteria.overall = 57: expected a whole number from 1 to 5"),
-    (RATINGS_NAME, read_ratings, {**RATING, "criteria": "x"}, "criteria = 'x'"),
-    (RATINGS_NAME, read_ratings, {**RATING, "score": math.nan}, "score = nan"),
-    (RATINGS_NAME, read_ratings, {**RATING, "rater": 3}, "rater = 3"),
+    (RATINGS_NAME, _ratings, {**RATING, "criteria": {"overall": 57}}, "criteria.overall = 57: expected a whole number from 1 to 5"),
+    (RATINGS_NAME, _ratings, {**RATING, "criteria": "x"}, "criteria = 'x'"),
+    (RATINGS_NAME, _ratings, {**RATING, "score": math.nan}, "score = nan"),
+    (RATINGS_NAME, _ratings, {**RATING, "rater": 3}, "rater = 3"),
 ])
 def test_a_bad_line_is_an_error_naming_file_and_line(tmp_path, name, reader, bad, says):
     _write(tmp_path / name, [GOOD[name], bad])  # the second line is the bad one
@@ -86,10 +90,11 @@ def test_unknown_ids_are_left_out_with_a_count(tmp_path):
         assert len(read_judgments(tmp_path)) == 3  # no known ids given: nothing to warn about
 
 
-def test_last_line_per_id_wins_and_ratings_key_on_rater_and_id(tmp_path):
-    _write(tmp_path / RATINGS_NAME, [RATING, {**RATING, "criteria": {"overall": 4}}, {**RATING, "rater": "bo"}])
-    ratings = read_ratings(tmp_path)
-    assert sorted(ratings) == [("ana", "a"), ("bo", "a")] and ratings["ana", "a"]["criteria"] == {"overall": 4}
+def test_last_line_per_id_wins_and_ratings_come_line_by_line(tmp_path):
+    _write(tmp_path / JUDGMENTS_NAME, [JUDGMENT, {**JUDGMENT, "score": 0.25}])
+    assert read_judgments(tmp_path)["a"]["score"] == 0.25
+    _write(tmp_path / RATINGS_NAME, [RATING, {**RATING, "criteria": {"overall": 4}}, {"id": "a", "rater": "ana", "undone": True}])
+    assert [line.get("criteria") for line in iter_ratings(tmp_path)] == [{"overall": 3}, {"overall": 4}, None]
 
 
 def test_inside_refuses_paths_out_of_the_folder(tmp_path):

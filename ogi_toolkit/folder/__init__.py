@@ -11,10 +11,10 @@ from .manifest import STATUSES, ManifestWriter, iter_manifest, latest_records, m
 from .names import CALLS_NAME, CHECKS_NAME, DROPPED_NAME, IMAGES_DIR, JUDGMENTS_NAME, MANIFEST_NAME, RATINGS_NAME
 from .paths import UnsafePath, inside
 from .place import place_file
-from .results import read_checks, read_judgments, read_ratings, result_path
+from .results import iter_ratings, read_checks, read_judgments, result_path
 
 __all__ = ["CALLS_NAME", "CHECKS_NAME", "DROPPED_NAME", "IMAGES_DIR", "JUDGMENTS_NAME", "MANIFEST_NAME",
            "RATINGS_NAME", "STATUSES", "JsonlWriter", "ManifestWriter", "UnsafePath", "append_jsonl", "inside",
-           "iter_jsonl", "iter_manifest", "iter_numbered", "jsonl_bytes", "latest_records", "manifest_path",
-           "place_file", "read_checks", "read_judgments", "read_manifest", "read_ratings", "result_path",
+           "iter_jsonl", "iter_manifest", "iter_numbered", "iter_ratings", "jsonl_bytes", "latest_records", "manifest_path",
+           "place_file", "read_checks", "read_judgments", "read_manifest", "result_path",
            "write_jsonl"]

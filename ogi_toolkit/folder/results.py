@@ -8,7 +8,8 @@ DataFrame columns) reads them here, so a hand-edited file is judged the same way
 * a torn last line (no newline, not whole JSON: a write cut short) is skipped with a warning;
 * lines naming ids the caller does not know (``known_ids``: say, the manifest's) are left out,
   with one warning giving their count;
-* the files are append-only: the last line of an id (of a rater and id, for ratings) wins;
+* the files are append-only: the last line of an id wins (ratings come line by line, for the
+  rating panel's own rules: a skip after a rating, an ``undone`` line);
 * a missing file is an empty dict ("not run").
 
 Contracts::
@@ -23,14 +24,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 from .jsonl import iter_numbered
 from .names import CHECKS_NAME, JUDGMENTS_NAME, RATINGS_NAME
 
-__all__ = ["read_checks", "read_judgments", "read_ratings", "result_path"]
+__all__ = ["iter_ratings", "read_checks", "read_judgments", "result_path"]
 
 
 def result_path(folder: str | Path, name: str) -> Path:
@@ -110,9 +111,9 @@ def _check_rating(row: dict[str, Any]) -> str | None:
     return None
 
 
-def _read(path: Path, check: Callable[[dict[str, Any]], str | None], key: Callable[[dict[str, Any]], Hashable],
-          known_ids: Collection[str] | None) -> dict[Hashable, dict[str, Any]]:
-    results: dict[Hashable, dict[str, Any]] = {}
+def _validated(path: Path, check: Callable[[dict[str, Any]], str | None],
+               known_ids: Collection[str] | None) -> Iterator[dict[str, Any]]:
+    """The lines of ``path`` in order, each validated; lines of unknown ids left out (one warning)."""
     unknown: list[str] = []
     for number, row in iter_numbered(path, strict=True):
         if not isinstance(row, dict):
@@ -126,22 +127,22 @@ def _read(path: Path, check: Callable[[dict[str, Any]], str | None], key: Callab
         if known_ids is not None and item_id not in known_ids:
             unknown.append(item_id)
             continue
-        results[key(row)] = row
+        yield row
     if unknown:
         warnings.warn(f"{path}: {len(unknown)} line(s) name ids not in the dataset (first: {unknown[0]!r}); ignored")
-    return results
 
 
 def read_checks(folder: str | Path, *, known_ids: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
     """``checks.jsonl`` of ``folder`` (or that file), by id; {} when the checks were not run."""
-    return _read(result_path(folder, CHECKS_NAME), _check_checks, lambda row: row["id"], known_ids)
+    return {row["id"]: row for row in _validated(result_path(folder, CHECKS_NAME), _check_checks, known_ids)}
 
 
 def read_judgments(folder: str | Path, *, known_ids: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
     """``judgments.jsonl`` of ``folder`` (or that file), by id; {} when no judge was run."""
-    return _read(result_path(folder, JUDGMENTS_NAME), _check_judgment, lambda row: row["id"], known_ids)
+    return {row["id"]: row for row in _validated(result_path(folder, JUDGMENTS_NAME), _check_judgment, known_ids)}
 
 
-def read_ratings(folder: str | Path, *, known_ids: Collection[str] | None = None) -> dict[tuple[str, str], dict[str, Any]]:
-    """``ratings.jsonl`` of ``folder`` (or that file), by (rater, id); {} when nobody rated."""
-    return _read(result_path(folder, RATINGS_NAME), _check_rating, lambda row: (row["rater"], row["id"]), known_ids)
+def iter_ratings(folder: str | Path, *, known_ids: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every line of ``ratings.jsonl`` of ``folder`` (or that file), in order: ratings, skips and
+    ``undone`` lines, which :func:`ogi_toolkit.quality.ratings.latest_ratings` folds per (rater, id)."""
+    return _validated(result_path(folder, RATINGS_NAME), _check_rating, known_ids)
