@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="compare PATH (a plan) with PLAN_B side by side (e.g. templated vs rewritten): "
                              "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (stages on stderr)")
     images = parser.add_argument_group("image embeddings (the vision extra)")
     images.add_argument("--images", action="store_true",
                         help="also embed the images (CLIP): image diversity beside the prompts', image near-duplicates, "
@@ -78,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
                           near_threshold=args.near_threshold, cache_dir=args.cache_dir, knn=args.knn,
                           knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
                           umap_placement=args.umap_placement, engine=args.engine, address=args.address,
-                          image_embeddings=args.images, clip_model=args.clip_model, device=args.device)
+                          progress=not args.no_progress, image_embeddings=args.images, clip_model=args.clip_model,
+                          device=args.device)
     except MissingVisionExtra as exc:  # the vision extra is not installed: one line saying what to install
         raise UserError(str(exc)) from None
     for key in (*HEADLINE_KEYS, *(IMAGE_HEADLINE_KEYS if args.images else ())):
