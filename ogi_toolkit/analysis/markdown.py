@@ -88,16 +88,6 @@ def report_markdown(summary: dict, out: Path) -> str:
         groups = {g: {**m, **images.get(g, {})} for g, m in groups.items()}
         parts += [f"\n## By {col}\n", "| " + col + " | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
         parts += [f"| {g} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
-<<<<<<< HEAD
-    for title, name in [("Most repeated skeletons", "skeletons.csv"), ("Largest near-duplicate clusters", "near_duplicate_clusters.csv"),
-                        ("Most repeated n-grams", "repeated_ngrams.csv"), ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv"),
-                        ("Attribute skew against pools", "attribute_skew.csv"),
-                        ("Check pass rates by domain (ogi check)", "quality_by_domain.csv"),
-                        ("Check pass rates by difficulty", "quality_by_difficulty.csv"),
-                        ("Text-image alignment by subtask (CLIP cosine)", "image_text_alignment_by_subtask.csv"),
-                        ("Image near-duplicates by embedding", "image_embedding_duplicates.csv")]:
-        table = _table(tables / name)
-=======
     # Long rankings show their top rows (and say so); the quality tables show every group, since
     # the one row left out could be the only failing one.
     for title, name, rows in [("Most repeated skeletons", "skeletons.csv", 10),
@@ -106,9 +96,10 @@ def report_markdown(summary: dict, out: Path) -> str:
                               ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv", 10),
                               ("Attribute skew against pools", "attribute_skew.csv", 10),
                               ("Check pass rates by domain (ogi check)", "quality_by_domain.csv", None),
-                              ("Check pass rates by difficulty", "quality_by_difficulty.csv", None)]:
+                              ("Check pass rates by difficulty", "quality_by_difficulty.csv", None),
+                              ("Text-image alignment by subtask (CLIP cosine)", "image_text_alignment_by_subtask.csv", None),
+                              ("Image near-duplicates by embedding", "image_embedding_duplicates.csv", 10)]:
         table = _table(tables / name, rows)
->>>>>>> main
         if table:
             parts += [f"\n## {title}\n", table]
     parts += _image_duplicates(tables / "image_near_duplicates.csv", out)
