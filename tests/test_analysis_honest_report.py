@@ -15,7 +15,7 @@ from ogi_toolkit.analysis import analyse, plot_umap
 from ogi_toolkit.analysis.colours import DOMAIN_COLOURS
 from ogi_toolkit.analysis.markdown import report_markdown
 from ogi_toolkit.cli import main
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 from tests.analysis_fixtures import analysis_cache  # noqa: F401
 
 DOMAINS = ["style_control", "complex_instruction_following", "in_image_text_rendering", "spatial_reasoning",
