@@ -20,6 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ...dataset.paths import require_dataset
     from ...quality import check
     from ...quality.checks.summary import format_rates
     from .. import UserError
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("a dataset folder is required (or --list)")
     if args.workers < 1:
         raise UserError(f"--workers: expected an integer >= 1, got {args.workers}")
+    require_dataset(args.dataset, "ogi check")  # a file or device given as the folder: one line, no traceback
     result = check(args.dataset, config=args.config, workers=args.workers, redo=args.redo, progress=True,
                    engine=args.engine, address=args.address)
     print(f"checked {result.checked} items ({result.items - result.checked} up to date) in {result.seconds:.1f} s: "
