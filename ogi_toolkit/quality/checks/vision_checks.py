@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,11 +30,13 @@ from ...vision import (
     POSITION_RELATIONS, Box, classify_colour, cosine, detect, directional_similarity, embed_images,
     image_embeddings, open_rgb, phrase_boxes, position_holds, text_embeddings,
 )
-from ...vision.config import VisionThresholds
 from ...vision.model_set import VisionModels
 from .items import CheckItem, CheckStep
 from .result import result
 from .vision_captions import edit_objects, object_phrase, scene_caption
+
+if TYPE_CHECKING:
+    from .suite.vision import VisionSection
 
 __all__ = ["LOCAL_OPS", "vision_checks"]
 
@@ -154,13 +156,13 @@ def _at_least(name: str, value: float, threshold: float, what: str, **about: Any
     return result(name, _score(value), threshold, ok, None if ok else f"{what} {value:.3f} < {threshold}", **about)
 
 
-def _best(boxes: dict[str, list[Box]], name: str, th: VisionThresholds) -> Box | None:
+def _best(boxes: dict[str, list[Box]], name: str, th: VisionSection) -> Box | None:
     found = phrase_boxes(boxes, name, th.min_detection_score, th.nms_iou)
     return found[0] if found else None
 
 
 def _generation_rows(item: CheckItem, step: CheckStep, d: _Data, models: VisionModels,
-                     th: VisionThresholds) -> list[dict[str, Any]]:
+                     th: VisionSection) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     objects = step.scene.objects if step.scene else []
     image = d.clip.get(step.output)
@@ -196,7 +198,7 @@ def _generation_rows(item: CheckItem, step: CheckStep, d: _Data, models: VisionM
 
 
 def _colour_row(step: CheckStep, name: str, colour: str, box: Box | None, models: VisionModels,
-                th: VisionThresholds) -> dict[str, Any]:
+                th: VisionSection) -> dict[str, Any]:
     about = {"step": step.name, "object": name}
     if colour not in th.colours:
         return result("vision.object_colour", None, colour, None, f"{colour!r} is not among the colours "
@@ -209,7 +211,7 @@ def _colour_row(step: CheckStep, name: str, colour: str, box: Box | None, models
 
 
 def _relation_row(step: CheckStep, subject: str, relation: str, other: str, boxes: dict[str, list[Box]],
-                  th: VisionThresholds) -> dict[str, Any]:
+                  th: VisionSection) -> dict[str, Any]:
     about = {"step": step.name, "relation": f"{subject} {relation} {other}"}
     a, b = _best(boxes, subject, th), _best(boxes, other, th)
     if a is None or b is None:
@@ -225,7 +227,7 @@ def _relation_row(step: CheckStep, subject: str, relation: str, other: str, boxe
 
 
 def _edit_rows(item: CheckItem, step: CheckStep, d: _Data, models: VisionModels,
-               th: VisionThresholds) -> list[dict[str, Any]]:
+               th: VisionSection) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     before, after = scene_caption(step.before), scene_caption(step.scene)
     clip_in, clip_out = d.clip.get(step.input), d.clip.get(step.output)
@@ -258,7 +260,7 @@ def _edit_rows(item: CheckItem, step: CheckStep, d: _Data, models: VisionModels,
     return out
 
 
-def _gone_row(step: CheckStep, name: str, boxes_in: dict, boxes_out: dict, th: VisionThresholds) -> dict[str, Any]:
+def _gone_row(step: CheckStep, name: str, boxes_in: dict, boxes_out: dict, th: VisionSection) -> dict[str, Any]:
     about = {"step": step.name, "object": name, "expected": "gone"}
     before = max((b.score for b in boxes_in.get(name, [])), default=0.0)
     after = max((b.score for b in boxes_out.get(name, [])), default=0.0)
@@ -271,7 +273,7 @@ def _gone_row(step: CheckStep, name: str, boxes_in: dict, boxes_out: dict, th: V
 
 
 def _reference_row(step: CheckStep, reference: Path, subject: str, d: _Data, models: VisionModels,
-                   th: VisionThresholds) -> dict[str, Any]:
+                   th: VisionSection) -> dict[str, Any]:
     """The reference's subject (its box, or the whole reference) against the output's box of the
     same name (or the whole output), by DINOv2, else CLIP image features."""
     model, threshold = (models.dino, th.min_reference_dino) if models.dino is not None else (models.clip, th.min_reference_clip)
@@ -288,7 +290,7 @@ def _reference_row(step: CheckStep, reference: Path, subject: str, d: _Data, mod
                      **about)
 
 
-def _subtask_rows(items: list[CheckItem], d: _Data, th: VisionThresholds) -> dict[str, list[dict[str, Any]]]:
+def _subtask_rows(items: list[CheckItem], d: _Data, th: VisionSection) -> dict[str, list[dict[str, Any]]]:
     """Rows that compare each output with the other outputs and instructions of its subtask."""
     out: dict[str, list[dict[str, Any]]] = {}
     groups: dict[str, list[CheckItem]] = {}
@@ -322,10 +324,10 @@ def _subtask_rows(items: list[CheckItem], d: _Data, th: VisionThresholds) -> dic
     return out
 
 
-def vision_checks(items: list[CheckItem], models: VisionModels, th: VisionThresholds | None = None
+def vision_checks(items: list[CheckItem], models: VisionModels, th: VisionSection
                   ) -> dict[str, list[dict[str, Any]]]:
-    """``{item id: [vision.* rows]}`` for every item, from the models ``models`` loaded."""
-    th = th if th is not None else models.config.thresholds
+    """``{item id: [vision.* rows]}`` for every item, from the models ``models`` loaded and the
+    thresholds ``th`` (the checks config's ``vision`` section)."""
     data = _compute(items, models)
     # an output no model read (unreadable) gets no vision rows: the technical checks say why
     seen = set(data.clip) | set(data.dino) | set(data.boxes)
