@@ -153,6 +153,12 @@ class Edit(_Strict):
     text: TextItem | None = None
 
 
+# How a multi-turn instruction names an object an earlier turn made, by how it was made: a
+# clause after the noun ("the dog you added") or a word before it ("the new dog"). The builder
+# writes them; the exports that flatten a chain into single edits read them back out.
+EARLIER_TURN_LABELS = {"added": "you added", "replaced": "new"}
+
+
 class Turn(_Strict):
     """One round of a multi-turn edit: applied to the previous round's output."""
 

@@ -25,7 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"with --format {taking('layout')}: Parquet shards + card (datasets.load_dataset) or save_to_disk "
                         "(datasets.load_from_disk); default parquet")
     p.add_argument("--multi-turn", default="flatten", choices=["flatten", "chain"],
-                   help=f"with --format {taking('multi_turn')}: one pair per turn (default), or one per chain")
+                   help=f"with --format {taking('multi_turn')}: one pair per turn, each turn's instruction made "
+                        "self-contained (default), or one per chain (source -> final image, whole instruction)")
     p.add_argument("--link", action="store_true",
                    help=f"with --format {taking('link')}: hard-link images instead of copying")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
