@@ -82,3 +82,26 @@ def test_template_hash_changes_with_any_file_of_the_prompt(tmp_path):
     (tmp_path / "_criteria.txt").write_text("changed {{ scale.min }}", encoding="utf-8")
     assert template_sha("generation", tmp_path) != before
     assert "changed 0" in render_prompt(mixed_plan()[0], load_rubric(), tmp_path).text
+
+
+QUESTIONS_GOLDEN = GOLDEN / "questions"
+
+
+def _one_per_subtask():
+    from ogi_toolkit.definition.taxonomy import load_taxonomy
+    from ogi_toolkit.planning import plan
+
+    return plan(counts={s.id: 1 for s in load_taxonomy().subtasks}, seed=11)
+
+
+def test_checklist_questions_of_one_item_per_subtask_match_their_golden_files():
+    """A reader checks these files: positions of added objects, the reference subject kept, the
+    effect of a causal item, every turn, colour/texture/shade attributes, science labels asked
+    as labels, actions asked with "does"."""
+    for spec in _one_per_subtask():
+        text = f"{spec.instruction}\n---\n" + "\n".join(questions(spec)) + "\n"
+        path = QUESTIONS_GOLDEN / f"{spec.subtask}.txt"
+        if UPDATE:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert text == path.read_text(encoding="utf-8"), spec.subtask

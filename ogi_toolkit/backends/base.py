@@ -54,12 +54,14 @@ class JudgeRequest:
     ``content`` is the user message in order: ``str`` parts are text, ``bytes`` parts are
     images (PNG or JPEG bytes, already downscaled by the caller). ``schema`` is the JSON
     schema the reply must follow (sent as structured output where the provider has it).
+    ``image_detail``: the OpenAI ``detail`` of each image (a misspelt letter is lost at "low").
     """
 
     system: str
     content: tuple[str | bytes, ...]
     schema: dict[str, Any]
     schema_name: str = "judgment"
+    image_detail: str = "high"  # how closely a provider looks at each image ("low", "high", "auto")
 
 
 class Backend:

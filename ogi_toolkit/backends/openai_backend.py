@@ -311,7 +311,7 @@ class OpenAIBackend(Backend):
             if isinstance(part, bytes):
                 mime = "image/png" if part.startswith(PNG_SIGNATURE) else "image/jpeg"
                 url = f"data:{mime};base64,{base64.b64encode(part).decode('ascii')}"
-                parts.append({"type": "image_url", "image_url": {"url": url}})
+                parts.append({"type": "image_url", "image_url": {"url": url, "detail": request.image_detail}})
             else:
                 parts.append({"type": "text", "text": part})
         return {"model": self.judge_model,

@@ -114,6 +114,18 @@ def schema_instance(schema: dict[str, Any], rng: random.Random) -> Any:
     return _phrase(rng)
 
 
+def _no_with_top_scores(schema: dict[str, Any], answer: Any) -> Any:
+    """``answer`` with every yes/no enum answered "no" and every integer at its maximum."""
+    if "enum" in schema and "no" in schema["enum"]:
+        return "no"
+    if schema.get("type") == "integer" and "maximum" in schema:
+        return schema["maximum"]
+    if isinstance(answer, dict):
+        props = schema.get("properties") or {}
+        return {k: _no_with_top_scores(props.get(k) or {}, v) for k, v in answer.items()}
+    return answer
+
+
 def _malformed_content(answer: Any, rng: random.Random) -> tuple[str | None, bytes | None]:
     """(reply text, or a raw broken body) of a malformed judge answer."""
     kind = rng.choice(MALFORMED_KINDS)
@@ -163,6 +175,8 @@ async def answer_structured(fields: dict[str, Any], opts: ServerOptions, *, live
         return 200, dict(JSON), _completion(model, None, "I'm sorry, I can't help with that request. (local server)",
                                             prompt_tokens, seed)
     answer = schema_instance(spec["schema"], rng)
+    if opts.judge_no_word and opts.judge_no_word in text:
+        answer = _no_with_top_scores(spec["schema"], answer)
     content = json.dumps(answer)
     if fault == "malformed":
         content, raw = _malformed_content(answer, random.Random(opts.rng.random()))

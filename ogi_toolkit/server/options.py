@@ -22,6 +22,9 @@ class ServerOptions:
     refuse_word: str = "#refuse"  # a prompt containing it is always refused
     malformed_word: str = "#malformed"  # a prompt containing it always gets a broken body
     chat_refuse_word: str = "#norewrite"  # a chat request containing it is answered with message.refusal
+    # a judge request containing it answers every checklist question "no" and scores every
+    # criterion at the top of its scale (a judge whose checklist and rubric disagree)
+    judge_no_word: str = "#judgeno"
     renderer: str = "auto"  # "auto": the sketch renderer's prompt card when installed; "card": a cheap PIL card
     max_px: int | None = None  # render at most this many pixels a side (keeps test images small)
     batch_delay_s: float = 0.2  # how long a batch stays in progress

@@ -31,9 +31,7 @@ from typing import Any, Callable
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from ...dataset.manifest import read_manifest
-from ...generate.manifest_io import MANIFEST_NAME, ManifestWriter
-from ...generate.store import CALLS_NAME
+from ...folder import CALLS_NAME, MANIFEST_NAME, ManifestWriter, read_manifest
 from .faults import copy_dataset
 
 __all__ = ["PIXEL_KINDS", "SEMANTIC_KINDS", "plant_fault_suite", "without_calls"]

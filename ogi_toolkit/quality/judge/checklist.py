@@ -25,6 +25,9 @@ def _pools():
     return load_pools()
 
 
+# where an added object goes, in the words a reader would use
+_POSITIONS = {"background": "in the background", "foreground": "in the foreground", "centre": "at the centre",
+              "left": "on the left", "right": "on the right", "top": "at the top", "bottom": "at the bottom"}
 def _pool_phrase(pool: str, key: str, field: str) -> str:
     """A pool item's wording (a relation's canonical phrase, a style's name), else the id in words."""
     try:
@@ -39,12 +42,23 @@ def relation_phrase(relation: str) -> str:
     return _pool_phrase("relations", relation, "phrases")
 
 
+# attributes that describe how an object looks, asked with it ("a dotted, dark red mug")
+_LOOK_ATTRIBUTES = ("shade", "texture")
+
+
 def object_phrase(obj: SceneObject, *, with_count: bool = False) -> str:
-    """``"turquoise beach ball"``, or with the count ``"five turquoise beach balls"``."""
-    words = [w for w in (obj.size, obj.colour, obj.material) if w]
+    """``"turquoise beach ball"``, or with the count ``"five turquoise beach balls"``; the
+    attributes of its look included (shade, texture), and a colour that belongs to a part
+    (``colour_of``) said of that part: "farmer in violet clothing"."""
+    look = [obj.attributes[k].replace("_", " ") for k in _LOOK_ATTRIBUTES if obj.attributes.get(k)]
+    part = obj.attributes.get("colour_of")
+    colour = None if part else obj.colour
+    words = [w for w in (obj.size, *look, colour, obj.material) if w]
     noun = " ".join([*words, obj.name])
     if with_count:
-        return f"{number_word(obj.count)} {plural(noun, obj.count)}"
+        noun = f"{number_word(obj.count)} {plural(noun, obj.count)}"
+    if part and obj.colour:
+        noun += f" {'in' if part == 'clothing' else 'with'} {obj.colour} {part.replace('_', ' ')}"
     return noun
 
 
@@ -63,22 +77,42 @@ def _named(scene: Scene, index: int | None) -> str:
     return the(object_phrase(scene.objects[index]))
 
 
+def _is_action(relation: str) -> bool:
+    """An action relation ("eat", "chase") is an id of the Action pool, not of the Relation pool."""
+    for pool in ("relations", "actions"):
+        try:
+            _pools().get(pool, relation)
+            return pool == "actions"
+        except (KeyError, ValueError):
+            continue
+    return False
+
+
+def _relation_question(subject: str, relation: str, obj: str | None) -> str:
+    """"Is the cat to the left of the dog?", or for an action "Does the cowboy eat the blueberry?"."""
+    tail = f" {obj}" if obj else ""
+    if _is_action(relation):
+        return f"Does {subject} {relation.replace('_', ' ')}{tail}?"
+    return f"Is {subject} {relation_phrase(relation)}{tail}?"
+
+
 def scene_questions(scene: Scene) -> list[str]:
     """Questions about what an image of ``scene`` must show."""
-    out = [_object_question(obj) for obj in scene.objects]
-    for rel in scene.relations:
-        subject = _named(scene, rel.subject)
-        if rel.object is None:
-            out.append(f"Is {subject} {relation_phrase(rel.relation)}?")
-        else:
-            out.append(f"Is {subject} {relation_phrase(rel.relation)} {_named(scene, rel.object)}?")
+    science = bool(scene.labels or scene.concept)
+    # a scientific figure's objects are what it depicts (its parts are labels, asked as labels)
+    out = [] if science else [_object_question(obj) for obj in scene.objects]
+    if scene.layout == "causal" and scene.description:
+        out.append(f"Does the image show {scene.description}?")  # the effect, not its cause
+    for rel in scene.relations if not science else []:
+        obj = _named(scene, rel.object) if rel.object is not None else None
+        out.append(_relation_question(_named(scene, rel.subject), rel.relation, obj))
     for item in scene.texts:
         where = f" on {_named(scene, item.on)}" if item.on is not None else ""
         out.append(f'Does the image show the text "{item.text}"{where}, spelled exactly?')
     if scene.concept:
         out.append(f"Does the image show {scene.concept.replace('_', ' ')}?")
     for label in scene.labels:
-        out.append(f'Is the label "{label}" shown?')
+        out.append(f'Is "{label}" written as a label on the figure?')
     if scene.style:
         out.append(f"Is the image in the {_pool_phrase('styles', scene.style, 'name')} style?")
     return out
@@ -100,13 +134,25 @@ def edit_questions(scene: Scene, edit: Edit, reference: Reference | None = None)
             added = f"the {object_phrase(reference.scene.objects[reference.subject])} from the reference image"
         else:
             added = "the new object"
-        where = f" {relation_phrase(edit.relation)} {_named(scene, edit.anchor)}" if edit.relation else ""
-        return [f"Has {added} been added{where}?"]
+        position = (edit.object.attributes.get("position") if edit.object is not None else None)
+        if edit.relation:
+            where = f" {relation_phrase(edit.relation)} {_named(scene, edit.anchor)}"
+        elif position:
+            where = f" {_POSITIONS.get(position, 'at the ' + position.replace('_', ' '))}"
+        else:
+            where = ""
+        asked = [f"Has {added} been added{where}?"]
+        if reference is not None and edit.object is None:
+            asked.append("Is it recognisably the same subject as in the reference image (its look and colours kept)?")
+        return asked
     if op == "remove":
         return [f"Has {target} been removed?"]
     if op == "replace":
         new = a(object_phrase(edit.object)) if edit.object is not None else "the subject of the reference image"
-        return [f"Has {target} been replaced by {new}?"]
+        asked = [f"Has {target} been replaced by {new}?"]
+        if reference is not None and edit.object is None:
+            asked.append("Is it recognisably the same subject as in the reference image (its look and colours kept)?")
+        return asked
     if op == "alter":
         return [f"Is the {edit.attribute or 'look'} of {target} now {edit.value}?"]
     if op == "extract":

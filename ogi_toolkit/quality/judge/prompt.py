@@ -21,7 +21,7 @@ from ...spec import InstructionSpec
 from .checklist import questions as checklist, turn_questions
 from .rubric import Rubric
 
-__all__ = ["KINDS", "PROMPTS_DIR", "ImageSlot", "Prompt", "prompt_kind", "render_prompt", "template_sha"]
+__all__ = ["KINDS", "PROMPTS_DIR", "ImageSlot", "Prompt", "prompt_kind", "render_prompt", "style_family", "template_sha"]
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 KINDS = ("generation", "single_edit", "multi_turn", "reference")
@@ -79,11 +79,17 @@ def template_sha(kind: str, folder: str | Path = PROMPTS_DIR) -> str:
     return digest.hexdigest()
 
 
+def style_family(spec: InstructionSpec) -> str | None:
+    """The style family the output is drawn in (which rubric criteria apply to it)."""
+    scene = spec.scene if spec.kind == "generation" else spec.source
+    return scene.style_family if scene is not None else None
+
+
 def render_prompt(spec: InstructionSpec, rubric: Rubric, folder: str | Path = PROMPTS_DIR) -> Prompt:
     """The judge prompt of one item, split into text parts and image slots."""
     folder = Path(folder)
     kind = prompt_kind(spec)
-    criteria = rubric.for_kind(spec.kind)
+    criteria = rubric.for_kind(spec.kind, style_family(spec))
     if kind == "multi_turn":
         numbered, n = [], 0
         for k, asked in enumerate(turn_questions(spec), start=1):

@@ -42,6 +42,8 @@ class Criterion(_Strict):
     weight: float = Field(gt=0)
     description: str = Field(min_length=1)
     kinds: tuple[Literal["generation", "editing"], ...] = ("generation", "editing")
+    # style families this criterion does not apply to (realism for pen-and-ink or mosaic styles)
+    skip_style_families: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _identifier(self) -> "Criterion":
@@ -55,6 +57,10 @@ class Rubric(_Strict):
     description: str = ""
     scale: Scale
     pass_threshold: float = Field(ge=0, le=1)
+    # the checklist decides too: an item passes only when at least this share of its checklist
+    # questions is answered yes (1.0: every question is required)
+    checklist_min_yes: float = Field(1.0, ge=0, le=1)
+    image_detail: Literal["low", "high", "auto"] = "high"
     criteria: tuple[Criterion, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -68,24 +74,32 @@ class Rubric(_Strict):
                 raise ValueError(f"no criterion applies to {kind} items (set 'kinds')")
         return self
 
-    def for_kind(self, kind: str) -> tuple[Criterion, ...]:
-        """The criteria that apply to an item of ``kind`` ("generation" or "editing")."""
-        return tuple(c for c in self.criteria if kind in c.kinds)
+    def for_kind(self, kind: str, style_family: str | None = None) -> tuple[Criterion, ...]:
+        """The criteria that apply to an item of ``kind`` ("generation" or "editing") drawn in a
+        style of ``style_family``."""
+        return tuple(c for c in self.criteria if kind in c.kinds and style_family not in c.skip_style_families)
 
     def normalise(self, raw: float) -> float:
         """A score on the rubric's scale -> 0..1."""
         return (raw - self.scale.min) / (self.scale.max - self.scale.min)
 
-    def score(self, kind: str, raw: dict[str, float]) -> tuple[float, dict[str, float]]:
+    def score(self, kind: str, raw: dict[str, float], style_family: str | None = None) -> tuple[float, dict[str, float]]:
         """(weighted score 0..1, each criterion's score 0..1) for the raw scores of one item.
 
-        Weights are renormalised over the criteria that apply to the kind, so a generation
-        item is not marked down for having nothing to preserve.
+        Weights are renormalised over the criteria that apply to the kind and style, so a
+        generation item is not marked down for having nothing to preserve, nor a pen-and-ink
+        drawing for not looking like a photograph.
         """
-        criteria = self.for_kind(kind)
-        per = {c.name: round(self.normalise(raw[c.name]), 4) for c in criteria}
-        total = sum(c.weight for c in criteria)
-        return round(sum(c.weight * per[c.name] for c in criteria) / total, 4), per
+        criteria = self.for_kind(kind, style_family)
+        per = {c.name: round(self.normalise(raw[c.name]), 4) for c in criteria if c.name in raw}
+        total = sum(c.weight for c in criteria if c.name in per)
+        return round(sum(c.weight * per[c.name] for c in criteria if c.name in per) / total, 4), per
+
+    def verdict(self, score: float, answers: list[bool]) -> bool:
+        """Pass: the score at least ``pass_threshold`` AND at least ``checklist_min_yes`` of the
+        checklist answered yes (TIFA / DSG: a top score with a "no" to a required question fails)."""
+        yes_share = sum(answers) / len(answers) if answers else 1.0
+        return score >= self.pass_threshold and yes_share >= self.checklist_min_yes
 
     def sha(self) -> str:
         """A hash of everything in the rubric (part of every judgment's key)."""

@@ -16,7 +16,7 @@ from ...backends.base import JudgeRequest
 from ...generate.keys import canonical_json, sha256_hex
 from ...spec import InstructionSpec
 from .images import IMAGE_ENCODING, ItemImageError, downscaled, file_sha, image_path, item_images
-from .prompt import ImageSlot, Prompt, render_prompt, template_sha
+from .prompt import ImageSlot, Prompt, render_prompt, style_family, template_sha
 from .reply import Reply, parse_reply, reply_schema
 from .rubric import Rubric
 
@@ -33,6 +33,7 @@ class JudgeTask:
     prompt: Prompt
     images: dict[str, Path]  # slot -> file
     key: str
+    style_family: str | None = None  # the output's style family: which criteria apply (realism)
 
 
 @functools.lru_cache(maxsize=16)
@@ -60,7 +61,7 @@ def prepare_task(record: dict[str, Any], root: Path, rubric: Rubric, identity: d
     images = {slot: image_path(root, paths.get(slot), slot) for slot in prompt.image_slots}
     shas = [file_sha(images[slot]) for slot in prompt.image_slots]
     return JudgeTask(id=record["id"], spec_kind=spec.kind, prompt=prompt, images=images,
-                     key=judgment_key(identity, prompt, rubric.sha(), shas, long_side))
+                     key=judgment_key(identity, prompt, rubric.sha(), shas, long_side), style_family=style_family(spec))
 
 
 def build_request(task: JudgeTask, rubric: Rubric, long_side: int) -> JudgeRequest:
@@ -68,7 +69,8 @@ def build_request(task: JudgeTask, rubric: Rubric, long_side: int) -> JudgeReque
     content = tuple(downscaled(task.images[p.name], long_side) if isinstance(p, ImageSlot) else p
                     for p in task.prompt.parts)
     schema = reply_schema(task.prompt.criteria, len(task.prompt.questions), rubric.scale)
-    return JudgeRequest(system=task.prompt.system, content=content, schema=schema, schema_name="ogi_judgment")
+    return JudgeRequest(system=task.prompt.system, content=content, schema=schema, schema_name="ogi_judgment",
+                        image_detail=rubric.image_detail)
 
 
 def read_reply(text: str, task: JudgeTask, rubric: Rubric) -> Reply:
@@ -77,10 +79,10 @@ def read_reply(text: str, task: JudgeTask, rubric: Rubric) -> Reply:
 
 def judgment_line(task: JudgeTask, reply: Reply, call: dict[str, Any], rubric: Rubric) -> dict[str, Any]:
     """The ``judgments.jsonl`` line of a judged item (criteria scores mapped to 0..1)."""
-    score, per = rubric.score(task.spec_kind, reply.scores)
+    score, per = rubric.score(task.spec_kind, reply.scores, task.style_family)
     answers = ["yes" if yes else "no" for yes in reply.answers]
     return {
-        "id": task.id, "judge": call.get("model"), "score": score, "passed": score >= rubric.pass_threshold,
+        "id": task.id, "judge": call.get("model"), "score": score, "passed": rubric.verdict(score, list(reply.answers)),
         "criteria": per, "reasons": reply.reasons,
         "questions": [{"question": q, "answer": a} for q, a in zip(task.prompt.questions, answers)],
         "checklist_yes": round(answers.count("yes") / len(answers), 4) if answers else None,
