@@ -18,6 +18,10 @@ def test_pass_rates_by_group_count_checked_and_judged_items():
     assert table.loc["a", "check_pass_rate"] == 0.5 and table.loc["b", "checked"] == 1
     assert table.loc["b", "judge_pass_rate"] == 0.0 and table.loc["b", "mean_judge_score"] == 0.3
     assert pass_rates_by(df.drop(columns=["check_passed", "judge_passed", "judge_score"]), "subtask").empty
+    # a check that could not run (text without Tesseract) is its own column, never a pass
+    df["checks_not_checked"] = [["text.present"], [], [], []]
+    table = pass_rates_by(df, "subtask")
+    assert table.loc["a", "check_pass_rate"] == 0.0 and table.loc["a", "not_checked_rate"] == 0.5
 
 
 def test_analyse_reports_check_pass_rates(tmp_path):

@@ -94,3 +94,20 @@ def test_the_command_writes_the_page_and_refuses_a_plan(tmp_path, capsys):
     assert "a plan (one instruction spec per line), not a dataset folder" in err and "ogi generate" in err
     assert main(["gallery", str(tmp_path / "nothing")]) == 2
     assert "no such dataset folder" in capsys.readouterr().err
+
+
+def test_a_check_that_could_not_run_is_not_checked_never_passed(tmp_path):
+    """Without Tesseract the text checks carry passed null: the page lists them as not checked
+    (the script shows the badge "checks not checked"), while a not-applicable check does not count."""
+    make_gallery_dataset(tmp_path / "data", extra=0)
+    line = {"id": "gen-1", "passed": True, "checks": [
+        {"name": "technical.decodes", "value": True, "threshold": True, "passed": True},
+        {"name": "technical.exposure", "value": 0.97, "threshold": 0.95, "passed": None, "reason": "drawn", "applies": False},
+        {"name": "text.present", "value": None, "threshold": 0, "passed": None, "reason": "text not checked: no tesseract"},
+        {"name": "renderer.text_drawn", "value": None, "threshold": True, "passed": None, "reason": "report"}]}
+    with open(tmp_path / "data" / "checks.jsonl", "a") as f:
+        f.write(json.dumps(line) + "\n")
+    page = write_gallery(tmp_path / "data", tmp_path / "pages" / "gallery.html", title="t")
+    items = {it["id"]: it for it in page_items(page.read_text(encoding="utf-8"))}
+    assert items["gen-1"]["check"]["not_checked"] == ["text.present"]
+    assert 'it.check.passed === false ? "failed"' in page.read_text(encoding="utf-8")

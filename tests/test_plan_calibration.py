@@ -14,7 +14,8 @@ from ogi_toolkit.templates.sampler import split
 def _calibration(path, cells):
     rows = [{"subtask": s, "difficulty": g, "n": 3, "strong_pass": 1.0, "weak_pass": 1 - share, "sweet_spot": share}
             for s, g, share in cells]
-    path.write_text(json.dumps({"strong": {"label": "sketch"}, "weak": {"label": "sketch-ablated"}, "cells": rows}))
+    path.write_text(json.dumps({"strong": {"label": "sketch"}, "weak": {"label": "sketch-ablated"}, "cells": rows,
+                                "verdict_sources": ["pixel_checks"]}))
     return path
 
 
@@ -103,3 +104,17 @@ def test_a_user_mix_is_the_base_the_calibration_moves(calib):
     shaped = plan(counts={"object_counting": 40}, difficulty_mix="1=.5,2=.5", calibration=calib, calibration_strength=0.5)
     # (0.5, 0.5, 0) half way to (0, 0.5, 0.5)
     assert _grades(shaped, "object_counting") == {1: 10, 2: 20, 3: 10}
+
+
+def test_a_calibration_whose_verdicts_came_from_no_pixel_check_or_judge_is_refused(calib, tmp_path, capsys):
+    """Before checks read the pixels, a calibration's verdicts compared specs with the renderer's
+    record: `ogi plan --calibration` must not shape a plan with them."""
+    data = json.loads(calib.read_text())
+    for sources in (None, [], ["renderer_record"]):
+        old = tmp_path / "old.json"
+        old.write_text(json.dumps({**data, "verdict_sources": sources} if sources is not None else
+                                  {k: v for k, v in data.items() if k != "verdict_sources"}))
+        assert main(["plan", "--total", "10", "--calibration", str(old), "--out", str(tmp_path / "p.jsonl"),
+                     "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert f"{old}: verdict_sources" in err and "no pixel check or judge" in err

@@ -1,8 +1,9 @@
 """Pass rates of the quality checks (and the judge) by domain, subtask and difficulty.
 
 Reads the columns ``load_dataset`` / ``load_prompts`` join from ``checks.jsonl`` and
-``judgments.jsonl`` (``check_passed``, ``judge_passed``, ``judge_score``); a frame without
-them has no quality tables.
+``judgments.jsonl`` (``check_passed``, ``checks_not_checked``, ``judge_passed``,
+``judge_score``); a frame without them has no quality tables. An item that failed no check but
+had one that could not run counts in ``not_checked_rate``, not in ``check_pass_rate``.
 """
 from __future__ import annotations
 
@@ -21,8 +22,13 @@ def pass_rates_by(df: pd.DataFrame, column: str) -> pd.DataFrame:
     for value, group in df.groupby(column, sort=True):
         row = {"items": len(group)}
         if "check_passed" in group:
-            checked = group["check_passed"].dropna().astype(bool)
-            row.update({"checked": len(checked), "check_pass_rate": round(checked.mean(), 4) if len(checked) else None})
+            ran = group[group["check_passed"].notna()]
+            passed = ran["check_passed"].astype(bool)
+            # an item some check could not run for (text without Tesseract) is "not checked", never passed
+            partial = ran["checks_not_checked"].map(bool) if "checks_not_checked" in ran else pd.Series(False, ran.index)
+            row.update({"checked": len(ran),
+                        "check_pass_rate": round((passed & ~partial).mean(), 4) if len(ran) else None,
+                        "not_checked_rate": round((passed & partial).mean(), 4) if len(ran) else None})
         if "judge_passed" in group:
             judged = group["judge_passed"].dropna().astype(bool)
             row.update({"judged": len(judged), "judge_pass_rate": round(judged.mean(), 4) if len(judged) else None,

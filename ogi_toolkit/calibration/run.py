@@ -29,7 +29,7 @@ from .sides import Side, parse_side
 __all__ = ["CALIBRATION_NAME", "CalibrationResult", "calibrate", "calibration_plan"]
 
 CALIBRATION_NAME = "calibration.json"
-CALIBRATION_VERSION = 1
+CALIBRATION_VERSION = 2  # 2: verdicts from pixel checks (renderer reports never count) and the judge
 
 
 @dataclass
@@ -139,10 +139,15 @@ def calibrate(
             runs[name]["judge_spent_usd"] = judged.spent_usd
         found[name] = verdicts(folder, judged=bool(judge_model))
     cells = cell_table(specs, found["strong"], found["weak"], threshold)
+    # every check that decides reads the pixels (the renderer's record is a report that never counts)
+    sources = ["pixel_checks", *(["judge"] if judge_model else [])]
+    for cell in cells:
+        cell["verdict_sources"] = sources
     document = {
         "version": CALIBRATION_VERSION, "strong": records["strong"], "weak": records["weak"],
         "per_cell": per_cell, "seed": seed, "size": size or config.defaults.size, "threshold": threshold,
-        "pass": "checks passed" + (f" and judge {judge_model} passed" if judge_model else ""),
+        "pass": "pixel checks passed" + (f" and judge {judge_model} passed" if judge_model else ""),
+        "verdict_sources": sources,
         "judge": judge_model, "cells": cells, "runs": runs,
     }
     path = out / CALIBRATION_NAME

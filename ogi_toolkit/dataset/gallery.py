@@ -69,7 +69,11 @@ def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict
         item["turns"] = [{"instruction": turn.get("instruction", ""), "image": link(images[k]) if k < len(images) else None}
                          for k, turn in enumerate(turns)]
     if check is not None:
-        item["check"] = {"passed": check.get("passed"), "checks": check.get("checks") or []}
+        # checks that could not run (no Tesseract, an OCR timeout) are "not checked", never passed;
+        # the renderer's self-report never decides, so it is not counted here
+        not_checked = sorted({c["name"] for c in check.get("checks") or []
+                              if c.get("passed") is None and c.get("applies", True) and not c["name"].startswith("renderer.")})
+        item["check"] = {"passed": check.get("passed"), "checks": check.get("checks") or [], "not_checked": not_checked}
     if judge is not None:
         item["judge"] = {k: judge[k] for k in ("judge", "score", "passed", "criteria", "reasons", "questions")
                          if judge.get(k) not in (None, {}, [])}

@@ -3,7 +3,8 @@
 Reads the files ``ogi check`` and ``ogi judge`` leave in a dataset folder through their
 validated readers (:mod:`ogi_toolkit.folder.results`), so this layer depends on no checking
 code. Columns: ``check_passed`` (bool, NaN when unchecked), ``checks_failed`` (list of failed
-check names), ``checks`` (the results), and when judged ``judge_score``, ``judge_passed``,
+check names), ``checks_not_checked`` (the checks that could not run, e.g. text without
+Tesseract: "not checked", never passed), ``checks`` (the results), and when judged ``judge_score``, ``judge_passed``,
 ``judge_model``, ``judge_error``.
 """
 from __future__ import annotations
@@ -30,6 +31,9 @@ def quality_columns(root: str | Path, known_ids: Collection[str] | None = None) 
         rows.setdefault(item_id, {}).update({
             "check_passed": line["passed"],
             "checks_failed": list(dict.fromkeys(c["name"] for c in line.get("checks", []) if c.get("passed") is False)),
+            "checks_not_checked": list(dict.fromkeys(
+                c["name"] for c in line.get("checks", []) if c.get("passed") is None and c.get("applies", True)
+                and not c["name"].startswith("renderer."))),
             "checks": line.get("checks", [])})
     for item_id, line in read_judgments(root, known_ids=known_ids).items():
         rows.setdefault(item_id, {}).update({

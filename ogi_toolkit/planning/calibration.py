@@ -26,7 +26,10 @@ import orjson
 from ..definition.taxonomy import Taxonomy
 from ..templates.sampler import Draw, split
 
-__all__ = ["Calibration", "Shaping", "load_calibration", "shape"]
+__all__ = ["VERDICT_SOURCES", "Calibration", "Shaping", "load_calibration", "shape"]
+
+# what a calibration's verdicts may come from (calibration.json's "verdict_sources")
+VERDICT_SOURCES = ("pixel_checks", "judge")
 
 _RATES = ("strong_pass", "weak_pass", "sweet_spot")
 
@@ -89,6 +92,11 @@ def load_calibration(path: str | Path, taxonomy: Taxonomy) -> Calibration:
             raise _fail(path, where, f"a second cell for {sid} grade {grade}")
         if n > 0:
             sweet.setdefault(sid, {})[grade] = float(cell["sweet_spot"])
+    sources = data.get("verdict_sources")
+    if not isinstance(sources, list) or not set(sources) & set(VERDICT_SOURCES):
+        raise _fail(path, "verdict_sources", f"{sources!r}: its verdicts came from no pixel check or judge (a "
+                    "calibration made before checks read the pixels compared the spec with the renderer's own "
+                    "record, which says nothing about difficulty); run `ogi calibrate` again")
     return Calibration(str(path), hashlib.sha256(raw).hexdigest(), data["strong"], data["weak"], sweet)
 
 

@@ -23,7 +23,9 @@
     return node;
   }
 
-  const checkState = (it) => (!it.check ? "not run" : it.check.passed ? "passed" : "failed");
+  // "not checked" when nothing failed but some check could not run (never shown as passed)
+  const checkState = (it) => (!it.check ? "not run" : it.check.passed === false ? "failed"
+    : (it.check.not_checked || []).length || it.check.passed == null ? "not checked" : "passed");
   const judgeState = (it) => (!it.judge ? "not run" : it.judge.error ? "error" : it.judge.passed ? "passed" : "failed");
   const isFailure = (it) => it.status !== "done" || checkState(it) === "failed" || ["failed", "error"].includes(judgeState(it));
   for (const it of items) {
@@ -82,7 +84,8 @@
     }
     const badges = el("div", { class: "meta" },
       el("span", { class: "badge" + (it.status === "done" ? "" : " bad"), text: it.status }));
-    if (it.check) badges.append(el("span", { class: "badge " + (it.check.passed ? "good" : "bad"), text: "checks " + checkState(it) }));
+    const checkClass = { passed: "good", failed: "bad" }[checkState(it)] || "";
+    if (it.check) badges.append(el("span", { class: "badge " + checkClass, text: "checks " + checkState(it) }));
     if (it.judge) badges.append(el("span", { class: "badge " + (judgeState(it) === "passed" ? "good" : "bad"), text: "judge " + judgeState(it) }));
     badges.append(`${it.subtask} \u00b7 grade ${it.difficulty}` + (it.turns ? ` \u00b7 ${it.turns.length} turns` : ""));
     const node = el("div", { class: "card", tabindex: "0", "data-id": it.id, title: it.id },
@@ -139,7 +142,7 @@
   function results(it) {
     const box = el("div", {});
     if (it.check) {
-      box.append(el("h3", { class: it.check.passed ? "pass" : "fail", text: "Checks: " + checkState(it) }),
+      box.append(el("h3", { class: { passed: "pass", failed: "fail" }[checkState(it)] || "", text: "Checks: " + checkState(it) }),
         resultsTable(it.check.checks, ["name", "value", "threshold", "passed", "reason"]));
     }
     if (it.judge) {

@@ -170,7 +170,7 @@ def check_batch(items: list[bytes], cfg: ChecksConfig) -> list[str]:
 def not_checked(checks: list[dict[str, Any]]) -> list[str]:
     """The names of the checks that could not run for this item (``passed`` null), each once:
     shown as "not checked" wherever the item's result is shown, never as passed."""
-    return sorted({c["name"] for c in checks if c.get("passed") is None})
+    return sorted({c["name"] for c in checks if c.get("passed") is None and c.get("applies", True)})
 
 
 def _counts(check_result: dict[str, Any], cfg: ChecksConfig) -> bool:

@@ -1,5 +1,7 @@
 """One check's result as data: ``{name, value, threshold, passed}``, plus a ``reason`` when
-it could not run (``passed`` None) and fields saying what it looked at (``step``, ``text``)."""
+it could not run (``passed`` None: "not checked", never passed; ``applies: false`` when it does
+not apply to the item, as exposure to a pen-and-ink drawing) and fields saying what it looked
+at (``step``, ``text``)."""
 from __future__ import annotations
 
 from typing import Any

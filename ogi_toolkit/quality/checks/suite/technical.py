@@ -54,7 +54,8 @@ def technical_checks(view: StepImages, cfg: TechnicalConfig) -> list[dict[str, A
     clipped = float(((rgb == 0).all(axis=2) | (rgb == 255).all(axis=2)).mean())
     if style_family in cfg.exposure_exempt_style_families:
         out.append(result("technical.exposure", round(clipped, 4), cfg.max_clipped_share, None,
-                          f"not judged for {style_family} styles, which are mostly paper white", step=step_name))
+                          f"not judged for {style_family} styles, which are mostly paper white", step=step_name,
+                          applies=False))  # not applicable: not a check that could not run
     else:
         out.append(result("technical.exposure", round(clipped, 4), cfg.max_clipped_share,
                           clipped <= cfg.max_clipped_share, None if clipped <= cfg.max_clipped_share else "clipped exposure",
