@@ -66,7 +66,7 @@ def test_min_score_reads_judgments(faulty, tmp_path):
     try:
         report = filter_dataset(root, tmp_path / "j", min_score=0.7)
         reasons = dropped(tmp_path / "j")
-        assert report.kept == 1 and reasons[ids[1]].startswith("judge score 0.4")
+        assert report.kept == 1 and reasons[ids[1]] == "judge score below 0.7: 0.4"
         assert reasons[ids[2]] == "judge error: unparseable: not JSON" and reasons[ids[3]] == "not judged"
         frame = load_dataset(root).set_index("id")
         assert frame.loc[ids[0], "judge_score"] == 0.9 and frame.loc[ids[2], "judge_error"] == "unparseable"

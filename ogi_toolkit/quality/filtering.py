@@ -26,7 +26,7 @@ from .checks.items import safe_path
 from .checks.registry import groups as check_groups
 from .checks.result import group_of
 
-__all__ = ["FilterReport", "filter_dataset"]
+__all__ = ["FilterReport", "QualityFilter", "filter_dataset"]
 
 
 @dataclass
@@ -52,26 +52,72 @@ def _groups(require: str | Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def _reason(record: dict, checks: dict | None, judgment: dict | None, groups: tuple[str, ...] | None,
-            min_score: float | None) -> str | None:
-    if record.get("status") != "done":
-        return f"status {record.get('status')}"
-    if groups is not None or min_score is None:
-        if checks is None:
-            return "not checked (run `ogi check` again)"
-        failed = [c["name"] for c in checks["checks"] if c.get("passed") is False and (groups is None or group_of(c["name"]) in groups)]
-        if failed:
-            return "failed " + ", ".join(dict.fromkeys(failed))
-    if min_score is not None:
-        if judgment is None:
-            return "not judged"
-        error = judgment.get("error")
-        if error:  # the judge writes {kind, message}
-            return "judge error: " + (f"{error.get('kind')}: {error.get('message')}" if isinstance(error, dict) else str(error))
-        score = judgment.get("score")
-        if not isinstance(score, (int, float)) or score < min_score:
-            return f"judge score {score} < {min_score}"
-    return None
+@dataclass(frozen=True)
+class QualityFilter:
+    """Which quality results an item must have to be kept: the one rule of ``ogi filter`` and of
+    ``ogi subset --passed-checks/--passed-judge/--min-score``.
+
+    ``checks``: no check failed (of the ``require`` groups, when given; checks that could not
+    run never drop an item); ``judge``: the judge passed it (rubric score and checklist);
+    ``min_score``: the judge scored it at least this. Only items *known* to pass are kept: one
+    with no line (not yet checked or judged) or with a judge error is left out, and says so.
+    """
+
+    checks: bool = False
+    judge: bool = False
+    min_score: float | None = None
+    require: tuple[str, ...] | None = None  # check groups (default: every check)
+
+    @property
+    def active(self) -> bool:
+        return self.checks or self.judge or self.min_score is not None
+
+    def reason(self, check: dict | None, judgment: dict | None) -> tuple[str, str] | None:
+        """Why an item with these results is left out, as (reason, detail), or None to keep it.
+        The reason is short, to count items by; the detail names the checks, score or error."""
+        if self.checks:
+            if check is None:
+                return "not checked", "run `ogi check` again"
+            failed = [c["name"] for c in check.get("checks") or [] if c.get("passed") is False
+                      and (self.require is None or group_of(c["name"]) in self.require)]
+            if failed or (self.require is None and check.get("passed") is False):
+                return "failed checks", ", ".join(dict.fromkeys(failed))
+        if self.judge or self.min_score is not None:
+            if judgment is None:
+                return "not judged", ""
+            error = judgment.get("error")
+            if error is not None or not isinstance(judgment.get("score"), (int, float)):
+                detail = f"{error.get('kind')}: {error.get('message')}" if isinstance(error, dict) else str(error or "")
+                return "judge error", detail
+            if self.judge and judgment.get("passed") is not True:
+                return "failed the judge", f"score {judgment['score']}, checklist yes {judgment.get('checklist_yes')}"
+            if self.min_score is not None and judgment["score"] < self.min_score:
+                return f"judge score below {self.min_score}", str(judgment["score"])
+        return None
+
+    def verdicts(self, dataset: Path, ids: list[str]) -> dict[str, str]:
+        """Why each left-out item of ``dataset`` is left out: ``{id: reason}`` (kept items are absent)."""
+        checks = _required(dataset, CHECKS_NAME, ids) if self.checks else {}
+        judgments = _required(dataset, JUDGMENTS_NAME, ids) if self.judge or self.min_score is not None else {}
+        out = {}
+        for rid in ids:
+            why = self.reason(checks.get(rid), judgments.get(rid))
+            if why is not None:  # failed checks name the first three, the rest count by reason
+                named = ", ".join(why[1].split(", ")[:3]) if why[0] == "failed checks" and why[1] else ""
+                out[rid] = f"{why[0]} ({named})" if named else why[0]
+        return out
+
+
+_READERS = {CHECKS_NAME: (read_checks, "check"), JUDGMENTS_NAME: (read_judgments, "judge")}
+
+
+def _required(dataset: Path, name: str, ids: list[str]) -> dict[str, dict]:
+    """The results of ``dataset``'s file ``name`` by id (raises when it is missing)."""
+    reader, command = _READERS[name]
+    if not (dataset / name).is_file():
+        raise FileNotFoundError(f"{dataset / name}: not found; run `ogi {command}` on the dataset first, "
+                                "or leave out the filter that needs it")
+    return reader(dataset, known_ids=set(ids))
 
 
 def _place(src: Path, dst: Path) -> bool:
@@ -104,11 +150,15 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
     prepare_output(out, inputs=[root], command="ogi filter", overwrite=overwrite)  # before any work
     ids = {record["id"] for record in records}
     checks, judgments = read_checks(root, known_ids=ids), read_judgments(root, known_ids=ids)
+    rule = QualityFilter(checks=groups is not None or min_score is None, min_score=min_score, require=groups)
     kept, dropped = [], []
     for record in records:
-        why = _reason(record, checks.get(record["id"]), judgments.get(record["id"]), groups, min_score)
+        if record.get("status") != "done":
+            dropped.append((record["id"], f"status {record.get('status')}"))
+            continue
+        why = rule.reason(checks.get(record["id"]), judgments.get(record["id"]))
         if why:
-            dropped.append((record["id"], why))
+            dropped.append((record["id"], f"{why[0]}: {why[1]}" if why[1] else why[0]))
         else:
             kept.append(record)
     with staged_output(out, command="ogi filter", inputs=[root], overwrite=overwrite) as stage:
