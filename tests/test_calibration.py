@@ -8,7 +8,6 @@ import pytest
 from generate_fixtures import local_server
 from PIL import Image
 
-from ogi_toolkit.backends.sketch.vocab import RELATION_KINDS
 from ogi_toolkit.calibration import calibrate, cell_table, parse_side, wilson
 from ogi_toolkit.cli import main
 from ogi_toolkit.planning import plan
@@ -45,12 +44,14 @@ def test_sides_parse_and_refuse_clearly():
 
 
 def _ablation_shows(spec: InstructionSpec) -> bool:
-    """Whether the spec needs something the baseline lacks, in a way the offline checks see: a
-    third object, a count above three, a non-Latin text, or an 'inside' relation."""
-    scene = spec.scene
-    return (len(scene.objects) > 2 or any(o.count > 3 for o in scene.objects)
-            or any(t.script != "Latn" for t in scene.texts)
-            or any(RELATION_KINDS.get(r.relation, ("",))[0] == "inside" for r in scene.relations))
+    """Whether the spec needs something the baseline lacks, in a way the *pixel* checks see: a
+    text in a script the checks read (the baseline leaves non-Latin texts out). The baseline's
+    other gaps (a third object dropped, counts capped, relations ignored) show in no pixel
+    statistic: they are the judge's to find, and give no sweet spot offline."""
+    from ogi_toolkit.quality import load_checks_config
+
+    report_only = load_checks_config().section("text").report_only_scripts
+    return any(t.script != "Latn" and t.script not in report_only for t in spec.scene.texts)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +69,9 @@ def test_offline_calibration_finds_the_cells_the_ablation_removes(offline):
         assert cell["n"] == 2 and cell["strong_pass"] == 1.0, cell
         assert cell["sweet_spot"] == sum(map(_ablation_shows, items)) / 2, cell
     sweet = set(result.sweet_spot_cells())
-    assert {("multilingual_support", 3), ("object_counting", 3), ("containment", 1), ("containment", 3)} <= sweet
-    assert not {c for c in sweet if c[0] == "artistic_traditions"}
+    assert sweet and {c[0] for c in sweet} == {"multilingual_support"}  # verdicts from pixels, never a record
+    document_cells = json.loads(result.path.read_text())["cells"]
+    assert all(c["verdict_sources"] == ["pixel_checks"] for c in document_cells)
     document = json.loads(result.path.read_text())
     assert document["weak"]["identity"]["renderer"].startswith("sketch-ablated (a baseline with known gaps")
     assert document["strong"]["backend"] == "sketch"
@@ -91,9 +93,9 @@ def test_a_second_offline_run_sends_nothing(offline):
 
 def test_a_plan_made_with_the_calibration_follows_its_sweet_spot(offline):
     _, result = offline
-    shaped = plan(counts={"object_counting": 90, "artistic_traditions": 30}, seed=1, calibration=result.path)
-    cells = {c["difficulty"]: c["sweet_spot"] for c in result.cells if c["subtask"] == "object_counting"}
-    counting = [s for s in shaped if s.subtask == "object_counting"]
+    shaped = plan(counts={"multilingual_support": 90, "artistic_traditions": 30}, seed=1, calibration=result.path)
+    cells = {c["difficulty"]: c["sweet_spot"] for c in result.cells if c["subtask"] == "multilingual_support"}
+    counting = [s for s in shaped if s.subtask == "multilingual_support"]
     share = {g: sum(s.difficulty == g for s in counting) / 90 for g in cells}
     assert share == pytest.approx({g: v / sum(cells.values()) for g, v in cells.items()}, abs=0.012)
     assert counting[0].calibration["sweet_spot"] == {str(g): v for g, v in cells.items()}
