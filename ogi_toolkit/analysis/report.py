@@ -102,7 +102,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             near_threshold: float = 0.9, lexical_threshold: float = 0.8, images: bool = True,
             cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
             umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
-            address: str | None = None) -> dict:
+            address: str | None = None, against: str | Iterable[str] | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
     ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
@@ -114,6 +114,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     on CPU) is the neighbour search of near-duplicates and UMAP; past ``umap_sample`` distinct
     texts UMAP is fitted on a stratified sample and the rest placed by ``umap_placement``;
     ``engine="ray"`` runs embedding and image statistics/hashes on Ray (``address``: a cluster).
+    ``against``: benchmark sets (``ogi benchmarks``) to check leakage and coverage against.
     """
     out = Path(out)
     timings = _Timer()
@@ -220,6 +221,14 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
                                  "mean_brightness": stats.get("brightness", pd.Series(dtype=float)).mean(),
                                  "mean_colourfulness": stats.get("colourfulness", pd.Series(dtype=float)).mean()}
 
+    benchmarks = None
+    if against:
+        from ..benchmarks.report import write_benchmark_section
+
+        with timings("benchmarks"):  # every turn of the items is checked: the source, not the frame, unless sampled
+            benchmarks = write_benchmark_section(df if sample is not None or isinstance(source, pd.DataFrame) else source,
+                                                 against, tables, figures, cache_dir=cache_dir, model=model, backend=backend)
+
     first_of_text = repetition.unique_texts(texts)[1]
     summary: dict[str, Any] = {
         "n": len(df), **{k: v for k, v in overall.items() if k != "n"},
@@ -249,6 +258,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     if projection == "UMAP":
         summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
     summary["skipped"] = skipped
+    if benchmarks is not None:
+        summary["benchmarks"] = benchmarks
     summary["timings_s"] = dict(timings)
     summary = _clean(summary)
     atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))

@@ -32,7 +32,7 @@ def plot_coverage(data: pd.DataFrame, *, benchmark: str, ax=None):
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlabel("share of the benchmark's prompts / of the dataset's mapped items")
     ax.set_title(f"{benchmark}: categories", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.legend(loc="best", fontsize=8, frameon=False)
     return ax
 
 
@@ -80,5 +80,5 @@ def coverage_figure(data: pd.DataFrame):
     items = data.attrs.get("items")
     if items is not None:
         fig.suptitle(f"Benchmark coverage of {items:,} items", fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.985))
     return fig
