@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="compare PATH (a plan) with PLAN_B side by side (e.g. templated vs rewritten): "
                              "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (stages on stderr)")
     parser.add_argument("--against", metavar="SETS",
                         help="also check benchmark leakage and coverage against these sets (see `ogi benchmarks`), "
                              "e.g. geneval,dpg,parti")
@@ -48,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from ogi_toolkit.analysis import analyse
     from ogi_toolkit.analysis.report import HEADLINE_KEYS
+    from ogi_toolkit.folder.output import check_output
 
+    inputs = [args.path, *([args.compare] if args.compare else [])]
+    check_output(args.out, inputs=inputs)
     if args.compare:
         return _compare(args)
     if args.sample is not None and args.sample < 1:
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
                       near_threshold=args.near_threshold, cache_dir=args.cache_dir, knn=args.knn,
                       knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
                       umap_placement=args.umap_placement, engine=args.engine, address=args.address,
-                      against=args.against)
+                      progress=not args.no_progress, against=args.against)
     for key in HEADLINE_KEYS:
         value = summary.get(key)
         print(f"{key:32s} {value:.4f}" if isinstance(value, float) else f"{key:32s} {value}")

@@ -44,8 +44,10 @@ def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
     from ...generate import RunAborted
     from ...generate.rewrite_run import rewrite_dry_run, rewrite_plan
+    from ...folder.output import check_output_file
     from .. import UserError
 
+    check_output_file(args.out, inputs=[args.plan])  # before anything is sent
     if args.dry_run:
         table = rewrite_dry_run(args.plan, backend=args.backend, backend_options=_backend_options(args),
                                 store=args.store, out=args.out, batch=args.batch, config=args.config)
