@@ -77,8 +77,8 @@ def _planted() -> tuple[list[dict], pd.DataFrame]:
     rows += [{"id": f"unrelated-{i}", "how": "unrelated", "bench": None, "source": None, "text": t}
              for i, t in enumerate(UNRELATED)]
     planted = pd.DataFrame(rows)
-    extra = [{"id": r.id, "instruction": r.text, "subtask": f"planted_{r.how}", "kind": "generation"}
-             for r in planted.itertuples()]
+    extra = [{"id": r.id, "instruction": r.text, "subtask": f"planted_{r.how}", "kind": "generation",
+              "domain": "planted", "template_id": "planted", "difficulty": 1} for r in planted.itertuples()]
     return specs + extra, planted
 
 
@@ -214,3 +214,23 @@ def test_plan_avoid_redraws_the_flagged_items_and_keeps_the_rest():
     assert not banned & {s["instruction"] for s in after}
     same = {s["instruction"] for s in before} & {s["instruction"] for s in after}
     assert len(same) == 23  # only the two flagged items were replaced
+
+
+def test_the_analysis_report_has_a_benchmark_section(tmp_path):
+    from ogi_toolkit.analysis import analyse
+
+    specs, planted = _planted()
+    path = tmp_path / "plan.jsonl"
+    path.write_text("".join(json.dumps(s) + "\n" for s in specs))
+    summary = analyse(path, tmp_path / "report", umap=False, images=False, cache_dir=_cache_dir(),
+                      against=f"sample={_bench_file()}")
+    found = summary["benchmarks"]
+    assert found["items"] == len(specs)
+    assert found["items_with_a_match"] == _matches()["id"].nunique() >= (planted["how"] == "exact").sum()
+    report = (tmp_path / "report" / "report.md").read_text()
+    section = report.split("## Benchmark leakage and coverage", 1)[1]
+    assert f"{found['items_with_a_match']:,} of {len(specs):,} items" in section
+    assert found["closest"][0]["benchmark_prompt"][:40].replace("|", "/") in section  # side by side
+    tables = tmp_path / "report" / "tables"
+    assert pd.read_csv(tables / "benchmark_leaks.csv")["id"].nunique() == found["items_with_a_match"]
+    assert (tmp_path / "report" / "figures" / "benchmark_coverage.png").is_file()

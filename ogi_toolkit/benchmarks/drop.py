@@ -44,13 +44,11 @@ def _dropped(matches: pd.DataFrame) -> pd.DataFrame:
 def _drop_from_folder(root: Path, out: Path, dropped: pd.DataFrame, overwrite: bool) -> DropResult:
     from ..curation.view import write_view
     from ..dataset import read_manifest
-    from ..dataset.opengpt import staged_folder
+    from ..folder.output import staged_output
 
-    if out.resolve() == root.resolve():
-        raise ValueError(f"out {out}: must not be the dataset folder itself")
     leaking = set(dropped["id"])
     kept = [record for record in read_manifest(root) if record.get("id") not in leaking]
-    with staged_folder(out, overwrite=overwrite) as stage:
+    with staged_output(out, command="ogi leakage --drop", inputs=[root], overwrite=overwrite) as stage:
         write_view(root, kept, stage, out, {"made_by": "ogi leakage --drop", "dropped": len(leaking)})
         dropped.to_csv(stage / DROPPED_NAME, index=False)
     return DropResult(out, len(kept), dropped, out / DROPPED_NAME)
@@ -60,9 +58,9 @@ def _drop_from_plan(plan: Path, out: Path, dropped: pd.DataFrame, overwrite: boo
     import json
 
     from ..atomic_io import atomic_write_chunks, atomic_write_text
+    from ..folder.output import check_output_file
 
-    if out.resolve() == plan.resolve():
-        raise ValueError(f"out {out}: must not be the plan file itself")
+    check_output_file(out, inputs=[plan])
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out}: already exists (pass overwrite=True / --overwrite)")
     leaking = set(dropped["id"])

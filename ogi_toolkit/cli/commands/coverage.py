@@ -22,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ...benchmarks import coverage, coverage_figure
+    from ...folder.output import check_output
 
+    if args.out:
+        check_output(args.out, inputs=[args.data])
     table = coverage(args.data, args.against, text_column=args.text_column, label_column=args.label_column,
                      bench_text_column=args.bench_text_column, mapping=args.map, nearest=not args.no_nearest,
                      thresholds=args.thresholds, model=args.model, backend=args.backend, cache_dir=args.cache_dir)

@@ -33,6 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     import pandas as pd
 
     from ...benchmarks import closest_pairs, drop_leaks, leak_counts, leakage
@@ -40,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.drop != bool(args.out):
         raise UserError("--drop and --out go together: --drop --out NEW writes DATA without the leaking items")
+    from ...folder.output import check_output, check_output_file
+
+    if args.table:  # refused before any work, as every command's outputs
+        check_output_file(args.table, inputs=[args.data])
+    if args.drop:
+        (check_output if Path(args.data).is_dir() else check_output_file)(args.out, inputs=[args.data])
     matches = leakage(args.data, args.against, text_column=args.text_column, label_column=args.label_column,
                       bench_text_column=args.bench_text_column, kinds=args.kinds, thresholds=args.thresholds,
                       model=args.model, backend=args.backend, cache_dir=args.cache_dir)
