@@ -130,7 +130,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             near_threshold: float = 0.9, lexical_threshold: float = 0.8, images: bool = True,
             cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
             umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
-            address: str | None = None, progress: bool = False,
+            address: str | None = None, progress: bool = False, image_embeddings: bool = False,
+            clip_model: str | None = None, device: str | None = None,
             against: str | Iterable[str] | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
@@ -144,6 +145,10 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     texts UMAP is fitted on a stratified sample and the rest placed by ``umap_placement``;
     ``engine="ray"`` runs embedding and image statistics/hashes on Ray (``address``: a cluster).
     ``progress``: a bar on stderr naming each stage as it runs (``ogi analyse`` shows it).
+
+    ``image_embeddings``: also embed the images with ``clip_model`` (a CLIP / SigLIP name or folder;
+    default: the vision config's) on ``device``: image diversity, near-duplicates, projection and
+    text-image alignment (:mod:`.image_embeddings`).
     ``against``: benchmark sets (``ogi benchmarks``) to check leakage and coverage against.
     """
     out = Path(out)
@@ -160,6 +165,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     if df.empty:
         raise ValueError(f"{source}: no prompts to analyse")
     _check_model(model)
+    clip = _load_clip(clip_model, device) if image_embeddings else None  # fails here, not after the text analysis
     skipped: list[str] = []  # what was left out or shortcut at this size, and why: said in the report
     if pools is None and any(c in df.columns for c in bias.ATTRIBUTE_COLUMNS) and "subtask" in df.columns:
         # specs of this project's taxonomy: their attributes were drawn from its pools, so those are the baseline
@@ -251,6 +257,14 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
                                  "mean_brightness": stats.get("brightness", pd.Series(dtype=float)).mean(),
                                  "mean_colourfulness": stats.get("colourfulness", pd.Series(dtype=float)).mean()}
 
+    if clip is not None:
+        from .image_embeddings import image_embedding_analysis
+
+        with timings("image_embeddings"):
+            image_summary.update(image_embedding_analysis(
+                df, clip, groups=groups, tables=tables, figures=figures, arrays_dir=arrays_dir, cache_dir=cache_root,
+                skipped=skipped, knn=knn, knn_threshold=knn_threshold, umap=umap))
+
     benchmarks = None
     if against:
         from ..benchmarks.report import write_benchmark_section
@@ -300,6 +314,12 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     return summary
 
 
+def _load_clip(name: str | None, device: str | None):
+    from ..vision import load_model, load_vision_config
+
+    return load_model("clip", name or load_vision_config().default_name("clip"), device=device)
+
+
 def _texts_key(texts: list[str], model: str | None, backend: str) -> str:
     import hashlib
 
@@ -329,7 +349,7 @@ def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFr
     if k >= 2:
         extras["cluster"] = [f"cluster {c + 1}" for c in kmeans_labels(X, k)]
     if not isinstance(source, pd.DataFrame) and Path(source).is_dir() and "id" in df.columns:
-        from ..dataset.results import read_checks, read_judgments
+        from ..folder import read_checks, read_judgments
 
         checks = read_checks(source)
         if checks:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DROPPED_NAME", "DropResult", "drop_leaks"]
+from ..folder import DROPPED_NAME
 
-DROPPED_NAME = "dropped.csv"
+__all__ = ["DropResult", "drop_leaks"]
+
 _DROPPED_COLUMNS = ["id", "benchmark", "kind", "similarity", "turn", "text", "benchmark_prompt"]
 
 
@@ -43,7 +44,7 @@ def _dropped(matches: pd.DataFrame) -> pd.DataFrame:
 
 def _drop_from_folder(root: Path, out: Path, dropped: pd.DataFrame, overwrite: bool) -> DropResult:
     from ..curation.view import write_view
-    from ..dataset import read_manifest
+    from ..folder import read_manifest
     from ..folder.output import staged_output
 
     leaking = set(dropped["id"])

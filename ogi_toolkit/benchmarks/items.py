@@ -41,13 +41,17 @@ def _frame_rows(df: pd.DataFrame, text_column: str) -> Iterable[dict]:
 
 
 def _plan_specs(path: Path) -> Iterable[dict]:
-    from ..analysis.io import _checked_specs  # the plan reader: one line at a time, errors name the line
+    """The specs of a plan file, one line at a time; a line that is not a spec is named."""
+    from ..folder import iter_numbered
 
-    return _checked_specs(path)
+    for number, spec in iter_numbered(path, strict=True):
+        if not isinstance(spec, dict) or not isinstance(spec.get("instruction"), str):
+            raise ValueError(f"{path}:{number}: expected a spec (a JSON object with a string 'instruction')")
+        yield spec
 
 
 def _manifest_specs(folder: Path) -> list[dict]:
-    from ..dataset import read_manifest
+    from ..folder import read_manifest
 
     specs = []
     for record in read_manifest(folder):
@@ -68,10 +72,11 @@ def dataset_texts(data: str | Path | pd.DataFrame | Iterable[Mapping[str, Any]],
     elif isinstance(data, (str, Path)):
         path = Path(data)
         from ..analysis.io import _looks_like_plan, load_table
+        from ..folder import MANIFEST_NAME, manifest_path
 
         if path.is_dir():
-            if not (path / "manifest.jsonl").is_file():
-                raise FileNotFoundError(f"{path}: a dataset folder needs a manifest.jsonl")
+            if not manifest_path(path).is_file():
+                raise FileNotFoundError(f"{path}: a dataset folder needs a {MANIFEST_NAME}")
             rows = _rows(_manifest_specs(path))
         elif not path.is_file():
             raise FileNotFoundError(f"{path}: no such file or dataset folder")
