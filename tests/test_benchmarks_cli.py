@@ -11,7 +11,7 @@ from dataset_fixtures import make_dataset
 from PIL import Image
 
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 
 
 def ogi(*argv: str) -> tuple[int, str, str]:

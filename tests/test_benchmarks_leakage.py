@@ -18,7 +18,7 @@ from ogi_toolkit.benchmarks import (
 )
 from ogi_toolkit.benchmarks.matching import lexical_matches
 from ogi_toolkit.benchmarks.paraphrase import PARAPHRASES, paraphrase
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.planning import plan
 
 from dataset_fixtures import make_dataset

@@ -33,15 +33,6 @@ class DropResult:
         return f"kept {self.kept} items, dropped {len(self.dropped)} (see {self.dropped_file})"
 
 
-def _dropped(matches: pd.DataFrame) -> pd.DataFrame:
-    """Each matched item once, with its strongest match (exact before lexical before semantic)."""
-    from .leakage import KINDS
-
-    rank = matches["kind"].map({k: i for i, k in enumerate(KINDS)})
-    best = matches.assign(_rank=rank).sort_values(["_rank", "similarity"], ascending=[True, False], kind="stable")
-    return best.drop_duplicates("id")[_DROPPED_COLUMNS].reset_index(drop=True)
-
-
 def _drop_from_folder(root: Path, out: Path, dropped: pd.DataFrame, overwrite: bool) -> DropResult:
     from ..curation.view import write_view
     from ..folder import read_manifest
@@ -85,7 +76,9 @@ def drop_leaks(data: str | Path, matches: pd.DataFrame, out: str | Path, *, over
     """Write ``data`` (a dataset folder or a plan file) without the items in ``matches``
     (a :func:`~.leakage.leakage` table) to ``out``; see the module docstring."""
     data, out = Path(data), Path(out)
-    dropped = _dropped(matches)
+    from .leakage import strongest_matches
+
+    dropped = strongest_matches(matches)[_DROPPED_COLUMNS]
     if data.is_dir():
         return _drop_from_folder(data, out, dropped, overwrite)
     if data.suffix.lower() == ".jsonl":

@@ -22,7 +22,7 @@ from .items import dataset_texts
 from .matching import exact_matches, lexical_matches, semantic_matches
 from .sets import load_benchmarks
 
-__all__ = ["KINDS", "MATCH_TABLE_COLUMNS", "LeakFinder", "leakage", "leak_counts", "closest_pairs", "embed_texts"]
+__all__ = ["KINDS", "MATCH_TABLE_COLUMNS", "LeakFinder", "leakage", "leak_counts", "strongest_matches", "closest_pairs", "embed_texts"]
 
 KINDS = ("exact", "lexical", "semantic")
 MATCH_TABLE_COLUMNS = ("id", "turn", "subtask", "text", "benchmark", "bench_row", "benchmark_prompt", "category",
@@ -97,9 +97,10 @@ class LeakFinder:
                                           threshold=sem.threshold, k=sem.k, method=sem.method,
                                           cache_dir=self.arrays_dir).assign(kind="semantic"))
         pairs = pd.concat(found, ignore_index=True)
-        pairs["rank"] = pairs["kind"].map({k: i for i, k in enumerate(KINDS)})
-        pairs = pairs.sort_values(["rank", "similarity"], ascending=[True, False], kind="stable")
-        return pairs.drop_duplicates(["row", "bench"]).drop(columns="rank").reset_index(drop=True)
+        pairs["kind"] = pd.Categorical(pairs["kind"], categories=KINDS, ordered=True)
+        pairs = pairs.sort_values(["kind", "similarity"], ascending=[True, False], kind="stable")
+        pairs["kind"] = pairs["kind"].astype(str)
+        return pairs.drop_duplicates(["row", "bench"]).reset_index(drop=True)  # a pair under its strongest kind
 
     def __call__(self, specs: list[Mapping[str, Any]]) -> list[int]:
         """Positions in ``specs`` of the items any of whose texts matches a prompt."""
@@ -164,6 +165,14 @@ def leak_counts(matches: pd.DataFrame, by: str = "benchmark") -> pd.DataFrame:
         out["items"] = [totals.get(s, 0) for s in out.index]
         out["share"] = out["any"] / out["items"].replace(0, np.nan)
     return out.sort_values("any", ascending=False, kind="stable").reset_index()
+
+
+def strongest_matches(matches: pd.DataFrame) -> pd.DataFrame:
+    """Each matched item once, with its strongest match: exact before lexical before semantic,
+    then the most similar."""
+    rank = matches["kind"].map({k: i for i, k in enumerate(KINDS)})
+    ordered = matches.assign(_rank=rank).sort_values(["_rank", "similarity"], ascending=[True, False], kind="stable")
+    return ordered.drop_duplicates("id").drop(columns="_rank").reset_index(drop=True)
 
 
 def closest_pairs(matches: pd.DataFrame, n: int = 10, *, per: str | None = "benchmark") -> pd.DataFrame:
