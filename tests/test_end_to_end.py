@@ -20,7 +20,7 @@ from ogi_toolkit.dataset import read_manifest
 from ogi_toolkit.dataset.opengpt import EDIT_FILE, GEN_FILE, PLACEHOLDER, export_opengpt, import_opengpt
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 from ogi_toolkit.generate import run_plan
-from ogi_toolkit.generate.store import ResultStore
+from ogi_toolkit.calls.store import ResultStore
 from ogi_toolkit.planning import plan
 
 SIZE = 256

@@ -24,7 +24,7 @@ from PIL import Image
 
 from ..dataset.manifest import read_manifest
 from ..generate.manifest_io import MANIFEST_NAME, ManifestWriter
-from ..generate.store import CALLS_NAME
+from ..folder import CALLS_NAME
 
 __all__ = ["plant_faults"]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..dataset.manifest import read_manifest
 from ..generate.manifest_io import iter_jsonl
-from ..generate.store import CALLS_NAME
+from ..folder import CALLS_NAME
 from ..scene_edit import EditError, apply_edit
 from ..spec import Edit, InstructionSpec, Scene
 

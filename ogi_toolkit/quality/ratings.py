@@ -30,7 +30,7 @@ from .judge.checklist import turn_questions
 from .judge.images import ItemImageError, image_path
 from .judge.prompt import prompt_kind
 from .judge.rubric import Criterion, Rubric, load_rubric
-from .judge.run import JUDGMENTS_NAME
+from ..folder import JUDGMENTS_NAME
 
 __all__ = ["RATINGS_NAME", "RatingItem", "RatingSession", "failed_ids", "latest_ratings",
            "load_ratings", "make_rating", "rating_items", "rating_order", "validate_rater"]

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...generate.manifest_io import iter_jsonl
-from .run import JUDGMENTS_NAME
+from ...folder import JUDGMENTS_NAME, iter_jsonl
 
 __all__ = ["load_judgments"]
 
