@@ -38,7 +38,7 @@ from ogi_toolkit import plan
 from ogi_toolkit.dataset import load_dataset
 from ogi_toolkit.generate import run_plan
 from ogi_toolkit.quality import check, failures_table, filter_dataset, format_rates
-from ogi_toolkit.quality.faults import plant_faults
+from ogi_toolkit.quality.checks.faults import plant_faults
 from ogi_toolkit.quality.judge import judge
 from ogi_toolkit.server import serve_in_background
 
@@ -49,7 +49,7 @@ run_plan(plan(counts={s: 2 for s in SUBTASKS}, seed=0), OUT / "data", size="512x
 
 # %% [markdown]
 # ## Check the clean dataset
-# Thresholds live in `ogi_toolkit/quality/checks.yaml` (pass your own with `config=`). A rerun
+# Thresholds live in `ogi_toolkit/quality/checks/checks.yaml` (pass your own with `config=`). A rerun
 # checks only items whose images, thresholds or checking code changed.
 
 # %%

@@ -76,7 +76,7 @@ plan(total=600, subtasks=SUBTASKS, seed=0, calibration=result.path)[-1].calibrat
 # %%
 from IPython.display import Markdown
 
-from ogi_toolkit.quality.agreement import agreement
+from ogi_toolkit.quality.ratings.agreement import agreement
 from ogi_toolkit.quality.judge import judge
 from ogi_toolkit.server import serve_in_background
 from ogi_toolkit.widgets import RatingPanel

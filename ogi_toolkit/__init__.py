@@ -24,7 +24,7 @@ _LAZY = {
     "dry_run": "ogi_toolkit.generate.dry_run",
     "load_dataset": "ogi_toolkit.dataset.manifest",
     "analyse": "ogi_toolkit.analysis.report",
-    "check": "ogi_toolkit.quality.checking",
+    "check": "ogi_toolkit.quality.checks.checking",
     "filter_dataset": "ogi_toolkit.quality.filtering",
     "get_backend": "ogi_toolkit.backends",
     "calibrate": "ogi_toolkit.calibration",

@@ -187,7 +187,7 @@ def run_demo(
     from .dataset import read_manifest
 
     from .quality import check
-    from .quality.summary import ocr_rates, pass_rates
+    from .quality.checks.summary import ocr_rates, pass_rates
 
     # resumes by itself: only items whose images or thresholds changed are checked again
     checked = stages.run("check", None, [], lambda: check(dataset, workers=2))

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ogi_toolkit.cli import main
-from ogi_toolkit.quality.agreement import (agreement, agreement_table, bootstrap_interval, pass_agreement, spearman,
+from ogi_toolkit.quality.ratings.agreement import (agreement, agreement_table, bootstrap_interval, pass_agreement, spearman,
                                            weighted_kappa)
 
 # A rubric with a 1-3 scale and one criterion keeps the hand computations short.

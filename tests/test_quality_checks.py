@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 
 from ogi_toolkit.quality import check, load_checks_config, ocr_rates
-from ogi_toolkit.quality.checking import CHECKS_NAME
-from ogi_toolkit.quality.faults import plant_faults
-from ogi_toolkit.quality.ocr import available_languages, distance, substring_distance
+from ogi_toolkit.quality.checks.checking import CHECKS_NAME
+from ogi_toolkit.quality.checks.faults import plant_faults
+from ogi_toolkit.quality.checks.ocr import available_languages, distance, substring_distance
 from quality_fixtures import make_sketch_dataset
 
 needs_tesseract = pytest.mark.skipif("eng" not in available_languages(), reason="Tesseract with eng is not installed")
@@ -188,7 +188,7 @@ def test_big_letters_on_a_plate_over_a_strong_colour_are_read(word):
     from PIL import Image
 
     from ogi_toolkit.backends.sketch.texts import TextPlan, draw_text
-    from ogi_toolkit.quality.ocr import read_text
+    from ogi_toolkit.quality.checks.ocr import read_text
     from ogi_toolkit.spec import TextItem
 
     canvas = Image.new("RGB", (512, 512), (220, 60, 200))
@@ -200,7 +200,7 @@ def test_big_letters_on_a_plate_over_a_strong_colour_are_read(word):
 def test_clipped_exposure_is_not_judged_for_drawn_styles(tmp_path):
     from PIL import Image, ImageDraw
 
-    from ogi_toolkit.quality.technical import technical_checks
+    from ogi_toolkit.quality.checks.technical import technical_checks
 
     drawing = Image.new("RGB", (128, 128), (255, 255, 255))  # a pen-and-ink line on paper white
     ImageDraw.Draw(drawing).line([(10, 10), (118, 100)], fill=(0, 0, 0), width=2)

@@ -10,8 +10,8 @@ import pytest
 from ogi_toolkit.cli import main
 from ogi_toolkit.dataset import load_dataset
 from ogi_toolkit.quality import check, filter_dataset
-from ogi_toolkit.quality.duplicates import duplicate_pairs
-from ogi_toolkit.quality.faults import plant_faults
+from ogi_toolkit.quality.checks.duplicates import duplicate_pairs
+from ogi_toolkit.quality.checks.faults import plant_faults
 from quality_fixtures import make_sketch_dataset
 
 

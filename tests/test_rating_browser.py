@@ -11,7 +11,7 @@ import pytest
 from rating_fixtures import make_rating_dataset
 from browser_helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, browser_marks, run_all_cells, running_jupyterlab
 
-from ogi_toolkit.quality.ratings import RatingSession
+from ogi_toolkit.quality.ratings.ratings import RatingSession
 
 pytestmark = browser_marks
 

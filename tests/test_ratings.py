@@ -10,7 +10,7 @@ from rating_fixtures import SUBTASKS, make_rating_dataset
 
 from ogi_toolkit.dataset.manifest import read_manifest
 from ogi_toolkit.quality.judge.checklist import questions
-from ogi_toolkit.quality.ratings import (RatingSession, failed_ids, load_ratings, rating_items, rating_order,
+from ogi_toolkit.quality.ratings.ratings import (RatingSession, failed_ids, load_ratings, rating_items, rating_order,
                                          validate_rater)
 from ogi_toolkit.spec import InstructionSpec
 from ogi_toolkit.widgets import RatingPanel

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset.opengpt import staged_folder
+from ..folder.output import staged_output
 from .hashing import unit_hash
 from .items import Item, image_paths, load_items
 from .view import write_view
@@ -106,7 +106,9 @@ def split_dataset(dataset: str | Path, out: str | Path | None = None, *, val: fl
     assignment = pd.DataFrame(rows, columns=["id", "group", "subtask", "split"])
     summary = _summary(assignment)
     by_id = {item.id: item.record for item in loaded.items}
-    with staged_folder(out, overwrite=overwrite) as stage:
+    # DATASET/splits (the default) is the one place inside the input a split may go
+    with staged_output(out, command="ogi split", inputs=[root], overwrite=overwrite,
+                       allow_inside=[root / "splits"]) as stage:
         for name in SPLITS:
             ids = assignment.loc[assignment["split"] == name, "id"]
             write_view(root, [by_id[i] for i in ids], stage / name, out / name,

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.diversity import diversity_metrics
-from ..dataset.opengpt import staged_folder
+from ..folder.output import prepare_output, staged_output
 from .apportion import nested_counts
 from .duplicates import near_duplicate_losers
 from .hashing import unit_hash
@@ -86,6 +86,7 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
     instruction; the analysis layer's ``semantic`` or ``lexical`` method).
     """
     root, out = Path(dataset), Path(out)
+    prepare_output(out, inputs=[root], command="ogi subset", overwrite=overwrite)  # before the work
     stratify = tuple(stratify)
     named = _sizes(sizes)
     loaded = load_items(root, stratify)
@@ -126,7 +127,7 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
         chosen[name] = picked
     strata_frame = pd.DataFrame(rows)
     summary = _summary(root, named, chosen, strata_frame)
-    with staged_folder(out, overwrite=overwrite) as stage:
+    with staged_output(out, command="ogi subset", inputs=[root], overwrite=overwrite) as stage:
         position = {item.id: n for n, item in enumerate(loaded.items)}  # the parent's manifest order
         for name, picked in chosen.items():
             records = [i.record for i in sorted(picked, key=lambda i: position[i.id])]

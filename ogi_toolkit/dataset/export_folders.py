@@ -19,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 from .export_readme import export_readme
-from .opengpt import Report, place_file, staged_folder
+from ..folder.output import staged_output
+from .opengpt import Report, place_file
 from .training_examples import Example, training_examples
 
 __all__ = ["FOLDER_FORMATS", "export_control_folder", "export_image_caption"]
@@ -48,7 +49,7 @@ def _export(dataset: str | Path, out: str | Path, fmt: str, *, multi_turn: str, 
     wanted = "editing" if fmt == "control-folder" else "generation"
     skipped: Counter = Counter()
     counts: Counter = Counter()
-    with staged_folder(out, overwrite=overwrite) as stage:
+    with staged_output(out, command="ogi export", inputs=[root], overwrite=overwrite) as stage:
         (stage / "images").mkdir()
         index, metadata = [], []
         for example in training_examples(root, report, multi_turn=multi_turn):

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .opengpt import Report, done_records, staged_folder
+from ..folder.output import staged_output
+from .opengpt import Report, done_records
 
 __all__ = ["HF_LAYOUTS", "export_hf", "hf_features"]
 
@@ -100,7 +101,7 @@ def export_hf(dataset: str | Path, out: str | Path, *, layout: str = "parquet", 
     try:
         ds = Dataset.from_generator(_rows, gen_kwargs={"root": root, "records": records}, features=hf_features(),
                                     cache_dir=str(cache), fingerprint=uuid.uuid4().hex)
-        with staged_folder(out, overwrite=overwrite) as stage:
+        with staged_output(out, command="ogi export", inputs=[root], overwrite=overwrite) as stage:
             write_hf_layout(ds, stage, layout, max_shard_bytes)
             if layout == "parquet":
                 (stage / "README.md").write_text(_card(root, ds), encoding="utf-8")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from .export_hf import write_hf_layout
 from .export_readme import export_readme
-from .opengpt import Report, staged_folder
+from ..folder.output import staged_output
+from .opengpt import Report
 from .training_examples import Example, training_examples
 
 __all__ = ["PIX2PIX_COLUMNS", "export_pix2pix"]
@@ -77,7 +78,7 @@ def export_pix2pix(dataset: str | Path, out: str | Path, *, multi_turn: str = "f
                                     cache_dir=str(cache), fingerprint=uuid.uuid4().hex)
         counts = Counter({"rows": len(examples), "items": len({e.id for e in examples}),
                           "multi-turn rows": sum(1 for e in examples if e.turn is not None or e.turn_prompts)})
-        with staged_folder(out, overwrite=overwrite) as stage:
+        with staged_output(out, command="ogi export", inputs=[root], overwrite=overwrite) as stage:
             write_hf_layout(ds, stage, layout, max_shard_bytes)
             (stage / "README.md").write_text(_readme(root, out, layout, multi_turn, counts, skipped), encoding="utf-8")
         del ds

@@ -32,16 +32,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from ..folder.output import staged_output
 from ..generate.manifest_io import ManifestWriter
 from ..spec import InstructionSpec
 from ..templates.builders.editing.other import with_image_placeholder
@@ -49,7 +48,7 @@ from .manifest import MANIFEST_NAME, read_manifest
 from .safe_files import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, UnsafePath, clean_text, image_problem, inside
 
 __all__ = ["PLACEHOLDER", "Report", "done_records", "export_opengpt", "import_opengpt", "read_json_records",
-           "staged_folder", "with_placeholder"]
+           "with_placeholder"]
 
 GEN_FILE, EDIT_FILE, META_FILE, REPORT_FILE = "gen.json", "editing.json", "ogi_meta.jsonl", "import_report.json"
 FILES = {"generation": GEN_FILE, "editing": EDIT_FILE}
@@ -88,26 +87,6 @@ class Report:
 
 # -- shared helpers ----------------------------------------------------------------------------
 
-@contextmanager
-def staged_folder(out: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
-    """Build a folder beside ``out`` and move it into place only when complete, so a failed or
-    interrupted run never leaves a half-written ``out``."""
-    out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise FileExistsError(f"{out}: already exists and is not empty (pass overwrite=True / --overwrite)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.tmp-{uuid.uuid4().hex[:8]}"
-    stage.mkdir()
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    if out.exists():
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
-    os.replace(stage, out)
-
-
 def place_file(src: Path, dst: Path, *, link: bool = False) -> None:
     """Copy ``src`` to ``dst`` (or hard-link it when ``link`` and the file system allows)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +114,7 @@ def export_opengpt(dataset: str | Path, out: str | Path, *, link: bool = False, 
     root = Path(dataset)
     report = Report(source=f"export {root} -> {out} (opengpt layout)")
     records = done_records(root, report)
-    with staged_folder(out, overwrite=overwrite) as stage:
+    with staged_output(out, command="ogi export", inputs=[root], overwrite=overwrite) as stage:
         lines: dict[str, list[str]] = {GEN_FILE: [], EDIT_FILE: []}
         meta: list[str] = []
 
@@ -369,7 +348,7 @@ def import_opengpt(path: str | Path, out: str | Path, *, link: bool = False, lim
         raise FileNotFoundError(f"{root}: neither {GEN_FILE} nor {EDIT_FILE} found (the released OpenGPT-4o-Image layout)")
     report = Report(source=f"import {root} -> {out}")
     meta = _read_meta(root, report)
-    with staged_folder(out, overwrite=overwrite) as stage, ManifestWriter(stage / MANIFEST_NAME) as writer:
+    with staged_output(out, command="ogi import-opengpt", inputs=[root], overwrite=overwrite) as stage, ManifestWriter(stage / MANIFEST_NAME) as writer:
         chains: dict[str, list[dict[str, Any]]] = {}  # id -> its turns so far (from ogi_meta)
         checked: dict[Path, str | None] = {}  # file -> its problem (a chained image is checked once)
         for kind, file in present.items():

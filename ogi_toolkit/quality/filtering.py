@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..dataset.manifest import read_manifest
+from ..folder.output import prepare_output, staged_output
 from ..generate.atomic import atomic_write_bytes
 from ..generate.manifest_io import MANIFEST_NAME, iter_jsonl
-from .checking import CHECKS_NAME
-from .items import CALLS_NAME, safe_path
-from .result import GROUPS, group_of
+from .checks.checking import CHECKS_NAME
+from .checks.items import CALLS_NAME, safe_path
+from .checks.result import GROUPS, group_of
 
 __all__ = ["DROPPED_NAME", "JUDGMENTS_NAME", "FilterReport", "filter_dataset"]
 
@@ -111,12 +112,7 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
     if min_score is not None and not judgments_path.is_file():
         raise FileNotFoundError(f"{judgments_path}: no judgments for --min-score; run `ogi judge {root}` first, "
                                 "or filter on checks with --require")
-    if out.resolve() == root.resolve():
-        raise ValueError(f"out {out}: must not be the dataset folder itself")
-    if out.exists() and any(out.iterdir()):
-        if not overwrite:
-            raise FileExistsError(f"{out} exists and is not empty; choose another --out or pass --overwrite")
-        shutil.rmtree(out)
+    prepare_output(out, inputs=[root], command="ogi filter", overwrite=overwrite)  # before any work
     checks, judgments = _latest(checks_path), _latest(judgments_path)
     kept, dropped = [], []
     for record in records:
@@ -125,21 +121,21 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
             dropped.append((record["id"], why))
         else:
             kept.append(record)
-    out.mkdir(parents=True, exist_ok=True)
-    linked = True
-    for record in kept:
-        for rel in {*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]}:
-            linked &= _place(safe_path(root, rel), safe_path(out, rel))
-    ids = {r["id"] for r in kept}
-    keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
-    atomic_write_bytes(out / CALLS_NAME, _jsonl(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
-    atomic_write_bytes(out / CHECKS_NAME, _jsonl(checks[i] for i in ids if i in checks))
-    if judgments:
-        atomic_write_bytes(out / JUDGMENTS_NAME, _jsonl(judgments[i] for i in ids if i in judgments))
-    table = io.StringIO()
-    writer = csv.writer(table)
-    writer.writerow(["id", "reason"])
-    writer.writerows(dropped)
-    atomic_write_bytes(out / DROPPED_NAME, table.getvalue().encode("utf-8"))
-    atomic_write_bytes(out / MANIFEST_NAME, _jsonl(kept))  # last: a folder with a manifest is complete
+    with staged_output(out, command="ogi filter", inputs=[root], overwrite=overwrite) as stage:
+        linked = True
+        for record in kept:
+            for rel in {*(record.get("input_images") or []), *(record.get("turn_images") or []), record["output_image"]}:
+                linked &= _place(safe_path(root, rel), safe_path(stage, rel))
+        ids = {r["id"] for r in kept}
+        keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
+        atomic_write_bytes(stage / CALLS_NAME, _jsonl(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
+        atomic_write_bytes(stage / CHECKS_NAME, _jsonl(checks[i] for i in ids if i in checks))
+        if judgments:
+            atomic_write_bytes(stage / JUDGMENTS_NAME, _jsonl(judgments[i] for i in ids if i in judgments))
+        table = io.StringIO()
+        writer = csv.writer(table)
+        writer.writerow(["id", "reason"])
+        writer.writerows(dropped)
+        atomic_write_bytes(stage / DROPPED_NAME, table.getvalue().encode("utf-8"))
+        atomic_write_bytes(stage / MANIFEST_NAME, _jsonl(kept))  # last: a folder with a manifest is complete
     return FilterReport(out, len(kept), dropped, linked)

@@ -16,7 +16,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ...quality.agreement import agreement
+    from ...quality.ratings.agreement import agreement
 
     if args.n_boot < 1:
         raise ValueError(f"--n-boot {args.n_boot}: expected at least 1")

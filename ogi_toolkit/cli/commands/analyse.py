@@ -45,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from ogi_toolkit.analysis import analyse
     from ogi_toolkit.analysis.report import HEADLINE_KEYS
+    from ogi_toolkit.folder.output import check_output
 
+    inputs = [args.path, *([args.compare] if args.compare else [])]
+    check_output(args.out, inputs=inputs)
     if args.compare:
         return _compare(args)
     if args.sample is not None and args.sample < 1:

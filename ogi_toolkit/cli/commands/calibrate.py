@@ -34,9 +34,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
     from ...calibration import calibrate
+    from ...folder.output import check_output
     from ...generate import RunAborted
     from .. import UserError
 
+    check_output(args.out)
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
     try:
         result = calibrate(args.strong, args.weak, out=args.out, per_cell=args.per_cell, seed=args.seed,

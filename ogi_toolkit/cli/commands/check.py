@@ -9,7 +9,7 @@ HELP = "check every finished item of a dataset folder offline (OCR, edit preserv
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dataset", help="dataset folder (manifest.jsonl + images/) written by `ogi generate`")
-    p.add_argument("--config", help="checks thresholds YAML (default: ogi_toolkit/quality/checks.yaml)")
+    p.add_argument("--config", help="checks thresholds YAML (default: ogi_toolkit/quality/checks/checks.yaml)")
     p.add_argument("--workers", type=int, default=2, help="processes (default 2; 1 = no extra process)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="where items are checked: this machine's processes, or Ray Data batches (extra .[ray])")
@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ...quality import check
-    from ...quality.summary import format_rates
+    from ...quality.checks.summary import format_rates
     from .. import UserError
 
     if args.workers < 1:

@@ -34,9 +34,11 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from ...backends.errors import BackendError
     from ...demo import format_summary, run_demo
+    from ...folder.output import check_output
     from ...generate import RunAborted
     from .. import UserError
 
+    check_output(args.out)
     try:
         result = run_demo(args.out, per_subtask=args.per_subtask, backend=args.backend, size=args.size,
                           seed=args.seed, analyse=not args.no_analysis, umap=not args.no_umap,

@@ -29,16 +29,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from ...dataset.paths import require_dataset
+    from ...folder.output import prepare_output
     from .. import UserError
 
     # checked before anything is read or built: a wrong path or a full folder costs nothing
     require_dataset(args.dataset, "ogi export")
-    out = Path(args.out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not args.overwrite:
-        raise UserError(f"{out}: already exists and is not empty; pass --overwrite to replace it, or choose another --out")
+    try:
+        prepare_output(args.out, inputs=[args.dataset], command="ogi export", overwrite=args.overwrite)
+    except FileExistsError as exc:
+        raise UserError(str(exc)) from None
 
     try:
         report = _export(args)

@@ -27,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     matplotlib.use("Agg")  # files only; never open a window
     from ogi_toolkit.analysis.io import load_prompts
     from ogi_toolkit.figures import write_data_figures, write_paper_figures
+    from ogi_toolkit.folder.output import check_output
+
+    check_output(args.out, inputs=[*args.data, *args.scaling])
 
     written = []
     if not args.no_paper:

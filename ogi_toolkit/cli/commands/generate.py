@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 NAME = "generate"
 HELP = "generate the images of a plan (plan.jsonl) into a dataset folder; rerun to resume"
@@ -54,9 +55,12 @@ def _backend_options(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
     from ...generate import RunAborted, dry_run, run_batch, run_plan
+    from ...folder.output import check_output
     from ...generate.dry_run import pricing_note
     from ..import UserError
 
+    # a plan that is a folder is refused by the run, with its own message
+    check_output(args.out, inputs=[args.plan] if Path(args.plan).is_file() else [])
     if args.dry_run:
         table = dry_run(args.plan, backend=args.backend, image_model=args.image_model, quality=args.quality,
                         chat_model=args.chat_model, size=args.size, rewrite=args.rewrite, batch=args.batch,

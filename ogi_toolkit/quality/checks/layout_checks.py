@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backends.sketch.vocab import RELATION_KINDS
+from ...backends.sketch.vocab import RELATION_KINDS
 from .items import CheckStep
 from .result import result
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..generate.atomic import atomic_write_bytes
-from ..generate.manifest_io import ManifestWriter, iter_jsonl
+from ...generate.atomic import atomic_write_bytes
+from ...generate.manifest_io import ManifestWriter, iter_jsonl
 from .config import ChecksConfig, load_checks_config
 from .duplicates import duplicate_pairs
 from .items import CheckItem, load_check_items
@@ -171,7 +171,7 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
         else:
             todo.append(item)
     if todo and engine == "ray":
-        from ..analysis.engine import map_batches
+        from ...analysis.engine import map_batches
 
         batch = [pickle.dumps(item) for item in todo]
         with ManifestWriter(out_path, check_status=False) as writer:

@@ -21,16 +21,16 @@ from typing import Any
 
 import pandas as pd
 
-from ..dataset.manifest import read_manifest
-from ..generate.manifest_io import MANIFEST_NAME, append_jsonl, iter_jsonl
-from ..spec import InstructionSpec
-from .checking import CHECKS_NAME
-from .judge.checklist import questions as checklist_questions
-from .judge.checklist import turn_questions
-from .judge.images import ItemImageError, image_path
-from .judge.prompt import prompt_kind
-from .judge.rubric import Criterion, Rubric, load_rubric
-from ..folder import JUDGMENTS_NAME
+from ...dataset.manifest import read_manifest
+from ...generate.manifest_io import MANIFEST_NAME, append_jsonl, iter_jsonl
+from ...spec import InstructionSpec
+from ..checks.checking import CHECKS_NAME
+from ..judge.checklist import questions as checklist_questions
+from ..judge.checklist import turn_questions
+from ..judge.images import ItemImageError, image_path
+from ..judge.prompt import prompt_kind
+from ..judge.rubric import Criterion, Rubric, load_rubric
+from ...folder import JUDGMENTS_NAME
 
 __all__ = ["RATINGS_NAME", "RatingItem", "RatingSession", "failed_ids", "latest_ratings",
            "load_ratings", "make_rating", "rating_items", "rating_order", "validate_rater"]

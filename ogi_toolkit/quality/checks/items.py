@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..dataset.manifest import read_manifest
-from ..generate.manifest_io import iter_jsonl
-from ..folder import CALLS_NAME
-from ..scene_edit import EditError, apply_edit
-from ..spec import Edit, InstructionSpec, Scene
+from ...dataset.manifest import read_manifest
+from ...generate.manifest_io import iter_jsonl
+from ...folder import CALLS_NAME
+from ...scene_edit import EditError, apply_edit
+from ...spec import Edit, InstructionSpec, Scene
 
 __all__ = ["CALLS_NAME", "CheckStep", "CheckItem", "TextExpectation", "load_check_items", "safe_path"]
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..dataset.manifest import read_manifest
-from ..generate.manifest_io import MANIFEST_NAME, ManifestWriter
-from ..folder import CALLS_NAME
+from ...dataset.manifest import read_manifest
+from ...generate.manifest_io import MANIFEST_NAME, ManifestWriter
+from ...folder import CALLS_NAME
 
 __all__ = ["plant_faults"]
 

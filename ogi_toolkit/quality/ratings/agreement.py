@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from ..atomic_io import atomic_write_text
-from ..generate.manifest_io import iter_jsonl
-from .judge.rubric import Rubric, load_rubric
-from ..folder import JUDGMENTS_NAME
+from ...atomic_io import atomic_write_text
+from ...generate.manifest_io import iter_jsonl
+from ..judge.rubric import Rubric, load_rubric
+from ...folder import JUDGMENTS_NAME
 from .ratings import JUDGE_RATER, RATINGS_NAME, latest_ratings
 
 __all__ = ["AgreementReport", "agreement", "bootstrap_interval", "pass_agreement", "spearman", "weighted_kappa"]

@@ -1,0 +1,1 @@
+"""The dataset-folder layer: what a folder written or read by a command may hold."""
