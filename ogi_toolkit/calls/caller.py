@@ -68,6 +68,7 @@ class CallStats:
     paid_failures: int = 0  # failures that may have been billed, recorded so no run resends them
     failed_from_store: int = 0  # calls not sent because an earlier run paid for a failure
     closed_unanswered: int = 0  # timed-out requests still open when the run stopped waiting (maybe paid)
+    resent_after_stop: int = 0  # requests open when an earlier run was killed (maybe paid), sent again
 
 
 def now() -> str:
@@ -106,6 +107,9 @@ class Caller:
         """The stored result of call ``key``; raises ItemFailed for a failure recorded as maybe paid."""
         record = self.store.get(key)
         if record is None:
+            if key in self.store.open_at_stop:  # sent by a run that was killed before its answer came
+                self.store.open_at_stop.discard(key)
+                self.stats.resent_after_stop += 1
             return None
         if "failed" in record:
             failed = record["failed"]
@@ -170,6 +174,7 @@ class Caller:
             await self.in_flight.acquire()
             release, still_open = True, False
             self.stats.requests_sent += 1
+            self.store.note_sent(key, step)
             start = time.perf_counter()
             try:
                 result = await send()

@@ -180,7 +180,7 @@ class CallRun:
     def summarise(self, summary: CallSummary) -> CallSummary:
         """``summary`` with the run's call counts, money and time filled in."""
         for name in ("requests_sent", "results_paid", "calls_from_store", "retries", "timeouts", "timeout_retries",
-                     "late_answers", "paid_failures", "failed_from_store", "closed_unanswered"):
+                     "late_answers", "paid_failures", "failed_from_store", "closed_unanswered", "resent_after_stop"):
             setattr(summary, name, getattr(self.stats, name))
         summary.spent_usd = round(self.budget.spent, 6)
         summary.seconds = round(time.perf_counter() - self.started, 3)

@@ -23,6 +23,7 @@ class CallSummary:
     paid_failures: int = 0  # failures recorded as maybe paid: not sent again without ``retry_failed``
     failed_from_store: int = 0  # calls not sent because an earlier run recorded them so
     closed_unanswered: int = 0  # requests still open when the run stopped waiting (recorded as maybe paid)
+    resent_after_stop: int = 0  # requests open when an earlier run was killed (maybe paid), sent again
     spent_usd: float = 0.0
     seconds: float = 0.0
     out: str = ""
@@ -46,6 +47,9 @@ class CallSummary:
                          "(recorded as maybe paid)")
         if self.paid_failures:
             notes.append(f"{self.paid_failures} failures recorded as maybe paid")
+        if self.resent_after_stop:
+            notes.append(f"{self.resent_after_stop} requests open when an earlier run was stopped sent again "
+                         "(the first may have been billed)")
         if self.failed_from_store:
             notes.append(f"{self.failed_from_store} calls that failed after being paid not sent again "
                          "(--retry-failed sends them)")
