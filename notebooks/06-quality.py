@@ -49,7 +49,7 @@ run_plan(plan(counts={s: 2 for s in SUBTASKS}, seed=0), OUT / "data", size="512x
 
 # %% [markdown]
 # ## Check the clean dataset
-# Thresholds live in `ogi_toolkit/quality/checks/checks.yaml` (pass your own with `config=`). A rerun
+# Thresholds live beside each check (`ogi_toolkit/quality/checks/suite/*.yaml`; pass your own with `config=`). A rerun
 # checks only items whose images, thresholds or checking code changed.
 
 # %%

@@ -12,13 +12,14 @@ kernel; only a power cut could, and the readers check what they load.
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 __all__ = ["TMP_PREFIX", "atomic_path", "atomic_write_bytes", "atomic_write_chunks", "atomic_write_text",
-           "remove_orphans"]
+           "refuse_non_file", "remove_orphans"]
 
 TMP_PREFIX = ".tmp-"
 
@@ -28,11 +29,34 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
 
 
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def refuse_non_file(path: str | Path) -> None:
+    """Raise ValueError when ``path`` exists and is not a regular file: ``os.replace`` would put
+    a file where a device node (``/dev/full``), a FIFO or a socket was, or fail on a folder."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a symlink loop, a name too long...
+        raise ValueError(f"{path}: cannot be written ({exc.strerror}); give a file path") from None
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{path}: exists and is {_kind(mode)}, not a regular file; give a file path")
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path to write ``path``'s new content to (for writers that want a file name,
-    like ``savefig`` or ``np.savez``); moved into place when the block ends without error."""
+    like ``savefig`` or ``np.savez``); moved into place when the block ends without error.
+    Refused (ValueError) when ``path`` exists and is not a regular file."""
     path = Path(path)
+    refuse_non_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_name(path)
     try:

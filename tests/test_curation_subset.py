@@ -48,9 +48,11 @@ def test_subsets_nest_and_follow_the_target_within_one_item(data, tmp_path, targ
         assert previous <= set(ids), f"{name} does not contain the smaller subset"
         previous = set(ids)
         rows = result.strata[result.strata["size"] == name]
-        counts = Counter(_key(r, stratify) for r in read_manifest(tmp_path / "subsets" / name))
+        # the strata counted: the stratify keys, split by subtask where they are coarser (#27 item 6)
+        assert result.stratify == (stratify if "subtask" in stratify else (*stratify, "subtask"))
+        counts = Counter(_key(r, result.stratify) for r in read_manifest(tmp_path / "subsets" / name))
         for row in rows.itertuples():
-            key = tuple(getattr(row, k) for k in stratify)
+            key = tuple(getattr(row, k) for k in result.stratify)
             assert counts.get(key, 0) == row.count
             if row.short:
                 assert row.count == row.capacity < row.target + 1  # all it had, no more
@@ -110,9 +112,10 @@ def test_items_that_fail_checks_or_the_judge_are_left_out_first(data, tmp_path):
     judgments.append({"id": ids[3], "error": "timeout"})
     write_jsonl(root / "judgments.jsonl", judgments)
     quality = QualityFilter(checks=True, min_score=0.7)
-    result = make_subsets(root, {"all": 80}, tmp_path / "subsets", target="dataset", quality=quality)
-    kept = set(_ids(tmp_path / "subsets" / "all"))
     bad = failed_checks | unchecked | low | judge_error
+    # the whole dataset's size: every item that passes (a size above it is refused, #27 item 6)
+    result = make_subsets(root, {"all": len(ids)}, tmp_path / "subsets", target="dataset", quality=quality)
+    kept = set(_ids(tmp_path / "subsets" / "all"))
     assert kept == set(ids) - bad
     reasons = pd.read_csv(tmp_path / "subsets" / "left_out.csv").set_index("id")["reason"]
     assert reasons[ids[1]] == "not checked" and reasons[ids[3]] == "judge error"
@@ -121,7 +124,7 @@ def test_items_that_fail_checks_or_the_judge_are_left_out_first(data, tmp_path):
     summary = pd.read_csv(tmp_path / "subsets" / "summary.csv").iloc[0]
     assert summary["check_pass_rate"] == 1.0 and summary["judge_pass_rate"] == 1.0
     # without the filter the same folder keeps them, and reports the pass rates it has
-    loose = make_subsets(root, {"all": 80}, tmp_path / "loose", target="dataset")
+    loose = make_subsets(root, {"all": len(ids)}, tmp_path / "loose", target="dataset")
     assert loose.summary.iloc[0]["check_pass_rate"] == pytest.approx(1 - len(failed_checks) / (len(ids) - 1))
 
 
@@ -145,11 +148,11 @@ def test_near_duplicates_are_left_out_when_asked(data, tmp_path, method):
             writer.append(copy)
             copies.append(copy["id"])
     groups = [{r["id"], c} for r, c in zip(records, copies)]
-    kept = set(_ids(make_subsets(root, {"all": 200}, tmp_path / "s", target="dataset", drop_near_duplicates=True,
+    kept = set(_ids(make_subsets(root, {"all": "all"}, tmp_path / "s", target="dataset", drop_near_duplicates=True,
                                  near_duplicate_method=method).out / "all"))
     for group in groups:
         assert len(group & kept) == 1, group  # one of each pair, never both, never neither
-    everything = set(_ids(make_subsets(root, {"all": 200}, tmp_path / "s2", target="dataset").out / "all"))
+    everything = set(_ids(make_subsets(root, {"all": "all"}, tmp_path / "s2", target="dataset").out / "all"))
     assert set().union(*groups) <= everything  # without the option, both are kept
 
 
@@ -181,7 +184,7 @@ def test_records_whose_images_leave_the_folder_are_left_out(data, tmp_path):
         writer.append({**record, "id": "escape", "output_image": "../secret.png"})
         writer.append({**record, "id": "absolute", "output_image": str(tmp_path / "secret.png")})
         writer.append({**record, "id": "linked", "output_image": "images/link.png"})
-    result = make_subsets(root, {"all": 200}, tmp_path / "s", target="dataset")
+    result = make_subsets(root, {"all": "all"}, tmp_path / "s", target="dataset")
     assert result.left_out["image path outside the dataset folder"] == 3
     assert not {"escape", "absolute", "linked"} & set(_ids(tmp_path / "s" / "all"))
 

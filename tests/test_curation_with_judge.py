@@ -25,9 +25,9 @@ def test_subsets_keep_only_items_the_judge_scored_high_enough(tmp_path, capsys):
     good = {i for i, row in judgments.items() if row.get("error") is None and row["score"] >= 0.6}
     assert 0 < len(good) < len(ids)  # the fixture's scores spread around the threshold
     out = tmp_path / "subsets"
-    assert main(["subset", str(data), "--sizes", "100", "--target", "dataset", "--min-score", "0.6",
+    assert main(["subset", str(data), "--sizes", "all", "--target", "dataset", "--min-score", "0.6",
                  "--out", str(out)]) == 0
-    assert {r["id"] for r in read_manifest(out / "100")} == good
+    assert {r["id"] for r in read_manifest(out / "all")} == good
     summary = pd.read_csv(out / "summary.csv").iloc[0]
     assert summary["mean_judge_score"] >= 0.6
     assert "judge score below 0.6" in capsys.readouterr().out

@@ -128,7 +128,7 @@ def test_rerun_reuses_results_and_rechecks_what_changed(clean, tmp_path):
         f.write(json.dumps({**record, "output_image": other["output_image"]}) + "\n")
     assert check(copy, workers=1).checked == 1
     cfg = load_checks_config()
-    stricter = cfg.model_copy(update={"technical": cfg.technical.model_copy(update={"min_grey_std": 5.0})})
+    stricter = cfg.replace("technical", min_grey_std=5.0)
     assert check(copy, config=stricter, workers=1).checked == len(clean[1])
 
 
@@ -137,7 +137,7 @@ def test_a_script_without_a_language_pack_is_unreadable_not_failed(clean, tmp_pa
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
     cfg = load_checks_config()
-    no_packs = cfg.model_copy(update={"text": cfg.text.model_copy(update={"languages": {}, "scripts": {"Latn": "no_such_pack"}})})
+    no_packs = cfg.replace("text", languages={}, scripts={"Latn": "no_such_pack"})
     run = check(copy, config=no_packs, workers=1)
     texts = [c for line in run.lines for c in line["checks"] if c["name"].startswith("text.")]
     assert texts and all(c["passed"] is None and c["reason"].startswith("unreadable") for c in texts)
@@ -145,10 +145,21 @@ def test_a_script_without_a_language_pack_is_unreadable_not_failed(clean, tmp_pa
 
 def test_bad_config_names_the_key(tmp_path):
     bad = tmp_path / "checks.yaml"
-    text = (load_checks_config.__globals__["DEFAULT_CHECKS_FILE"]).read_text().replace("max_distance: 0.25", "max_distance: 3")
-    bad.write_text(text)
+    bad.write_text("text:\n  max_distance: 3\n")
     with pytest.raises(ValueError, match=r"checks.yaml: text.max_distance"):
         load_checks_config(bad)
+    bad.write_text("txt:\n  max_distance: 0.1\n")
+    with pytest.raises(ValueError, match=r"checks.yaml: unknown section txt; expected sections from technical, "):
+        load_checks_config(bad)
+
+
+def test_a_config_file_replaces_only_the_values_it_gives(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("text: {max_distance: 0.1}\n")
+    cfg, default = load_checks_config(mine), load_checks_config()
+    assert cfg.section("text").max_distance == 0.1
+    assert cfg.section("text").languages == default.section("text").languages
+    assert cfg.section("technical") == default.section("technical") and cfg.fingerprint() != default.fingerprint()
 
 
 def test_an_image_path_leaving_the_folder_is_refused(clean, tmp_path):
@@ -200,14 +211,19 @@ def test_big_letters_on_a_plate_over_a_strong_colour_are_read(word):
 def test_clipped_exposure_is_not_judged_for_drawn_styles(tmp_path):
     from PIL import Image, ImageDraw
 
-    from ogi_toolkit.quality.checks.technical import technical_checks
+    from ogi_toolkit.quality.checks.items import CheckItem, CheckStep
+    from ogi_toolkit.quality.checks.registry import StepImages
+    from ogi_toolkit.quality.checks.suite.technical import technical_checks
+    from ogi_toolkit.spec import Scene
 
     drawing = Image.new("RGB", (128, 128), (255, 255, 255))  # a pen-and-ink line on paper white
     ImageDraw.Draw(drawing).line([(10, 10), (118, 100)], fill=(0, 0, 0), width=2)
-    cfg = load_checks_config().technical
+    cfg = load_checks_config().section("technical")
 
     def exposure(family):
-        checks, _ = technical_checks("scene", tmp_path / "x.png", drawing, None, (128, 128), None, cfg, family)
+        step = CheckStep("scene", tmp_path / "x.png", None, Scene.model_construct(style_family=family), None)
+        item = CheckItem("x", "generation", "s", (128, 128), None, [step], [], {})
+        checks = technical_checks(StepImages(item, step, drawing, None), cfg)
         return next(c for c in checks if c["name"] == "technical.exposure")
 
     assert exposure("photographic")["passed"] is False

@@ -212,3 +212,47 @@ def test_a_multi_turn_item_is_shown_turn_by_turn(folder):
     for k, (instruction, _) in enumerate(item.turns, start=1):
         assert any(f"Turn {k}:</b> {html.escape(instruction)}" in t for t in shown)
     assert len(_images(panel.images)) == 1 + len(item.turns)
+
+
+def test_skip_never_overrides_a_saved_rating_and_undo_is_explicit(folder):
+    """#27 item 4: back to a rated item, skip: the rating stays (it was hidden by a skip line)."""
+    panel = RatingPanel(folder, rater="ana")
+    first = panel.session.order[0]
+    panel.rate({name: 7 for name in panel.criteria_controls})
+    panel.press("b")
+    panel.press("s")
+    assert "kept the saved rating" in panel.message.value
+    ratings = load_ratings(folder)
+    assert list(ratings["id"]) == [first.id] and not ratings["skipped"].any()
+    assert len(_lines(folder)) == 1
+    # a file written before the fix (a skip line after the rating) reads the same
+    with open(folder / "ratings.jsonl", "a") as f:
+        f.write(json.dumps({**_lines(folder)[0], "skipped": True, "criteria": {}, "passed": None}) + "\n")
+    assert list(load_ratings(folder)["id"]) == [first.id]
+    # undo, explicit: the rating goes, the item stays on screen to be rated again
+    panel.press("b")
+    assert not panel.undo_button.disabled
+    panel.press("u")
+    assert load_ratings(folder).empty and first.id in panel.progress.value
+    assert all(c.value is None for c in panel.criteria_controls.values()) and panel.undo_button.disabled
+    assert RatingSession(folder, "ana").current().id == first.id  # resumes there
+
+
+def test_the_panel_says_digits_move_on_and_images_can_be_enlarged(folder):
+    panel = RatingPanel(folder, rater="ana")
+    assert "go to the next" in panel.keys.hint and "moves to the next row" in panel.rows.children[0].value
+
+    def widths():
+        return [img.layout.width for img in _images(panel.images)]
+
+    assert set(widths()) == {"200px"}
+    panel.press("z")
+    assert panel.enlarge.value and set(widths()) == {"512px"}
+    panel.enlarge.value = False
+    assert set(widths()) == {"200px"}
+
+
+def _images(widget):
+    if isinstance(widget, w.Image):
+        return [widget]
+    return [img for child in getattr(widget, "children", ()) for img in _images(child)]

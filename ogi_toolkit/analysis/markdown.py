@@ -30,19 +30,31 @@ def _fmt(value) -> str:
     return "" if value is None else str(value)
 
 
-def _table(path: Path, rows: int = 10) -> str:
+CELL_CHARS = 120  # longer cells end in "…"; the CSV beside the report holds the whole text
+
+
+def _table(path: Path, rows: int | None = 10) -> str:
+    """``path`` as a Markdown table: its first ``rows`` rows (None: all of them). A table that
+    is cut says so under it, with how many rows it has and where the rest are."""
     if not path.exists():
         return ""
-    frame = pd.read_csv(path).head(rows)
-    if frame.empty:
+    whole = pd.read_csv(path)
+    if whole.empty:
         return "None found.\n"
+    frame = whole if rows is None else whole.head(rows)
     frame = frame.drop(columns=[c for c in ("rows",) if c in frame.columns])
     for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = frame[col].astype(str).str.slice(0, 120).str.replace("|", "/", regex=False)
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            text = frame[col].astype(str)
+            cut = text.str.len() > CELL_CHARS
+            text = text.where(~cut, text.str.slice(0, CELL_CHARS - 1) + "…")
+            frame[col] = text.str.replace("|", "/", regex=False)
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     lines = [header, "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    if len(frame) < len(whole):
+        link = f"{path.parent.name}/{path.name}"
+        lines.append(f"\nThe first {len(frame)} of {len(whole)} rows; all of them in [{link}]({link}).")
     return "\n".join(lines) + "\n"
 
 
@@ -69,12 +81,16 @@ def report_markdown(summary: dict, out: Path) -> str:
         keys = ["n", "vendi", "distinct_2", "mean_pairwise_cosine_distance", "exact_duplicates", "near_duplicate_pairs"]
         parts += [f"\n## By {col}\n", "| " + col + " | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
         parts += [f"| {g} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
-    for title, name in [("Most repeated skeletons", "skeletons.csv"), ("Largest near-duplicate clusters", "near_duplicate_clusters.csv"),
-                        ("Most repeated n-grams", "repeated_ngrams.csv"), ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv"),
-                        ("Attribute skew against pools", "attribute_skew.csv"),
-                        ("Check pass rates by domain (ogi check)", "quality_by_domain.csv"),
-                        ("Check pass rates by difficulty", "quality_by_difficulty.csv")]:
-        table = _table(tables / name)
+    # Long rankings show their top rows (and say so); the quality tables show every group, since
+    # the one row left out could be the only failing one.
+    for title, name, rows in [("Most repeated skeletons", "skeletons.csv", 10),
+                              ("Largest near-duplicate clusters", "near_duplicate_clusters.csv", 10),
+                              ("Most repeated n-grams", "repeated_ngrams.csv", 10),
+                              ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv", 10),
+                              ("Attribute skew against pools", "attribute_skew.csv", 10),
+                              ("Check pass rates by domain (ogi check)", "quality_by_domain.csv", None),
+                              ("Check pass rates by difficulty", "quality_by_difficulty.csv", None)]:
+        table = _table(tables / name, rows)
         if table:
             parts += [f"\n## {title}\n", table]
     parts += _image_duplicates(tables / "image_near_duplicates.csv", out)

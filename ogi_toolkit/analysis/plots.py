@@ -17,10 +17,12 @@ MAX_BARS = 80  # more bars than this are unreadable at any height: the rest are 
 
 
 def plot_umap(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str | None = None, ax=None,
-              s: float | None = None, alpha: float = 0.6, method: str = "UMAP", **kwargs):
+              s: float | None = None, alpha: float = 0.6, method: str = "UMAP", counts_from: pd.DataFrame | None = None,
+              **kwargs):
     """Scatter of a projection (``project(df)``), coloured by ``hue`` with the fixed colours of
     ``analysis.colours`` (domains their own colour, subtasks its shades); returns the Axes.
-    Values folded into "other" are listed under the legend."""
+    Values folded into "other" are listed under the legend. Each legend entry gives its count
+    in ``counts_from`` (the whole set, when ``data`` is a sample of its rows; default ``data``)."""
     import matplotlib.pyplot as plt
 
     from .colours import label_colours
@@ -33,12 +35,15 @@ def plot_umap(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str | None
     if hue is None:
         ax.scatter(data[x], data[y], s=size, alpha=alpha, linewidths=0, color="#4c72b0", **kwargs)
     else:
-        levels = label_colours(data, hue)
+        whole = data if counts_from is None else counts_from
+        levels = label_colours(whole, hue)
+        totals = levels.labels.value_counts()
+        drawn = levels.labels.loc[data.index]
         for label, colour in levels.colours.items():
-            rows = (levels.labels == label).to_numpy()
+            rows = (drawn == label).to_numpy()
             if rows.any():
                 ax.scatter(data.loc[rows, x], data.loc[rows, y], s=size, alpha=alpha, linewidths=0, color=colour,
-                           label=f"{label} ({int(rows.sum())})", **kwargs)
+                           label=f"{label} ({int(totals[label]):,})", **kwargs)
         n = len(levels.colours)
         legend = ax.legend(loc="upper left", bbox_to_anchor=(1, 1), frameon=False, title=hue, markerscale=1.5,
                            fontsize=8 if n <= 24 else 6.5, ncol=1 if n <= 24 else 2)
@@ -74,30 +79,36 @@ def plot_counts(data: pd.DataFrame, *, x: str = "count", y: str | None = None, t
     return ax
 
 
-def _level_codes(data: pd.DataFrame, column: str) -> dict:
+def _level_codes(whole: pd.DataFrame, shown: pd.DataFrame, column: str) -> dict:
+    """Colour levels of ``column`` over the whole set, the code of each shown row, and each
+    level's count in the whole set (the legend's numbers)."""
     from .colours import label_colours
 
-    levels = label_colours(data, column)
+    levels = label_colours(whole, column)
     names = list(levels.colours)
     index = {name: k for k, name in enumerate(names)}
+    totals = levels.labels.value_counts()
     return {"name": column, "levels": names, "colours": [levels.colours[n] for n in names],
-            "codes": [index[v] for v in levels.labels], "folded": levels.folded}
+            "codes": [index[v] for v in levels.labels.loc[shown.index]], "folded": levels.folded,
+            "totals": [int(totals.get(n, 0)) for n in names]}
 
 
 def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y", hue: str | None = None,
               text: str = "text", hover: tuple[str, ...] = (), max_points: int = 30_000, seed: int = 0,
-              title: str = "Prompt embeddings", method: str = "UMAP") -> Path:
+              title: str = "Prompt embeddings", method: str = "UMAP", counts_from: pd.DataFrame | None = None) -> Path:
     """An interactive scatter as one small self-contained HTML page (no plotting library: a
     canvas and a short script): a title, axes, a colour-by selector over ``hue`` and the
     ``hover`` columns, and the prompt on hover. Above ``max_points`` a fixed random sample is
-    drawn so the page stays responsive."""
+    drawn so the page stays responsive; the legend counts are of ``counts_from`` (default ``data``),
+    of which ``data``'s rows are a part."""
+    whole = data if counts_from is None else counts_from
     shown = data.sample(max_points, random_state=seed) if len(data) > max_points else data
     columns = list(dict.fromkeys([c for c in (hue, *hover) if c is not None and c in shown.columns]))
     payload = {
         "title": title, "method": method, "total": len(data),
         "x": [round(float(v), 3) for v in shown[x]], "y": [round(float(v), 3) for v in shown[y]],
         "text": [str(t)[:400] for t in shown[text]],
-        "colour_by": [_level_codes(shown, c) for c in columns],
+        "colour_by": [_level_codes(whole, shown, c) for c in columns],
     }
     script = resources.files(__package__).joinpath("umap_page.js").read_text(encoding="utf-8")
     data_json = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")

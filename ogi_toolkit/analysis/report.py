@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -32,17 +33,44 @@ MAX_UMAP_FIGURES = 3
 MAX_PNG_POINTS = 200_000  # more points only overdraw each other and cost seconds per figure
 
 
+# The stages of ``analyse`` in order: the progress bar counts them (stages that do not apply,
+# such as images of a prompt file, are counted as skipped at the end).
+STAGES = ("load", "embed", "distribution", "diversity", "exact_duplicates", "near_duplicates", "lexical_duplicates",
+          "skeletons_ngrams", "bias", "quality", "images", "figures")
+
+
 class _Timer(dict):
+    """Seconds per named stage; with ``progress`` a tqdm bar (on stderr) names the stage running,
+    so a long run shows where it is. Names outside ``STAGES`` (sub-steps) only show beside it."""
+
+    def __init__(self, progress: bool = False):
+        super().__init__()
+        self.bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=sys.stderr)
+
     def __call__(self, name: str):
         timer = self
 
         class _Span:
             def __enter__(self):
+                if timer.bar is not None:
+                    timer.bar.set_postfix_str(name + " ...")
                 self.t = time.perf_counter()
 
             def __exit__(self, *exc):
                 timer[name] = round(time.perf_counter() - self.t, 2)
+                if timer.bar is not None and name in STAGES:
+                    timer.bar.update(1)
         return _Span()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)  # stages that did not apply
+            self.bar.set_postfix_str("done")
+            self.bar.close()
 
 
 def _csv(table: pd.DataFrame, path: Path, index: bool = True) -> None:
@@ -102,7 +130,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             near_threshold: float = 0.9, lexical_threshold: float = 0.8, images: bool = True,
             cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
             umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
-            address: str | None = None) -> dict:
+            address: str | None = None, progress: bool = False) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
     ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
@@ -114,9 +142,10 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     on CPU) is the neighbour search of near-duplicates and UMAP; past ``umap_sample`` distinct
     texts UMAP is fitted on a stratified sample and the rest placed by ``umap_placement``;
     ``engine="ray"`` runs embedding and image statistics/hashes on Ray (``address``: a cluster).
+    ``progress``: a bar on stderr naming each stage as it runs (``ogi analyse`` shows it).
     """
     out = Path(out)
-    timings = _Timer()
+    timings = _Timer(progress)
     label_columns = list(label_columns)
     with timings("load"):
         df = source.copy() if isinstance(source, pd.DataFrame) else \
@@ -255,6 +284,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     from .markdown import report_markdown
 
     atomic_write_text(out / "report.md", report_markdown(summary, out))
+    timings.close()
     return summary
 
 
@@ -278,7 +308,8 @@ def _umap_fit(n_distinct: int, umap_sample: int, placement: str) -> str:
 
 def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFrame:
     """Columns the interactive projection can also be coloured by: the k-means cluster of each
-    prompt and, for a dataset folder with ``checks.jsonl``, each item's check result."""
+    prompt and, for a dataset folder with ``checks.jsonl`` / ``judgments.jsonl``, each item's
+    check result and judge result (passed, failed, error: the judge could not score it)."""
     from .diversity import kmeans_labels
 
     extras = pd.DataFrame(index=df.index)
@@ -286,12 +317,23 @@ def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFr
     if k >= 2:
         extras["cluster"] = [f"cluster {c + 1}" for c in kmeans_labels(X, k)]
     if not isinstance(source, pd.DataFrame) and Path(source).is_dir() and "id" in df.columns:
-        from ..dataset.results import read_checks
+        from ..dataset.results import read_checks, read_judgments
 
         checks = read_checks(source)
         if checks:
             extras["check"] = [("passed" if checks[i]["passed"] else "failed") if i in checks else "not run" for i in df["id"]]
+        judgments = read_judgments(source)
+        if judgments:
+            extras["judge"] = [_judge_result(judgments.get(i)) for i in df["id"]]
     return extras
+
+
+def _judge_result(row: dict | None) -> str:
+    if row is None:
+        return "not run"
+    if row.get("error"):
+        return "error"
+    return "passed" if row["passed"] else "failed"
 
 
 def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, extras, skipped,
@@ -327,21 +369,19 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, ex
         projected = project(df, embeddings=X, cache_dir=arrays_dir, method=method,
                             stratify=groups[0] if groups else None, **umap_options)
     # The legends give each label's count in the whole set, also where only a sample is drawn
-    # (a sample-only projection, or the interactive page's point limit).
-    for col in groups:
-        named = {value: f"{value} ({count:,})" for value, count in df[col].value_counts().items()}
-        projected[col] = df[col].map(named).where(df[col].notna(), df[col])
-    projected = projected.dropna(subset=["x", "y"])
+    # (a sample-only projection, or the interactive page's point limit): ``whole`` holds every row.
+    whole = projected.join(extras)
+    projected = whole.dropna(subset=["x", "y"])
     drawn = projected.sample(MAX_PNG_POINTS, random_state=0) if len(projected) > MAX_PNG_POINTS else projected
     for col in (groups[:MAX_UMAP_FIGURES] or [None]):
         wide = col is not None and projected[col].nunique() > 24
         fig = Figure(figsize=(9.5 if wide else 7, 6))
-        ax = plot_umap(data=drawn, hue=col, ax=fig.subplots(), method=method)
+        ax = plot_umap(data=drawn, hue=col, ax=fig.subplots(), method=method, counts_from=whole)
         ax.set_title(f"{method} of prompt embeddings{f', by {col}' if col else ''} ({len(df)} prompts)")
-        fig.savefig(figures / f"umap{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
-    projected = projected.join(extras)
+        # named by the method that drew it: below MIN_FOR_UMAP prompts that is PCA
+        fig.savefig(figures / f"{method.lower()}{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
     umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None,
               hover=tuple(dict.fromkeys([*groups, *extras.columns])),
-              title=f"{method} of {len(df)} prompt embeddings", method=method)
+              title=f"{method} of {len(df)} prompt embeddings", method=method, counts_from=whole)
     _csv(projected[["x", "y"]], tables / "umap_coordinates.csv")
     return method

@@ -45,12 +45,12 @@
     ctx.globalAlpha = 1;
     legend.replaceChildren();
     if (!by) return;
-    const counts = new Array(by.levels.length).fill(0);
-    for (const c of by.codes) counts[c]++;
+    // counts of the whole set (the page may show a sample of it)
+    const counts = by.totals;
     by.levels.forEach((name, k) => {
       const row = document.createElement("div"), dot = document.createElement("span");
       dot.style.background = by.colours[k];
-      row.append(dot, `${name} (${counts[k]})`);
+      row.append(dot, `${name} (${counts[k].toLocaleString("en")})`);
       if (hidden.has(k)) row.className = "off";
       row.addEventListener("click", () => { hidden.has(k) ? hidden.delete(k) : hidden.add(k); draw(); });
       legend.append(row);

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["integer_weights", "nested_counts"]
+__all__ = ["integer_weights", "nested_counts", "nested_counts_by_group"]
 
 
 def integer_weights(weights: Sequence[float]) -> np.ndarray:
@@ -46,4 +46,26 @@ def nested_counts(weights: Sequence[float], sizes: Sequence[int]) -> dict[int, n
             priority = np.where(eligible, w / (counts + 1), -1.0)
             counts[int(np.argmax(priority))] += 1
         out[size] = counts.copy()
+    return out
+
+
+def nested_counts_by_group(weights: Sequence[float], groups: Sequence, sizes: Sequence[int]) -> dict[int, np.ndarray]:
+    """:func:`nested_counts` in two levels: first among the groups (each group's weight the sum
+    of its strata's), then among each group's strata for the group's count. Every group is then
+    within one item of its share at every size (a flat apportionment only bounds each stratum,
+    so a group of several strata could drift by several items), each stratum within one of its
+    share of its group's count, and the counts still nest as the size grows."""
+    weights = np.asarray(weights, dtype=float)
+    names = list(dict.fromkeys(groups))
+    members = {g: [i for i, group in enumerate(groups) if group == g] for g in names}
+    group_weights = [weights[members[g]].sum() for g in names]
+    live = [g for g, w in zip(names, group_weights) if w > 0]
+    top = nested_counts([w for w in group_weights if w > 0], sizes)
+    out = {int(size): np.zeros(len(weights), dtype=np.int64) for size in sizes}
+    for pos, g in enumerate(live):
+        rows = members[g]
+        own = {int(size): int(top[int(size)][pos]) for size in sizes}
+        inner = nested_counts(weights[rows], list(own.values()))
+        for size, n in own.items():
+            out[size][rows] = inner[n]
     return out

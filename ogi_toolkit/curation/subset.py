@@ -2,9 +2,12 @@
 
 Every item gets a stable pseudo-random rank from its id and the seed. Within each stratum the
 eligible items are taken in that order, and the number taken per stratum comes from
-:func:`~.apportion.nested_counts`, which never lowers a stratum's count as the size grows: so
-each subset contains every smaller one, and each stratum's count is within one item of its
-share of the target. Items that fail the quality filters, then near-duplicates, are left out
+:func:`~.apportion.nested_counts_by_group`, which never lowers a stratum's count as the size
+grows: so each subset contains every smaller one. The counts are handed out per subtask first,
+whatever the stratification, so every subtask is within one item of its share; then among the
+subtask's strata (its difficulties or templates), each within one of its share of the subtask.
+A stratification coarser than the subtask (domain, kind) is split into its subtasks by the
+paper's counts (``target="paper"``) or the dataset's own, and ``strata.csv`` lists them. Items that fail the quality filters, then near-duplicates, are left out
 *before* counting, so a stratum's capacity is what is left; a stratum that cannot fill its
 share is reported with that capacity and never padded from other strata (the subset is then
 smaller than asked, and says so).
@@ -20,7 +23,7 @@ import pandas as pd
 
 from ..analysis.diversity import diversity_metrics
 from ..folder.output import prepare_output, staged_output
-from .apportion import nested_counts
+from .apportion import nested_counts_by_group
 from .duplicates import near_duplicate_losers
 from .hashing import unit_hash
 from .items import Item, load_items
@@ -64,7 +67,7 @@ class SubsetResult:
         return "\n".join(lines)
 
 
-def _sizes(sizes: str | dict[str, int] | list) -> dict[str, int]:
+def _sizes(sizes: str | dict[str, int] | list) -> dict[str, int | None]:
     if isinstance(sizes, str):
         return parse_sizes(sizes)
     if isinstance(sizes, dict):
@@ -89,7 +92,11 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
     prepare_output(out, inputs=[root], command="ogi subset", overwrite=overwrite)  # before the work
     stratify = tuple(stratify)
     named = _sizes(sizes)
-    loaded = load_items(root, stratify)
+    # the strata counted: the stratify keys, and the subtask when they do not hold it
+    fine = stratify if "subtask" in stratify else (*stratify, "subtask")
+    loaded = load_items(root, fine)
+    named = {name: len(loaded.items) if n is None else n for name, n in named.items()}  # "all"
+    _refuse_sizes_above(named, len(loaded.items), root)
     left_out = Counter(loaded.left_out)
     dropped: dict[str, str] = {}
     order = {item.id: unit_hash(seed, item.id) for item in loaded.items}
@@ -101,7 +108,9 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
                                        method=near_duplicate_method, threshold=near_duplicate_threshold)
         dropped.update({kept[pos].id: "near-duplicate" for pos in losers})
         kept = [item for item in kept if item.id not in dropped]
-    weights = target_weights(target, stratify, Counter(item.key for item in loaded.items))
+    available = Counter(item.key for item in loaded.items)
+    weights = _per_subtask(target_weights(target, stratify, _coarse(available, stratify, fine)),
+                           available, stratify, fine, target)
     pools: dict[tuple, list[Item]] = defaultdict(list)
     for item in sorted(kept, key=lambda i: order[i.id]):
         if weights.get(item.key, 0) > 0:
@@ -112,7 +121,8 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
     strata = sorted((k for k, w in weights.items() if w > 0), key=lambda k: tuple(map(str, k)))
     if not strata:
         raise ValueError(f"{root}: no stratum of {list(stratify)} has a target above 0")
-    counts = nested_counts([weights[k] for k in strata], list(named.values()))
+    subtask = fine.index("subtask")
+    counts = nested_counts_by_group([weights[k] for k in strata], [k[subtask] for k in strata], list(named.values()))
     total_weight = sum(weights[k] for k in strata)
 
     rows, chosen = [], {}
@@ -122,7 +132,7 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
             capacity = len(pools[key])
             take = min(int(n), capacity)
             picked += pools[key][:take]
-            rows.append({"size": name, **dict(zip(stratify, key)), "target": size * weights[key] / total_weight,
+            rows.append({"size": name, **dict(zip(fine, key)), "target": size * weights[key] / total_weight,
                          "allotted": int(n), "count": take, "capacity": capacity, "short": take < n})
         chosen[name] = picked
     strata_frame = pd.DataFrame(rows)
@@ -138,8 +148,54 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
         summary.to_csv(stage / SUMMARY_FILE, index=False)
         strata_frame.to_csv(stage / STRATA_FILE, index=False)
         pd.DataFrame(sorted(dropped.items()), columns=["id", "reason"]).to_csv(stage / LEFT_OUT_FILE, index=False)
-    return SubsetResult(out, named, stratify, strata_frame, summary, left_out,
+    return SubsetResult(out, named, fine, strata_frame, summary, left_out,
                         {name: [i.id for i in picked] for name, picked in chosen.items()})
+
+
+def _coarse(counts: Counter, stratify: tuple[str, ...], fine: tuple[str, ...]) -> Counter:
+    """Counts per stratify key from counts per ``fine`` key (which may add the subtask last)."""
+    if fine == stratify:
+        return counts
+    coarse: Counter = Counter()
+    for key, n in counts.items():
+        coarse[key[:-1]] += n
+    return coarse
+
+
+def _per_subtask(weights: dict[tuple, float], counts: Counter, stratify: tuple[str, ...], fine: tuple[str, ...],
+                 target: str | Path) -> dict[tuple, float]:
+    """The target's weights per ``fine`` stratum: when the stratification is coarser than the
+    subtask, each stratum's weight is split among the subtasks it holds, by the paper's counts
+    (``target="paper"``) or by the dataset's own. A stratum of the target with no item keeps its
+    weight under subtask None (it is short: nothing can fill it)."""
+    if fine == stratify:
+        return weights
+    paper = {}
+    if target == "paper":
+        from ..definition.taxonomy import load_taxonomy
+
+        paper = {sub.id: sub.target for sub in load_taxonomy().subtasks}
+    within: dict[tuple, dict] = defaultdict(dict)
+    for key, n in counts.items():
+        within[key[:-1]][key[-1]] = paper.get(key[-1], n) if paper else n
+    out: dict[tuple, float] = {}
+    for coarse, weight in weights.items():
+        shares = within.get(coarse) or {None: 1.0}
+        total = sum(shares.values())
+        for sub, share in shares.items():
+            out[(*coarse, sub)] = weight * share / total
+    return out
+
+
+def _refuse_sizes_above(named: dict[str, int], available: int, root: Path) -> None:
+    """A size larger than the dataset would make a folder named for a size it cannot hold
+    (``--sizes 50k`` on 2,000 items wrote ``50k/`` with 2,000 and exited 0): refused, naming what
+    is there. (Filters and short strata can still leave a subset below its size: it says so.)"""
+    over = {name: n for name, n in named.items() if n > available}
+    if over:
+        listed = ", ".join(f"{name} ({n:,})" for name, n in over.items())
+        raise ValueError(f"{root}: size {listed} is more than the {available:,} finished items of the dataset; "
+                         f"ask for at most {available:,} (e.g. --sizes {available})")
 
 
 def _summary(root: Path, named: dict[str, int], chosen: dict[str, list[Item]], strata: pd.DataFrame) -> pd.DataFrame:

@@ -45,6 +45,8 @@ def load_scaling(path: str | Path) -> pd.DataFrame:
     for line, row in enumerate(raw.to_dict("records"), 2):
         try:
             size = parse_size(row["size"].strip())
+            if size is None:  # "all" names a subset folder; a scaling curve needs its number
+                raise ValueError(f"size {row['size']!r} is not a number of items")
             score = float(row["score"])
         except ValueError as exc:
             raise ValueError(f"{path}:{line}: {exc}; expected a size such as 20000 or 20k and a number as score") from None

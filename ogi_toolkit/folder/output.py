@@ -6,7 +6,8 @@ Every command that writes a folder (``subset``, ``split``, ``export``, ``import-
 * :func:`check_output` refuses an output that is one of the command's inputs, contains one, or
   lies inside one (symlinks followed), and an existing output that is not a folder (a file, a
   device node, a FIFO): ``--out ds`` must never replace ``ds``, ``--out .`` never the working
-  folder, ``--out ds/images`` never the images of ``ds``.
+  folder, ``--out ds/images`` never the images of ``ds``. :func:`check_output_file` does the
+  same for commands writing one file (``plan``, ``rewrite``, ``gallery``): never a device node.
 * :func:`staged_output` builds a replaced folder beside ``out`` and moves it into place when
   complete, with a marker file (:data:`MARKER`) naming the command and every path it wrote.
   ``--overwrite`` replaces only a folder whose marker names the same command and which holds
@@ -22,7 +23,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["MARKER", "OutputRefused", "check_output", "prepare_output", "staged_output"]
+from ..atomic_io import refuse_non_file
+
+__all__ = ["MARKER", "OutputRefused", "check_output", "check_output_file", "prepare_output", "staged_output"]
 
 MARKER = ".ogi-output.json"
 _SHOWN = 3  # foreign paths named in a refusal
@@ -58,6 +61,18 @@ def check_output(out: str | Path, *, inputs: Iterable[str | Path] = (), allow_in
             raise OutputRefused(f"--out {out} lies inside the input {given}; choose a folder outside it")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"--out {out} exists and is not a folder; give a folder path")
+    return out
+
+
+def check_output_file(out: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:
+    """``out`` as given, after refusing a file output that is one of ``inputs`` or exists and is
+    not a regular file (a folder, a device node such as ``/dev/full``, a FIFO, a socket)."""
+    out = Path(out)
+    target = _resolved(out)
+    for given in inputs:
+        if _resolved(Path(given)) == target:
+            raise OutputRefused(f"--out {out} is the input {given}; choose another --out")
+    refuse_non_file(out)
     return out
 
 

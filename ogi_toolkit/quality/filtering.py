@@ -1,6 +1,6 @@
 """``filter_dataset(path, out, ...)``: a new dataset folder with only the items that pass.
 
-What passes: with ``require`` (check groups: text, preservation, technical, layout), no check
+What passes: with ``require`` (check groups: the registered checks, :mod:`.checks.registry`), no check
 of those groups failed; with ``min_score``, the judge (``judgments.jsonl``) scored the item at
 least that; with neither, no check failed at all. Checks that could not run never drop an
 item. ``out`` gets ``manifest.jsonl`` (the kept items' records, image paths unchanged), their
@@ -25,7 +25,8 @@ from ..generate.atomic import atomic_write_bytes
 from ..generate.manifest_io import MANIFEST_NAME, iter_jsonl
 from .checks.checking import CHECKS_NAME
 from .checks.items import CALLS_NAME, safe_path
-from .checks.result import GROUPS, group_of
+from .checks.registry import groups as check_groups
+from .checks.result import group_of
 
 __all__ = ["DROPPED_NAME", "JUDGMENTS_NAME", "FilterReport", "filter_dataset"]
 
@@ -53,9 +54,10 @@ def _groups(require: str | Iterable[str] | None) -> tuple[str, ...] | None:
     if require is None:
         return None
     names = [g.strip() for g in (require.split(",") if isinstance(require, str) else require) if g.strip()]
-    unknown = [g for g in names if g not in GROUPS]
+    known = check_groups()
+    unknown = [g for g in names if g not in known]
     if unknown or not names:
-        raise ValueError(f"require: {', '.join(unknown) or 'nothing'}: expected check groups from {', '.join(GROUPS)}")
+        raise ValueError(f"require: {', '.join(unknown) or 'nothing'}: expected check groups from {', '.join(known)}")
     return tuple(names)
 
 

@@ -35,7 +35,8 @@ from .builders.base import BuildContext, Built
 from .engine import CompiledSubtask, compile_subtask, render
 from .grammar import using
 
-__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "BuildError", "gc_paused", "text_key"]
+__all__ = ["sample", "rebuild", "draw", "Draw", "item_seed", "item_rng", "dedup_key", "compiled", "default_pools", "estimate_capacity", "split", "BuildError", "gc_paused", "text_key",
+           "render_each_template"]
 
 # A grade stops after this many draws in a row gave nothing new (its space is exhausted) ...
 STALL_LIMIT = 500
@@ -164,6 +165,31 @@ def _build(cs: CompiledSubtask, pools, seed: int, grade: int, seen: set | None =
         instruction=text, slots=slots, scene=_part(built.scene), source=_part(built.source),
         edits=[_part(e) for e in built.edits], turns=[_part(t) for t in built.turns], reference=_part(built.reference))
     return record, key
+
+
+def render_each_template(cs: CompiledSubtask, pools, grade: int, seed: int = 0) -> dict[str, str]:
+    """Every template of ``grade`` rendered with the slots of one built item: the load-time
+    check reads them, so a template that fails, breaks the render budget or says nothing is
+    found before a plan draws it. A failed render raises :class:`BuildError` naming file,
+    subtask and template."""
+    sub = cs.subtask
+    ctx = _context(cs, pools, grade)
+    item_rng(seed)
+    try:
+        built = cs.builder(ctx)
+    except Exception as exc:
+        raise BuildError(f"{sub.file}: subtask {sub.id!r}: builder {sub.builder!r} failed at difficulty {grade}, "
+                         f"seed {seed}: {type(exc).__name__}: {exc}") from exc
+    _, slots = dedup_key(sub.id, built.slots)
+    texts = {}
+    with using(ctx.lexicon):
+        for template_id, template in cs.templates[grade]:
+            try:
+                texts[template_id] = render(template, {**slots, **built.words, "difficulty": grade})
+            except Exception as exc:
+                raise BuildError(f"{sub.file}: subtask {sub.id!r}, template {template_id!r} at difficulty {grade}: "
+                                 f"{type(exc).__name__}: {exc}") from exc
+    return texts
 
 
 def _checked(cs: CompiledSubtask, record: dict) -> InstructionSpec:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..definition.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 from ..definition.yaml_files import brief
-from .sampler import compiled, default_pools, sample
+from .sampler import BuildError, compiled, default_pools, render_each_template, sample
 
 __all__ = ["validate_taxonomy", "load_valid_taxonomy"]
 
@@ -46,8 +46,21 @@ def validate_taxonomy(taxonomy: Taxonomy, pools=None) -> Taxonomy:
                 raise TaxonomyError(f"{sub.file or '<taxonomy>'}: subtask {sub.id!r}: an item of difficulty {grade} "
                                     f"cannot be built (builder {sub.builder!r}, params {brief(sub.params)}): "
                                     f"{type(exc).__name__}: {message}{_pool_files(message, pools)}") from None
+            try:  # every template, not only the one the sample drew: bounded, and saying something
+                texts = render_each_template(compiled(taxonomy, sub.id), pools, grade)
+            except BuildError as exc:  # names file, subtask and template
+                raise TaxonomyError(" ".join(str(exc).split())) from None
+            _check_texts(sub, grade, texts)
     done.add(pools)
     return taxonomy
+
+
+def _check_texts(sub, grade: int, texts: dict[str, str]) -> None:
+    """A template must say something in words: one rendering only ``12345`` is a mistake."""
+    for template_id, text in texts.items():
+        if not re.search(r"[^\W\d_]{2}", text):
+            raise TaxonomyError(f"{sub.file or '<taxonomy>'}: subtask {sub.id!r}: template {template_id!r} renders "
+                                f"no words at difficulty {grade} ({text[:40]!r}); expected an instruction")
 
 
 def _pool_files(message: str, pools) -> str:

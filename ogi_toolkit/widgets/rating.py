@@ -5,9 +5,10 @@ output (a multi-turn item turn by turn), the reference image, one row of score b
 rubric criterion, the spec's checklist questions (yes / no) and pass / fail. Ratings go to
 ``data/run1/ratings.jsonl`` through :class:`ogi_toolkit.quality.ratings.RatingSession`, which
 also decides the order (stratified by subtask, failures first when asked) and where the rater
-resumes. Keys (once the panel has been clicked): ↑/↓ pick a row, digits set a score (``=``: the
-top of the scale), ←/→ lower or raise it, ``y``/``n`` answer a question, ``p``/``f`` pass or
-fail, Enter saves and moves on, ``s`` skips, ``b`` goes back.
+resumes. Keys (once the panel has been clicked): ↑/↓ pick a row, a digit sets the row's score
+and moves to the next row (``=``: the top of the scale), ←/→ lower or raise it, ``y``/``n``
+answer a question, ``p``/``f`` pass or fail, Enter saves and moves on, ``s`` skips (a saved
+rating stays), ``u`` undoes the item's rating, ``b`` goes back, ``z`` enlarges the images.
 
 Driven without a browser like the other panels: set control values, ``button.click()``, or
 ``panel.press("7")``.
@@ -29,9 +30,9 @@ __all__ = ["RatingPanel"]
 
 DIGITS = tuple("0123456789")
 KEYS = [*DIGITS, "=", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "y", "n", "p", "f", "Enter", "s", "b",
-        "Backspace"]
-HELP = ("keys: ↑/↓ row · 0-9 score (= top) · ←/→ lower/raise · y/n answer · p/f pass/fail · "
-        "Enter save &amp; next · s skip · b back")
+        "Backspace", "u", "z"]
+HELP = ("keys: ↑/↓ row · 0-9 score the row and go to the next (= top) · ←/→ lower/raise · y/n answer · "
+        "p/f pass/fail · Enter save &amp; next · s skip (a saved rating stays) · u undo rating · b back · z enlarge")
 STYLE = """<style>
 .ogi-rating-panel .ogi-row { padding: 1px 4px; border-left: 3px solid transparent; }
 .ogi-rating-panel .ogi-focus { border-left: 3px solid #1976d2; background: #e3f2fd; }
@@ -42,13 +43,14 @@ STYLE = """<style>
 .ogi-rating-panel .widget-toggle-button.mod-active { background: #1976d2; color: white; }
 </style>"""
 IMAGE_WIDTH = "200px"  # a multi-turn item's source and four turns fit in one row
+LARGE_IMAGE_WIDTH = "512px"  # "enlarge": details a rater must judge (text, small objects) are readable
 
 
-def _image(path: Path | None, caption: str) -> w.Widget:
+def _image(path: Path | None, caption: str, width: str = IMAGE_WIDTH) -> w.Widget:
     if path is None:
         return w.HTML(f"<div><b>{html.escape(caption)}</b><br><i>image missing</i></div>")
     image = w.Image(value=path.read_bytes(), format=path.suffix.lstrip(".").lower() or "png",
-                    layout=w.Layout(width=IMAGE_WIDTH, height="auto"))
+                    layout=w.Layout(width=width, height="auto"))
     return w.VBox([w.HTML(f"<b>{html.escape(caption)}</b>"), image])
 
 
@@ -56,20 +58,23 @@ def _arrow(symbol: str) -> w.HTML:
     return w.HTML(f"<div style='font-size:28px;padding:80px 6px 0'>{symbol}</div>")
 
 
-def images_of(item: RatingItem) -> w.Widget:
-    """Input(s) → output; a multi-turn item as its source, then each turn's instruction and output."""
+def images_of(item: RatingItem, width: str = IMAGE_WIDTH) -> w.Widget:
+    """Input(s) → output; a multi-turn item as its source, then each turn's instruction and
+    output. ``width``: of each image (enlarged, the row wraps)."""
     if item.prompt_kind == "multi_turn":
-        rows = [_image(item.source, "source")]
+        rows = [_image(item.source, "source", width)]
         for k, (instruction, image) in enumerate(item.turns, start=1):
-            rows.append(w.VBox([_image(image, f"after turn {k}"), w.HTML(f"<b>Turn {k}:</b> {html.escape(instruction)}")],
-                               layout=w.Layout(width="210px")))
+            rows.append(w.VBox([_image(image, f"after turn {k}", width),
+                                w.HTML(f"<b>Turn {k}:</b> {html.escape(instruction)}")],
+                               layout=w.Layout(width=f"calc({width} + 10px)")))
         return w.HBox(rows, layout=w.Layout(flex_flow="row wrap"))
     if item.prompt_kind == "generation":
-        return w.HBox([_image(item.output, "output")])
-    parts = [_image(item.source, "input")]
+        return w.HBox([_image(item.output, "output", width)])
+    parts = [_image(item.source, "input", width)]
     if item.prompt_kind == "reference":
-        parts += [_arrow("+"), _image(item.reference, "reference")]
-    return w.HBox([*parts, _arrow("→"), _image(item.output, "output")])
+        parts += [_arrow("+"), _image(item.reference, "reference", width)]
+    return w.HBox([*parts, _arrow("→"), _image(item.output, "output", width)],
+                  layout=w.Layout(flex_flow="row wrap"))
 
 
 class RatingPanel:
@@ -95,9 +100,14 @@ class RatingPanel:
         self.skip_button = w.Button(description="Skip (s)", icon="forward", layout=w.Layout(width="auto"))
         self.save_button = w.Button(description="Save & next (Enter)", button_style="primary", icon="check",
                                      layout=w.Layout(width="auto"))
+        self.undo_button = w.Button(description="Undo rating (u)", icon="undo", layout=w.Layout(width="auto"),
+                                    tooltip="take back the saved rating of this item (skipping never does)")
+        self.enlarge = w.ToggleButton(description="Enlarge images (z)", icon="search-plus", layout=w.Layout(width="auto"))
         self.back_button.on_click(lambda _: self.back())
         self.skip_button.on_click(lambda _: self.skip())
         self.save_button.on_click(lambda _: self.save())
+        self.undo_button.on_click(lambda _: self.undo())
+        self.enlarge.observe(lambda _: self._show_images(), "value")
         self.keys = KeyCapture(shortcut_keys=KEYS, root_class="ogi-rating-panel", hint="⌨ click the panel, then: " + HELP.replace("&amp;", "&"))
         self.keys.on_key(self.press)
 
@@ -113,7 +123,8 @@ class RatingPanel:
 
         self.widget = w.VBox([
             w.HTML(STYLE), w.HBox([self.rater, self.progress]), self.instruction, self.images, self.rows,
-            w.HBox([self.back_button, self.skip_button, self.save_button]), self.message, self.keys])
+            w.HBox([self.back_button, self.skip_button, self.undo_button, self.save_button, self.enlarge]),
+            self.message, self.keys])
         self.widget.add_class("ogi-rating-panel")
         self.show()
 
@@ -129,15 +140,23 @@ class RatingPanel:
             self.progress.value = f"<b>all {total} items rated by {html.escape(session.rater)}</b>"
             self.instruction.value, self.images.children, self.rows.children = "", (), ()
             self._controls, self._row_boxes = [], []
+            self.undo_button.disabled = True
             return
         self.progress.value = (f"<b>{session.position + 1} / {total}</b> · {html.escape(item.subtask)} · "
                                f"<code class='ogi-item-id'>{html.escape(item.id)}</code>")
         self.instruction.value = f"<div class='ogi-rating-instruction'>{html.escape(item.instruction)}</div>"
-        self.images.children = (images_of(item),)
+        self._show_images()
         self._build_rows(item)
-        self._prefill(session.existing(item))
+        saved = session.existing(item)
+        self._prefill(saved)
+        self.undo_button.disabled = saved is None
         self.focus = 0
         self._show_focus()
+
+    def _show_images(self) -> None:
+        item = self.session.current()
+        if item is not None:
+            self.images.children = (images_of(item, LARGE_IMAGE_WIDTH if self.enlarge.value else IMAGE_WIDTH),)
 
     def _build_rows(self, item: RatingItem) -> None:
         self.criteria_controls = {c.name: w.ToggleButtons(options=self.score_options, value=None)
@@ -165,7 +184,8 @@ class RatingPanel:
             row.add_class("ogi-row")
         self._row_boxes, self._controls = rows, controls
         self.rows.children = [w.HTML("<b>Criteria</b> (scale "
-                                     f"{self.rubric.scale.min}–{self.rubric.scale.max})"), *rows]
+                                     f"{self.rubric.scale.min}–{self.rubric.scale.max}; a digit key scores the "
+                                     "row in focus and moves to the next row)"), *rows]
 
     def _prefill(self, line: dict | None) -> None:
         if not line or line.get("skipped"):
@@ -256,10 +276,21 @@ class RatingPanel:
         return self.save()
 
     def skip(self) -> None:
+        """Move on; an item already rated keeps its rating (only undo takes it back)."""
         if not self.session.finished:
             line = self.session.skip()
-            self.message.value = f"skipped {html.escape(line['id'])}"
+            kept = not line.get("skipped")
+            self.message.value = (f"kept the saved rating of {html.escape(line['id'])} (undo takes it back)" if kept
+                                  else f"skipped {html.escape(line['id'])}")
             self.show()
+
+    def undo(self) -> None:
+        """Take back the current item's saved rating; the item stays to be rated again."""
+        if self.session.finished:
+            return
+        line = self.session.undo()
+        self.message.value = f"took back the rating of {html.escape(line['id'])}" if line else "nothing to undo"
+        self.show()
 
     def back(self) -> None:
         self.session.back()
@@ -268,7 +299,8 @@ class RatingPanel:
 
     def press(self, key: str) -> None:
         """What a key does (the browser sends each key here; tests call it directly)."""
-        actions = {"Enter": self.save, "s": self.skip, "b": self.back, "Backspace": self.back}
+        actions = {"Enter": self.save, "s": self.skip, "b": self.back, "Backspace": self.back, "u": self.undo,
+                   "z": lambda: setattr(self.enlarge, "value", not self.enlarge.value)}
         if key in actions:
             actions[key]()
             return

@@ -193,6 +193,14 @@ TAXONOMY_BAD = BYTES_BAD + [
     Mutation("dunder_item", True, _template_text("{{ style['__class__'] }}")),
     Mutation("divide_by_zero", True, _template_text("Draw {{ 1 // 0 }} things.")),
     Mutation("huge_power", True, _template_text("Draw {{ 9 ** 999 }} things.")),
+    # work and memory a render must not spend (#22 item 4)
+    Mutation("nested_loops", True, _template_text(
+        "Draw {% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %} things.")),
+    Mutation("chained_powers", True, _template_text("Draw {{ ((9 ** 64) ** 64) ** 64 }} things.")),
+    Mutation("percent_width", True, _template_text("Draw {{ '%100000000d' % 1 }} things.")),
+    Mutation("center_width", True, _template_text("Draw {{ 'a'|center(100000000) }} things.")),
+    Mutation("format_width", True, _template_text("Draw {{ '{:100000000}'.format(1) }} things.")),
+    Mutation("loop_output", True, _template_text("Draw {% for i in range(9000) %}{{ 'abcdefghij' * 9 }}{% endfor %}.")),
     Mutation("unknown_slot", True, _template_text("Draw {{ no_such_slot }}.")),
     Mutation("unknown_filter", True, _template_text("Draw {{ style|no_such_filter }}.")),
     Mutation("unclosed_tag", True, _template_text("Draw {% if style %} it.")),

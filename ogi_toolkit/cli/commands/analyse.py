@@ -25,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="compare PATH (a plan) with PLAN_B side by side (e.g. templated vs rewritten): "
                              "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (stages on stderr)")
     scale = parser.add_argument_group("scale")
     scale.add_argument("--knn", choices=("exact", "approximate", "auto"), default="auto",
                        help="neighbour search of near-duplicates and UMAP; auto: approximate (NN-descent, recall "
@@ -62,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
                       model=args.model, backend=args.backend, umap=not args.no_umap, sample=args.sample,
                       near_threshold=args.near_threshold, cache_dir=args.cache_dir, knn=args.knn,
                       knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
-                      umap_placement=args.umap_placement, engine=args.engine, address=args.address)
+                      umap_placement=args.umap_placement, engine=args.engine, address=args.address,
+                      progress=not args.no_progress)
     for key in HEADLINE_KEYS:
         value = summary.get(key)
         print(f"{key:32s} {value:.4f}" if isinstance(value, float) else f"{key:32s} {value}")

@@ -18,7 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ogi_toolkit.dataset.gallery import write_gallery
+    from ogi_toolkit.folder.output import check_output_file
 
+    if args.out is not None:
+        check_output_file(args.out, inputs=[args.dataset])
     out = write_gallery(args.dataset, args.out, title=args.title)
     print(f"{out} ({out.stat().st_size / 1e6:.2f} MB); open it in a browser")
     return 0

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 NAME = "plan"
 HELP = "plan N instructions across subtasks (default: the paper's 80,700) and write them as JSON Lines"
@@ -32,6 +31,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from ...planning import available_workers, draws_summary, read_counts, write_plan
+    from ...folder.output import check_output_file
     from ...templates.validate import load_valid_taxonomy
 
     started = time.perf_counter()
@@ -39,8 +39,8 @@ def run(args) -> int:
         raise ValueError(f"--total: expected a number of instructions >= 1, got {args.total}")
     counts = read_counts(args.counts) if args.counts else None
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
+    out = check_output_file(args.out, inputs=[p for p in (args.counts, args.calibration) if p])
     taxonomy = load_valid_taxonomy(args.taxonomy)
-    out = Path(args.out)
     # Written as drawn, a batch of subtasks at a time (workers send JSON lines, never parsed back)
     draws = write_plan(out, total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy,

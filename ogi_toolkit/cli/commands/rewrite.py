@@ -49,10 +49,12 @@ def _backend_options(args: argparse.Namespace) -> dict:
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
     from ...calls import RunAborted
+    from ...folder.output import check_output_file
     from ...generate.dry_run import rewrite_dry_run
     from ...generate.rewrite_run import rewrite_plan
     from .. import UserError
 
+    check_output_file(args.out, inputs=[args.plan])  # before anything is sent
     if args.dry_run:
         table = rewrite_dry_run(args.plan, backend=args.backend, backend_options=_backend_options(args),
                                 store=args.store, out=args.out, batch=args.batch, config=args.config)

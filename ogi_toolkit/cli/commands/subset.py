@@ -9,7 +9,8 @@ HELP = "nested stratified subsets of a dataset folder: OUT/<size>/ (each contain
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("dataset", help="dataset folder (manifest.jsonl + images/)")
-    p.add_argument("--sizes", required=True, help="comma-separated sizes, e.g. 10k,20k,30k,40k (folders are named so)")
+    p.add_argument("--sizes", required=True, help="comma-separated sizes, e.g. 10k,20k,30k,40k (folders are named so); all: every finished item; "
+                        "a size above the dataset is refused")
     p.add_argument("--out", required=True, help="output folder: one dataset folder per size, summary.csv, strata.csv")
     p.add_argument("--stratify", default="subtask",
                    help="comma-separated keys: kind, domain, subtask, difficulty, template_id (default subtask)")

@@ -1,6 +1,7 @@
-"""Offline checks of a dataset folder (``ogi check``): OCR of rendered text, preservation outside
-edits, technical image checks, layout checks, duplicates; their thresholds (``checks.yaml``),
-result records, summaries, and the fault planter used to test them.
+"""Offline checks of a dataset folder (``ogi check``): a registry of checks (:mod:`.registry`;
+the built-in ones in :mod:`.suite`: technical, preservation, text/OCR, layout), each with its
+thresholds beside it; duplicates across outputs; result records, summaries, and the fault
+planter used to test them.
 
     from ogi_toolkit.quality.checks import check
     check("data/run1")                                   # writes data/run1/checks.jsonl

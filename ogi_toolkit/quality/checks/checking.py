@@ -5,8 +5,9 @@ One line per item: ``id``, ``passed`` (no check failed; a check that could not r
 passed, ...}``, see :mod:`.result`), ``layout_record`` (whether the backend recorded what it
 drew; the sketch renderer does, and then preservation and OCR use its boxes), and ``key``.
 
-An item is checked again only when its key changes: its images (names, sizes, times), the
-checks configuration, the checking code (the source of the modules that check) or the
+The checks that run are the registered ones (:mod:`.registry`), in their order. An item is
+checked again only when its key changes: its images (names, sizes, times), the checks
+configuration, the checking code (the core modules' and every registered check's source) or the
 Tesseract language packs installed (a text once unreadable is read once its pack is there). Lines are appended as items finish, so an
 interrupted run resumes; at the end the file is rewritten (atomically) with one line per
 item, in manifest order, with the duplicate check across all outputs added.
@@ -28,11 +29,8 @@ from ...generate.manifest_io import ManifestWriter, iter_jsonl
 from .config import ChecksConfig, load_checks_config
 from .duplicates import duplicate_pairs
 from .items import CheckItem, load_check_items
-from .layout_checks import layout_checks
-from .preservation import preservation_checks
-from .result import item_passed, result
-from .technical import open_image, technical_checks
-from .text_checks import text_checks
+from .registry import Check, StepImages
+from .result import group_of, item_passed, result
 
 __all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "check", "check_item"]
 
@@ -54,23 +52,31 @@ class CheckRun:
         return sum(1 for line in self.lines if line["passed"])
 
 
-_CHECKING_MODULES = ("checking", "items", "ocr", "text_checks", "preservation", "technical", "layout_checks",
-                     "duplicates", "result")
+# the modules every check runs through; each registered check's own module is added to the key
+_CORE_MODULES = ("checking", "items", "ocr", "duplicates", "result", "registry", "config")
 
 
-@functools.lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
+def _stamp(path: Path) -> tuple[Path, int, int]:
+    st = path.stat()
+    return path, st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _code_fingerprint(stamps: tuple[tuple[Path, int, int], ...]) -> str:
+    """A hash of the checking code (the files' bytes; ``stamps`` with their times only key the cache)."""
     from .ocr import available_languages
 
     h = hashlib.sha256(CHECKS_VERSION.encode())
-    for name in _CHECKING_MODULES:
-        h.update((Path(__file__).with_name(f"{name}.py")).read_bytes())
+    for path, _, _ in stamps:
+        h.update(path.read_bytes())
     h.update(",".join(sorted(available_languages())).encode())
     return h.hexdigest()[:16]
 
 
 def _item_key(item: CheckItem, cfg: ChecksConfig) -> str:
-    h = hashlib.sha256(f"{_code_fingerprint()}|{cfg.fingerprint()}|{item.id}".encode())
+    core = (Path(__file__).with_name(f"{name}.py") for name in _CORE_MODULES)
+    code = _code_fingerprint(tuple(_stamp(p) for p in (*core, *(c.source for c in cfg.checks))))
+    h = hashlib.sha256(f"{code}|{cfg.fingerprint()}|{item.id}".encode())
     for step in item.steps:
         for path in (step.input, step.output):
             if path is not None:
@@ -92,31 +98,42 @@ def _load(path: Path | None) -> tuple[Any, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
+def open_image(path: Path) -> Any:
+    from PIL import Image
+
+    image = Image.open(path)
+    image.load()
+    return image.convert("RGB")
+
+
+def _run_one(check: Check, view: StepImages, section: Any) -> list[dict[str, Any]]:
+    """One check of one step; a check that raises gives one record saying so (``passed`` None),
+    and the other checks still run."""
+    try:
+        return check.run(view, section)
+    except Exception as exc:  # noqa: BLE001 - any failure of one check is that check's record, not the run's end
+        return [result(f"{check.group}.error", None, None, None, f"the check could not run: {type(exc).__name__}: {exc}",
+                       step=view.step.name)]
+
+
 def check_item(item: CheckItem, cfg: ChecksConfig) -> dict[str, Any]:
     """All per-item checks of one item (the duplicate check needs every item: see :func:`check`)."""
+    import imagehash
+
     start = time.perf_counter()
     checks: list[dict[str, Any]] = []
     phash = None
     for step in item.steps:
         after, error = _load(step.output)
         before, before_error = _load(step.input)
-        family = step.scene.style_family if step.scene is not None else None
-        step_checks, step_hash = technical_checks(step.name, step.output, after, error, item.size, before, cfg.technical,
-                                                  family)
-        checks += step_checks
-        phash = step_hash  # the last step's output is the item's output
-        if after is None:
-            continue
-        if step.input is not None:
-            if before is None:
-                checks.append(result("preservation.changed_share", None, cfg.preservation.min_changed_share, None,
-                                     f"the input image could not be read ({before_error})", step=step.name))
-            else:
-                checks += preservation_checks(step, before, after, cfg.preservation)
-        checks += text_checks(step, after, cfg.text)
-        if cfg.layout.enabled:
-            checks += layout_checks(step)
-    return {"id": item.id, "passed": item_passed(checks), "checks": checks, "phash": phash,
+        view = StepImages(item, step, after, before, error, before_error)
+        for check in cfg.checks:
+            if after is not None or not check.needs_output:
+                checks += _run_one(check, view, cfg.section(check.group))
+        # the last step's output is the item's output
+        phash = str(imagehash.phash(after)) if after is not None else None
+    counted = [c for c in checks if _counts(c, cfg)]
+    return {"id": item.id, "passed": item_passed(counted), "checks": checks, "phash": phash,
             "layout_record": any(s.layout is not None for s in item.steps), "key": _item_key(item, cfg),
             "checks_version": CHECKS_VERSION, "seconds": round(time.perf_counter() - start, 3)}
 
@@ -132,17 +149,24 @@ def check_batch(items: list[bytes], cfg: ChecksConfig) -> list[str]:
     return [json.dumps(check_item(pickle.loads(item), cfg), ensure_ascii=False) for item in items]
 
 
+def _counts(check_result: dict[str, Any], cfg: ChecksConfig) -> bool:
+    """Whether a result may decide the item (a report's never does)."""
+    reports = {c.group for c in cfg.checks if not c.counts}
+    return group_of(check_result["name"]) not in reports
+
+
 def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
-    pairs = duplicate_pairs({line["id"]: line.get("phash") for line in lines}, cfg.technical.max_duplicate_hash_distance)
+    threshold = cfg.section("technical").max_duplicate_hash_distance
+    pairs = duplicate_pairs({line["id"]: line.get("phash") for line in lines}, threshold)
     for line in lines:
         checks = [c for c in line["checks"] if c["name"] != _DUPLICATE]
         if line.get("phash"):
             other = pairs.get(line["id"])
-            checks.append(result(_DUPLICATE, other[1] if other else None, cfg.technical.max_duplicate_hash_distance,
+            checks.append(result(_DUPLICATE, other[1] if other else None, threshold,
                                  other is None, f"a near-duplicate of {other[0]}'s output" if other else None,
                                  duplicate_of=other[0] if other else None))
         line["checks"] = checks
-        line["passed"] = item_passed(checks)
+        line["passed"] = item_passed([c for c in checks if _counts(c, cfg)])
 
 
 def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, workers: int = 2,
@@ -150,8 +174,8 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
           engine: str = "local", address: str | None = None) -> CheckRun:
     """Check every finished item of the dataset folder ``path``; write ``path/checks.jsonl``.
 
-    ``config``: a checks YAML file or a loaded :class:`ChecksConfig` (default: the bundled
-    ``checks.yaml``); ``workers``: processes (1 = in this process); ``redo``: check every item
+    ``config``: a checks YAML file or a loaded :class:`ChecksConfig` (default: each registered
+    check's defaults, the YAML files beside them in :mod:`.suite`); ``workers``: processes (1 = in this process); ``redo``: check every item
     again even when its result is up to date. ``engine="ray"`` checks the items as Ray Data
     batches (``address`` as for ``ogi analyse --engine ray``; the images must be readable by
     every worker at the same path); the duplicate search across items runs here either way.

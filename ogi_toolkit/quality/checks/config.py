@@ -1,80 +1,92 @@
-"""The thresholds of the offline checks: a data file (``checks.yaml`` beside this module),
-validated at load so that a typo fails at once with the file, the key and what was expected."""
+"""The checks' configuration: one section per registered check (see :mod:`.registry`), each
+validated by the check's own model, so that a typo fails at once with the file, the key and
+what was expected.
+
+The defaults of a section are the YAML file beside its check (``suite/text.yaml``, ...). A
+user's file (``ogi check DIR --config mine.yaml``) is a mapping of sections; each key it gives
+replaces that default, the rest stay::
+
+    text: {max_distance: 0.1}
+    preservation: {min_changed_share: 0.001}
+"""
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-__all__ = ["DEFAULT_CHECKS_FILE", "ChecksConfig", "load_checks_config"]
+from .registry import Check, checks
 
-DEFAULT_CHECKS_FILE = Path(__file__).resolve().parent / "checks.yaml"
+__all__ = ["ChecksConfig", "Section", "load_checks_config"]
 
 
-class _Strict(BaseModel):
+class Section(BaseModel):
+    """The base of every check's config section: unknown keys are errors, values are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TextConfig(_Strict):
-    max_distance: float = Field(ge=0, le=1)
-    min_gone_distance: float = Field(ge=0, le=1)
-    target_letter_px: int = Field(ge=8, le=200)
-    retry_letter_px: list[int] = Field(default_factory=list)
-    languages: dict[str, str]
-    scripts: dict[str, str]
-    report_only_scripts: list[str] = Field(default_factory=list)
+@dataclass(frozen=True)
+class ChecksConfig:
+    """The validated sections of every registered check, and the checks themselves (in order)."""
 
+    sections: dict[str, BaseModel]
+    checks: tuple[Check, ...]
 
-class PreservationConfig(_Strict):
-    pixel_tolerance: int = Field(ge=0, le=255)
-    min_changed_share: float = Field(ge=0, le=1)
-    max_changed_share_local: float = Field(ge=0, le=1)
-    min_ssim_outside: float = Field(ge=-1, le=1)
-    min_ssim_whole: float = Field(ge=-1, le=1)
+    def section(self, group: str) -> Any:
+        return self.sections[group]
 
-
-class TechnicalConfig(_Strict):
-    min_grey_std: float = Field(ge=0)
-    min_laplacian_var: float = Field(ge=0)
-    max_clipped_share: float = Field(ge=0, le=1)
-    exposure_exempt_style_families: list[str] = Field(default_factory=list)
-    max_duplicate_hash_distance: int = Field(ge=0, le=64)
-
-
-class LayoutConfig(_Strict):
-    enabled: bool = True
-
-
-class ChecksConfig(_Strict):
-    text: TextConfig
-    preservation: PreservationConfig
-    technical: TechnicalConfig
-    layout: LayoutConfig
+    def replace(self, group: str, **changes: Any) -> ChecksConfig:
+        """A copy with some values of one section changed (validated like a file's)."""
+        section = self.sections[group]
+        new = type(section).model_validate({**section.model_dump(), **changes})
+        return ChecksConfig({**self.sections, group: new}, self.checks)
 
     def fingerprint(self) -> str:
         """A short hash of the thresholds: a result made under other ones is made again."""
-        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()[:16]
+        dump = {group: s.model_dump() for group, s in sorted(self.sections.items())}
+        return hashlib.sha256(json.dumps(dump, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def load_checks_config(path: str | Path | None = None) -> ChecksConfig:
-    """The checks configuration from ``path`` (default: the bundled ``checks.yaml``)."""
-    path = Path(path) if path is not None else DEFAULT_CHECKS_FILE
+def _read_yaml(path: Path, what: str) -> Any:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FileNotFoundError(f"checks config {path}: no such file") from None
+        raise FileNotFoundError(f"{what} {path}: no such file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ValueError(f"checks config {path}: not valid YAML ({getattr(exc, 'problem', None) or exc}{where})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"checks config {path}: expected a mapping with keys text, preservation, technical, layout")
+        raise ValueError(f"{what} {path}: not valid YAML ({getattr(exc, 'problem', None) or exc}{where})") from None
+
+
+def _section(check: Check, given: Any, path: Path | None) -> BaseModel:
+    defaults = _read_yaml(check.defaults, "check defaults") if check.defaults is not None else {}
+    if given is not None and not isinstance(given, dict):
+        raise ValueError(f"checks config {path}: {check.group}: expected a mapping of its thresholds")
     try:
-        return ChecksConfig.model_validate(data)
+        return check.config.model_validate({**(defaults or {}), **(given or {})})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ValueError(f"checks config {path}: {where}: {first['msg']}") from None
+        source = path if given and first["loc"] and first["loc"][0] in given else check.defaults
+        raise ValueError(f"checks config {source}: {check.group}.{where}: {first['msg']}") from None
+
+
+def load_checks_config(path: str | Path | None = None) -> ChecksConfig:
+    """Every registered check's section: its defaults, with the values ``path`` gives replacing them."""
+    path = Path(path) if path is not None else None
+    registered = checks()
+    given = _read_yaml(path, "checks config") if path is not None else {}
+    names = [c.group for c in registered]
+    if not isinstance(given, dict):
+        raise ValueError(f"checks config {path}: expected a mapping with sections from {', '.join(names)}")
+    unknown = [key for key in given if key not in names]
+    if unknown:
+        raise ValueError(f"checks config {path}: unknown section {', '.join(map(str, unknown))}; "
+                         f"expected sections from {', '.join(names)}")
+    return ChecksConfig({c.group: _section(c, given.get(c.group), path) for c in registered}, tuple(registered))

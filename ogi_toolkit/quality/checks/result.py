@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["GROUPS", "group_of", "item_passed", "result"]
-
-# check-name prefixes, the groups `ogi filter --require` names
-GROUPS = ("text", "preservation", "technical", "layout")
+__all__ = ["group_of", "item_passed", "result"]
 
 
 def result(name: str, value: Any, threshold: Any, passed: bool | None, reason: str | None = None,
@@ -20,6 +17,7 @@ def result(name: str, value: Any, threshold: Any, passed: bool | None, reason: s
 
 
 def group_of(name: str) -> str:
+    """The check group of a result name (its registered check: ``text`` for ``text.present``)."""
     return name.split(".", 1)[0]
 
 

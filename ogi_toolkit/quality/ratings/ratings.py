@@ -7,6 +7,8 @@ null), ``rubric``, ``scale``, ``subtask`` and ``created_at``. A skipped item has
 ``skipped`` true, empty ``criteria`` and ``passed`` null, so the rater moves on past it. Lines
 are appended whole, like the manifest (a torn last line is cut off, never read); the latest line
 per (rater, id) wins, so going back and rating again corrects a rating without losing the old.
+A skip never hides a saved rating (going back to a rated item and skipping it keeps the rating);
+only an explicit undo, a line with ``undone`` true, takes a rating back.
 
 :class:`RatingSession` is the panel without its widgets (``ogi_toolkit.widgets.RatingPanel``
 shows it): the order of the items, where a rater stopped, save, skip and back.
@@ -161,10 +163,20 @@ def rating_order(items: list[RatingItem], *, seed: int = 0, failures_first: bool
 
 
 def latest_ratings(path: str | Path) -> dict[tuple[str, str], dict[str, Any]]:
-    """(rater, id) -> the latest line of ``ratings.jsonl`` (skips included)."""
+    """(rater, id) -> the latest line of ``ratings.jsonl`` (skips included), except that a skip
+    after a rating leaves the rating, and an ``undone`` line removes what was there."""
     root = Path(path)
     file = root / RATINGS_NAME if root.is_dir() else root
-    return {(line["rater"], line["id"]): line for line in iter_jsonl(file) if "rater" in line and "id" in line}
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for line in iter_jsonl(file):
+        if "rater" not in line or "id" not in line:
+            continue
+        key = (line["rater"], line["id"])
+        if line.get("undone"):
+            latest.pop(key, None)
+        elif not (line.get("skipped") and key in latest and not latest[key].get("skipped")):
+            latest[key] = line
+    return latest
 
 
 def load_ratings(path: str | Path, *, include_skipped: bool = False) -> pd.DataFrame:
@@ -227,8 +239,9 @@ class RatingSession:
 
     The order is :func:`rating_order` of the folder's finished items; the session starts at the
     first item this rater has no line for (so it resumes where they stopped). ``save`` and
-    ``skip`` append a line and move on; ``back`` goes to the previous item, whose last rating
-    :meth:`existing` gives back.
+    ``skip`` append a line and move on (a skip of an item already rated appends nothing: the
+    rating stays); ``back`` goes to the previous item, whose last rating :meth:`existing` gives
+    back; ``undo`` takes the current item's rating back.
     """
 
     def __init__(self, path: str | Path, rater: str, *, rubric: str | Path | Rubric | None = None, seed: int = 0,
@@ -274,9 +287,25 @@ class RatingSession:
         return line
 
     def skip(self) -> dict[str, Any]:
-        line = make_rating(self._require_current(), self.rater, self.rubric, skipped=True)
+        """Move on without rating; returns the skip line, or the saved rating it leaves alone."""
+        item = self._require_current()
+        saved = self.existing(item)
+        if saved is not None and not saved.get("skipped"):
+            self.position += 1
+            return saved
+        line = make_rating(item, self.rater, self.rubric, skipped=True)
         append_jsonl(self.path / RATINGS_NAME, line)
         self.position += 1
+        return line
+
+    def undo(self) -> dict[str, Any] | None:
+        """Take back this rater's rating (or skip) of the current item, which stays on screen to
+        be rated again; None when there is nothing to take back."""
+        item = self._require_current()
+        if self.existing(item) is None:
+            return None
+        line = {"id": item.id, "rater": self.rater, "undone": True, "created_at": time.time()}
+        append_jsonl(self.path / RATINGS_NAME, line)
         return line
 
     def back(self) -> None:

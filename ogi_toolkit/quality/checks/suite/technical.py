@@ -1,36 +1,40 @@
 """Technical checks of one output image: it decodes, has the requested size, is not blank or
 flat, is not blurred (variance of the Laplacian), is not clipped; an edit's output is not
-byte-for-pixel its input. Also its perceptual hash, for the duplicate check across outputs."""
+byte-for-pixel its input. (The duplicate check across outputs uses this section's
+``max_duplicate_hash_distance``: see :mod:`..checking`.)"""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from pydantic import Field
 
-from .config import TechnicalConfig
-from .result import result
+from ..config import Section
+from ..registry import StepImages, register
+from ..result import result
 
-__all__ = ["open_image", "technical_checks"]
-
-
-def open_image(path: Path) -> Image.Image:
-    image = Image.open(path)
-    image.load()
-    return image.convert("RGB")
+__all__ = ["TechnicalConfig", "technical_checks"]
 
 
-def technical_checks(step_name: str, path: Path, image: Image.Image | None, error: str | None,
-                     requested: tuple[int, int] | None, before: Image.Image | None,
-                     cfg: TechnicalConfig, style_family: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    """The checks of one output and its 64-bit perceptual hash (hex; None when it did not decode).
-    ``style_family``: the spec's, which exempts drawn styles from the exposure check."""
-    import imagehash
+class TechnicalConfig(Section):
+    min_grey_std: float = Field(ge=0)
+    min_laplacian_var: float = Field(ge=0)
+    max_clipped_share: float = Field(ge=0, le=1)
+    exposure_exempt_style_families: list[str] = Field(default_factory=list)
+    max_duplicate_hash_distance: int = Field(ge=0, le=64)
+
+
+@register("technical", config=TechnicalConfig, defaults="technical.yaml", order=10, needs_output=False,
+          reads="the output's pixels (and the input's, for an edit); the requested size; the spec's style family")
+def technical_checks(view: StepImages, cfg: TechnicalConfig) -> list[dict[str, Any]]:
+    """The checks of one output. The spec's style family exempts drawn styles from the exposure check."""
     from scipy.ndimage import laplace
 
+    step_name, image, before, requested = view.step.name, view.output, view.input, view.item.size
+    style_family = view.step.scene.style_family if view.step.scene is not None else None
     if image is None:
-        return [result("technical.decodes", False, True, False, f"{path.name}: {error}", step=step_name)], None
+        return [result("technical.decodes", False, True, False, f"{view.step.output.name}: {view.output_error}",
+                       step=step_name)]
     out = [result("technical.decodes", True, True, True, step=step_name)]
     size = f"{image.width}x{image.height}"
     if requested is None:
@@ -59,4 +63,4 @@ def technical_checks(step_name: str, path: Path, image: Image.Image | None, erro
         same = before.size == image.size and np.array_equal(np.asarray(before.convert("RGB")), rgb)
         out.append(result("technical.differs_from_input", not same, True, not same,
                           "the output is identical to its input" if same else None, step=step_name))
-    return out, str(imagehash.phash(image))
+    return out

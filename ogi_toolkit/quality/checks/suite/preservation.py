@@ -14,11 +14,21 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .config import PreservationConfig
-from .items import CheckStep
-from .result import result
+from pydantic import Field
 
-__all__ = ["GLOBAL_OPS", "preservation_checks"]
+from ..config import Section
+from ..registry import StepImages, register
+from ..result import result
+
+__all__ = ["GLOBAL_OPS", "PreservationConfig", "preservation_checks"]
+
+
+class PreservationConfig(Section):
+    pixel_tolerance: int = Field(ge=0, le=255)
+    min_changed_share: float = Field(ge=0, le=1)
+    max_changed_share_local: float = Field(ge=0, le=1)
+    min_ssim_outside: float = Field(ge=-1, le=1)
+    min_ssim_whole: float = Field(ge=-1, le=1)
 
 GLOBAL_OPS = frozenset({"background", "style", "extract"})
 _MIN_KEPT_SHARE = 0.05  # below this share of the picture left untouched, there is nothing to compare
@@ -32,9 +42,17 @@ def _keep_mask(size: tuple[int, int], regions: list[list[int]]) -> np.ndarray:
     return np.asarray(mask) > 0
 
 
-def preservation_checks(step: CheckStep, before: Image.Image, after: Image.Image,
-                        cfg: PreservationConfig) -> list[dict[str, Any]]:
+@register("preservation", config=PreservationConfig, defaults="preservation.yaml", order=20,
+          reads="the input's and the output's pixels; the spec's edit ops; layout regions say where the edit may change")
+def preservation_checks(view: StepImages, cfg: PreservationConfig) -> list[dict[str, Any]]:
     from skimage.metrics import structural_similarity
+
+    step, before, after = view.step, view.input, view.output
+    if step.input is None:  # a generation: nothing to preserve
+        return []
+    if before is None:
+        return [result("preservation.changed_share", None, cfg.min_changed_share, None,
+                       f"the input image could not be read ({view.input_error})", step=step.name)]
 
     before = before.convert("RGB")
     after = after.convert("RGB")

@@ -6,12 +6,25 @@ from typing import Any
 
 from PIL import Image
 
-from .config import TextConfig
-from .items import CheckStep, TextExpectation
-from .ocr import read_text, substring_distance, tesseract_language
-from .result import result
+from pydantic import Field
 
-__all__ = ["text_checks"]
+from ..config import Section
+from ..items import TextExpectation
+from ..ocr import read_text, substring_distance, tesseract_language
+from ..registry import StepImages, register
+from ..result import result
+
+__all__ = ["TextConfig", "text_checks"]
+
+
+class TextConfig(Section):
+    max_distance: float = Field(ge=0, le=1)
+    min_gone_distance: float = Field(ge=0, le=1)
+    target_letter_px: int = Field(ge=8, le=200)
+    retry_letter_px: list[int] = Field(default_factory=list)
+    languages: dict[str, str]
+    scripts: dict[str, str]
+    report_only_scripts: list[str] = Field(default_factory=list)
 
 _SHOWN = 200  # characters of what was read kept in the result
 
@@ -50,7 +63,10 @@ def _one(t: TextExpectation, image: Image.Image, lang: str, cfg: TextConfig, pag
                   read=" ".join(read.split())[:_SHOWN], **about)
 
 
-def text_checks(step: CheckStep, image: Image.Image, cfg: TextConfig) -> list[dict[str, Any]]:
+@register("text", config=TextConfig, defaults="text.yaml", order=30,
+          reads="the output's pixels (Tesseract) and the spec's strings; layout boxes say where to read")
+def text_checks(view: StepImages, cfg: TextConfig) -> list[dict[str, Any]]:
+    step, image = view.step, view.output
     out = []
     page: dict[str, str] = {}  # whole-image reads, one per Tesseract language
     for t in step.texts:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...backends.sketch.vocab import RELATION_KINDS
-from .items import CheckStep
-from .result import result
+from ....backends.sketch.vocab import RELATION_KINDS
+from ..config import Section
+from ..registry import StepImages, register
+from ..result import result
 
-__all__ = ["layout_checks"]
+__all__ = ["LayoutConfig", "layout_checks"]
+
+
+class LayoutConfig(Section):
+    enabled: bool = True
 
 
 def _centre(box) -> tuple[float, float]:
@@ -35,9 +40,12 @@ def _relation_holds(kind: str, a, b) -> bool | None:
     return None
 
 
-def layout_checks(step: CheckStep) -> list[dict[str, Any]]:
+@register("layout", config=LayoutConfig, defaults="layout.yaml", order=40,
+          reads="the spec and the renderer's layout record (not the pixels)")
+def layout_checks(view: StepImages, cfg: LayoutConfig) -> list[dict[str, Any]]:
+    step = view.step
     layout, scene = step.layout, step.scene
-    if not layout or scene is None or layout.get("labels") is not None:  # no record, or a scientific figure
+    if not cfg.enabled or not layout or scene is None or layout.get("labels") is not None:  # no record, or a scientific figure
         return []
     out = []
     drawn = {r.get("index"): r for r in layout.get("objects", []) if r.get("panel") in (None, 0)}
