@@ -164,6 +164,7 @@ class CallRun:
                         continue
                     except RunAborted as exc:
                         aborted.append(exc)
+                        continue
                     if bar is not None:
                         bar.update(1)
                         if postfix is not None:
