@@ -197,6 +197,28 @@ def test_a_backend_that_cannot_judge_is_refused_with_a_clear_error(data):
         judge(data, backend="sketch", progress=False)
 
 
+def test_judge_batch_refuses_a_judge_without_the_batch_api_before_any_request(data):
+    from ogi_toolkit.backends import Backend, TextResult
+
+    class LiveOnlyJudge(Backend):  # judges, but has no Batch API
+        name, judge_model = "live-only", JUDGE_MODEL
+        sent = 0
+
+        def identity(self):
+            return {"backend": self.name}
+
+        def judge_identity(self):
+            return {"backend": self.name, "judge_model": self.judge_model}
+
+        async def judge(self, request):
+            LiveOnlyJudge.sent += 1
+            return TextResult(text="{}", model=self.judge_model)
+
+    with pytest.raises(ValueError, match="has no Batch API"):
+        judge(data, backend=LiveOnlyJudge(), batch=True, progress=False)
+    assert LiveOnlyJudge.sent == 0 and not (data / "judgments.jsonl").exists()
+
+
 SECRET = "sk-" + "judge-test-DO-NOT-LEAK-0123456789"  # split so secret scanners do not flag it
 
 
