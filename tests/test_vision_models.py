@@ -143,9 +143,16 @@ def test_the_defaults_name_their_licences():
     assert all(getattr(config.models, role).licence for role in ("clip", "dino", "detector"))
 
 
-def test_a_bad_threshold_file_names_the_key(tmp_path):
-    text = load_vision_config.__globals__["DEFAULT_VISION_FILE"].read_text().replace("min_directional: 0.05",
-                                                                                     "min_directional: 3")
+def test_a_bad_models_file_names_the_key(tmp_path):
+    text = load_vision_config.__globals__["DEFAULT_VISION_FILE"].read_text().replace("licence: Apache-2.0", "licence: [1]", 1)
     (tmp_path / "v.yaml").write_text(text)
-    with pytest.raises(ValueError, match="thresholds.min_directional"):
+    with pytest.raises(ValueError, match=r"v.yaml: models.dino.licence"):
         load_vision_config(tmp_path / "v.yaml")
+
+
+def test_a_bad_vision_threshold_names_the_section_and_key(tmp_path):
+    from ogi_toolkit.quality.checks.config import load_checks_config
+
+    (tmp_path / "checks.yaml").write_text("vision: {min_directional: 3}\n")
+    with pytest.raises(ValueError, match="vision.min_directional"):
+        load_checks_config(tmp_path / "checks.yaml")

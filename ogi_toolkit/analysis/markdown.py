@@ -21,6 +21,10 @@ METRIC_NOTES = {
     "near_duplicate_pairs": "pairs of distinct prompts above the cosine threshold",
     "lexical_near_duplicate_pairs": "pairs above the word-trigram Jaccard threshold (MinHash)",
     "skeleton_repetition": "share of items whose template skeleton repeats an earlier one",
+    "image_vendi": "Vendi score of the image embeddings (CLIP), beside the prompts' above",
+    "image_mean_pairwise_cosine_distance": "mean cosine distance between two images' embeddings",
+    "image_embedding_near_duplicate_pairs": "pairs of images above the embedding cosine threshold",
+    "image_text_alignment_mean": "mean CLIP cosine of each image and its prompt",
 }
 
 
@@ -79,6 +83,9 @@ def report_markdown(summary: dict, out: Path) -> str:
     parts += [f"| {k} | {_fmt(summary.get(k))} | {note} |" for k, note in METRIC_NOTES.items() if k in summary]
     for col, groups in summary.get("groups", {}).items():
         keys = ["n", "vendi", "distinct_2", "mean_pairwise_cosine_distance", "exact_duplicates", "near_duplicate_pairs"]
+        images = summary.get("image_groups", {}).get(col, {})
+        keys += ["image_vendi"] if images else []  # image diversity beside the prompts'
+        groups = {g: {**m, **images.get(g, {})} for g, m in groups.items()}
         parts += [f"\n## By {col}\n", "| " + col + " | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
         parts += [f"| {g} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
     # Long rankings show their top rows (and say so); the quality tables show every group, since
@@ -89,7 +96,9 @@ def report_markdown(summary: dict, out: Path) -> str:
                               ("Lexicon counts (gender, age, ethnicity, occupations)", "bias_counts.csv", 10),
                               ("Attribute skew against pools", "attribute_skew.csv", 10),
                               ("Check pass rates by domain (ogi check)", "quality_by_domain.csv", None),
-                              ("Check pass rates by difficulty", "quality_by_difficulty.csv", None)]:
+                              ("Check pass rates by difficulty", "quality_by_difficulty.csv", None),
+                              ("Text-image alignment by subtask (CLIP cosine)", "image_text_alignment_by_subtask.csv", None),
+                              ("Image near-duplicates by embedding", "image_embedding_duplicates.csv", 10)]:
         table = _table(tables / name, rows)
         if table:
             parts += [f"\n## {title}\n", table]

@@ -130,7 +130,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             near_threshold: float = 0.9, lexical_threshold: float = 0.8, images: bool = True,
             cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
             umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
-            address: str | None = None, progress: bool = False) -> dict:
+            address: str | None = None, progress: bool = False, image_embeddings: bool = False,
+            clip_model: str | None = None, device: str | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
     ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
@@ -143,6 +144,10 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     texts UMAP is fitted on a stratified sample and the rest placed by ``umap_placement``;
     ``engine="ray"`` runs embedding and image statistics/hashes on Ray (``address``: a cluster).
     ``progress``: a bar on stderr naming each stage as it runs (``ogi analyse`` shows it).
+
+    ``image_embeddings``: also embed the images with ``clip_model`` (a CLIP / SigLIP name or folder;
+    default: the vision config's) on ``device``: image diversity, near-duplicates, projection and
+    text-image alignment (:mod:`.image_embeddings`).
     """
     out = Path(out)
     timings = _Timer(progress)
@@ -158,6 +163,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     if df.empty:
         raise ValueError(f"{source}: no prompts to analyse")
     _check_model(model)
+    clip = _load_clip(clip_model, device) if image_embeddings else None  # fails here, not after the text analysis
     skipped: list[str] = []  # what was left out or shortcut at this size, and why: said in the report
     if pools is None and any(c in df.columns for c in bias.ATTRIBUTE_COLUMNS) and "subtask" in df.columns:
         # specs of this project's taxonomy: their attributes were drawn from its pools, so those are the baseline
@@ -249,6 +255,14 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
                                  "mean_brightness": stats.get("brightness", pd.Series(dtype=float)).mean(),
                                  "mean_colourfulness": stats.get("colourfulness", pd.Series(dtype=float)).mean()}
 
+    if clip is not None:
+        from .image_embeddings import image_embedding_analysis
+
+        with timings("image_embeddings"):
+            image_summary.update(image_embedding_analysis(
+                df, clip, groups=groups, tables=tables, figures=figures, arrays_dir=arrays_dir, cache_dir=cache_root,
+                skipped=skipped, knn=knn, knn_threshold=knn_threshold, umap=umap))
+
     first_of_text = repetition.unique_texts(texts)[1]
     summary: dict[str, Any] = {
         "n": len(df), **{k: v for k, v in overall.items() if k != "n"},
@@ -286,6 +300,12 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     atomic_write_text(out / "report.md", report_markdown(summary, out))
     timings.close()
     return summary
+
+
+def _load_clip(name: str | None, device: str | None):
+    from ..vision import load_model, load_vision_config
+
+    return load_model("clip", name or load_vision_config().default_name("clip"), device=device)
 
 
 def _texts_key(texts: list[str], model: str | None, backend: str) -> str:

@@ -14,11 +14,11 @@ licences are in ``vision.yaml``.
 from .config import ROLES, VisionConfig, load_vision_config
 from .detection import Box, detect, detect_images, nms, phrase_boxes
 from .embeddings import embed_images, embed_texts, file_key, image_embeddings, open_rgb, text_embeddings
-from .loading import INSTALL_HINT, LoadedModel, VisionModelError, load_model, require_transformers, resolve_device
+from .loading import INSTALL_HINT, LoadedModel, MissingVisionExtra, VisionModelError, load_model, require_transformers, resolve_device
 from .scoring import POSITION_RELATIONS, classify_colour, cosine, directional_similarity, position_holds
 
 __all__ = [
-    "Box", "INSTALL_HINT", "LoadedModel", "POSITION_RELATIONS", "ROLES", "VisionConfig", "VisionModelError",
+    "Box", "INSTALL_HINT", "LoadedModel", "MissingVisionExtra", "POSITION_RELATIONS", "ROLES", "VisionConfig", "VisionModelError",
     "classify_colour", "cosine", "detect", "detect_images", "directional_similarity", "embed_images", "embed_texts",
     "file_key", "image_embeddings", "load_model", "load_vision_config", "nms", "open_rgb", "phrase_boxes",
     "position_holds", "require_transformers", "resolve_device", "text_embeddings",

@@ -70,7 +70,11 @@ def _forward(model: LoadedModel, images: list, phrases: list[list[str]]) -> list
     """One batch through the detector: per image, per phrase, its boxes above KEEP_SCORE."""
     import torch
 
-    inputs = model.processor(text=phrases, images=images, return_tensors="pt", padding=True, truncation=True)
+    # every image's phrases padded to the model's text length (OWL's own 16 tokens): the processor
+    # tokenises each image's list on its own, and the lists are stacked
+    length = model.model.config.text_config.max_position_embeddings
+    inputs = model.processor(text=phrases, images=images, return_tensors="pt", padding="max_length",
+                             max_length=length, truncation=True)
     inputs = {k: (v.to(model.device, model.dtype) if k == "pixel_values" else v.to(model.device))
               for k, v in inputs.items()}
     with torch.inference_mode():

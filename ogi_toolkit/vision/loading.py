@@ -16,13 +16,17 @@ from typing import Any
 
 from .config import ROLES
 
-__all__ = ["INSTALL_HINT", "LoadedModel", "VisionModelError", "hub_offline", "load_model", "require_transformers",
+__all__ = ["INSTALL_HINT", "LoadedModel", "MissingVisionExtra", "VisionModelError", "hub_offline", "load_model", "require_transformers",
            "resolve_device"]
 
 INSTALL_HINT = "pip install 'ogi-toolkit[vision]'"
 # the command-line flag that names each role's model, for messages
 FLAGS = {"clip": "--clip-model", "dino": "--dino-model", "detector": "--detector"}
 DETECTOR_TYPES = ("owlv2", "owlvit")
+
+
+class MissingVisionExtra(ImportError):
+    """transformers is not installed; the message is the one line to run."""
 
 
 class VisionModelError(ValueError):
@@ -49,7 +53,7 @@ def require_transformers():
     try:
         import transformers
     except ImportError:
-        raise ImportError(f"the vision models need transformers: {INSTALL_HINT}") from None
+        raise MissingVisionExtra(f"the vision models need transformers: {INSTALL_HINT}") from None
     return transformers
 
 

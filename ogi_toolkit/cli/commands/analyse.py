@@ -26,6 +26,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (stages on stderr)")
+    images = parser.add_argument_group("image embeddings (the vision extra)")
+    images.add_argument("--images", action="store_true",
+                        help="also embed the images (CLIP): image diversity beside the prompts', image near-duplicates, "
+                             "an image projection, text-image alignment per subtask")
+    images.add_argument("--clip-model", metavar="NAME_OR_PATH",
+                        help="CLIP / SigLIP hub name or folder for --images (default: ogi_toolkit/vision/vision.yaml's)")
+    images.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N for --images (fp16 on a GPU)")
     scale = parser.add_argument_group("scale")
     scale.add_argument("--knn", choices=("exact", "approximate", "auto"), default="auto",
                        help="neighbour search of near-duplicates and UMAP; auto: approximate (NN-descent, recall "
@@ -45,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from ogi_toolkit.analysis import analyse
+    from ogi_toolkit.analysis.image_embeddings import IMAGE_HEADLINE_KEYS
     from ogi_toolkit.analysis.report import HEADLINE_KEYS
     from ogi_toolkit.folder.output import check_output
 
@@ -57,15 +65,25 @@ def run(args: argparse.Namespace) -> int:
     for flag in ("knn_threshold", "umap_sample"):
         if getattr(args, flag) < 1:
             raise ValueError(f"--{flag.replace('_', '-')} must be a positive number of prompts, got {getattr(args, flag)}")
+    if (args.clip_model or args.device != "auto") and not args.images:
+        raise ValueError("--clip-model and --device choose the image model: use them with --images")
     if args.address and args.engine != "ray":
         raise ValueError("--address names a Ray cluster: use it with --engine ray")
-    summary = analyse(args.path, args.out, text_column=args.text_column, label_columns=args.label_column,
-                      model=args.model, backend=args.backend, umap=not args.no_umap, sample=args.sample,
-                      near_threshold=args.near_threshold, cache_dir=args.cache_dir, knn=args.knn,
-                      knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
-                      umap_placement=args.umap_placement, engine=args.engine, address=args.address,
-                      progress=not args.no_progress)
-    for key in HEADLINE_KEYS:
+    from ogi_toolkit.vision.loading import MissingVisionExtra
+
+    from .. import UserError
+
+    try:
+        summary = analyse(args.path, args.out, text_column=args.text_column, label_columns=args.label_column,
+                          model=args.model, backend=args.backend, umap=not args.no_umap, sample=args.sample,
+                          near_threshold=args.near_threshold, cache_dir=args.cache_dir, knn=args.knn,
+                          knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
+                          umap_placement=args.umap_placement, engine=args.engine, address=args.address,
+                          progress=not args.no_progress, image_embeddings=args.images, clip_model=args.clip_model,
+                          device=args.device)
+    except MissingVisionExtra as exc:  # the vision extra is not installed: one line saying what to install
+        raise UserError(str(exc)) from None
+    for key in (*HEADLINE_KEYS, *(IMAGE_HEADLINE_KEYS if args.images else ())):
         value = summary.get(key)
         print(f"{key:32s} {value:.4f}" if isinstance(value, float) else f"{key:32s} {value}")
     print(f"report: {os.path.join(args.out, 'report.md')}")

@@ -128,7 +128,7 @@ def check_item(item: CheckItem, cfg: ChecksConfig) -> dict[str, Any]:
         before, before_error = _load(step.input)
         view = StepImages(item, step, after, before, error, before_error)
         for check in cfg.checks:
-            if after is not None or not check.needs_output:
+            if not check.dataset and (after is not None or not check.needs_output):
                 checks += _run_one(check, view, cfg.section(check.group))
         # the last step's output is the item's output
         phash = str(imagehash.phash(after)) if after is not None else None
@@ -169,9 +169,24 @@ def _with_duplicates(lines: list[dict[str, Any]], cfg: ChecksConfig) -> None:
         line["passed"] = item_passed([c for c in checks if _counts(c, cfg)])
 
 
+def _with_dataset_checks(lines: list[dict[str, Any]], items: list[CheckItem], cfg: ChecksConfig,
+                         context: dict[str, Any]) -> None:
+    """The checks of the whole dataset (``dataset=True``): each replaces its group's records; one
+    that raises gives every item one record saying so."""
+    for check in (c for c in cfg.checks if c.dataset):
+        try:
+            found = check.run(items, cfg.section(check.group), context)
+        except Exception as exc:  # noqa: BLE001 - as _run_one: the check's record, not the run's end
+            reason = f"the check could not run: {type(exc).__name__}: {exc}"
+            found = {item.id: [result(f"{check.group}.error", None, None, None, reason)] for item in items}
+        for line in lines:
+            line["checks"] = [c for c in line["checks"] if group_of(c["name"]) != check.group] + found.get(line["id"], [])
+            line["passed"] = item_passed([c for c in line["checks"] if _counts(c, cfg)])
+
+
 def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, workers: int = 2,
           redo: bool = False, progress: bool = False, log: Callable[[str], None] | None = None,
-          engine: str = "local", address: str | None = None) -> CheckRun:
+          engine: str = "local", address: str | None = None, vision: Any = None) -> CheckRun:
     """Check every finished item of the dataset folder ``path``; write ``path/checks.jsonl``.
 
     ``config``: a checks YAML file or a loaded :class:`ChecksConfig` (default: each registered
@@ -179,6 +194,8 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
     again even when its result is up to date. ``engine="ray"`` checks the items as Ray Data
     batches (``address`` as for ``ogi analyse --engine ray``; the images must be readable by
     every worker at the same path); the duplicate search across items runs here either way.
+    ``vision``: the models of ``ogi check --vision`` (:func:`ogi_toolkit.vision.model_set.load_models`),
+    for the ``vision`` checks, which run here over all items (without it there are no ``vision`` records).
     """
     root = Path(path)
     cfg = config if isinstance(config, ChecksConfig) else load_checks_config(config)
@@ -213,6 +230,7 @@ def check(path: str | Path, *, config: str | Path | ChecksConfig | None = None, 
                 _collect(map(_check_star, jobs), writer, done, len(todo), progress)
     lines = [done[item.id] for item in items]
     _with_duplicates(lines, cfg)
+    _with_dataset_checks(lines, items, cfg, {"vision": vision} if vision is not None else {})
     atomic_write_bytes(out_path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode("utf-8"))
     run = CheckRun(root, len(items), len(todo), round(time.perf_counter() - start, 2), lines)
     if log:

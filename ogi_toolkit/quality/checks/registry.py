@@ -17,6 +17,12 @@ is imported.
 
 ``counts=False`` marks a *report*: its results are written and shown, but never decide whether
 an item passed (the ``renderer.*`` self-report compares the spec with a renderer's own record).
+
+``dataset=True`` marks a check of the whole dataset at once, run after the per-item checks in
+the process that called ``check``: ``run(items, section, context) -> {item id: records}``, with
+``context`` what the caller supplied (``{"vision": models}`` for ``ogi check --vision``: models are
+loaded once and run batched over every item, and outputs are compared within a subtask). Its
+records replace the group's earlier ones on every run; a run without its context leaves none.
 """
 from __future__ import annotations
 
@@ -60,13 +66,14 @@ class Check:
     counts: bool  # False: a report, never deciding whether an item passed
     needs_output: bool  # False: also run when the output did not decode (to say so)
     source: Path  # its module's file: the resume key includes it
+    dataset: bool = False  # True: run once over all items (see the module docstring)
 
 
 _REGISTRY: dict[str, Check] = {}
 
 
 def register(group: str, *, config: type[BaseModel], order: int, reads: str, defaults: str | None = None,
-             counts: bool = True, needs_output: bool = True) -> Callable:
+             counts: bool = True, needs_output: bool = True, dataset: bool = False) -> Callable:
     """Register the decorated function as the check ``group`` (see the module docstring).
     ``defaults``: a YAML file name beside the check's module."""
     if not group.isidentifier():
@@ -78,7 +85,7 @@ def register(group: str, *, config: type[BaseModel], order: int, reads: str, def
         if known is not None and known.source != source:
             raise ValueError(f"check group {group!r} is registered twice: {known.source} and {source}")
         _REGISTRY[group] = Check(group, fn, config, source.with_name(defaults) if defaults else None, order, reads,
-                                 counts, needs_output, source)
+                                 counts, needs_output, source, dataset)
         return fn
 
     return decorate
