@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .atomic_io import atomic_write_bytes
+from .folder import CHECKS_NAME, MANIFEST_NAME, read_manifest
 
 __all__ = ["DEMO_STATE", "SKETCH_SIZE", "format_summary", "run_demo"]
 
@@ -168,7 +169,7 @@ def run_demo(
     out.mkdir(parents=True, exist_ok=True)
     stages = _Stages(out, settings, redo, log)
     plan_path, dataset = out / "plan.jsonl", out / "dataset"
-    paths = {"plan": plan_path, "dataset": dataset, "manifest": dataset / "manifest.jsonl",
+    paths = {"plan": plan_path, "dataset": dataset, "manifest": dataset / MANIFEST_NAME,
              "gallery": out / "gallery.html", "figures": out / "figures", "sunburst": out / "figures" / "demo_sunburst.png",
              "opengpt": out / "export" / "opengpt", "hf": out / "export" / "hf"}
     if analyse:  # only what this run makes: a folder may hold an older run's files
@@ -184,14 +185,12 @@ def run_demo(
     run = stages.run("generate", None, [], lambda: run_plan(
         plan_path, dataset, backend=be, size=size, max_cost=max_cost, progress=progress))
 
-    from .dataset import read_manifest
-
     from .quality import check
     from .quality.checks.summary import ocr_rates, pass_rates
 
     # resumes by itself: only items whose images or thresholds changed are checked again
     checked = stages.run("check", None, [], lambda: check(dataset, workers=2))
-    paths["checks"] = dataset / "checks.jsonl"
+    paths["checks"] = dataset / CHECKS_NAME
 
     records = read_manifest(dataset)
     data_stamp = (paths["manifest"]).read_bytes() + paths["checks"].read_bytes()
@@ -225,7 +224,7 @@ def run_demo(
     stages.run("figures", _fingerprint(data_stamp), [paths["sunburst"]], figures)
     if done:  # the exports hold finished items only
         from .dataset.export_hf import export_hf
-        from .dataset.opengpt import export_opengpt
+        from .dataset.export_opengpt import export_opengpt
 
         # images are hard-linked: the store's files are named by their hash and never change
         stages.run("export_opengpt", _fingerprint(data_stamp), [paths["opengpt"] / "gen.json"],

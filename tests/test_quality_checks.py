@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from ogi_toolkit.quality import check, load_checks_config, ocr_rates
-from ogi_toolkit.quality.checks.checking import CHECKS_NAME
+from ogi_toolkit.folder import CHECKS_NAME
 from ogi_toolkit.quality.checks.faults import plant_faults
 from ogi_toolkit.quality.checks.ocr import available_languages, distance, substring_distance
 from quality_fixtures import make_sketch_dataset
