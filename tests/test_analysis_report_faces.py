@@ -21,7 +21,7 @@ from ogi_toolkit.analysis.colours import DOMAIN_COLOURS, OTHER_COLOUR, label_col
 from ogi_toolkit.analysis.io import specs_to_frame
 from ogi_toolkit.analysis.plots import umap_html
 from ogi_toolkit.definition.pools import load_pools
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 from ogi_toolkit.planning import plan
 from tests.analysis_fixtures import analysis_cache  # noqa: F401
 

@@ -14,10 +14,10 @@ from PIL import Image
 from curation_fixtures import copy_dataset, make_sketch_dataset
 from ogi_toolkit.cli import main
 from ogi_toolkit.curation import make_subsets
-from ogi_toolkit.dataset import read_manifest
 from ogi_toolkit.dataset.export_folders import export_control_folder, export_image_caption
 from ogi_toolkit.dataset.export_pix2pix import export_pix2pix
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.dataset.standalone_turns import standalone_turn_prompts
+from ogi_toolkit.folder import ManifestWriter, read_manifest
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,8 @@ def test_control_folder_pairs_each_target_with_same_stem_controls_and_a_caption(
     assert len(list((out / "control_2").glob("*.png"))) == len(kinds["reference"])
     chain = kinds["turns"][0]
     assert (out / "control" / f"{chain['id']}-t1.png").read_bytes() == (data / chain["turn_images"][0]).read_bytes()
-    assert (out / "images" / f"{chain['id']}-t1.txt").read_text().strip() == chain["spec"]["turns"][1]["instruction"]
+    # a later turn's caption stands on its own (#27 item 9): no "Now ...", no "the cup you added"
+    assert (out / "images" / f"{chain['id']}-t1.txt").read_text().strip() == standalone_turn_prompts(chain["spec"])[1]
     index = [json.loads(line) for line in (out / "examples.jsonl").read_text().splitlines()]
     assert {row["stem"] for row in index} == {t.stem for t in targets}
     assert "with 2 control image(s): " + str(len(kinds["reference"])) in (out / "README.md").read_text()

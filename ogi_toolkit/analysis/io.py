@@ -143,7 +143,7 @@ def spec_attributes(spec: dict) -> dict[str, Any]:
 
 def load_manifest(folder: str | Path) -> pd.DataFrame:
     """A generated dataset folder: the latest manifest record of each id, spec columns and image paths."""
-    from ..dataset import read_manifest  # the dataset layer owns the manifest format
+    from ..folder import read_manifest  # the folder layer owns the manifest format
 
     folder = Path(folder)
     records = read_manifest(folder)

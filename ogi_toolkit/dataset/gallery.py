@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..atomic_io import atomic_write_bytes
-from .manifest import read_manifest
+from ..folder import read_checks, read_judgments, read_manifest
 from .paths import require_dataset
-from .results import read_checks, read_judgments
 
 __all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "write_gallery"]
 
@@ -138,8 +137,9 @@ def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: 
     root = require_dataset(dataset).resolve()
     out = Path(out) if out is not None else root / GALLERY_NAME
     records = read_manifest(root)
+    ids = {record["id"] for record in records}
     items = gallery_items(records, _linker(root, out.parent.resolve()),
-                          checks=read_checks(root), judgments=read_judgments(root))
+                          checks=read_checks(root, known_ids=ids), judgments=read_judgments(root, known_ids=ids))
     page = gallery_page(items, title=title or f"Gallery of {root.name}", links=links, note=note)
     atomic_write_bytes(out, page.encode("utf-8"))
     return out

@@ -3,8 +3,9 @@
 Three checks, each returning a one-line problem (or raising with one), so a caller can refuse
 one record and go on with the rest:
 
-* :func:`inside` — a path read from a data file must name a file inside the folder it belongs
-  to *after following links*: no absolute paths, no ``..`` out, no symlink pointing out.
+* :func:`dataset_file` / :class:`DatasetFolder` — a path read from a data file must name a file
+  inside the folder it belongs to *after following links* (stricter than
+  :func:`ogi_toolkit.folder.inside`: relative, no ``..`` at all).
 * :func:`image_problem` — a file that should be an image is one: small enough on disk (a sparse
   1 GiB file is refused by its size, never read), an image format Pillow knows, within a pixel
   limit checked from the header before anything is decoded (a decompression bomb), and whole
@@ -22,8 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "UnsafePath", "DatasetFolder", "clean_text", "dataset_file", "image_problem",
-           "inside"]
+from ..folder.paths import UnsafePath
+
+__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "DatasetFolder", "clean_text", "dataset_file", "image_problem"]
 
 # Generous for real datasets (the released images are 1024x1024, ~1.5 MB) and far below what
 # takes a machine down.
@@ -35,25 +37,6 @@ IMAGE_FORMATS = frozenset({"PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF"})
 # what a reader sees (U+202E turns "gnp.exe" into "exe.png" on screen).
 _BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _KEPT_CONTROLS = frozenset("\n\t")  # line breaks and tabs are ordinary in long prompts
-
-
-class UnsafePath(ValueError):
-    """A path from a data file that names something outside its folder."""
-
-
-def inside(root: str | Path, rel: str) -> Path:
-    """The file ``rel`` names under ``root``, resolved (links followed); raises
-    :class:`UnsafePath` when it is absolute or lands outside ``root``."""
-    if not isinstance(rel, str) or not rel or "\x00" in rel:
-        raise UnsafePath(f"path {rel!r}: expected a non-empty relative path")
-    path = Path(rel)
-    if path.is_absolute() or path.drive:
-        raise UnsafePath(f"path {rel!r}: absolute; expected a path relative to the folder")
-    base = Path(root).resolve()
-    target = (base / path).resolve()
-    if not target.is_relative_to(base):
-        raise UnsafePath(f"path {rel!r}: resolves outside the folder (to {target})")
-    return target
 
 
 _LIMIT_LOCK = threading.Lock()

@@ -3,7 +3,9 @@
 An example is one supervised pair: a target image, the prompt that produced it, and the images
 it was made from (``controls``: the image edited, then any reference image; none for
 generation). Multi-turn items become one example per turn (``flatten``: turn k edits turn
-k-1's output with that turn's instruction) or one example for the whole chain (``chain``: the
+k-1's output with that turn's instruction made self-contained: no "Now ...", and an object an
+earlier turn made named by what it is, not "the dog you added"; see
+:mod:`.standalone_turns`) or one example for the whole chain (``chain``: the
 source, the overall instruction, the final image, with each turn's prompt and image kept
 beside it). Every image path is checked to lie inside the dataset folder.
 """
@@ -15,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .opengpt import Report, done_records
-from .safe_files import DatasetFolder, UnsafePath
+from ..folder import UnsafePath
+from .report import Report, done_records
+from .safe_files import DatasetFolder
+from .standalone_turns import standalone_turn_prompts
 
 __all__ = ["MULTI_TURN", "Example", "training_examples"]
 
@@ -58,7 +62,7 @@ def _item_examples(folder: DatasetFolder, record: dict[str, Any], multi_turn: st
                         tuple(prompts), tuple(turns))]
     previous = inputs[0]
     out = []
-    for k, (prompt, image) in enumerate(zip(prompts, turns)):
+    for k, (prompt, image) in enumerate(zip(standalone_turn_prompts(spec), turns)):
         out.append(Example(f"{name}-t{k}", rid, kind, subtask, k, prompt, image, (previous,)))
         previous = image
     return out

@@ -27,11 +27,11 @@ from ..backends.errors import BackendError
 from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from ..atomic_io import atomic_write_bytes
+from ..folder import MANIFEST_NAME, ManifestWriter, append_jsonl, iter_jsonl, latest_records
 from .caller import BudgetExhausted, LiveCaller, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, ItemWalk, StoredImage, walk_item
 from .lock import RunLock
-from .manifest_io import MANIFEST_NAME, ManifestWriter, append_jsonl, iter_jsonl, latest_records
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
 from .record import item_record, same_result

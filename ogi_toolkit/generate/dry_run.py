@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ..config import LOCAL, ModelsConfig, load_models_config
+from ..folder import MANIFEST_NAME, latest_records
 from ..spec import InstructionSpec
 from .cost import CostModel
-from .manifest_io import MANIFEST_NAME, latest_records
 from .plan_file import as_specs
 
 if TYPE_CHECKING:

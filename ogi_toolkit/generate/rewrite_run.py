@@ -27,18 +27,18 @@ from ..backends.base import BatchBackend
 from ..backends.errors import ContentRefused, RequestTimedOut
 from ..backends.rewrite_prompt import check_rewrite
 from ..config import ModelsConfig, load_models_config
+from ..folder import CALLS_NAME, iter_jsonl
 from ..spec import InstructionSpec, RewriteNote
 from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
 from .cost import Budget, CostModel
 from .flow import CallOutcome, ItemFailed, _together
 from .keys import rewrite_key
 from .lock import RunLock
-from .manifest_io import iter_jsonl
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
 from .rewrite_units import rebuild, units
 from .runner import check_backend, make_backend, run_sync
-from .store import CALLS_NAME, ResultStore
+from .store import ResultStore
 
 __all__ = ["RewriteSummary", "arewrite_plan", "default_store", "rewrite_dry_run", "rewrite_plan"]
 

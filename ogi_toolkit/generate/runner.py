@@ -17,12 +17,12 @@ from typing import Any, Iterable
 from ..backends import BACKENDS, Backend, get_backend
 from ..backends.errors import BackendError, RequestTimedOut
 from ..config import ModelsConfig, load_models_config
+from ..folder import MANIFEST_NAME, ManifestWriter, latest_records
 from ..spec import InstructionSpec
 from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
 from .cost import Budget, CostModel
 from .flow import ItemFailed, ItemWalk, walk_item
 from .lock import RunLock
-from .manifest_io import MANIFEST_NAME, ManifestWriter, latest_records
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
 from .record import item_record, same_result

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic_io import atomic_write_bytes, remove_orphans
+from ..folder import CALLS_NAME, JsonlWriter, iter_jsonl
 from .keys import sha256_hex
-from .manifest_io import ManifestWriter, iter_jsonl
 
-__all__ = ["CALLS_NAME", "ResultStore"]
+__all__ = ["ResultStore"]
 
-CALLS_NAME = "calls.jsonl"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -38,7 +37,7 @@ class ResultStore:
         self.root = Path(root)
         self.orphans_removed = remove_orphans(self.root)  # no other writer: the lock is ours
         self._calls = {r["key"]: r for r in iter_jsonl(self.root / CALLS_NAME) if "key" in r}
-        self._writer: ManifestWriter | None = None
+        self._writer: JsonlWriter | None = None
         self._intact: set[str] = set()  # shas of images checked (or written) by this process
         self.broken = 0  # stored images found missing or damaged (their calls are made again)
 
@@ -87,7 +86,7 @@ class ResultStore:
 
     def put(self, key: str, record: dict[str, Any]) -> None:
         if self._writer is None:
-            self._writer = ManifestWriter(self.root / CALLS_NAME, check_status=False)
+            self._writer = JsonlWriter(self.root / CALLS_NAME)
         self._writer.append({**record, "key": key})
         self._calls[key] = record
 

@@ -14,9 +14,9 @@ import uuid
 from typing import Any, Callable
 
 from ...backends.errors import BackendError
-from ...generate.atomic import atomic_write_bytes
+from ...atomic_io import atomic_write_bytes
+from ...folder import append_jsonl
 from ...generate.batch import MAX_BYTES, MAX_LINES, STATE_NAME, BatchRun
-from ...generate.manifest_io import append_jsonl
 from .caller import estimate_judge_cost
 from .task import JudgeTask, build_request
 

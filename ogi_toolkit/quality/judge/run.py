@@ -18,13 +18,13 @@ from typing import Any
 
 from ...backends.base import Judge
 from ...config import ModelsConfig, load_models_config
-from ...generate.atomic import atomic_write_bytes
+from ...atomic_io import atomic_write_bytes
+from ...folder import JUDGMENTS_NAME, MANIFEST_NAME, latest_records
 from ...generate.caller import BudgetExhausted, RunAborted, RunStats
 from ...generate.cost import Budget
 from ...generate.flow import ItemFailed
 from ...generate.keys import canonical_json
 from ...generate.lock import RunLock
-from ...generate.manifest_io import MANIFEST_NAME, latest_records
 from ...generate.ratelimit import RateLimiter
 from ...generate.runner import make_backend, run_sync
 from ...generate.store import ResultStore
@@ -34,9 +34,8 @@ from .reply import UnreadableReply
 from .rubric import Rubric, load_rubric
 from .task import JudgeTask, error_line, judgment_line, prepare_task, read_reply
 
-__all__ = ["JUDGE_DIR", "JUDGMENTS_NAME", "JudgeSummary", "ajudge", "judge"]
+__all__ = ["JUDGE_DIR", "JudgeSummary", "ajudge", "judge"]
 
-JUDGMENTS_NAME = "judgments.jsonl"
 JUDGE_DIR = "judge"  # the judge's own store and batch files, apart from the generation run's
 
 

@@ -8,7 +8,7 @@ grade 3: more such rounds, and one round asks for two edits at once.
 """
 from __future__ import annotations
 
-from ogi_toolkit.spec import Edit, Turn
+from ogi_toolkit.spec import EARLIER_TURN_LABELS, Edit, Turn
 from ogi_toolkit.templates.grammar import number_word
 
 from ..base import Built, register
@@ -19,7 +19,7 @@ from .sampling import retrying
 __all__ = ["build_multi_turn"]
 
 # In a conversation, objects an earlier round made are "the dog you added".
-NEW_LABELS = {"added": "you added", "replaced": "new"}
+NEW_LABELS = EARLIER_TURN_LABELS
 # How later rounds may open ("Now remove the mug.").
 OPENERS = ("", "now", "next,", "then", "this time,", "after that,", "as a next step,", "on top of that,",
            "following that,", "for this round,")

@@ -228,7 +228,17 @@ def build_containment(ctx) -> Built:
 # --- symmetry -------------------------------------------------------------------------------
 
 SYMMETRY_SLOTS = ("mode", "centre", "pair", "pair_each", "outer_pair", "ring", "ring_n", "ring_alt",
-                  "axis", "arrangement", "objects", "relations", *SCENE_WORDS)
+                  "axis", "arrangement", "arrangement_clause", "objects", "relations", *SCENE_WORDS)
+# The symmetry relations' phrases are participles ("two cups flanking a vase"): a noun phrase,
+# right after a colon, but no sentence. Where the template needs a clause ("an image where ...",
+# "In a kitchen, ..."), each phrase's finite form is used: "two cups flank a vase".
+_FINITE = {"flanking": "flank", "on either side of": "stand on either side of",
+           "set on both sides of": "are set on both sides of", "arranged evenly around": "are arranged evenly around",
+           "in a ring around": "stand in a ring around", "spaced evenly around": "are spaced evenly around"}
+
+
+def _finite(phrase: str) -> str:
+    return _FINITE.get(phrase, f"are {phrase}")
 
 
 @register("symmetry", params=("exclude_categories",), slot_names=SYMMETRY_SLOTS)
@@ -273,21 +283,26 @@ def build_symmetry(ctx) -> Built:
     words, scene_item = maybe_scene(ctx, {1: 0.3, 2: 0.5, 3: 0.9}[d])
     flank = ctx.pools.get("relations", "flanking")
     around = ctx.pools.get("relations", "arranged_around")
-    parts = []
+    parts, clauses = [], []  # the arrangement as noun phrases, and as clauses with a verb
     if pair:
-        parts.append(f"{pair.counted} {ctx.rng.choice(flank.phrases)} {ctx.lexicon.a(centre.phrase)}")
+        phrase, centre_a = ctx.rng.choice(flank.phrases), ctx.lexicon.a(centre.phrase)
+        parts.append(f"{pair.counted} {phrase} {centre_a}")
+        clauses.append(f"{pair.counted} {_finite(phrase)} {centre_a}")
     if ring:
         ring_words = f"{ring.counted}" + (f" alternating {ring_alt}" if ring_alt else "")
-        parts.append(f"{ring_words} {ctx.rng.choice(around.phrases)} {ctx.lexicon.a(centre.phrase)}")
+        phrase, centre_a = ctx.rng.choice(around.phrases), ctx.lexicon.a(centre.phrase)
+        parts.append(f"{ring_words} {phrase} {centre_a}")
+        clauses.append(f"{ring_words} {_finite(phrase)} {centre_a}")
     if outer_pair:
-        parts.append(f"{outer_pair.counted} {ctx.rng.choice(flank.phrases)} "
-                     f"{'them' if ring else the(centre.phrase)}")
+        phrase, them = ctx.rng.choice(flank.phrases), "them" if ring else the(centre.phrase)
+        parts.append(f"{outer_pair.counted} {phrase} {them}")
+        clauses.append(f"{outer_pair.counted} {_finite(phrase)} {them}")
     words.update({
         "mode": mode, "centre": centre.phrase, "axis": axis,
         "pair": pair.counted if pair else "", "pair_each": pair.phrase if pair else "",
         "outer_pair": outer_pair.counted if outer_pair else "",
         "ring": ring.counted if ring else "", "ring_n": number_word(ring.count) if ring else "",
-        "ring_alt": ring_alt, "arrangement": "; ".join(parts),
+        "ring_alt": ring_alt, "arrangement": "; ".join(parts), "arrangement_clause": " and ".join(clauses),
     })
     slots = {"mode": mode, "axis": axis or None, "objects": [t.slot() for t in things],
              "relations": [list(r) for r in relations], "scene": scene_item.id if scene_item else None}

@@ -27,6 +27,11 @@ _AXES = {
     "darker_than": ("intensity", "darkest", "lightest"), "lighter_than": ("intensity", "lightest", "darkest"),
     "older_than": ("age", "oldest", "newest"), "newer_than": ("age", "newest", "oldest"),
 }
+# Which way each physical comparison points. Overall size ("larger") covers every dimension, so a
+# pair compared by size is never reversed along a dimension: "the glue stick is bigger than the
+# salt shaker" and "the shaker is broader than the glue stick" contradict each other.
+_GREATER = {"larger_than", "taller_than", "longer_than", "wider_than"}
+_LESSER = {"smaller_than", "shorter_than", "shorter_in_length_than", "narrower_than"}
 COMPARATIVE_SLOTS = ("intros", "clauses", "first_clauses", "order", "most", "least", "axis",
                      "objects", "relations", *SCENE_WORDS)
 
@@ -40,7 +45,8 @@ def _comparison_clause(ctx, subj, phrase: str, obj, axis: str, first: tuple[bool
     o = ctx.lexicon.a(obj.phrase) if first[1] else the(obj.phrase)
     if axis == "intensity":
         return f"{s} is a {phrase.removesuffix(' than')} shade of {subj.colour.name} than {o}"
-    return f"{s} is {phrase} {o}"
+    verb = "are" if (subj.count or 1) > 1 else "is"  # a group of several: "the belts are taller than ..."
+    return f"{s} {verb} {phrase} {o}"
 
 
 @register("comparative", params=("exclude_categories",), slot_names=COMPARATIVE_SLOTS)
@@ -83,8 +89,14 @@ def build_comparative(ctx) -> Built:
     comparisons = [(s, rel, o) for s, o in pairs]
     if d == 3:
         # A second dimension that reverses the first pair: "... but the mug is taller than the vase".
+        # After an overall size comparison nothing can be reversed: the second one agrees with it.
         others = [r for r in known if _AXES[r.id][0] not in ("number", "intensity", "size", "age", axis)]
-        if others:
+        if axis == "size":
+            same_way = _GREATER if rel.id in _GREATER else _LESSER
+            agreeing = [r for r in others if r.id in same_way]
+            if agreeing:
+                comparisons.append((0, ctx.rng.choice(agreeing), 1))
+        elif others:
             comparisons.append((1, ctx.rng.choice(others), 0))
     words, scene_item = maybe_scene(ctx, {1: 0.2, 2: 0.4, 3: 1.0}[d])
     seen: set[int] = set()
