@@ -31,7 +31,7 @@ __all__ = [
     "analyse", "bias_report", "cluster_entropy", "compression_ratio", "distinct_n", "diversity", "embed",
     "entropy", "exact_duplicates", "get_embedder", "gini", "image_near_duplicates", "image_stats",
     "label_counts", "lexical_near_duplicates", "load_manifest", "load_plan", "load_prompts", "load_table",
-    "mean_pairwise_cosine_distance", "near_duplicates", "plot_counts", "plot_umap", "pool_usage", "project",
+    "mean_pairwise_cosine_distance", "near_duplicates", "nearest_neighbours", "plot_counts", "plot_umap", "pool_usage", "project",
     "repeated_ngrams", "skeleton_repetition", "skeletons", "skew", "slot_value_counts", "specs_to_frame",
     "umap_html", "vendi_score",
 ]
