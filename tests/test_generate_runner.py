@@ -167,7 +167,6 @@ def test_rewrite_sends_the_rewritten_text_and_keeps_the_original(tmp_path):
 
 
 def test_the_offline_sketch_backend_runs_the_same_plan_for_free_and_resumes(tmp_path):
-    pytest.importorskip("ogi_toolkit.backends.sketch", reason="the sketch renderer is not installed")
     plan = [generation(0), multi_turn(), reference()]
     summary = run_plan(plan, tmp_path, size="96x96", progress=False)  # backend="sketch" by default
     again = run_plan(plan, tmp_path, size="96x96", progress=False)
