@@ -155,7 +155,7 @@ async def ajudge(
     run = CallRun(root / JUDGE_DIR, be, CostModel.for_judge(be, config, batch=batch), concurrency=concurrency,
                   rpm=rpm, max_cost=max_cost, max_attempts=max_attempts, backoff_s=backoff_s,
                   retry_failed=retry_failed, close_timeout=close_timeout, lock=root)
-    counts: dict[str, int] = {}
+    rounds = None
     async with run:
         calls = JudgeCalls(run.caller, be, rubric=rubric, long_side=long_side)
         judging = Judging(root, list(latest_records(manifest).values()), calls, be.judge_model)
@@ -163,14 +163,12 @@ async def ajudge(
             from .batch import judge_batch
 
             log = (lambda msg: print(f"ogi judge: {msg}", file=sys.stderr, flush=True)) if progress else (lambda m: None)
-            counts = await judge_batch(judging, calls, poll_s=poll_s, log=log, max_cost=max_cost)
+            rounds = await judge_batch(judging, calls, poll_s=poll_s, log=log, max_cost=max_cost)
         else:
             await _judge_live(run, judging, progress, max_cost)
         judging.write()
     summary = run.summarise(judging.summary())
-    for name, value in counts.items():  # a batch run's own counts of lines sent, answered and stored before
-        setattr(summary, name, value)
-    return summary
+    return rounds.summarise(summary) if rounds is not None else summary
 
 
 def judge(path: str | Path, **options: Any) -> JudgeSummary:
