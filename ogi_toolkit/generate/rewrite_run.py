@@ -25,7 +25,7 @@ from ..backends.base import BatchBackend
 from ..backends.errors import ContentRefused
 from ..backends.rewrite_prompt import check_rewrite
 from ..calls import BudgetExhausted, CallOutcome, CallRun, CallSummary, ItemFailed, check_backend, open_backend
-from ..calls import progress_bar, run_sync
+from ..calls import run_sync
 from ..calls.batch import BatchRun, DueCalls, DueLine, NeedCall
 from ..calls.cost import CostModel
 from ..config import ModelsConfig
@@ -196,13 +196,8 @@ async def _live(run: CallRun, calls: RewriteCalls, todo: list[InstructionSpec], 
             results[spec.id] = rewritten
             summary.count(rewritten.rewrite.status, outcomes)
 
-    bar = progress_bar(len(todo), "rewrite", progress)
-    try:
-        await run.walk(todo, handle, bar=bar, postfix=lambda: {"kept": summary.kept, "retried": summary.retried,
-                                                               "spent": f"${run.budget.spent:.2f}"})
-    finally:
-        if bar is not None:
-            bar.close()
+    await run.walk(todo, handle, progress="rewrite" if progress else "",
+                   postfix=lambda: {"kept": summary.kept, "retried": summary.retried, "spent": f"${run.budget.spent:.2f}"})
 
 
 async def arewrite_plan(

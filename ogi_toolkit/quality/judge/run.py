@@ -18,7 +18,7 @@ from typing import Any
 
 from ...atomic_io import atomic_write_bytes
 from ...backends.base import BatchBackend, Judge
-from ...calls import BudgetExhausted, CallRun, CallSummary, ItemFailed, open_backend, progress_bar, run_sync
+from ...calls import BudgetExhausted, CallRun, CallSummary, ItemFailed, open_backend, run_sync
 from ...calls.cost import CostModel
 from ...calls.keys import canonical_json
 from ...config import ModelsConfig
@@ -107,12 +107,7 @@ async def _judge_live(run: CallRun, judging: Judging, progress: bool, max_cost: 
         else:
             judging.judged(task, outcome.record)
 
-    bar = progress_bar(len(judging.records), "judge", progress)
-    try:
-        await run.walk(judging.records, handle, bar=bar)
-    finally:
-        if bar is not None:
-            bar.close()
+    await run.walk(judging.records, handle, progress="judge" if progress else "")
 
 
 async def ajudge(
