@@ -95,10 +95,6 @@ def _iter_jsonl(path: Path) -> Iterator[dict]:
             yield row
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    return list(_iter_jsonl(path))
-
-
 def _checked_specs(path: Path) -> Iterator[dict]:
     for number, spec in enumerate(_iter_jsonl(path), 1):
         if not isinstance(spec.get("instruction"), str):
