@@ -17,7 +17,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..backends.rewrite_prompt import check_rewrite
+from ..instruction_constraints import check_rewrite
 from ..spec import InstructionSpec
 
 __all__ = ["CallOutcome", "Caller", "ItemFailed", "ItemWalk", "StoredImage", "walk_item"]

@@ -3,7 +3,7 @@
 Every spec keeps its structure; ``instruction`` (and, for multi-turn items, each turn's
 instruction, the joined instruction rebuilt from them) holds the rewrite, and
 ``spec.rewrite`` (:class:`~ogi_toolkit.spec.RewriteNote`) keeps what was planned and what
-happened. Each rewrite is checked (:func:`~ogi_toolkit.backends.rewrite_prompt.check_rewrite`):
+happened. Each rewrite is checked (:func:`~ogi_toolkit.instruction_constraints.check_rewrite`):
 one that lost an exact text or an object is asked again once with the problems named in the
 prompt; when that one loses a constraint too, the planned text is kept with the reasons.
 
@@ -25,8 +25,8 @@ from typing import Any, Iterable, Protocol, Sequence
 from ..atomic_io import atomic_write_chunks
 from ..backends.base import BatchBackend
 from ..backends.errors import ContentRefused, RequestTimedOut
-from ..backends.rewrite_prompt import check_rewrite
 from ..config import ModelsConfig, load_models_config
+from ..instruction_constraints import check_rewrite, units
 from ..folder import CALLS_NAME, iter_jsonl
 from ..spec import InstructionSpec, RewriteNote
 from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
@@ -36,7 +36,7 @@ from .keys import rewrite_key
 from .lock import RunLock
 from .plan_file import as_specs
 from .ratelimit import RateLimiter
-from .rewrite_units import rebuild, units
+from .rewrite_units import rebuild
 from .runner import check_backend, make_backend, run_sync
 from .store import ResultStore
 
