@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..atomic_io import atomic_write_bytes
+from ..calls import make_backend
 from ..config import load_models_config
 from ..definition.taxonomy import load_taxonomy
-from ..generate.runner import make_backend, run_plan
+from ..generate.runner import run_plan
 from ..planning import plan, write_specs
 from ..spec import InstructionSpec
 from .cells import cell_table, verdicts
