@@ -91,10 +91,9 @@ class _Stages:
 
 def _make_plan(path: Path, per_subtask: int, seed: int) -> None:
     from .definition.taxonomy import load_taxonomy
-    from .planning import plan
+    from .planning import plan, write_specs
 
-    specs = plan(counts={s.id: per_subtask for s in load_taxonomy().subtasks}, seed=seed)
-    atomic_write_bytes(path, "".join(s.to_json() + "\n" for s in specs).encode("utf-8"))
+    write_specs(path, plan(counts={s.id: per_subtask for s in load_taxonomy().subtasks}, seed=seed))
 
 
 def _make_backend(backend: str, image_model: str | None, quality: str | None, base_url: str | None):
