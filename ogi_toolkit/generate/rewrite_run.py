@@ -3,7 +3,7 @@
 Every spec keeps its structure; ``instruction`` (and, for multi-turn items, each turn's
 instruction, the joined instruction rebuilt from them) holds the rewrite, and
 ``spec.rewrite`` (:class:`~ogi_toolkit.spec.RewriteNote`) keeps what was planned and what
-happened. Each rewrite is checked (:func:`~ogi_toolkit.backends.rewrite_prompt.check_rewrite`):
+happened. Each rewrite is checked (:func:`~ogi_toolkit.instruction_constraints.check_rewrite`):
 one that lost an exact text or an object is asked again once with the problems named in the
 prompt; when that one loses a constraint too, the planned text is kept with the reasons.
 
@@ -23,17 +23,17 @@ from typing import Any, ClassVar, Iterable, Protocol, Sequence
 from ..atomic_io import atomic_write_chunks
 from ..backends.base import BatchBackend
 from ..backends.errors import ContentRefused
-from ..backends.rewrite_prompt import check_rewrite
 from ..calls import BudgetExhausted, CallOutcome, CallRun, CallSummary, ItemFailed, check_backend, open_backend
 from ..calls import run_sync
 from ..calls.batch import BatchRun, DueCalls, DueLine, NeedCall
 from ..calls.cost import CostModel
 from ..config import ModelsConfig
+from ..instruction_constraints import check_rewrite, units
 from ..spec import InstructionSpec, RewriteNote
 from .flow import together
 from .item_calls import RewriteCalls
 from .plan_file import as_specs
-from .rewrite_units import rebuild, units
+from .rewrite_units import rebuild
 
 __all__ = ["RewriteSummary", "arewrite_plan", "default_store", "rewrite_plan"]
 
