@@ -15,10 +15,10 @@ item and what of the answer to keep; the engine does the rest:
 * :mod:`.summary` what every run reports about its calls.
 """
 from .caller import BudgetExhausted, CallOutcome, Caller, CallStats, ItemFailed, RunAborted
-from .run import CallRun, check_backend, make_backend, open_backend, progress_bar, run_sync
+from .run import CallRun, check_backend, make_backend, open_backend, run_sync
 from .store import ResultStore, StoredImage
 from .summary import CallSummary
 
 __all__ = ["BudgetExhausted", "CallOutcome", "CallRun", "CallStats", "CallSummary", "Caller", "ItemFailed",
            "ResultStore", "RunAborted", "StoredImage", "check_backend", "make_backend", "open_backend",
-           "progress_bar", "run_sync"]
+           "run_sync"]

@@ -24,6 +24,7 @@ from ..backends.base import BatchBackend
 from ..backends.errors import BackendError
 from ..folder import append_jsonl, iter_jsonl
 from .caller import BudgetExhausted, CallOutcome, Caller, ItemFailed
+from .summary import CallSummary
 
 __all__ = ["BatchRun", "DueCalls", "DueLine", "NeedCall", "STATE_NAME"]
 
@@ -55,8 +56,17 @@ class BatchRun:
         for round_no in range(1, max_rounds + 1):
             for entry in self.open_batches():  # batches of this run or of one that was stopped
                 await self.collect(entry, answer)
+            # Each round looks every call up again: the last round's counts stand.
+            self.caller.stats.calls_from_store = self.caller.stats.failed_from_store = 0
             if not await self.submit(await due(round_no), round_no):
                 return
+
+    def summarise(self, summary: CallSummary) -> CallSummary:
+        """``summary`` (filled by :meth:`CallRun.summarise`) with the batch's counts: lines sent and
+        answered by this run, and calls found stored that earlier runs (or batches) had paid for."""
+        summary.requests_sent, summary.results_paid, summary.retries = self.submitted, self.collected, 0
+        summary.calls_from_store = max(0, self.caller.stats.calls_from_store - self.collected)
+        return summary
 
     # -- state: which batch files were written and submitted, which were collected ----------
     def open_batches(self) -> list[dict[str, Any]]:

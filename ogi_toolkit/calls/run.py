@@ -26,7 +26,7 @@ from .ratelimit import RateLimiter
 from .store import ResultStore
 from .summary import CallSummary
 
-__all__ = ["CallRun", "check_backend", "make_backend", "open_backend", "progress_bar", "run_sync"]
+__all__ = ["CallRun", "check_backend", "make_backend", "open_backend", "run_sync"]
 
 Item = TypeVar("Item")
 
@@ -79,8 +79,8 @@ def run_sync(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-def progress_bar(total: int, desc: str, enabled: bool):
-    if not enabled:
+def _progress_bar(total: int, desc: str):
+    if not desc:
         return None
     from tqdm.auto import tqdm
 
@@ -135,8 +135,8 @@ class CallRun:
         finally:
             self._lock.release()
 
-    async def walk(self, items: Iterable[Item], handle: Callable[[Item], Awaitable[None]], *,
-                   bar=None, postfix: Callable[[], dict[str, Any]] | None = None) -> None:
+    async def walk(self, items: Iterable[Item], handle: Callable[[Item], Awaitable[None]], *, progress: str = "",
+                   postfix: Callable[[], dict[str, Any]] | None = None) -> None:
         """Take every item through ``handle`` with ``concurrency`` workers, then wait for every request.
 
         ``handle`` keeps the item's outcome; it lets through (or raises) the :class:`ItemFailed`
@@ -144,10 +144,20 @@ class CallRun:
         closed, so a late answer finishes it. Requests still open at the end are waited for up
         to ``close_timeout`` seconds, then closed and recorded as maybe paid. A
         :class:`RunAborted` from any item stops the run (after that wait) and is raised.
-        ``bar``: a progress bar moved once per finished item, with ``postfix()`` beside it.
+        ``progress``: the name of a progress bar moved once per finished item, with ``postfix()``
+        beside it (empty: no bar).
         """
-        aborted: list[RunAborted] = []
         todo = list(items)
+        bar = _progress_bar(len(todo), progress)
+        try:
+            await self._walk(todo, handle, bar, postfix)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    async def _walk(self, todo: list[Item], handle: Callable[[Item], Awaitable[None]], bar,
+                    postfix: Callable[[], dict[str, Any]] | None) -> None:
+        aborted: list[RunAborted] = []
         while todo and not aborted:
             walk_again: list[Item] = []
             queue = deque(todo)

@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping
 from ..atomic_io import atomic_write_bytes
 from ..folder import read_checks, read_judgments, read_manifest
 from .paths import require_dataset
+from .safe_files import relative_href
 
 __all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "read_leaks", "write_gallery"]
 
@@ -124,7 +125,8 @@ def gallery_page(items: list[Mapping[str, Any]], *, title: str = "Dataset galler
     """The HTML of the page for ``items`` (from ``gallery_items``). ``links`` (label -> href)
     are shown in its header, e.g. the analysis report; ``note`` is a line under the title."""
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
-    header_links = " · ".join(f"<a href='{esc(href)}'>{esc(label)}</a>" for label, href in (links or {}).items())
+    hrefs = {label: relative_href(href) for label, href in (links or {}).items()}  # relative file links only
+    header_links = " · ".join(f"<a href='{esc(href)}'>{esc(label)}</a>" for label, href in hrefs.items() if href)
     return "\n".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -146,7 +148,7 @@ def _linker(root: Path, base: Path) -> Link:
         target = (root / rel).resolve()
         if not target.is_relative_to(root):
             return None
-        return Path(os.path.relpath(target, base)).as_posix()
+        return relative_href(Path(os.path.relpath(target, base)).as_posix())
     return link
 
 

@@ -77,7 +77,6 @@ class GenerateBatch:
     async def due(self, round_no: int) -> list[DueLine]:
         """Walk every item against the store; the lines of the calls still due."""
         items = DueCalls(self.calls.caller, self.batch.errors)
-        self.calls.caller.stats.calls_from_store = 0  # counted again each round: the last round's count stands
         await self.walk(items)
         lines = []
         for key, (estimate, what) in items.due.items():
@@ -139,12 +138,9 @@ async def arun_batch(
         await check_backend(be, rewrite=rewrite)
         await batch.rounds(work.due, work.answer)
         counts = _write_manifest(out, specs, work.final, backend=be, size=size, rewrite=rewrite)
-    summary = run.summarise(RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
-                                       skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
-                                       out=str(out)))
-    summary.requests_sent, summary.results_paid, summary.retries = batch.submitted, batch.collected, 0
-    summary.calls_from_store = run.stats.calls_from_store - batch.collected
-    return summary
+    return batch.summarise(run.summarise(RunSummary(
+        items=len(specs), done=counts["done"], errors=counts["error"], skipped_budget=counts["skipped_budget"],
+        unchanged=counts["unchanged"], out=str(out))))
 
 
 def _write_manifest(out: Path, specs: list[InstructionSpec], final: dict, **record_args: Any) -> dict[str, int]:

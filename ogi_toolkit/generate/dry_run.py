@@ -10,10 +10,10 @@ from ..calls.cost import CostModel
 from ..calls.keys import rewrite_key
 from ..config import LOCAL, ModelsConfig, load_models_config
 from ..folder import CALLS_NAME, MANIFEST_NAME, iter_jsonl, latest_records
+from ..instruction_constraints import units
 from ..spec import InstructionSpec
 from .plan_file import as_specs
 from .rewrite_run import default_store
-from .rewrite_units import units
 
 if TYPE_CHECKING:
     import pandas as pd

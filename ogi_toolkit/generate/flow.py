@@ -17,8 +17,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..backends.rewrite_prompt import check_rewrite
 from ..calls import CallOutcome, ItemFailed, StoredImage
+from ..instruction_constraints import check_rewrite
 from ..spec import InstructionSpec
 
 __all__ = ["ItemCalls", "ItemWalk", "together", "walk_item"]

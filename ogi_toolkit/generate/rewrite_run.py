@@ -3,7 +3,7 @@
 Every spec keeps its structure; ``instruction`` (and, for multi-turn items, each turn's
 instruction, the joined instruction rebuilt from them) holds the rewrite, and
 ``spec.rewrite`` (:class:`~ogi_toolkit.spec.RewriteNote`) keeps what was planned and what
-happened. Each rewrite is checked (:func:`~ogi_toolkit.backends.rewrite_prompt.check_rewrite`):
+happened. Each rewrite is checked (:func:`~ogi_toolkit.instruction_constraints.check_rewrite`):
 one that lost an exact text or an object is asked again once with the problems named in the
 prompt; when that one loses a constraint too, the planned text is kept with the reasons.
 
@@ -23,17 +23,17 @@ from typing import Any, ClassVar, Iterable, Protocol, Sequence
 from ..atomic_io import atomic_write_chunks
 from ..backends.base import BatchBackend
 from ..backends.errors import ContentRefused
-from ..backends.rewrite_prompt import check_rewrite
 from ..calls import BudgetExhausted, CallOutcome, CallRun, CallSummary, ItemFailed, check_backend, open_backend
-from ..calls import progress_bar, run_sync
+from ..calls import run_sync
 from ..calls.batch import BatchRun, DueCalls, DueLine, NeedCall
 from ..calls.cost import CostModel
 from ..config import ModelsConfig
+from ..instruction_constraints import check_rewrite, units
 from ..spec import InstructionSpec, RewriteNote
 from .flow import together
 from .item_calls import RewriteCalls
 from .plan_file import as_specs
-from .rewrite_units import rebuild, units
+from .rewrite_units import rebuild
 
 __all__ = ["RewriteSummary", "arewrite_plan", "default_store", "rewrite_plan"]
 
@@ -145,14 +145,13 @@ class BatchRewrites:
 
 
 async def _batch_rounds(run: CallRun, calls: RewriteCalls, todo: list[InstructionSpec], summary: RewriteSummary,
-                        results: dict[str, InstructionSpec], *, poll_s: float, log) -> None:
+                        results: dict[str, InstructionSpec], *, poll_s: float, log) -> BatchRun:
     """First tries in round one; second tries of the rewrites that lost a constraint in the next."""
     batch = BatchRun(run.folder, run.backend, run.caller, poll_s=poll_s, log=log)
     final: dict[str, tuple[str, Any]] = {}
 
     async def due(round_no: int) -> list[DueLine]:
         items = DueCalls(run.caller, batch.errors)
-        run.stats.calls_from_store = 0  # counted again each round: the last round's count stands
         for spec in todo:
             try:
                 final[spec.id] = ("done", await rewrite_item(BatchRewrites(calls, items), spec))
@@ -179,8 +178,7 @@ async def _batch_rounds(run: CallRun, calls: RewriteCalls, todo: list[Instructio
             summary.failed(spec, value)
         elif status == "skipped_budget":
             summary.skipped_budget += 1
-    summary.requests_sent, summary.results_paid = batch.submitted, batch.collected
-    summary.calls_from_store = max(0, run.stats.calls_from_store - batch.collected)
+    return batch
 
 
 async def _live(run: CallRun, calls: RewriteCalls, todo: list[InstructionSpec], summary: RewriteSummary,
@@ -198,13 +196,8 @@ async def _live(run: CallRun, calls: RewriteCalls, todo: list[InstructionSpec], 
             results[spec.id] = rewritten
             summary.count(rewritten.rewrite.status, outcomes)
 
-    bar = progress_bar(len(todo), "rewrite", progress)
-    try:
-        await run.walk(todo, handle, bar=bar, postfix=lambda: {"kept": summary.kept, "retried": summary.retried,
-                                                               "spent": f"${run.budget.spent:.2f}"})
-    finally:
-        if bar is not None:
-            bar.close()
+    await run.walk(todo, handle, progress="rewrite" if progress else "",
+                   postfix=lambda: {"kept": summary.kept, "retried": summary.retried, "spent": f"${run.budget.spent:.2f}"})
 
 
 async def arewrite_plan(
@@ -245,19 +238,16 @@ async def arewrite_plan(
         calls = RewriteCalls(run.caller, be)
         if check_models and todo:
             await check_backend(be, rewrite=True)
+        rounds = None
         if batch:
             log = (lambda msg: print(f"ogi rewrite: {msg}", file=sys.stderr, flush=True)) if progress else (lambda m: None)
-            await _batch_rounds(run, calls, todo, summary, results, poll_s=poll_s, log=log)
+            rounds = await _batch_rounds(run, calls, todo, summary, results, poll_s=poll_s, log=log)
         else:
             await _live(run, calls, todo, summary, results, progress)
         # Every item is written: rewritten ones as rewritten, the others as they came.
         _write_plan(out, (results.get(s.id, s) for s in specs))
-    if not batch:
-        return run.summarise(summary)
-    counted = summary.requests_sent, summary.results_paid, summary.calls_from_store  # the batch's own counts stand
     run.summarise(summary)
-    summary.requests_sent, summary.results_paid, summary.calls_from_store = counted
-    return summary
+    return rounds.summarise(summary) if rounds is not None else summary
 
 
 def rewrite_plan(plan: str | Path | Iterable[InstructionSpec], out: str | Path, **options: Any) -> RewriteSummary:

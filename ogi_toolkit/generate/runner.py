@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Iterable
 
 from ..backends import Backend
-from ..calls import BudgetExhausted, CallRun, CallSummary, ItemFailed, check_backend, open_backend, progress_bar, run_sync
+from ..calls import BudgetExhausted, CallRun, CallSummary, ItemFailed, check_backend, open_backend, run_sync
 from ..calls.cost import CostModel
 from ..config import ModelsConfig
 from ..folder import MANIFEST_NAME, ManifestWriter, latest_records
@@ -91,41 +91,36 @@ async def arun_plan(
     run = CallRun(out, be, CostModel.for_backend(be, config), concurrency=concurrency, rpm=rpm, max_cost=max_cost,
                   max_attempts=max_attempts, backoff_s=backoff_s, retry_timeouts=retry_timeouts,
                   retry_failed=retry_failed, close_timeout=close_timeout, busy_hint="or use another --out")
-    bar = progress_bar(len(specs), "generate", progress)
-    try:
-        async with run:
-            calls = GenerateCalls(run.caller, be, size)
-            previous = latest_records(out / MANIFEST_NAME)
+    async with run:
+        calls = GenerateCalls(run.caller, be, size)
+        previous = latest_records(out / MANIFEST_NAME)
 
-            async def handle(spec: InstructionSpec) -> None:
-                start = time.perf_counter()
-                walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
-                status, error = "done", None
-                try:
-                    await walk_item(spec, calls, walk, rewrite=rewrite)
-                except ItemFailed as exc:
-                    if exc.still_open:
-                        raise  # walked again once its request has closed: a late answer may finish it
-                    status, error = "error", exc.error
-                except BudgetExhausted as exc:
-                    status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
-                                                       "message": f"max_cost ${max_cost} would be exceeded"}
-                record = item_record(spec, walk, status=status, backend=be, size=size, rewrite=rewrite,
-                                     seconds=time.perf_counter() - start, error=error)
-                if same_result(previous.get(spec.id), record):
-                    counts["unchanged"] += 1
-                else:
-                    writer.append(record)
-                counts[status] += 1
+        async def handle(spec: InstructionSpec) -> None:
+            start = time.perf_counter()
+            walk = ItemWalk(instruction=spec.instruction, original_instruction=spec.instruction)
+            status, error = "done", None
+            try:
+                await walk_item(spec, calls, walk, rewrite=rewrite)
+            except ItemFailed as exc:
+                if exc.still_open:
+                    raise  # walked again once its request has closed: a late answer may finish it
+                status, error = "error", exc.error
+            except BudgetExhausted as exc:
+                status, error = "skipped_budget", {"step": str(exc), "kind": "budget",
+                                                   "message": f"max_cost ${max_cost} would be exceeded"}
+            record = item_record(spec, walk, status=status, backend=be, size=size, rewrite=rewrite,
+                                 seconds=time.perf_counter() - start, error=error)
+            if same_result(previous.get(spec.id), record):
+                counts["unchanged"] += 1
+            else:
+                writer.append(record)
+            counts[status] += 1
 
-            if check_models:
-                await check_backend(be, rewrite=rewrite)
-            with ManifestWriter(out / MANIFEST_NAME) as writer:
-                await run.walk(specs, handle, bar=bar, postfix=lambda: {"errors": counts["error"],
-                                                                        "spent": f"${run.budget.spent:.2f}"})
-    finally:
-        if bar is not None:
-            bar.close()
+        if check_models:
+            await check_backend(be, rewrite=rewrite)
+        with ManifestWriter(out / MANIFEST_NAME) as writer:
+            await run.walk(specs, handle, progress="generate" if progress else "",
+                           postfix=lambda: {"errors": counts["error"], "spent": f"${run.budget.spent:.2f}"})
     return run.summarise(RunSummary(items=len(specs), done=counts["done"], errors=counts["error"],
                                     skipped_budget=counts["skipped_budget"], unchanged=counts["unchanged"],
                                     out=str(out), broken_results=run.store.broken,

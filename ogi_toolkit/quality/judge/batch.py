@@ -20,13 +20,12 @@ __all__ = ["judge_batch"]
 
 
 async def judge_batch(judging, calls: JudgeCalls, *, poll_s: float, log: Callable[[str], None],
-                      max_cost: float | None) -> dict[str, int]:
-    """Judge ``judging``'s items through the Batch API; returns the request counts for the summary."""
+                      max_cost: float | None) -> BatchRun:
+    """Judge ``judging``'s items through the Batch API; returns the batch run (its counts are the summary's)."""
     caller = calls.caller
     batch = BatchRun(caller.store.root, calls.backend, caller, poll_s=poll_s, log=log, name="judge-round")
     tasks = [t for t in (judging.prepare(r) for r in judging.records) if t is not None]
     by_key = {t.key: t for t in tasks}
-    from_store = sum(1 for t in tasks if caller.store.get(t.key) is not None)  # judged by an earlier run
 
     def due_lines(due: list[JudgeTask]) -> Iterator[DueLine]:
         for task in due:
@@ -64,4 +63,4 @@ async def judge_batch(judging, calls: JudgeCalls, *, poll_s: float, log: Callabl
             await calls.keep(task, result, 0.0, 1)
 
     await batch.rounds(due, answer, max_rounds=9)  # ends when nothing is due: in round 2, or 1 on a rerun
-    return {"requests_sent": batch.submitted, "results_paid": batch.collected, "calls_from_store": from_store}
+    return batch

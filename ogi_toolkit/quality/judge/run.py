@@ -18,7 +18,7 @@ from typing import Any
 
 from ...atomic_io import atomic_write_bytes
 from ...backends.base import BatchBackend, Judge
-from ...calls import BudgetExhausted, CallRun, CallSummary, ItemFailed, open_backend, progress_bar, run_sync
+from ...calls import BudgetExhausted, CallRun, CallSummary, ItemFailed, open_backend, run_sync
 from ...calls.cost import CostModel
 from ...calls.keys import canonical_json
 from ...config import ModelsConfig
@@ -107,12 +107,7 @@ async def _judge_live(run: CallRun, judging: Judging, progress: bool, max_cost: 
         else:
             judging.judged(task, outcome.record)
 
-    bar = progress_bar(len(judging.records), "judge", progress)
-    try:
-        await run.walk(judging.records, handle, bar=bar)
-    finally:
-        if bar is not None:
-            bar.close()
+    await run.walk(judging.records, handle, progress="judge" if progress else "")
 
 
 async def ajudge(
@@ -155,7 +150,7 @@ async def ajudge(
     run = CallRun(root / JUDGE_DIR, be, CostModel.for_judge(be, config, batch=batch), concurrency=concurrency,
                   rpm=rpm, max_cost=max_cost, max_attempts=max_attempts, backoff_s=backoff_s,
                   retry_failed=retry_failed, close_timeout=close_timeout, lock=root)
-    counts: dict[str, int] = {}
+    rounds = None
     async with run:
         calls = JudgeCalls(run.caller, be, rubric=rubric, long_side=long_side)
         judging = Judging(root, list(latest_records(manifest).values()), calls, be.judge_model)
@@ -163,14 +158,12 @@ async def ajudge(
             from .batch import judge_batch
 
             log = (lambda msg: print(f"ogi judge: {msg}", file=sys.stderr, flush=True)) if progress else (lambda m: None)
-            counts = await judge_batch(judging, calls, poll_s=poll_s, log=log, max_cost=max_cost)
+            rounds = await judge_batch(judging, calls, poll_s=poll_s, log=log, max_cost=max_cost)
         else:
             await _judge_live(run, judging, progress, max_cost)
         judging.write()
     summary = run.summarise(judging.summary())
-    for name, value in counts.items():  # a batch run's own counts of lines sent, answered and stored before
-        setattr(summary, name, value)
-    return summary
+    return rounds.summarise(summary) if rounds is not None else summary
 
 
 def judge(path: str | Path, **options: Any) -> JudgeSummary:
