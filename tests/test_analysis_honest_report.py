@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from ogi_toolkit.analysis import analyse, plot_umap
-from ogi_toolkit.analysis.colours import DOMAIN_COLOURS
+from ogi_toolkit.colours import DOMAIN_COLOURS
 from ogi_toolkit.analysis.markdown import report_markdown
 from ogi_toolkit.cli import main
 from ogi_toolkit.folder import ManifestWriter

@@ -1,8 +1,8 @@
 """Cosine k-nearest neighbours over a whole set: exact (blocked matrix products) or approximate
 (pynndescent's NN-descent graph), with the recall of the approximate graph measured.
 
-Exact is quadratic: 80k x 384 on two CPU cores takes about the FLOP limit (~30 s), 1M would
-take hours; an H100 does 1M in minutes, so on a GPU ``auto`` stays exact. Above
+Exact is quadratic: 80k x 384 on two shared CPU cores took 58 s (287 s under heavy load;
+``bench/bench_scale.py``, numbers below), 1M would take hours; on a GPU ``auto`` stays exact. Above
 ``APPROXIMATE_ABOVE`` rows on CPU, ``auto`` builds the NN-descent graph instead (pynndescent,
 already a dependency of UMAP; near-linear) and checks it: the top-10 of a random sample of rows
 is computed exactly and ``recall_at_10`` says which share of those the approximate graph found.
@@ -18,7 +18,7 @@ import numpy as np
 
 from .cache import array_key, cached_arrays
 
-__all__ = ["knn", "knn_graph", "KnnGraph", "resolve_method", "recall_at_k", "KNN_METHODS",
+__all__ = ["nearest_neighbours", "knn_against", "knn_graph", "KnnGraph", "resolve_method", "recall_at_k", "KNN_METHODS",
            "APPROXIMATE_ABOVE"]
 
 KNN_METHODS = ("exact", "approximate", "auto")
@@ -179,10 +179,37 @@ def knn_graph(X: np.ndarray, k: int = 15, *, method: str = "auto", approximate_a
     return KnnGraph(result["indices"], result["similarities"], chosen, recall)
 
 
-def knn(X: np.ndarray, k: int = 15, *, cache_dir: str | Path | None = None, block: int = 2048,
+def nearest_neighbours(X: np.ndarray, k: int = 15, *, cache_dir: str | Path | None = None, block: int = 2048,
         use_faiss: bool = False, method: str = "exact", approximate_above: int = APPROXIMATE_ABOVE) -> tuple[np.ndarray, np.ndarray]:
     """Indices and cosine similarities of each row's ``k`` nearest rows, itself first (UMAP's
     convention), sorted by decreasing similarity. Rows must have unit norm."""
     graph = knn_graph(X, k, method=method, approximate_above=approximate_above, cache_dir=cache_dir,
                       block=block, use_faiss=use_faiss)
     return graph.indices, graph.similarities
+
+
+def knn_against(queries: np.ndarray, base: np.ndarray, k: int = 1, *, method: str = "exact",
+                cache_dir: str | Path | None = None, block: int = 4096, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``queries``, its ``k`` nearest rows of ``base`` (cosine; unit rows) and their
+    similarities, decreasing: exact (blocked matrix products) or approximate (an NN-descent index
+    of ``base``, queried), cached by both arrays' hashes like :func:`knn_graph`."""
+    k = min(k, len(base))
+    chosen = resolve_method(len(base), method)
+
+    def compute() -> dict[str, np.ndarray]:
+        if chosen == "approximate":
+            idx, dists = nndescent_index(base, max(k, 15), seed).query(np.ascontiguousarray(queries, np.float32), k=k)
+            return {"indices": idx.astype(np.int64), "similarities": (1.0 - dists).astype(np.float32)}
+        B = np.ascontiguousarray(base, np.float32)
+        idx = np.empty((len(queries), k), np.int64)
+        sims = np.empty((len(queries), k), np.float32)
+        for start in range(0, len(queries), block):
+            s = np.asarray(queries[start:start + block], np.float32) @ B.T
+            top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < s.shape[1] else np.tile(np.arange(k), (len(s), 1))
+            order = np.argsort(-np.take_along_axis(s, top, 1), axis=1, kind="stable")
+            idx[start:start + block] = np.take_along_axis(top, order, 1)
+            sims[start:start + block] = np.take_along_axis(s, idx[start:start + block], 1)
+        return {"indices": idx, "similarities": np.minimum(sims, 1.0)}
+
+    result = cached_arrays(cache_dir, "knn-against", array_key(queries, base, k, chosen, seed), compute)
+    return result["indices"], result["similarities"]

@@ -4,8 +4,10 @@ Reads the files ``ogi check`` and ``ogi judge`` leave in a dataset folder throug
 validated readers (:mod:`ogi_toolkit.folder.results`), so this layer depends on no checking
 code. Columns: ``check_passed`` (bool, NaN when unchecked), ``checks_failed`` (list of failed
 check names), ``checks_not_checked`` (the checks that could not run, e.g. text without
-Tesseract: "not checked", never passed), ``checks`` (the results), and when judged ``judge_score``, ``judge_passed``,
-``judge_model``, ``judge_error``.
+Tesseract: "not checked", never passed), ``checks`` (the results), and when judged
+``judge_score``, ``judge_passed``, ``judge_model``, ``judge_error``. After ``ogi check --vision``,
+each whole-image vision score is a column too (``vision_alignment``, ``vision_directional``,
+``vision_kept_similarity``, ...: the value of the item's last step; per-object rows stay in ``checks``).
 """
 from __future__ import annotations
 
@@ -24,6 +26,13 @@ def _error_kind(error) -> str | None:
     return error.get("kind") if isinstance(error, dict) else error
 
 
+def _vision_scores(checks: list) -> dict[str, float]:
+    """``vision.x`` rows about the whole image (not one object or relation) as ``vision_x`` numbers."""
+    return {c["name"].replace(".", "_"): c["value"] for c in checks
+            if c.get("name", "").startswith("vision.") and "object" not in c and "relation" not in c
+            and isinstance(c.get("value"), (int, float)) and not isinstance(c.get("value"), bool)}
+
+
 def quality_columns(root: str | Path, known_ids: Collection[str] | None = None) -> pd.DataFrame:
     """One row per checked or judged id (index ``id``); empty when the folder has neither file."""
     rows: dict[str, dict] = {}
@@ -34,7 +43,7 @@ def quality_columns(root: str | Path, known_ids: Collection[str] | None = None) 
             "checks_not_checked": list(dict.fromkeys(
                 c["name"] for c in line.get("checks", []) if c.get("passed") is None and c.get("applies", True)
                 and not c["name"].startswith("renderer."))),
-            "checks": line.get("checks", [])})
+            "checks": line.get("checks", []), **_vision_scores(line.get("checks", []))})
     for item_id, line in read_judgments(root, known_ids=known_ids).items():
         rows.setdefault(item_id, {}).update({
             "judge_score": line.get("score"), "judge_passed": line.get("passed"),

@@ -19,7 +19,6 @@ from .vocab import stable_int
 
 _LOCK = threading.Lock()
 _FIGURES: dict[tuple[int, int], object] = {}
-_PALETTE = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
 
 
 def _figure(width: int, height: int):
@@ -567,7 +566,7 @@ def figure_info(scene: Scene) -> dict:
             "look": look_for(scene.description).name}
 
 
-def _decorate(fig, look, hand_face: str | None) -> None:
+def _decorate(fig, look) -> None:
     """The look's paper: ruled lines, a grid, a frame, a title band, chalk dust."""
     from matplotlib.patches import Rectangle
 
@@ -649,7 +648,7 @@ def render_science(scene: Scene, width: int, height: int, seed: int) -> tuple[np
         fig = _figure(width, height)
         fig.clf()
         fig.patch.set_facecolor("#fbfaf5")
-        _decorate(fig, look, None)
+        _decorate(fig, look)
         ax = fig.add_axes([0.03, 0.06, 0.94, 0.8])
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
