@@ -13,7 +13,9 @@ from ogi_toolkit.quality.checks.planted import plant_fault_suite, without_calls
 
 KINDS = ("misspelt", "wrong_word", "noop_resave", "noop_blur", "wrong_place", "turn_noop", "pixelated", "noised",
          "blank", "grey")
-NEED_RECORD = {"wrong_place"}  # where the edit should change: only the layout record says
+# where the edit should change, and the text box read exactly: only the layout record says
+# (without it, a whole-picture read lets a one-letter misspelling pass: the judge's job)
+NEED_RECORD = {"wrong_place", "misspelt", "wrong_word"}
 
 
 @pytest.fixture(scope="module")
