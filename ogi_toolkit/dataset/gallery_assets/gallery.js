@@ -93,7 +93,7 @@
     if ($("f-failures").checked) q.set("failures", "1");
     if ($("f-sort").value) q.set("sort", $("f-sort").value);
     if (page > 0) q.set("page", page + 1);
-    if ($("viewer").open && openAt >= 0) q.set("item", shown[openAt].id);
+    if ($("viewer").open && shown[openAt]) q.set("item", shown[openAt].id);
     const hash = q.toString();
     if (hash !== location.hash.slice(1)) history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
   }
