@@ -24,9 +24,9 @@ from PIL import Image
 
 from ...spec import Edit, InstructionSpec
 from ..base import Backend, ImageRequest, ImageResult, TextResult
-from .render import (
-    RENDERER_NOTE, Overlay, changed_regions, composite, pixels_changed, png_bytes, prompt_card, render_state,
-)
+from .image_diffs import changed_regions, composite, pixels_changed
+from .marks import Overlay
+from .render import RENDERER_NOTE, png_bytes, prompt_card, render_state
 from .state import DrawState, apply_to_state, initial_state
 
 __all__ = ["RENDERER_VERSION", "SketchBackend", "parse_size", "render_request"]

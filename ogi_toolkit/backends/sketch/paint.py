@@ -15,7 +15,7 @@ from ...spec import SceneObject
 from .fonts import fit_label
 from .emoji import emoji_for, glyph_image
 from .glyphs import glyph_parts
-from .layout import Box, Placement
+from .placement import Box, Placement
 from .poses import lies_flat, pose_for, pose_name, pose_tile
 from .vocab import RGB, colour_rgb, darker, glyph_kind, lighter, pool_item, stable_int
 
