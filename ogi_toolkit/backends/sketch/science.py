@@ -16,6 +16,7 @@ import numpy as np
 
 from ...spec import Scene
 from . import science_diagrams as diagrams
+from .science_concepts import CONCEPT_DRAWERS
 from .science_plots import chart, plot
 from .vocab import stable_int
 
@@ -75,8 +76,10 @@ _FACES = {"sans": "DejaVu Sans", "serif": "DejaVu Serif", "mono": "DejaVu Sans M
 
 
 def figure_kind(scene: Scene) -> str:
-    """The drawer a science scene gets: its concept kind's own figure (``flow`` when the kind
-    has none: a process of steps)."""
+    """The drawer a science scene gets: the concept's own layout (``concept``) when it has one,
+    else its concept kind's figure (``flow`` when the kind has none: a process of steps)."""
+    if scene.concept in CONCEPT_DRAWERS:
+        return "concept"
     kind = (scene.concept_kind or "diagram").lower()
     return kind if kind == "plot" or kind in DRAWERS else "flow"
 
@@ -181,7 +184,8 @@ def render_science(scene: Scene, width: int, height: int, seed: int) -> tuple[np
         if kind == "plot":
             texts, anchors = plot(ax, labels, rng, fs, look, scene.concept or "")
         else:
-            texts = DRAWERS.get(kind, diagrams.flow)(ax, labels, rng, fs, look)
+            drawer = CONCEPT_DRAWERS[scene.concept] if kind == "concept" else DRAWERS.get(kind, diagrams.flow)
+            texts = drawer(ax, labels, rng, fs, look)
         _apply_look(fig, ax, look, title)
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()

@@ -20,6 +20,7 @@ from .vocab import objects_named_in, stable_int, state_words
 __all__ = ["draw_panels", "draw_path", "trajectory"]
 
 
+MIN_PANEL_PX = 28  # narrower panels have no room for a drawing: a small picture falls back to a grid
 _TRAJECTORY_WORDS = ("arc", "spiral", "zigzag", "straight", "loop", "wave", "circle", "figure_eight", "bounce",
                      "fall", "orbit", "s_curve")
 
@@ -98,13 +99,47 @@ def draw_path(img: Image.Image, state: DrawState, pts: list[tuple[float, float]]
     draw_object(img, mover, placed, label_h, label=False)
 
 
-def _panel_boxes(n: int, frame) -> list[Box]:
+def _panel_grid(n: int, arrangement: str) -> tuple[int, int]:
+    """(rows, columns) of the arrangement the instruction asked for: a single row (and a film
+    strip) left to right, a column top to bottom, a grid as square as the count allows, a comic
+    strip in rows of at most three."""
+    if arrangement == "column":
+        return n, 1
+    if arrangement == "grid":
+        cols = math.ceil(math.sqrt(n))
+        return math.ceil(n / cols), cols
+    if arrangement == "comic":
+        rows = math.ceil(n / 3)
+        return rows, math.ceil(n / rows)
+    return 1, n  # row, filmstrip
+
+
+def _panel_boxes(n: int, frame, arrangement: str = "row") -> list[Box]:
     x0, y0, x1, y1 = frame.area
-    rows = 1 if n <= 4 else 2
-    cols = math.ceil(n / rows)
+    if arrangement == "filmstrip":  # the strip's sprocket rows above and below the frames
+        pad = round((y1 - y0) * 0.12)
+        y0, y1 = y0 + pad, y1 - pad
+    rows, cols = _panel_grid(n, arrangement)
+    gap = 3 if arrangement != "comic" else max(4, round((x1 - x0) * 0.015))  # a comic's white gutters
+    if min((x1 - x0) / cols, (y1 - y0) / rows) - 2 * gap < MIN_PANEL_PX:  # a small picture: squarer panels
+        rows, cols = _panel_grid(n, "grid")
     w, h = (x1 - x0) / cols, (y1 - y0) / rows
-    return [(round(x0 + c * w) + 3, round(y0 + r * h) + 3, round(x0 + (c + 1) * w) - 3, round(y0 + (r + 1) * h) - 3)
-            for r in range(rows) for c in range(cols)][:n]
+    return [(round(x0 + c * w) + gap, round(y0 + r * h) + gap, round(x0 + (c + 1) * w) - gap,
+             round(y0 + (r + 1) * h) - gap) for r in range(rows) for c in range(cols)][:n]
+
+
+def _draw_strip(img: Image.Image, frame, arrangement: str) -> None:
+    """A film strip's black band with its sprocket holes (the frames are drawn over it)."""
+    if arrangement != "filmstrip":
+        return
+    x0, y0, x1, y1 = frame.area
+    d = ImageDraw.Draw(img)
+    d.rectangle([x0, y0, x1, y1], fill=(25, 25, 28))
+    pad = round((y1 - y0) * 0.12)
+    hole = max(3, pad // 3)
+    for x in range(x0 + hole, x1 - hole, hole * 3):
+        for y in (y0 + pad // 2, y1 - pad // 2):
+            d.rectangle([x, y - hole // 2, x + hole, y + hole // 2], fill=(235, 235, 230))
 
 
 def _stage_captions(scene: Scene, n: int) -> list[str]:
@@ -144,6 +179,9 @@ def _stage_scene(scene: Scene, caption: str) -> Scene:
     if not named and not scene.objects and caption:  # "climbers at the base camp": its first noun, drawn
         named = (_stage_subject(caption),)
     objects = list(named) if named else list(scene.objects)
+    if not named and caption and state_words(caption):  # "wrinkled raisins": the grapes, dried
+        objects = [o.model_copy(update={"attributes": {**o.attributes, "state": state_words(caption)}}) if k == 0 else o
+                   for k, o in enumerate(objects)]
     return scene.model_copy(update={"objects": objects, "relations": scene.relations if not named else [],
                                     "texts": [], "panels": None, "description": None})
 
@@ -156,14 +194,16 @@ def draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[
     n = scene.panels or 1
     panels = []
     captions = _stage_captions(scene, n)
-    for t, box in enumerate(_panel_boxes(n, state.frame)):
+    arrangement = (scene.layout or "").lower().removeprefix("panels_") or "row"
+    _draw_strip(img, state.frame, arrangement)
+    for t, box in enumerate(_panel_boxes(n, state.frame, arrangement)):
         w, h = box[2] - box[0], box[3] - box[1]
         cap_h = round(h * 0.12)
         stage = _stage_scene(scene, captions[t])
         place = _stage_place(captions[t], stage.objects, scene.background)
         tile = draw_background(place, w, h)
         sub = initial_state(stage, w, h - cap_h)
-        if sub.placements and stage.objects == scene.objects:  # the same objects each panel: growth shows time
+        if sub.placements and [o.name for o in stage.objects] == [o.name for o in scene.objects]:  # the same objects each panel: growth shows time
             grow = 0.55 + 0.45 * t / max(1, n - 1)
             first = sub.placements[0]
             bx0, by0, bx1, by1 = first.box
@@ -180,7 +220,8 @@ def draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[
         number = draw_text(tile, TextPlan(t, f"panel{t}", TextItem(text=str(t + 1), role="caption"),
                                           (2, 2, min(w - 2, cap_h * 2), cap_h - 2)))
         img.paste(tile, box[:2])
-        ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=max(2, img.width // 300))
+        border = max(2, img.width // 300) * (2 if arrangement == "comic" else 1)  # a comic's heavy ink frames
+        ImageDraw.Draw(img).rectangle(box, outline=(40, 40, 40), width=border)
         dx, dy = box[0], box[1] + cap_h
         for rec in sub_records:
             rec["box"] = [rec["box"][0] + dx, rec["box"][1] + dy, rec["box"][2] + dx, rec["box"][3] + dy]
