@@ -16,7 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 from ogi_toolkit.curation import make_subsets, split_dataset
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 from ogi_toolkit.planning import plan
 
 

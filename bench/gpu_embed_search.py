@@ -3,7 +3,7 @@
     python bench/gpu_embed_search.py --model DIR --texts plan_texts.txt.gz [--cpu-n 2000]
 
 Uses ``ogi_toolkit.analysis.embed.Embedder`` (device picked automatically: cuda when torch
-sees one), ``ogi_toolkit.analysis.knn.knn`` and ``near_duplicates`` on the paper-scale plan's
+sees one), ``ogi_toolkit.analysis.knn.nearest_neighbours`` and ``near_duplicates`` on the paper-scale plan's
 instructions, against a bare ``SentenceTransformer.encode`` on the same texts and device.
 Checks that GPU embeddings agree with CPU ones (cosine) and that the GPU kNN equals a CPU
 kNN on a subset. Prints a table and writes JSON next to ``--json``.
@@ -51,7 +51,7 @@ def main() -> int:
     from sentence_transformers import SentenceTransformer
 
     from ogi_toolkit.analysis.embed import Embedder, default_device
-    from ogi_toolkit.analysis.knn import knn
+    from ogi_toolkit.analysis.knn import nearest_neighbours
     from ogi_toolkit.analysis.repetition import near_duplicates
 
     res: dict = {"n": len(texts), "device": default_device(), "torch": torch.__version__}
@@ -88,7 +88,7 @@ def main() -> int:
         half.encode(texts[:2048], batch_size=1024)
         res["bare_encode_fp16_s"], Xh = clock(lambda: half.encode(texts, batch_size=1024, convert_to_numpy=True, normalize_embeddings=True))
         res["fp16_vs_fp32_cosine_min"] = float((Xh * X).sum(1).min())
-    res["knn10_s"], (idx, sims) = clock(lambda: knn(X, 10, cache_dir=None))
+    res["knn10_s"], (idx, sims) = clock(lambda: nearest_neighbours(X, 10, cache_dir=None))
     m = 5000
     ref = np.argsort(-(X[:m] @ X.T), axis=1)[:, :10]
     res["knn_top1_agreement_on_5000"] = float((ref[:, 1] == idx[:m, 1]).mean())

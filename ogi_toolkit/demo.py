@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .atomic_io import atomic_write_bytes
+from .folder import CHECKS_NAME, MANIFEST_NAME, read_manifest
 
-__all__ = ["DEMO_STATE", "SKETCH_SIZE", "format_summary", "run_demo"]
+__all__ = ["DEMO_STATE", "SKETCH_SIZE", "checks_not_run", "format_summary", "run_demo"]
 
 DEMO_STATE = "demo.json"
 SKETCH_SIZE = "512x512"  # legible labels and text, with a quarter of the pixels of 1024x1024 to draw
@@ -90,10 +91,9 @@ class _Stages:
 
 def _make_plan(path: Path, per_subtask: int, seed: int) -> None:
     from .definition.taxonomy import load_taxonomy
-    from .planning import plan
+    from .planning import plan, write_specs
 
-    specs = plan(counts={s.id: per_subtask for s in load_taxonomy().subtasks}, seed=seed)
-    atomic_write_bytes(path, "".join(s.to_json() + "\n" for s in specs).encode("utf-8"))
+    write_specs(path, plan(counts={s.id: per_subtask for s in load_taxonomy().subtasks}, seed=seed))
 
 
 def _make_backend(backend: str, image_model: str | None, quality: str | None, base_url: str | None):
@@ -113,6 +113,19 @@ def _counts(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
         kind = (record.get("spec") or {}).get("kind", "?")
         counts.setdefault(kind, Counter())[record.get("status", "?")] += 1
     return {kind: dict(c) for kind, c in sorted(counts.items(), key=lambda kv: kv[0] != "generation")}
+
+
+def checks_not_run(lines: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
+    """The checks that did not run (no value, passed null) counted per reason (a missing system
+    part, or a check that does not apply), and how many items had one: those items passed only
+    what was checked."""
+    reasons: Counter = Counter()
+    items = 0
+    for line in lines:
+        missed = [c for c in line["checks"] if c["passed"] is None and c["value"] is None]
+        items += bool(missed)
+        reasons.update(c.get("reason") or f"{c['name']} could not run" for c in missed)
+    return dict(reasons.most_common()), items
 
 
 def _first_images(records: list[dict[str, Any]], dataset: Path) -> dict[str, str]:
@@ -168,7 +181,7 @@ def run_demo(
     out.mkdir(parents=True, exist_ok=True)
     stages = _Stages(out, settings, redo, log)
     plan_path, dataset = out / "plan.jsonl", out / "dataset"
-    paths = {"plan": plan_path, "dataset": dataset, "manifest": dataset / "manifest.jsonl",
+    paths = {"plan": plan_path, "dataset": dataset, "manifest": dataset / MANIFEST_NAME,
              "gallery": out / "gallery.html", "figures": out / "figures", "sunburst": out / "figures" / "demo_sunburst.png",
              "opengpt": out / "export" / "opengpt", "hf": out / "export" / "hf"}
     if analyse:  # only what this run makes: a folder may hold an older run's files
@@ -184,14 +197,12 @@ def run_demo(
     run = stages.run("generate", None, [], lambda: run_plan(
         plan_path, dataset, backend=be, size=size, max_cost=max_cost, progress=progress))
 
-    from .dataset import read_manifest
-
     from .quality import check
     from .quality.checks.summary import ocr_rates, pass_rates
 
     # resumes by itself: only items whose images or thresholds changed are checked again
     checked = stages.run("check", None, [], lambda: check(dataset, workers=2))
-    paths["checks"] = dataset / "checks.jsonl"
+    paths["checks"] = dataset / CHECKS_NAME
 
     records = read_manifest(dataset)
     data_stamp = (paths["manifest"]).read_bytes() + paths["checks"].read_bytes()
@@ -225,7 +236,7 @@ def run_demo(
     stages.run("figures", _fingerprint(data_stamp), [paths["sunburst"]], figures)
     if done:  # the exports hold finished items only
         from .dataset.export_hf import export_hf
-        from .dataset.opengpt import export_opengpt
+        from .dataset.export_opengpt import export_opengpt
 
         # images are hard-linked: the store's files are named by their hash and never change
         stages.run("export_opengpt", _fingerprint(data_stamp), [paths["opengpt"] / "gen.json"],
@@ -244,6 +255,7 @@ def run_demo(
             "not the output of a generative model.") if backend == "sketch" else ""
     stages.run("gallery", None, [], lambda: write_gallery(dataset, paths["gallery"], title="ogi demo",
                                                           links=links, note=note))
+    not_checked, items_not_fully_checked = checks_not_run(checked.lines)
     result = {
         "out": str(out), "settings": settings,
         "items": len(records), "subtasks": len({(r.get("spec") or {}).get("subtask") for r in records}),
@@ -255,7 +267,8 @@ def run_demo(
         "diversity": summary,
         "checks": {"items": checked.items, "passed": checked.passed,
                    "rates": {k: v["rate"] for k, v in pass_rates(checked.lines).items()},
-                   "ocr_exact": {k: [v["exact"], v["texts"]] for k, v in ocr_rates(checked.lines).items()}},
+                   "ocr_exact": {k: [v["exact"], v["texts"]] for k, v in ocr_rates(checked.lines).items()},
+                   "not_checked": not_checked, "items_not_fully_checked": items_not_fully_checked},
         "seconds": {**stages.seconds, "total": round(sum(stages.seconds.values()), 2)},
         "reused": stages.reused,
         "paths": {k: str(v) for k, v in paths.items() if v.exists()},
@@ -302,8 +315,13 @@ def format_summary(result: dict[str, Any]) -> str:
         failing = ", ".join(f"{name} {rate:.0%}" for name, rate in checks["rates"].items()
                             if name != "items" and rate is not None and rate < 1)
         ocr = ", ".join(f"{script} {exact}/{n}" for script, (exact, n) in checks["ocr_exact"].items())
+        partly = checks.get("items_not_fully_checked")
         lines.append(f"  checks     {checks['passed']} of {checks['items']} items pass"
+                     + (f" ({partly} of them with checks that did not run: see below)" if partly else "")
                      + (f"; below 100%: {failing}" if failing else "") + (f"; OCR exact: {ocr}" if ocr else ""))
+        # what could not be checked here, and why (a missing system part names its install command)
+        lines += [f"  not run    {n} {'check' if n == 1 else 'checks'}, {reason}"
+                  for reason, n in (checks.get("not_checked") or {}).items()]
     if result["diversity"]:
         lines.append("  diversity  " + ", ".join(f"{k} {_fmt(v)}" for k, v in result["diversity"].items()))
     lines.append("  time       " + ", ".join(f"{k} {v:.1f} s" for k, v in result["seconds"].items())

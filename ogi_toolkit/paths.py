@@ -11,7 +11,6 @@ PROJECT_DIR = PACKAGE_DIR.parent
 # at their own copies (for example an extended taxonomy) with these environment variables.
 TAXONOMY_DIR = Path(os.environ.get("OGI_TAXONOMY_DIR", PROJECT_DIR / "taxonomy"))
 POOLS_DIR = Path(os.environ.get("OGI_POOLS_DIR", PROJECT_DIR / "pools"))
-FIGURES_DIR = PROJECT_DIR / "figures"
 # Copies of the real external prompt sets are never made: they are read in place.
 SHARED_DIR = PROJECT_DIR.parent / "shared"
 EXTERNAL_DATA_DIR = Path(os.environ.get("OGI_EXTERNAL_DATA", SHARED_DIR / "data" / "external"))

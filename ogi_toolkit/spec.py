@@ -22,6 +22,7 @@ models took a sixth of its time.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -170,6 +171,21 @@ class Reference(_Strict):
 
     scene: Scene
     subject: int = Field(0, ge=0)  # index into ``scene.objects``
+
+
+# How reference-edit instructions name the second input image (the builders say it in words so an
+# instruction reads on its own; the released data writes ``<image>``): the builders draw from
+# this list, the OpenGPT export turns a mention back into the placeholder.
+REFERENCE_MENTIONS = ("the second image", "the reference image", "the reference photo", "the other picture",
+                      "the image provided", "the attached photo", "the second photo", "the reference picture",
+                      "the supplied image", "the extra picture")
+_MENTION = re.compile("|".join(re.escape(m) for m in REFERENCE_MENTIONS), re.IGNORECASE)
+
+
+def with_image_placeholder(instruction: str) -> str:
+    """The released form of a reference-image instruction: its mention of the second image
+    ("the reference photo") becomes ``<image>``."""
+    return _MENTION.sub("<image>", instruction)
 
 
 class RewriteNote(_Strict):

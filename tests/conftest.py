@@ -1,4 +1,5 @@
-"""Shared test settings: offline hub, headless plotting, no stray figures."""
+"""Shared test settings: offline hub, headless plotting, no stray figures; and the skip rule for
+tests that need a part of the system pip cannot install."""
 import os
 
 # Without this a sentence-transformers hub lookup hangs ~75 s before failing offline.
@@ -7,6 +8,46 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
+
+# The parts `make system` installs (scripts/system-packages). A test that needs one is marked
+#   @pytest.mark.system("tesseract")        Tesseract with its English pack
+#   @pytest.mark.system("tesseract:jpn")    Tesseract with that pack
+#   @pytest.mark.system("emoji_font")       Noto Color Emoji (the sketch renderer's pictograms)
+#   @pytest.mark.system("chromium")         Chromium on PATH (the browser tests)
+# and is skipped with the reason where the part is absent, never failed.
+_INSTALL = "`make system` installs it"
+
+
+def system_part_missing(part: str) -> str | None:
+    """Why ``part`` (one of the names above) cannot be used here, or None when it can."""
+    kind, _, detail = part.partition(":")
+    if kind == "tesseract":
+        from ogi_toolkit.quality.checks.ocr import tesseract_missing
+
+        return tesseract_missing(detail or "eng")
+    if kind == "emoji_font":
+        from ogi_toolkit.backends.sketch.emoji import FONT_PATH, font_available
+
+        return None if font_available() else (f"the Noto Color Emoji font is not at {FONT_PATH} ({_INSTALL}: "
+                                              "fonts-noto-color-emoji; OGI_EMOJI_FONT names another file)")
+    if kind == "chromium":
+        from browser_helpers import CHROMIUM
+
+        return None if CHROMIUM else f"Chromium is not on PATH ({_INSTALL})"
+    raise ValueError(f"@pytest.mark.system: unknown part {part!r}; expected tesseract[:LANG], emoji_font or chromium")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "system(*parts): needs system parts pip cannot install "
+                                       "(tesseract[:LANG], emoji_font, chromium); skipped with the reason when absent")
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("system"):
+        for part in mark.args:
+            why = system_part_missing(part)
+            if why:
+                pytest.skip(why)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 from ogi_toolkit.spec import InstructionSpec
 
 SOURCE = {"description": "a kitchen with a red cup on a table", "objects": [{"name": "cup", "colour": "red"}]}

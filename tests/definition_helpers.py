@@ -67,6 +67,9 @@ subtasks:
     templates:
       - {id: ac_a, text: "{{ n|number_word|cap }} {{ colour }} {{ animal|plural(n) }}, all {{ mood }}."}
       - {id: ac_b, text: "Draw exactly {{ n }} {{ animal|plural(n) }} in {{ colour|a }} shade", difficulty: [2]}
+      - {id: ac_c, text: "A picture of {{ n }} {{ colour }} {{ animal|plural(n) }}.", difficulty: [2]}
+      - {id: ac_d, text: "{{ n|number_word|cap }} {{ animal|plural(n) }}, each one {{ colour }} and {{ mood }}.", difficulty: [2]}
+      - {id: ac_e, text: "Show {{ n }} {{ mood }} {{ animal|plural(n) }} coloured {{ colour }}.", difficulty: [2]}
 """
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from dataset_fixtures import make_dataset
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 
 CHECKS = [
     {"id": "gen-1", "passed": True, "checks": [{"name": "clip_score", "value": 0.31, "threshold": 0.25, "passed": True}]},
@@ -17,7 +17,7 @@ CHECKS = [
 ]
 JUDGMENTS = [
     # as `ogi judge` writes them: error null when judged, {kind, message} when not
-    {"id": "ref-1", "judge": "gpt-4o-mini", "score": 4.5, "passed": True, "criteria": {"faithfulness": 5},
+    {"id": "ref-1", "judge": "gpt-4o-mini", "score": 0.875, "passed": True, "criteria": {"faithfulness": 1.0},
      "reasons": {"faithfulness": "the cat is on the table"},
      "questions": [{"question": "Is the cat on the table?", "answer": "yes"}], "error": None},
     {"id": "turn-1", "judge": "gpt-4o-mini", "score": None, "passed": None, "criteria": {}, "questions": [],

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ogi_toolkit.analysis import Embedder, knn
+from ogi_toolkit.analysis import Embedder, nearest_neighbours
 from tests.analysis_fixtures import analysis_cache, embedder, parti, parti_sample, parti_vectors  # noqa: F401
 
 
@@ -45,20 +45,20 @@ def test_exact_knn_matches_brute_force(tmp_path):
     X = rng.normal(size=(300, 16)).astype(np.float32)
     X[10] = X[3]  # an exact duplicate must not push a row off its own first place
     X /= np.linalg.norm(X, axis=1, keepdims=True)
-    idx, sims = knn(X, 5, cache_dir=tmp_path, block=64)
+    idx, sims = nearest_neighbours(X, 5, cache_dir=tmp_path, block=64)
     S = X @ X.T
     np.fill_diagonal(S, -np.inf)
     assert (idx[:, 0] == np.arange(300)).all()
     assert np.allclose(sims[:, 0], 1.0)
     assert np.allclose(np.sort(S, axis=1)[:, ::-1][:, :4], sims[:, 1:], atol=1e-5)
     assert idx[3, 1] == 10 and idx[10, 1] == 3
-    again = knn(X, 5, cache_dir=tmp_path, block=64)
+    again = nearest_neighbours(X, 5, cache_dir=tmp_path, block=64)
     assert np.array_equal(again[0], idx) and len(list(tmp_path.glob("knn-*.npz"))) == 1
 
 
 def test_partiprompts_neighbours_share_their_category_far_above_chance(parti_sample, parti_vectors):
     sample = parti_sample
-    idx, _ = knn(parti_vectors, 6)
+    idx, _ = nearest_neighbours(parti_vectors, 6)
     labels = sample.Category.to_numpy()
     agreement = (labels[idx[:, 1:]] == labels[:, None]).mean()
     shares = sample.Category.value_counts(normalize=True)

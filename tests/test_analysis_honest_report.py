@@ -12,10 +12,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from ogi_toolkit.analysis import analyse, plot_umap
-from ogi_toolkit.analysis.colours import DOMAIN_COLOURS
+from ogi_toolkit.colours import DOMAIN_COLOURS
 from ogi_toolkit.analysis.markdown import report_markdown
 from ogi_toolkit.cli import main
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 from tests.analysis_fixtures import analysis_cache  # noqa: F401
 
 DOMAINS = ["style_control", "complex_instruction_following", "in_image_text_rendering", "spatial_reasoning",
@@ -52,8 +52,8 @@ def _dataset(root: Path, n: int = 12) -> None:
                     "subtask": f"s{k % 3}", "template_id": "t", "difficulty": 1, "instruction": text}
             writer.append({"id": spec["id"], "status": "done", "spec": spec, "instruction": text,
                            "input_images": [], "output_image": None, "turn_images": []})
-    lines = [{"id": "i0", "judge": "m", "score": 0.2, "passed": False, "criteria": [], "questions": []},
-             {"id": "i1", "judge": "m", "score": 0.9, "passed": True, "criteria": [], "questions": []},
+    lines = [{"id": "i0", "judge": "m", "score": 0.2, "passed": False, "criteria": {}, "questions": []},
+             {"id": "i1", "judge": "m", "score": 0.9, "passed": True, "criteria": {}, "questions": []},
              {"id": "i2", "error": "the judge's reply was not JSON"}]
     (root / "judgments.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
 

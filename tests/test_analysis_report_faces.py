@@ -17,11 +17,12 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from ogi_toolkit.analysis import analyse, plot_counts, plot_umap
-from ogi_toolkit.analysis.colours import DOMAIN_COLOURS, OTHER_COLOUR, label_colours
+from ogi_toolkit.analysis.colours import label_colours
+from ogi_toolkit.colours import DOMAIN_COLOURS, OTHER_COLOUR
 from ogi_toolkit.analysis.io import specs_to_frame
 from ogi_toolkit.analysis.plots import umap_html
 from ogi_toolkit.definition.pools import load_pools
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter
 from ogi_toolkit.planning import plan
 from tests.analysis_fixtures import analysis_cache  # noqa: F401
 

@@ -20,7 +20,7 @@ from ogi_toolkit.scene_edit import apply_edit
 from ogi_toolkit.spec import InstructionSpec
 from ogi_toolkit.templates.builders.base import BuildContext, get_builder
 from ogi_toolkit.templates.builders.editing.global_ import scene_np
-from ogi_toolkit.templates.builders.editing.other import REFERENCE_MENTIONS, with_image_placeholder
+from ogi_toolkit.spec import REFERENCE_MENTIONS, with_image_placeholder
 from ogi_toolkit.templates.grammar import a
 from ogi_toolkit.templates.sampler import compiled, default_pools, draw, sample, split
 

@@ -12,8 +12,9 @@ from curation_fixtures import copy_dataset, make_sketch_dataset
 from ogi_toolkit.cli import main
 from ogi_toolkit.curation import split_dataset
 from ogi_toolkit.curation.split import SPLITS, split_of
-from ogi_toolkit.dataset import load_dataset, read_manifest
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.dataset import load_dataset
+from ogi_toolkit.folder import read_manifest
+from ogi_toolkit.folder import ManifestWriter
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,9 @@ from curation_fixtures import copy_dataset, make_sketch_dataset, write_jsonl
 from ogi_toolkit.cli import main
 from ogi_toolkit.curation import QualityFilter, make_subsets
 from ogi_toolkit.curation.apportion import nested_counts
-from ogi_toolkit.dataset import load_dataset, read_manifest
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.dataset import load_dataset
+from ogi_toolkit.folder import read_manifest
+from ogi_toolkit.folder import ManifestWriter
 
 SIZES = {"10": 10, "25": 25, "40": 40, "60": 60}
 

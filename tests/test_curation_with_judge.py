@@ -11,7 +11,7 @@ from curation_fixtures import make_sketch_dataset
 from generate_fixtures import local_server
 from judge_fixtures import judge_options
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.quality.judge import judge
 
 

@@ -29,7 +29,7 @@ def test_every_item_is_on_the_page_with_relative_image_links_and_its_results(tmp
     assert [t["image"] for t in items["turn-1"]["turns"]] == ["../data/images/tu/turn0.png", "../data/images/tu/turn1.png"]
     assert items["fail-1"]["status"] == "error" and items["fail-1"]["error"] == "x"
     assert items["edit-1"]["check"]["passed"] is False and items["edit-1"]["check"]["checks"][0]["reason"] == "output equals input"
-    assert items["ref-1"]["judge"]["score"] == 4.5 and items["turn-1"]["judge"] == {"judge": "gpt-4o-mini", "error": "timeout judge timed out"}
+    assert items["ref-1"]["judge"]["score"] == 0.875 and items["turn-1"]["judge"] == {"judge": "gpt-4o-mini", "error": "timeout judge timed out"}
     assert "check" not in items["ref-1"] and "judge" not in items["gen-1"]
     assert items["ref-1"]["spec"]["reference"]["scene"]["description"] == "a grey cat"  # the spec travels
     assert "instruction" not in items["ref-1"]["spec"]  # ...without what the item shows already
@@ -69,8 +69,18 @@ def test_bad_result_lines_name_the_file_and_line(tmp_path):
     make_gallery_dataset(tmp_path / "data", extra=0)
     with open(tmp_path / "data" / "checks.jsonl", "a") as f:
         f.write("{not json\n")
-    with pytest.raises(ValueError, match=r"checks\.jsonl:3: not valid JSON"):
+    with pytest.raises(ValueError, match=r"checks\.jsonl:3: not a JSON line"):
         write_gallery(tmp_path / "data")
+
+
+def test_a_torn_last_result_line_is_skipped_as_everywhere_else(tmp_path):
+    """#22 item 6: the gallery refused the whole file for a write cut short; filter and agreement skip it."""
+    make_gallery_dataset(tmp_path / "data", extra=0)
+    with open(tmp_path / "data" / "judgments.jsonl", "a") as f:
+        f.write('{"id": "gen-1", "judge": "m", "sco')
+    with pytest.warns(UserWarning, match=r"judgments\.jsonl:3: torn last line"):
+        items = {item["id"]: item for item in page_items(write_gallery(tmp_path / "data").read_text())}
+    assert items["ref-1"]["judge"]["score"] == 0.875 and "judge" not in items["gen-1"]
 
 
 def test_the_command_writes_the_page_and_refuses_a_plan(tmp_path, capsys):

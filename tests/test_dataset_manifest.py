@@ -7,7 +7,8 @@ import pytest
 
 from generate_fixtures import local_server, mixed_plan
 
-from ogi_toolkit.dataset import load_dataset, read_manifest
+from ogi_toolkit.dataset import load_dataset
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.generate import run_plan
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from generate_fixtures import local_server
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 
 N_SUBTASKS = len(load_taxonomy().subtasks)

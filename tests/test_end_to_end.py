@@ -16,11 +16,13 @@ import pytest
 from PIL import Image
 
 from ogi_toolkit.backends.sketch import RENDERER_NOTE
-from ogi_toolkit.dataset import read_manifest
-from ogi_toolkit.dataset.opengpt import EDIT_FILE, GEN_FILE, PLACEHOLDER, export_opengpt, import_opengpt
+from ogi_toolkit.folder import read_manifest
+from ogi_toolkit.dataset.export_opengpt import export_opengpt
+from ogi_toolkit.dataset.import_opengpt import import_opengpt
+from ogi_toolkit.dataset.opengpt import EDIT_FILE, GEN_FILE, PLACEHOLDER
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 from ogi_toolkit.generate import run_plan
-from ogi_toolkit.generate.store import ResultStore
+from ogi_toolkit.calls.store import ResultStore
 from ogi_toolkit.planning import plan
 
 SIZE = 256

@@ -9,7 +9,7 @@ from PIL import Image
 
 from dataset_fixtures import make_dataset
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.export_hf import export_hf
 
 datasets = pytest.importorskip("datasets")

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from curation_fixtures import make_sketch_dataset
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.export_pix2pix import export_pix2pix
 from ogi_toolkit.dataset.standalone_turns import standalone_turn_prompts
 from ogi_toolkit.spec import EARLIER_TURN_LABELS

@@ -6,9 +6,11 @@ import json
 import pytest
 from PIL import Image
 
-from ogi_toolkit.dataset import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.dataset.export_hf import export_hf
-from ogi_toolkit.dataset.opengpt import PLACEHOLDER, export_opengpt, import_opengpt
+from ogi_toolkit.dataset.export_opengpt import export_opengpt
+from ogi_toolkit.dataset.import_opengpt import import_opengpt
+from ogi_toolkit.dataset.opengpt import PLACEHOLDER
 from ogi_toolkit.generate import run_plan
 from ogi_toolkit.planning import plan
 

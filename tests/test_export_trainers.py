@@ -14,11 +14,10 @@ from PIL import Image
 from curation_fixtures import copy_dataset, make_sketch_dataset
 from ogi_toolkit.cli import main
 from ogi_toolkit.curation import make_subsets
-from ogi_toolkit.dataset import read_manifest
 from ogi_toolkit.dataset.export_folders import export_control_folder, export_image_caption
 from ogi_toolkit.dataset.export_pix2pix import export_pix2pix
 from ogi_toolkit.dataset.standalone_turns import standalone_turn_prompts
-from ogi_toolkit.generate.manifest_io import ManifestWriter
+from ogi_toolkit.folder import ManifestWriter, read_manifest
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,7 @@ def test_an_item_opens_large_with_its_images_spec_and_results(page):
     sizes = page.eval_on_selector_all("#viewer img", "imgs => imgs.map(i => [i.naturalWidth, i.clientWidth])")
     assert all(natural > 0 and shown >= 300 for natural, shown in sizes), sizes
     text = page.inner_text("#viewer")
-    assert "Add the cat from the second image" in text and "Judge gpt-4o-mini: passed (score 4.5)" in text
+    assert "Add the cat from the second image" in text and "Judge gpt-4o-mini: passed (score 0.875)" in text
     assert '"description": "a grey cat"' in page.inner_text("#viewer pre.spec")
     assert page.evaluate("location.hash") == "#item=ref-1"
     page.screenshot(path=str(ARTIFACTS / "gallery-viewer.png"))

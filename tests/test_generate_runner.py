@@ -12,7 +12,7 @@ from generate_fixtures import generation, local_server, manifest_lines, mixed_pl
 
 from ogi_toolkit.config import load_models_config
 from ogi_toolkit.generate import RunAborted, run_plan
-from ogi_toolkit.generate.store import ResultStore
+from ogi_toolkit.calls.store import ResultStore
 
 
 def _openai(server, **extra):
@@ -167,7 +167,6 @@ def test_rewrite_sends_the_rewritten_text_and_keeps_the_original(tmp_path):
 
 
 def test_the_offline_sketch_backend_runs_the_same_plan_for_free_and_resumes(tmp_path):
-    pytest.importorskip("ogi_toolkit.backends.sketch", reason="the sketch renderer is not installed")
     plan = [generation(0), multi_turn(), reference()]
     summary = run_plan(plan, tmp_path, size="96x96", progress=False)  # backend="sketch" by default
     again = run_plan(plan, tmp_path, size="96x96", progress=False)
@@ -179,7 +178,7 @@ def test_the_offline_sketch_backend_runs_the_same_plan_for_free_and_resumes(tmp_
 
 
 def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path):
-    from ogi_toolkit.generate.lock import FolderBusy, RunLock
+    from ogi_toolkit.calls.lock import FolderBusy, RunLock
 
     with RunLock(tmp_path):  # as if another process were writing there
         with pytest.raises(FolderBusy, match="another run is writing to"):

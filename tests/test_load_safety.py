@@ -37,6 +37,9 @@ subtasks:
     templates:
       - {id: ot_a, text: "Draw {{ thing|a }}."}
       - {id: ot_b, text: "TEXT"}
+      - {id: ot_c, text: "A picture of {{ thing|a }} alone."}
+      - {id: ot_d, text: "Show {{ thing|a }} on a table."}
+      - {id: ot_e, text: "Paint {{ thing|a }}."}
 """
 SLOTS_PARAMS = "{slots: {thing: {pool: objects}}}"
 
@@ -143,7 +146,7 @@ def test_file_over_the_size_cap_is_refused_before_parsing(tmp_path):
         fh.write("pool: tones\ndescription: d\nsource: s\nitems:\n")
         fh.write("  - {id: x, name: y}\n" * (MAX_FILE_BYTES // 20 + 10))
     started = time.monotonic()
-    with pytest.raises(PoolError, match=r"tones\.yaml: file is 4\.\d MiB; data files are at most 4 MiB"):
+    with pytest.raises(PoolError, match=r"tones\.yaml: file is \d+\.\d MiB; data files are at most 2 MiB"):
         read_pool_dir(pools)
     assert time.monotonic() - started < 1
 

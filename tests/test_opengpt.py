@@ -9,8 +9,11 @@ from PIL import Image
 
 from dataset_fixtures import make_dataset, png
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import load_dataset, read_manifest
-from ogi_toolkit.dataset.opengpt import PLACEHOLDER, export_opengpt, import_opengpt, with_placeholder
+from ogi_toolkit.dataset import load_dataset
+from ogi_toolkit.folder import read_manifest
+from ogi_toolkit.dataset.export_opengpt import export_opengpt
+from ogi_toolkit.dataset.import_opengpt import import_opengpt
+from ogi_toolkit.dataset.opengpt import PLACEHOLDER, with_placeholder
 
 
 def jsonl(path: Path) -> list[dict]:

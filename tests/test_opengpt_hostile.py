@@ -13,8 +13,8 @@ import pytest
 
 from dataset_fixtures import png
 from ogi_toolkit.cli import main
-from ogi_toolkit.dataset import read_manifest
-from ogi_toolkit.dataset.opengpt import import_opengpt
+from ogi_toolkit.folder import read_manifest
+from ogi_toolkit.dataset.import_opengpt import import_opengpt
 from ogi_toolkit.dataset.safe_files import clean_text, image_problem
 
 SECRET = b"top secret, outside the import folder\n"
@@ -154,7 +154,7 @@ def test_control_characters_in_the_meta_specs_are_removed_too(tmp_path):
     """An export of ours carries each item's spec in ogi_meta.jsonl; a re-import takes its
     instruction texts from there, so they are cleaned as the prompts are."""
     from dataset_fixtures import make_dataset
-    from ogi_toolkit.dataset.opengpt import export_opengpt
+    from ogi_toolkit.dataset.export_opengpt import export_opengpt
 
     make_dataset(tmp_path / "data")
     released = tmp_path / "og"

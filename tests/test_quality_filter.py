@@ -29,6 +29,7 @@ def dropped(out):
         return {row["id"]: row["reason"] for row in csv.DictReader(f)}
 
 
+@pytest.mark.system("tesseract")  # the swapped texts are dropped when OCR reads them
 def test_filter_keeps_passing_items_and_lists_the_dropped(faulty, tmp_path):
     root, planted = faulty
     report = filter_dataset(root, tmp_path / "kept")
@@ -44,6 +45,7 @@ def test_filter_keeps_passing_items_and_lists_the_dropped(faulty, tmp_path):
     assert os.path.samefile(first["output_image"], original) == report.linked  # a hard link, not a copy
 
 
+@pytest.mark.system("tesseract")
 def test_require_only_the_named_groups(faulty, tmp_path):
     root, planted = faulty
     filter_dataset(root, tmp_path / "t", require="text")

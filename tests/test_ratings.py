@@ -8,7 +8,7 @@ import ipywidgets as w
 import pytest
 from rating_fixtures import SUBTASKS, make_rating_dataset
 
-from ogi_toolkit.dataset.manifest import read_manifest
+from ogi_toolkit.folder import read_manifest
 from ogi_toolkit.quality.judge.checklist import questions
 from ogi_toolkit.quality.ratings.ratings import (RatingSession, failed_ids, load_ratings, rating_items, rating_order,
                                          validate_rater)
@@ -48,7 +48,7 @@ def test_order_is_stratified_by_subtask_and_failures_come_first(folder):
     a, b, c = order[-1].id, order[-2].id, order[-3].id
     (folder / "checks.jsonl").write_text(json.dumps({"id": a, "passed": False}) + "\n"
                                          + json.dumps({"id": c, "passed": False}) + "\n" + json.dumps({"id": c, "passed": True}) + "\n")
-    (folder / "judgments.jsonl").write_text(json.dumps({"id": b, "passed": False, "error": None}) + "\n")
+    (folder / "judgments.jsonl").write_text(json.dumps({"id": b, "passed": False, "score": 0.2, "error": None}) + "\n")
     assert failed_ids(folder) == {a, b}
     first = RatingSession(folder, "ana", failures_first=True).order
     assert {i.id for i in first[:2]} == {a, b} and len(first) == len(order)

@@ -11,13 +11,12 @@ from PIL import Image
 
 from ogi_toolkit.backends.base import ImageRequest
 from ogi_toolkit.backends.sketch import render_request
-from ogi_toolkit.backends.sketch.emoji import MAP_PATH, build_mapping, font_available, glyph_image
+from ogi_toolkit.backends.sketch.emoji import MAP_PATH, build_mapping, glyph_image
 from ogi_toolkit.backends.sketch.vocab import pools
 from ogi_toolkit.spec import Scene, SceneObject
 from sketch_fixtures import spec
 
-needs_font = pytest.mark.skipif(not font_available(), reason="Debian fonts-noto-color-emoji is not installed "
-                                                              "(.ci/run installs it)")
+needs_font = pytest.mark.system("emoji_font")
 O = SceneObject
 
 

@@ -85,6 +85,7 @@ def test_a_pair_compared_both_ways_keeps_its_first_comparison(a, b):
     assert _measure(boxes[0], "area") > _measure(boxes[1], "area"), boxes
 
 
+@pytest.mark.system("emoji_font")  # "where the shapes allow": the pictograms' shapes
 @pytest.mark.parametrize("a, first, b, second", [("bus", "wider_than", "goblin", "taller_than"),
                                                  ("griffin", "larger_than", "giraffe", "taller_than")])
 def test_a_pair_compared_both_ways_shows_both_where_the_shapes_allow(a, first, b, second):

@@ -6,6 +6,7 @@ from PIL import Image, ImageDraw
 from ogi_toolkit.backends.sketch.treatments import (
     FAMILY_DEFAULTS, TREATMENTS, apply_lighting, apply_treatment, treatment_for_words,
 )
+from ogi_toolkit.definition import pool_items
 
 W = 192
 
@@ -20,7 +21,6 @@ def picture(square_colour=(200, 40, 40)) -> Image.Image:
 
 
 def test_every_treatment_the_style_pool_may_name_is_implemented():
-    pool_items = pytest.importorskip("ogi_toolkit.definition.pool_items")
     assert set(pool_items.SKETCH_TREATMENTS) <= set(TREATMENTS)
     assert set(FAMILY_DEFAULTS) == set(pool_items.StyleFamily.__args__)
 

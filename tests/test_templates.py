@@ -223,6 +223,9 @@ subtasks:
     templates:
       - {id: mc_a, text: "Exactly {{ n }} mugs."}
       - {id: mc_b, text: "{{ n }} mugs on a shelf."}
+      - {id: mc_c, text: "A shelf with {{ n }} mugs."}
+      - {id: mc_d, text: "Draw {{ n }} mugs in a row."}
+      - {id: mc_e, text: "There are {{ n }} mugs here."}
 """
 
 
@@ -296,6 +299,9 @@ subtasks:
     templates:
       - {id: cp_a, text: "{{ first|cap }} next to {{ second }}{{ ' ' ~ scene if scene }}."}
       - {id: cp_b, text: "Show {{ first }} beside {{ second }}{{ ' ' ~ scene if scene }}."}
+      - {id: cp_c, text: "{{ first|cap }} and {{ second }} side by side{{ ' ' ~ scene if scene }}."}
+      - {id: cp_d, text: "Put {{ first }} near {{ second }}{{ ' ' ~ scene if scene }}."}
+      - {id: cp_e, text: "Draw {{ first }} close to {{ second }}{{ ' ' ~ scene if scene }}."}
 """
 
 

@@ -214,6 +214,15 @@ def test_ogi_check_vision_writes_the_vision_rows(dataset, tiny_models, tmp_path,
     assert {"technical.not_flat"} <= names  # the offline checks still run beside them
     for line in lines:  # an item passes only when no counted check (vision included) failed
         assert line["passed"] == (not any(c["passed"] is False for c in line["checks"]))
+    from ogi_toolkit.dataset import load_dataset
+
+    frame = load_dataset(data).set_index("id")  # the whole-image scores as columns
+    compared = 0
+    for line in lines:  # subtasks of one item have no other instruction to compare with
+        for row in (c for c in line["checks"] if c["name"] == "vision.own_instruction"):
+            assert frame.loc[line["id"], "vision_own_instruction"] == row["value"]
+            compared += 1
+    assert compared >= 10 and frame["vision_alignment"].notna().all()
     # a later run without --vision leaves no vision rows (they describe the models of a run)
     assert main(["check", str(data), "--workers", "1"]) == 0
     lines = [json.loads(line) for line in (data / "checks.jsonl").read_text().splitlines()]

@@ -17,7 +17,7 @@ from .diversity import (
 from .embed import DEFAULT_MODEL, Embedder, embed, get_embedder
 from .images import image_near_duplicates, image_stats
 from .io import load_manifest, load_plan, load_prompts, load_table, specs_to_frame
-from .knn import knn
+from .knn import nearest_neighbours
 from .plots import plot_counts, plot_umap, umap_html
 from .project import project
 from .report import analyse
@@ -29,9 +29,9 @@ from .repetition import (
 __all__ = [
     "BiasReport", "DEFAULT_MODEL", "Embedder", "NearDuplicates",
     "analyse", "bias_report", "cluster_entropy", "compression_ratio", "distinct_n", "diversity", "embed",
-    "entropy", "exact_duplicates", "get_embedder", "gini", "image_near_duplicates", "image_stats", "knn",
+    "entropy", "exact_duplicates", "get_embedder", "gini", "image_near_duplicates", "image_stats",
     "label_counts", "lexical_near_duplicates", "load_manifest", "load_plan", "load_prompts", "load_table",
-    "mean_pairwise_cosine_distance", "near_duplicates", "plot_counts", "plot_umap", "pool_usage", "project",
+    "mean_pairwise_cosine_distance", "near_duplicates", "nearest_neighbours", "plot_counts", "plot_umap", "pool_usage", "project",
     "repeated_ngrams", "skeleton_repetition", "skeletons", "skew", "slot_value_counts", "specs_to_frame",
     "umap_html", "vendi_score",
 ]

@@ -1,6 +1,6 @@
 """Fixed colours for the analysis figures, so a colour means the same thing in every figure
-and every run: kinds and domains have their own colours (the hex values of
-``figures.palette``, keyed here by the taxonomy's domain ids), a subtask is a shade of its
+and every run: kinds and domains have their own colours (:mod:`ogi_toolkit.colours`, keyed by
+the taxonomy's domain ids, the same in the paper figures), a subtask is a shade of its
 domain's colour, difficulty grades go light to dark. Any other label (a prompt set's
 categories, clusters, check results) takes a fixed categorical palette in order of size; past
 its length the smallest values are folded into one grey "other" level, and the level's name
@@ -12,21 +12,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Levels", "OTHER_COLOUR", "label_colours"]
+from ..colours import DOMAIN_COLOURS, KIND_COLOURS, OTHER_COLOUR, shade
 
-KIND_COLOURS = {"generation": "#d9622b", "editing": "#2f6f9f"}
-DOMAIN_COLOURS = {
-    "style_control": "#e4572e", "complex_instruction_following": "#f28e2b", "in_image_text_rendering": "#f2c14e",
-    "spatial_reasoning": "#c8553d", "scientific_imagery": "#e8875b",
-    "subject_manipulation": "#4e79a7", "text_editing": "#76b7b2", "complex_instruction_editing": "#59a14f",
-    "multi_turn_editing": "#8c6bb1", "global_editing": "#2f4b7c", "other_challenging_editing": "#5fa8d3",
-}
+__all__ = ["Levels", "label_colours"]
+
 DIFFICULTY_COLOURS = {"1": "#9ecae1", "2": "#4292c6", "3": "#08306b"}
 RESULT_COLOURS = {"passed": "#2ca02c", "failed": "#d62728", "error": "#ff7f0e", "not run": "#bdbdbd"}
 # tab20 without its greys, so "other" (grey) never shares a colour with a real value
 CATEGORICAL = ["#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896", "#9467bd",
                "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#bcbd22", "#dbdb8d", "#17becf", "#9edae5"]
-OTHER_COLOUR = "#9a9a9a"
 MISSING = "(none)"
 
 
@@ -40,13 +34,6 @@ class Levels:
     folded: list[str] = field(default_factory=list)
 
 
-def _shade(colour: str, amount: float) -> str:
-    """``colour`` mixed with white (amount > 0) or black (amount < 0), amount in [-1, 1]."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    target = 255 if amount > 0 else 0
-    return "#" + "".join(f"{round(c + (target - c) * abs(amount)):02x}" for c in rgb)
-
-
 def _subtask_colours(subtasks: pd.Series, domains: pd.Series) -> dict[str, str]:
     """Each subtask a shade of its domain's colour, light to dark in name order."""
     pairs = pd.DataFrame({"s": subtasks.astype(str), "d": domains.astype(str)}).drop_duplicates("s")
@@ -55,7 +42,7 @@ def _subtask_colours(subtasks: pd.Series, domains: pd.Series) -> dict[str, str]:
     for domain, group in pairs.sort_values(["d", "s"]).groupby("d", sort=True):
         names = group["s"].tolist()
         for k, name in enumerate(names):
-            colours[name] = _shade(domain_colour[domain], 0.5 - 0.8 * k / max(len(names) - 1, 1) if len(names) > 1 else 0.0)
+            colours[name] = shade(domain_colour[domain], 0.5 - 0.8 * k / max(len(names) - 1, 1) if len(names) > 1 else 0.0)
     return colours
 
 

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 import pandas as pd
 
+from ..folder import MANIFEST_NAME
 from ..schema import LABELS, item_frame, spec_row
 
 __all__ = ["LABEL_COLUMNS", "load_prompts", "load_plan", "load_manifest", "load_table", "specs_to_frame"]
@@ -38,8 +39,8 @@ def load_prompts(path: str | Path, *, text_column: str | None = None,
     """Load any supported source; see the module docstring."""
     path = Path(path)
     if path.is_dir():
-        if not (path / "manifest.jsonl").exists():
-            raise FileNotFoundError(f"{path}: a dataset folder needs a manifest.jsonl")
+        if not (path / MANIFEST_NAME).exists():
+            raise FileNotFoundError(f"{path}: a dataset folder needs a {MANIFEST_NAME}")
         return load_manifest(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
@@ -95,10 +96,6 @@ def _iter_jsonl(path: Path) -> Iterator[dict]:
             yield row
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    return list(_iter_jsonl(path))
-
-
 def _checked_specs(path: Path) -> Iterator[dict]:
     for number, spec in enumerate(_iter_jsonl(path), 1):
         if not isinstance(spec.get("instruction"), str):
@@ -143,7 +140,7 @@ def spec_attributes(spec: dict) -> dict[str, Any]:
 
 def load_manifest(folder: str | Path) -> pd.DataFrame:
     """A generated dataset folder: the latest manifest record of each id, spec columns and image paths."""
-    from ..dataset import read_manifest  # the dataset layer owns the manifest format
+    from ..folder import read_manifest  # the folder layer owns the manifest format
 
     folder = Path(folder)
     records = read_manifest(folder)

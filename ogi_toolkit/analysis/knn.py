@@ -1,8 +1,8 @@
 """Cosine k-nearest neighbours over a whole set: exact (blocked matrix products) or approximate
 (pynndescent's NN-descent graph), with the recall of the approximate graph measured.
 
-Exact is quadratic: 80k x 384 on two CPU cores takes about the FLOP limit (~30 s), 1M would
-take hours; an H100 does 1M in minutes, so on a GPU ``auto`` stays exact. Above
+Exact is quadratic: 80k x 384 on two shared CPU cores took 58 s (287 s under heavy load;
+``bench/bench_scale.py``, numbers below), 1M would take hours; on a GPU ``auto`` stays exact. Above
 ``APPROXIMATE_ABOVE`` rows on CPU, ``auto`` builds the NN-descent graph instead (pynndescent,
 already a dependency of UMAP; near-linear) and checks it: the top-10 of a random sample of rows
 is computed exactly and ``recall_at_10`` says which share of those the approximate graph found.
@@ -18,7 +18,7 @@ import numpy as np
 
 from .cache import array_key, cached_arrays
 
-__all__ = ["knn", "knn_graph", "KnnGraph", "resolve_method", "recall_at_k", "KNN_METHODS",
+__all__ = ["nearest_neighbours", "knn_graph", "KnnGraph", "resolve_method", "recall_at_k", "KNN_METHODS",
            "APPROXIMATE_ABOVE"]
 
 KNN_METHODS = ("exact", "approximate", "auto")
@@ -179,7 +179,7 @@ def knn_graph(X: np.ndarray, k: int = 15, *, method: str = "auto", approximate_a
     return KnnGraph(result["indices"], result["similarities"], chosen, recall)
 
 
-def knn(X: np.ndarray, k: int = 15, *, cache_dir: str | Path | None = None, block: int = 2048,
+def nearest_neighbours(X: np.ndarray, k: int = 15, *, cache_dir: str | Path | None = None, block: int = 2048,
         use_faiss: bool = False, method: str = "exact", approximate_above: int = APPROXIMATE_ABOVE) -> tuple[np.ndarray, np.ndarray]:
     """Indices and cosine similarities of each row's ``k`` nearest rows, itself first (UMAP's
     convention), sorted by decreasing similarity. Rows must have unit norm."""

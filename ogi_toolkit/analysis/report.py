@@ -337,7 +337,7 @@ def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFr
     if k >= 2:
         extras["cluster"] = [f"cluster {c + 1}" for c in kmeans_labels(X, k)]
     if not isinstance(source, pd.DataFrame) and Path(source).is_dir() and "id" in df.columns:
-        from ..dataset.results import read_checks, read_judgments
+        from ..folder import read_checks, read_judgments
 
         checks = read_checks(source)
         if checks:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 __all__ = ["tokens", "ngrams", "function_words", "skeleton", "SLOT"]
 
@@ -45,10 +44,3 @@ def skeleton(text: str) -> str:
         if not (word == SLOT and out and out[-1] == SLOT):
             out.append(word)
     return " ".join(out)
-
-
-def ngram_counts(texts: Iterable[str], n: int) -> Counter:
-    counts: Counter = Counter()
-    for text in texts:
-        counts.update(ngrams(tokens(text), n))
-    return counts

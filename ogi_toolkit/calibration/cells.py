@@ -11,23 +11,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..generate.manifest_io import iter_jsonl
+from ..folder import read_checks, read_judgments
 from ..spec import InstructionSpec
 from .stats import wilson
 
-__all__ = ["CHECKS_NAME", "JUDGMENTS_NAME", "cell_table", "verdicts"]
-
-CHECKS_NAME = "checks.jsonl"  # the contract of `ogi check`
-JUDGMENTS_NAME = "judgments.jsonl"  # ... and of `ogi judge`
+__all__ = ["cell_table", "verdicts"]
 
 
 def verdicts(folder: str | Path, judged: bool) -> dict[str, bool]:
     """Item id -> passed, for the items of ``folder`` that have a verdict."""
-    folder = Path(folder)
-    checks = {line["id"]: bool(line.get("passed")) for line in iter_jsonl(folder / CHECKS_NAME) if "id" in line}
+    checks = {item_id: line["passed"] for item_id, line in read_checks(folder).items()}
     if not judged:
         return checks
-    judgments = {line["id"]: line for line in iter_jsonl(folder / JUDGMENTS_NAME) if "id" in line}
+    judgments = read_judgments(folder)
     out = {}
     for item_id, passed in checks.items():
         j = judgments.get(item_id)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..dataset import read_manifest
-from ..dataset.safe_files import DatasetFolder, UnsafePath
+from ..dataset.safe_files import DatasetFolder
+from ..folder import UnsafePath, read_manifest
 
 __all__ = ["STRATUM_KEYS", "Item", "LoadedItems", "image_paths", "load_items"]
 

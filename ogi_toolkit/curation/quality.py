@@ -1,11 +1,5 @@
-"""What the quality stages said about each item: ``DIR/checks.jsonl`` (offline checks) and
-``DIR/judgments.jsonl`` (the VLM judge), read for curation.
-
-Contract (written by ``ogi check`` and ``ogi judge``; append-only, the last line per id wins)::
-
-    checks.jsonl:     {"id", "passed": bool, "checks": [{"name", "value", "threshold", "passed"}]}
-    judgments.jsonl:  {"id", "judge", "score": 0..1, "passed": bool, "criteria", "questions"}
-                      or {"id", "error"} when the judge could not judge the item
+"""What the quality stages said about each item (``checks.jsonl`` of ``ogi check``,
+``judgments.jsonl`` of ``ogi judge``, read through :mod:`ogi_toolkit.folder.results`), for curation.
 
 When a filter is asked, only items *known* to pass are kept: an item with no line (not yet
 checked or judged) or with a judge error is left out too, and counted apart.
@@ -16,23 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..generate.manifest_io import iter_jsonl
+from ..folder import CHECKS_NAME, JUDGMENTS_NAME, read_checks, read_judgments
 
-__all__ = ["CHECKS_FILE", "JUDGMENTS_FILE", "QualityFilter", "pass_rates", "read_results", "results_if_present"]
+__all__ = ["QualityFilter", "pass_rates", "results_if_present"]
 
-CHECKS_FILE, JUDGMENTS_FILE = "checks.jsonl", "judgments.jsonl"
+_READERS = {CHECKS_NAME: (read_checks, "check"), JUDGMENTS_NAME: (read_judgments, "judge")}
 
 
-def read_results(path: Path) -> dict[str, dict[str, Any]]:
-    """The last line of each id of a checks or judgments file (raises when it is missing)."""
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: not found; run `ogi {'check' if path.name == CHECKS_FILE else 'judge'}` "
-                                f"on the dataset first, or leave out the filter that needs it")
-    results: dict[str, dict[str, Any]] = {}
-    for row in iter_jsonl(path):
-        if isinstance(row.get("id"), str):
-            results[row["id"]] = row
-    return results
+def _required(dataset: Path, name: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The results of ``dataset``'s file ``name`` by id (raises when it is missing)."""
+    reader, command = _READERS[name]
+    if not (dataset / name).is_file():
+        raise FileNotFoundError(f"{dataset / name}: not found; run `ogi {command}` on the dataset first, "
+                                "or leave out the filter that needs it")
+    return reader(dataset, known_ids=set(ids))
 
 
 @dataclass(frozen=True)
@@ -51,7 +42,7 @@ class QualityFilter:
         """Why each left-out item is left out: ``{id: reason}`` (kept items are absent)."""
         out: dict[str, str] = {}
         if self.checks:
-            checks = read_results(dataset / CHECKS_FILE)
+            checks = _required(dataset, CHECKS_NAME, ids)
             for rid in ids:
                 row = checks.get(rid)
                 if row is None:
@@ -60,7 +51,7 @@ class QualityFilter:
                     failed = [c.get("name") for c in row.get("checks") or [] if c.get("passed") is False]
                     out[rid] = "failed checks" + (f" ({', '.join(map(str, failed[:3]))})" if failed else "")
         if self.judge or self.min_score is not None:
-            judgments = read_results(dataset / JUDGMENTS_FILE)
+            judgments = _required(dataset, JUDGMENTS_NAME, ids)
             for rid in ids:
                 if rid in out:
                     continue
@@ -94,5 +85,5 @@ def pass_rates(checks: dict[str, dict] | None, judgments: dict[str, dict] | None
 
 def results_if_present(dataset: Path) -> tuple[dict | None, dict | None]:
     """The checks and judgments of a dataset folder, each None when its file is absent."""
-    return tuple(read_results(dataset / name) if (dataset / name).is_file() else None
-                 for name in (CHECKS_FILE, JUDGMENTS_FILE))
+    return tuple(_READERS[name][0](dataset) if (dataset / name).is_file() else None
+                 for name in (CHECKS_NAME, JUDGMENTS_NAME))

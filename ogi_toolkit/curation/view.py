@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..dataset import MANIFEST_NAME
-from ..generate.manifest_io import ManifestWriter
+from ..folder import MANIFEST_NAME, ManifestWriter
 from .items import image_paths
 
 __all__ = ["VIEW_FILE", "write_view"]

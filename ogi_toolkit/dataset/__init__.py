@@ -1,4 +1,5 @@
-"""Generated datasets on disk: the manifest and its images, as a DataFrame."""
-from .manifest import MANIFEST_NAME, SPEC_COLUMNS, load_dataset, read_manifest
+"""Generated datasets as a DataFrame, exports, imports and the gallery (the files of a dataset
+folder are read and written through :mod:`ogi_toolkit.folder`)."""
+from .manifest import SPEC_COLUMNS, load_dataset
 
-__all__ = ["MANIFEST_NAME", "SPEC_COLUMNS", "load_dataset", "read_manifest"]
+__all__ = ["SPEC_COLUMNS", "load_dataset"]

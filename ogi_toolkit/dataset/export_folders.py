@@ -18,9 +18,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .export_readme import export_readme
+from ..folder import place_file
 from ..folder.output import staged_output
-from .opengpt import Report, place_file
+from .export_readme import export_readme
+from .exports import register_export
+from .report import Report
 from .training_examples import Example, training_examples
 
 __all__ = ["FOLDER_FORMATS", "export_control_folder", "export_image_caption"]
@@ -93,12 +95,15 @@ edit instruction); `control/<stem>.png` is the image edited; reference edits als
 }
 
 
+@register_export("control-folder", options=("multi_turn", "link"),
+                 help="control-image folders for LoRA trainers: images/ + .txt + control/")
 def export_control_folder(dataset: str | Path, out: str | Path, *, multi_turn: str = "flatten", link: bool = False,
                           overwrite: bool = False) -> Report:
     """Editing items as target image + caption + same-stem control image(s) under ``out``."""
     return _export(dataset, out, "control-folder", multi_turn=multi_turn, link=link, overwrite=overwrite)
 
 
+@register_export("image-caption", options=("link",), help="generation images + .txt + metadata.jsonl")
 def export_image_caption(dataset: str | Path, out: str | Path, *, link: bool = False, overwrite: bool = False) -> Report:
     """Generation items as image + caption ``.txt`` (+ ``metadata.jsonl``) under ``out``."""
     return _export(dataset, out, "image-caption", multi_turn="flatten", link=link, overwrite=overwrite)

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..folder.output import staged_output
-from .opengpt import Report, done_records
+from .exports import register_export
+from .report import Report, done_records
 
 __all__ = ["HF_LAYOUTS", "export_hf", "hf_features"]
 
@@ -75,6 +76,7 @@ def _rows(root: Path, records: list[dict[str, Any]]) -> Iterator[dict[str, Any]]
         }
 
 
+@register_export("hf", options=("layout",), help="Hugging Face datasets with Image features")
 def export_hf(dataset: str | Path, out: str | Path, *, layout: str = "parquet", overwrite: bool = False,
               max_shard_bytes: int = 500 * 2**20) -> Report:
     """Write the finished items of ``dataset`` as a Hugging Face dataset under ``out``."""

@@ -18,10 +18,11 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..folder.output import staged_output
 from .export_hf import write_hf_layout
 from .export_readme import export_readme
-from ..folder.output import staged_output
-from .opengpt import Report
+from .exports import register_export
+from .report import Report
 from .training_examples import Example, training_examples
 
 __all__ = ["PIX2PIX_COLUMNS", "export_pix2pix"]
@@ -49,6 +50,8 @@ def _rows(examples: list[Example]) -> Iterator[dict]:
                "turn_images": [_image(p) for p in e.turn_targets]}
 
 
+@register_export("pix2pix", options=("multi_turn", "layout"),
+                 help="diffusers InstructPix2Pix: input_image / edit_prompt / edited_image")
 def export_pix2pix(dataset: str | Path, out: str | Path, *, multi_turn: str = "flatten", layout: str = "parquet",
                    overwrite: bool = False, max_shard_bytes: int = 500 * 2**20) -> Report:
     """Write the editing pairs of ``dataset`` as a Hugging Face dataset under ``out``

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..atomic_io import atomic_write_bytes
-from .manifest import read_manifest
+from ..folder import read_checks, read_judgments, read_manifest
 from .paths import require_dataset
-from .results import read_checks, read_judgments
+from .safe_files import relative_href
 
 __all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "write_gallery"]
 
@@ -106,7 +106,8 @@ def gallery_page(items: list[Mapping[str, Any]], *, title: str = "Dataset galler
     """The HTML of the page for ``items`` (from ``gallery_items``). ``links`` (label -> href)
     are shown in its header, e.g. the analysis report; ``note`` is a line under the title."""
     esc = lambda value: html.escape(str(value), quote=True)  # noqa: E731
-    header_links = " · ".join(f"<a href='{esc(href)}'>{esc(label)}</a>" for label, href in (links or {}).items())
+    hrefs = {label: relative_href(href) for label, href in (links or {}).items()}  # relative file links only
+    header_links = " · ".join(f"<a href='{esc(href)}'>{esc(label)}</a>" for label, href in hrefs.items() if href)
     return "\n".join([
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -128,7 +129,7 @@ def _linker(root: Path, base: Path) -> Link:
         target = (root / rel).resolve()
         if not target.is_relative_to(root):
             return None
-        return Path(os.path.relpath(target, base)).as_posix()
+        return relative_href(Path(os.path.relpath(target, base)).as_posix())
     return link
 
 
@@ -140,8 +141,9 @@ def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: 
     root = require_dataset(dataset).resolve()
     out = Path(out) if out is not None else root / GALLERY_NAME
     records = read_manifest(root)
+    ids = {record["id"] for record in records}
     items = gallery_items(records, _linker(root, out.parent.resolve()),
-                          checks=read_checks(root), judgments=read_judgments(root))
+                          checks=read_checks(root, known_ids=ids), judgments=read_judgments(root, known_ids=ids))
     page = gallery_page(items, title=title or f"Gallery of {root.name}", links=links, note=note)
     atomic_write_bytes(out, page.encode("utf-8"))
     return out

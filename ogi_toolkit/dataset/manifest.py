@@ -12,31 +12,16 @@ when the backend does not say) and ``created_at``. Image paths are relative to t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 import pandas as pd
 
-from ..generate.manifest_io import MANIFEST_NAME, latest_records
+from ..folder import manifest_path, read_manifest
 from ..schema import ALIASES, LABELS, item_frame, spec_row
 from .quality_columns import join_quality_columns
 
-__all__ = ["MANIFEST_NAME", "SPEC_COLUMNS", "load_dataset", "read_manifest"]
+__all__ = ["SPEC_COLUMNS", "load_dataset"]
 
 # Spec fields lifted into columns of their own (the whole spec stays in ``spec``).
 SPEC_COLUMNS = (*LABELS, "seed")
-
-
-def _manifest_path(path: str | Path) -> Path:
-    path = Path(path)
-    return path / MANIFEST_NAME if path.is_dir() else path
-
-
-def read_manifest(path: str | Path) -> list[dict[str, Any]]:
-    """The current record of every item (``path``: the run folder or its manifest file)."""
-    manifest = _manifest_path(path)
-    if not manifest.is_file():
-        raise FileNotFoundError(f"no manifest at {manifest}: expected a folder written by `ogi generate`")
-    return list(latest_records(manifest).values())
 
 
 def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame:
@@ -49,10 +34,11 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
     keeps finished items only. When ``ogi check`` or ``ogi judge`` has run, their results are
     columns too (see :mod:`.quality_columns`).
     """
-    manifest = _manifest_path(path)
+    manifest = manifest_path(path)
     root = manifest.parent.resolve()
     rows = []
-    for record in read_manifest(manifest):
+    records = read_manifest(manifest)
+    for record in records:
         if status is not None and record.get("status") != status:
             continue
         spec = record.get("spec") or {}
@@ -63,4 +49,4 @@ def load_dataset(path: str | Path, *, status: str | None = None) -> pd.DataFrame
                        turn_images=[str(root / p) for p in record.get("turn_images") or []])
         row.update({k: v for k, v in record.items() if k not in row and k not in ALIASES})
         rows.append(row)
-    return join_quality_columns(item_frame(rows), root)
+    return join_quality_columns(item_frame(rows), root, {record["id"] for record in records})

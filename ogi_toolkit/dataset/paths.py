@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .manifest import MANIFEST_NAME
+from ..folder import MANIFEST_NAME
 
 __all__ = ["require_dataset"]
 

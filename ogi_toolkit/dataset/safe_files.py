@@ -3,8 +3,9 @@
 Three checks, each returning a one-line problem (or raising with one), so a caller can refuse
 one record and go on with the rest:
 
-* :func:`inside` — a path read from a data file must name a file inside the folder it belongs
-  to *after following links*: no absolute paths, no ``..`` out, no symlink pointing out.
+* :func:`dataset_file` / :class:`DatasetFolder` — a path read from a data file must name a file
+  inside the folder it belongs to *after following links* (stricter than
+  :func:`ogi_toolkit.folder.inside`: relative, no ``..`` at all).
 * :func:`image_problem` — a file that should be an image is one: small enough on disk (a sparse
   1 GiB file is refused by its size, never read), an image format Pillow knows, within a pixel
   limit checked from the header before anything is decoded (a decompression bomb), and whole
@@ -15,15 +16,20 @@ one record and go on with the rest:
 """
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
-__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "UnsafePath", "DatasetFolder", "clean_text", "dataset_file", "image_problem",
-           "inside"]
+from ..folder.paths import UnsafePath
+
+__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "DatasetFolder", "clean_name", "clean_text", "dataset_file",
+           "image_problem", "relative_href"]
 
 # Generous for real datasets (the released images are 1024x1024, ~1.5 MB) and far below what
 # takes a machine down.
@@ -35,25 +41,6 @@ IMAGE_FORMATS = frozenset({"PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF"})
 # what a reader sees (U+202E turns "gnp.exe" into "exe.png" on screen).
 _BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _KEPT_CONTROLS = frozenset("\n\t")  # line breaks and tabs are ordinary in long prompts
-
-
-class UnsafePath(ValueError):
-    """A path from a data file that names something outside its folder."""
-
-
-def inside(root: str | Path, rel: str) -> Path:
-    """The file ``rel`` names under ``root``, resolved (links followed); raises
-    :class:`UnsafePath` when it is absolute or lands outside ``root``."""
-    if not isinstance(rel, str) or not rel or "\x00" in rel:
-        raise UnsafePath(f"path {rel!r}: expected a non-empty relative path")
-    path = Path(rel)
-    if path.is_absolute() or path.drive:
-        raise UnsafePath(f"path {rel!r}: absolute; expected a path relative to the folder")
-    base = Path(root).resolve()
-    target = (base / path).resolve()
-    if not target.is_relative_to(base):
-        raise UnsafePath(f"path {rel!r}: resolves outside the folder (to {target})")
-    return target
 
 
 _LIMIT_LOCK = threading.Lock()
@@ -117,6 +104,44 @@ def clean_text(text: str) -> tuple[str, list[str]]:
         else:
             kept.append(char)
     return ("".join(kept), removed) if removed else (text, [])
+
+
+def clean_name(name: str) -> tuple[str, list[str]]:
+    """A file name without control characters (tabs and line breaks too) and bidirectional
+    overrides, and the names of those removed. A changed name gets a short hash of the name
+    as written, so two names that differ only by such characters stay two files."""
+    removed: list[str] = []
+    kept = []
+    for char in name:
+        if char in _BIDI or unicodedata.category(char) == "Cc":
+            label = _CONTROL_NAMES.get(char) or _name(char)
+            if label not in removed:
+                removed.append(label)
+        else:
+            kept.append(char)
+    if not removed:
+        return name, []
+    stem, dot, suffix = "".join(kept).rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot and stem else ("".join(kept), "")
+    tag = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{stem or 'file'}-{tag}{suffix}", removed
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def relative_href(path: str) -> str | None:
+    """``path``, a path relative to a page, as a link the page may hold: percent-encoded (a
+    ``#``, ``?`` or ``%`` in a name stays part of the name), or None when it is not a relative
+    file path (``javascript:...``, ``data:...``, ``https://...``, ``/etc/passwd``, ``C:...``):
+    pages link only to files beside them."""
+    text = str(path)
+    if not text or text.startswith(("/", "\\")) or _DRIVE.match(text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc:
+        return None
+    return quote(text, safe="/")
 
 
 # unicodedata has no names for C0 controls; these are the ones people recognise

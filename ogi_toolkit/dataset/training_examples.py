@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .opengpt import Report, done_records
-from .safe_files import DatasetFolder, UnsafePath
+from ..folder import UnsafePath
+from .report import Report, done_records
+from .safe_files import DatasetFolder
 from .standalone_turns import standalone_turn_prompts
 
 __all__ = ["MULTI_TURN", "Example", "training_examples"]

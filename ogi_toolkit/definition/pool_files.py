@@ -22,7 +22,11 @@ from ogi_toolkit.definition.pool_items import (
     GROUP_SCHEMAS, SCHEMAS, CategoryItem, ObjectItem, PoolFile, PoolItem, item_fields, validate_item,
 )
 
-__all__ = ["PoolError", "read_pool_dir"]
+__all__ = ["MAX_POOL_ITEMS", "PoolError", "read_pool_dir"]
+
+# Items of one pool file: the largest pool (objects) has ~900; every builder's candidate lists
+# and the load-time checks grow with it, so a file of 55,000 generated items is refused.
+MAX_POOL_ITEMS = 10_000
 
 
 class PoolError(ValueError):
@@ -30,7 +34,7 @@ class PoolError(ValueError):
 
 
 # Part of the parsed-YAML cache key: change it when _read_yaml's result changes shape.
-_PARSE_VERSION = "pool-yaml-2"
+_PARSE_VERSION = "pool-yaml-3"
 
 
 @functools.cache
@@ -46,8 +50,15 @@ def _read_yaml(path: Path, raw: bytes) -> tuple[Any, list[int]]:
     return cached("yaml", (_PARSE_VERSION, yaml.__version__, raw), lambda: _parse_yaml(path, raw))
 
 
+def _check_item_count(path: Path, node: yaml.Node) -> None:
+    for key, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if key.value == "items" and isinstance(value, yaml.SequenceNode) and len(value.value) > MAX_POOL_ITEMS:
+            raise PoolError(f"{path}: {len(value.value):,} items; a pool file holds at most {MAX_POOL_ITEMS:,} "
+                            "(split it into several pools, or check it is the file you meant)")
+
+
 def _parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[int]]:
-    data, node = parse_yaml(path, raw, PoolError)
+    data, node = parse_yaml(path, raw, PoolError, check=functools.partial(_check_item_count, path))
     lines: list[int] = []
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 from ogi_toolkit.definition.pool_files import PoolError, read_pool_dir
 from ogi_toolkit.definition.pool_items import ObjectItem, PoolFile, PoolItem, item_fields
+from ogi_toolkit.definition.yaml_files import file_stamp
 from ogi_toolkit.paths import POOLS_DIR
 
 __all__ = ["PoolError", "Pools", "load_pools"]
@@ -246,7 +247,7 @@ def load_pools(path: str | Path | None = None) -> Pools:
     The cache is keyed on the files' modification times, so an edited pool file is reloaded.
     """
     root = Path(path if path is not None else POOLS_DIR).resolve()
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in sorted(root.glob("*/*.yaml"))) if root.is_dir() else ()
+    stamp = tuple(file_stamp(p) for p in sorted(root.glob("*/*.yaml"))) if root.is_dir() else ()
     return _load_cached(root, stamp)
 
 

@@ -16,15 +16,22 @@ from pathlib import Path
 from typing import Any, Iterator, Literal
 
 import jinja2
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
 from ..disk_cache import cached
 from ..paths import TAXONOMY_DIR
-from .yaml_files import brief, parse_yaml, read_data_file
+from .yaml_files import brief, file_stamp, parse_yaml, read_data_file
 
 __all__ = ["Domain", "Subtask", "Template", "Taxonomy", "TaxonomyError", "UnknownIdError", "load_taxonomy"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+ID_MAX_LENGTH = 64  # ids name files, columns and plan lines: a 10,000-character id is a mistake
+# Instructions a subtask may ask for: the paper's whole dataset is 80,700; 1e20 is a mistake.
+MAX_TARGET = 10_000_000
+# Template shapes a subtask file must give (taxonomy/README.md: "at least 5 different shapes");
+# fewer make every instruction of the subtask read alike. (A prototype may keep one: the
+# rule is the file's, not the model's.)
+MIN_TEMPLATES = 5
 DOMAINS_FILE = "domains.yaml"
 # How far from 1 a difficulty mix's shares may sum (0.33 + 0.33 + 0.34 is fine; 0.5 + 0.6 is not).
 MIX_TOLERANCE = 1e-3
@@ -56,15 +63,15 @@ class _Strict(BaseModel):
 
 
 class Domain(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)
     name: str = Field(min_length=1)  # the paper's name
     kind: Literal["generation", "editing"]
     description: str = Field(min_length=1)
-    target: int = Field(ge=0)  # the paper's stated total for the domain
+    target: StrictInt = Field(ge=0, le=MAX_TARGET)  # the paper's stated total for the domain
 
 
 class Template(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)
     text: str = Field(min_length=1)
     difficulty: tuple[int, ...] | None = None  # grades it can express; None = all
 
@@ -77,9 +84,9 @@ class Boundary(_Strict):
 class Subtask(_Strict):
     """One subtask as written in its domain file, plus ``domain``/``kind``/``file`` from where it sits."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: str = Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)
     name: str = Field(min_length=1)
-    target: int = Field(ge=0)
+    target: StrictInt = Field(ge=0, le=MAX_TARGET)  # true and 1e20 are refused, not read as 1 and 10**20
     definition: str = Field(min_length=1)
     boundary: Boundary
     difficulty: dict[int, str] = Field(min_length=1)
@@ -262,6 +269,9 @@ def _load_domain_file(path: Path, domains: dict[str, Domain]) -> list[Subtask]:
             sub = Subtask.model_validate({**raw, "domain": parsed.domain, "kind": kind, "file": str(path)})
         except ValidationError as exc:
             raise TaxonomyError(f"{path}: {label}: {_describe(exc)}") from None
+        if len(sub.templates) < MIN_TEMPLATES:
+            raise TaxonomyError(f"{path}: {label}: templates: {len(sub.templates)} given; a subtask needs at least "
+                                f"{MIN_TEMPLATES} different shapes of sentence (see taxonomy/README.md)")
         out.append(sub)
     _check_template_syntax(path, out)
     return out
@@ -306,5 +316,5 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     folder = folder.resolve()
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder}: taxonomy folder not found")
-    stamp = tuple((f.name, f.stat().st_mtime_ns) for f in sorted(folder.glob("*.yaml")))
+    stamp = tuple(file_stamp(f) for f in sorted(folder.glob("*.yaml")))
     return _load_cached(str(folder), stamp)

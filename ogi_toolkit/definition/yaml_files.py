@@ -1,8 +1,11 @@
-"""The one safe way the definition layer reads a YAML data file (taxonomy and pool files).
+"""The one safe way the package reads a YAML data file (taxonomy and pool files; through
+:func:`load_yaml_file`, the models, rubric, check-threshold and plan-count files too).
 
 Taxonomy and pool files are shared between labs like code but read like data, so reading one
 must neither hang nor fail with a traceback, whatever its bytes:
 
+* only regular files are read: a FIFO named ``*.yaml`` (which blocked every command), a
+  socket, a device or a symlink loop is refused by name;
 * a file over :data:`MAX_FILE_BYTES` is refused before it is read (a 50 MB pool file took
   PyYAML minutes);
 * anchors and aliases are allowed (the taxonomy shares template lists with them), but a
@@ -19,16 +22,21 @@ file's path first.
 """
 from __future__ import annotations
 
+import os
 import reprlib
+import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ALIAS_NODES", "brief", "read_data_file", "parse_yaml"]
+__all__ = ["MAX_FILE_BYTES", "MAX_ALIAS_NODES", "brief", "file_stamp", "load_yaml_file", "read_data_file", "parse_yaml",
+           "validated_mapping"]
 
-# The project's largest data file is 120 KB; 4 MiB leaves room for 30x that.
-MAX_FILE_BYTES = 4 * 1024 * 1024
+# The project's largest data file is 120 KB; 2 MiB leaves room for 17x that (and for a pool of
+# MAX_POOL_ITEMS objects) while a 3.9 MiB file of 55,000 generated items is refused unread.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 # Nodes that aliases may add when expanded (the taxonomy's shared template lists add ~100).
 MAX_ALIAS_NODES = 20_000
 
@@ -70,19 +78,38 @@ def _construct_unique_mapping(loader: _BaseLoader, node: yaml.MappingNode, deep:
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
 
 
-def read_data_file(path: Path, error: type[Exception]) -> bytes:
-    """The file's bytes, refused (as ``error``) when it is over :data:`MAX_FILE_BYTES`."""
+def file_stamp(path: Path) -> tuple[str, int]:
+    """(path, modification time) for a cache key; a file that cannot be stat'ed (a symlink
+    loop, a dangling link) gets -1 and is named by :func:`read_data_file` when it is read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise error(f"{path}: file is {size / 2**20:.1f} MiB; data files are at most "
-                        f"{MAX_FILE_BYTES // 2**20} MiB (split it, or check it is the file you meant)")
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)  # a file that grew since stat() is still capped
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), -1
+
+
+def read_data_file(path: Path, error: type[Exception]) -> bytes:
+    """The file's bytes, refused (as ``error``) when it is not a regular file (a FIFO would
+    block every command for ever, a device never ends) or is over :data:`MAX_FILE_BYTES`."""
+    try:
+        # non-blocking: opening a FIFO with no writer returns at once, and is then refused
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError:
         raise error(f"{path}: is a folder, expected a YAML file") from None
-    except OSError as exc:
+    except OSError as exc:  # a symlink loop, a dangling link, no permission
         raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(f"{path}: is a folder, expected a YAML file")
+        if not stat.S_ISREG(info.st_mode):
+            raise error(f"{path}: is not a regular file (a FIFO, socket or device); expected a YAML file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise error(f"{path}: file is {info.st_size / 2**20:.1f} MiB; data files are at most "
+                        f"{MAX_FILE_BYTES // 2**20} MiB (split it, or check it is the file you meant)")
+        try:
+            raw = fh.read(MAX_FILE_BYTES + 1)  # a file that grew since fstat() is still capped
+        except OSError as exc:
+            raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise error(f"{path}: file is over {MAX_FILE_BYTES // 2**20} MiB; data files are at most that")
     return raw
@@ -155,10 +182,13 @@ def _one_line(path: Path, exc: yaml.YAMLError, text: str) -> str:
     return f"{path}{where}: not valid YAML: {' '.join(str(detail).split())}"
 
 
-def parse_yaml(path: Path, raw: bytes, error: type[Exception]) -> tuple[Any, yaml.Node | None]:
+def parse_yaml(path: Path, raw: bytes, error: type[Exception],
+               check: Callable[[yaml.Node], None] | None = None) -> tuple[Any, yaml.Node | None]:
     """The data of ``raw`` (the bytes of ``path``) and its root node (None for an empty file).
 
     Errors are ``error`` with the path first; see the module docstring for what is refused.
+    ``check``, when given, sees the root node before anything is built from it (a caller's
+    limits, checked before the work they bound).
     """
     if len(raw) > MAX_FILE_BYTES:
         raise error(f"{path}: file is over {MAX_FILE_BYTES // 2**20} MiB; data files are at most that")
@@ -168,6 +198,8 @@ def parse_yaml(path: Path, raw: bytes, error: type[Exception]) -> tuple[Any, yam
         node = loader.get_single_node()
         if node is None:
             return None, None
+        if check is not None:
+            check(node)
         _check_aliases(path, node, error)
         return loader.construct_document(node), node
     except yaml.YAMLError as exc:
@@ -176,3 +208,30 @@ def parse_yaml(path: Path, raw: bytes, error: type[Exception]) -> tuple[Any, yam
         raise error(f"{path}: nested too deeply to read; expected at most a few hundred levels") from None
     finally:
         loader.dispose()
+
+
+def load_yaml_file(path: str | Path, what: str = "") -> Any:
+    """The data of the YAML file ``path``, read with every guard above. For the configuration
+    files outside the taxonomy (models, rubrics, check thresholds, plan counts): a missing file is
+    FileNotFoundError, anything else a ValueError starting with ``what`` and the file."""
+    path = Path(path)
+    prefix = f"{what} " if what else ""
+    if not path.exists() and not path.is_symlink():
+        raise FileNotFoundError(f"{prefix}{path} does not exist")
+
+    def error(message: str) -> ValueError:
+        return ValueError(prefix + message)
+
+    return parse_yaml(path, read_data_file(path, error), error)[0]
+
+
+def validated_mapping(model: type[BaseModel], data: Any, what: str, path: str | Path) -> BaseModel:
+    """``data`` (a file's top mapping) as ``model``; a ValueError naming ``what``, the file and each
+    key that does not validate."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} {path}: expected a mapping at the top, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
+        raise ValueError(f"{what} {path}: {problems}") from None

@@ -27,7 +27,7 @@ from .calibration import Calibration, load_calibration, shape
 from .quotas import check_mix, grade_quotas, parse_difficulty_mix, subtask_quotas
 from .workers import draw_jobs
 
-__all__ = ["plan", "plan_draws", "iter_draws", "write_plan", "CapacityError", "capacity", "to_frame", "summary",
+__all__ = ["plan", "plan_draws", "iter_draws", "write_plan", "write_specs", "CapacityError", "capacity", "to_frame", "summary",
            "draws_summary"]
 
 # A subtask whose quota is over this (beyond every paper target, 19,000) is probed first.
@@ -277,7 +277,7 @@ def write_plan(
     the umask gives new files. Returns each subtask's draw counts, without their items
     (``draws_summary`` of them is the plan's summary)."""
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir():  # before any drawing: a wrong path costs nothing
         raise ValueError(f"{path}: is a folder; expected a plan file name such as {path / 'plan.jsonl'}")
     summaries = []
 
@@ -289,8 +289,20 @@ def write_plan(
             summaries.append(_counts_only(d))
             yield d.json_text()
 
-    atomic_write_chunks(path, lines())
+    _write_lines(path, lines())
     return summaries
+
+
+def write_specs(path: str | Path, specs: Iterable[InstructionSpec]) -> None:
+    """Write specs drawn elsewhere (a calibration plan, a demo's) as a plan file, the way
+    :func:`write_plan` does: one ``InstructionSpec.to_json`` line each, whole or not at all."""
+    _write_lines(Path(path), ((spec.to_json() + "\n").encode("utf-8") for spec in specs))
+
+
+def _write_lines(path: Path, lines: Iterable[bytes]) -> None:
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder; expected a plan file name such as {path / 'plan.jsonl'}")
+    atomic_write_chunks(path, lines)
 
 
 def plan(

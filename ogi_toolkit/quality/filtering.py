@@ -12,26 +12,21 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
-from ..dataset.manifest import read_manifest
+from ..atomic_io import atomic_write_bytes
+from ..folder import (CALLS_NAME, CHECKS_NAME, DROPPED_NAME, JUDGMENTS_NAME, MANIFEST_NAME, iter_jsonl, jsonl_bytes,
+                      read_checks, read_judgments, read_manifest)
 from ..folder.output import prepare_output, staged_output
-from ..generate.atomic import atomic_write_bytes
-from ..generate.manifest_io import MANIFEST_NAME, iter_jsonl
-from .checks.checking import CHECKS_NAME
-from .checks.items import CALLS_NAME, safe_path
+from .checks.items import safe_path
 from .checks.registry import groups as check_groups
 from .checks.result import group_of
 
-__all__ = ["DROPPED_NAME", "JUDGMENTS_NAME", "FilterReport", "filter_dataset"]
-
-JUDGMENTS_NAME = "judgments.jsonl"
-DROPPED_NAME = "dropped.csv"
+__all__ = ["FilterReport", "filter_dataset"]
 
 
 @dataclass
@@ -44,10 +39,6 @@ class FilterReport:
     def summary(self) -> str:
         how = "hard-linked" if self.linked else "copied"
         return f"kept {self.kept} items, dropped {len(self.dropped)} (see {self.out / DROPPED_NAME}); images {how}"
-
-
-def _latest(path: Path) -> dict[str, dict[str, Any]]:
-    return {line["id"]: line for line in iter_jsonl(path) if "id" in line}
 
 
 def _groups(require: str | Iterable[str] | None) -> tuple[str, ...] | None:
@@ -96,10 +87,6 @@ def _place(src: Path, dst: Path) -> bool:
         return False
 
 
-def _jsonl(lines: Iterable[dict]) -> bytes:
-    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode("utf-8")
-
-
 def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None = None,
                    require: str | Iterable[str] | None = None, overwrite: bool = False) -> FilterReport:
     """Write the items of dataset ``path`` that pass into the new dataset folder ``out`` (see the module docstring)."""
@@ -115,7 +102,8 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
         raise FileNotFoundError(f"{judgments_path}: no judgments for --min-score; run `ogi judge {root}` first, "
                                 "or filter on checks with --require")
     prepare_output(out, inputs=[root], command="ogi filter", overwrite=overwrite)  # before any work
-    checks, judgments = _latest(checks_path), _latest(judgments_path)
+    ids = {record["id"] for record in records}
+    checks, judgments = read_checks(root, known_ids=ids), read_judgments(root, known_ids=ids)
     kept, dropped = [], []
     for record in records:
         why = _reason(record, checks.get(record["id"]), judgments.get(record["id"]), groups, min_score)
@@ -130,14 +118,14 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
                 linked &= _place(safe_path(root, rel), safe_path(stage, rel))
         ids = {r["id"] for r in kept}
         keys = {k for r in kept for k in (r.get("request_keys") or {}).values()}
-        atomic_write_bytes(stage / CALLS_NAME, _jsonl(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
-        atomic_write_bytes(stage / CHECKS_NAME, _jsonl(checks[i] for i in ids if i in checks))
+        atomic_write_bytes(stage / CALLS_NAME, jsonl_bytes(c for c in iter_jsonl(root / CALLS_NAME) if c.get("key") in keys))
+        atomic_write_bytes(stage / CHECKS_NAME, jsonl_bytes(checks[i] for i in ids if i in checks))
         if judgments:
-            atomic_write_bytes(stage / JUDGMENTS_NAME, _jsonl(judgments[i] for i in ids if i in judgments))
+            atomic_write_bytes(stage / JUDGMENTS_NAME, jsonl_bytes(judgments[i] for i in ids if i in judgments))
         table = io.StringIO()
         writer = csv.writer(table)
         writer.writerow(["id", "reason"])
         writer.writerows(dropped)
         atomic_write_bytes(stage / DROPPED_NAME, table.getvalue().encode("utf-8"))
-        atomic_write_bytes(stage / MANIFEST_NAME, _jsonl(kept))  # last: a folder with a manifest is complete
+        atomic_write_bytes(stage / MANIFEST_NAME, jsonl_bytes(kept))  # last: a folder with a manifest is complete
     return FilterReport(out, len(kept), dropped, linked)

@@ -18,7 +18,7 @@ from aiohttp import web
 from .batches import BATCH_ENDPOINTS, BatchService
 from .model_calls import Answer, Stats, answer_chat, answer_image, body_hash, error_body
 from .options import ServerOptions
-from .uploads import RAW_BODY, FilePart, read_multipart
+from .uploads import RAW_BODY, BodyBudget, FilePart, read_multipart
 from .validate import MAX_EDIT_IMAGE_BYTES, MAX_EDIT_IMAGES, Invalid, check_image_fields, check_input_image, query_int
 
 __all__ = ["ROUTES", "make_app"]
@@ -41,11 +41,32 @@ def _not_found(what: str) -> web.Response:
     return _response(error_body(404, f"No such {what}.", type_="invalid_request_error"))
 
 
+# Levels of nesting a JSON body may have (the API's deepest, a chat message's content part, is 5).
+MAX_JSON_DEPTH = 64
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` nests past :data:`MAX_JSON_DEPTH` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 async def _json_body(request: web.Request) -> dict[str, Any] | None:
+    too_deep = Invalid(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
     try:
         body = json.loads(await request.read())
+    except RecursionError:  # the decoder's own limit: [[[[... a hundred thousand times
+        raise too_deep from None
     except ValueError:  # not JSON, or not UTF-8
         return None
+    if _too_deep(body):
+        raise too_deep
     return body if isinstance(body, dict) else None
 
 
@@ -61,6 +82,7 @@ class Routes:
         self.stats = Stats()
         self.batches = BatchService(options, self.stats)
         self.records: list[dict[str, Any]] = []
+        self.bodies = BodyBudget(int(options.max_inflight_mb * 1024**2))
         if not options.models:
             from ..config import load_models_config
 
@@ -99,16 +121,25 @@ class Routes:
             # Like the real API, the answer quotes the key it got: clients must not print it.
             return _response(error_body(401, f"Incorrect API key provided: {key}.",
                                         type_="invalid_request_error", code="invalid_api_key"))
-        if self.options.record:  # keep the body as sent; multipart is then parsed from it
-            request[RAW_BODY] = await request.read()
-        self.stats.requests += 1
-        self.stats.by_path[request.path] = self.stats.by_path.get(request.path, 0) + 1
-        self.stats.in_flight += 1
-        self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
+        # Reserved before the body is read: concurrent large bodies cannot add up past the budget.
+        held = min(request.content_length or 0, self.max_request_bytes) if request.body_exists else 0
+        if request.body_exists and request.content_length is None:
+            held = self.max_request_bytes  # chunked: it may be as large as a request may be
+        if not self.bodies.reserve(held):
+            return _response(self.bodies.refusal(self.options.retry_after_ms))
         try:
-            response = await handler(request)
+            if self.options.record:  # keep the body as sent; multipart is then parsed from it
+                request[RAW_BODY] = await request.read()
+            self.stats.requests += 1
+            self.stats.by_path[request.path] = self.stats.by_path.get(request.path, 0) + 1
+            self.stats.in_flight += 1
+            self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
+            try:
+                response = await handler(request)
+            finally:
+                self.stats.in_flight -= 1
         finally:
-            self.stats.in_flight -= 1
+            self.bodies.release(held)
         if self.options.record and len(self.records) < RECORD_LIMIT:
             # A file's content is streamed (FileResponse): no body to keep.
             body = response.body if isinstance(response, web.Response) else None

@@ -145,6 +145,9 @@ async def answer_chat(fields: dict[str, Any], opts: ServerOptions, *, live: bool
     if not isinstance(messages, list) or not messages or fields.get("model") is None:
         return error_body(400, "'model' and a non-empty 'messages' list are required.",
                           type_="invalid_request_error", param="messages")
+    if not all(isinstance(m, dict) for m in messages):
+        return error_body(400, "Each of 'messages' must be an object with a 'role' and 'content'.",
+                          type_="invalid_request_error", param="messages")
     from .judge_fixture import answer_structured, wants_structured  # imports this module
 
     if wants_structured(fields):  # a judge request: answered by the protocol fixture

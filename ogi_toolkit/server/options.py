@@ -37,6 +37,7 @@ class ServerOptions:
     models: tuple[str, ...] = ()  # ids listed by /v1/models (default: every model in the models config)
     max_request_mb: float = 256.0  # a request body past it gets 413 (batch input files may be 200 MB)
     max_stored_mb: float = 2048.0  # uploaded and batch output files, in total, kept on disk
+    max_inflight_mb: float = 512.0  # request bodies held at once, all requests together (429 past it)
     rng: random.Random = field(init=False, repr=False)
     _quotes_dropped: set[str] = field(init=False, repr=False, default_factory=set)
 
@@ -47,8 +48,8 @@ class ServerOptions:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
         if self.fail_rate + self.timeout_rate + self.malformed_rate + self.refusal_rate > 1.0:
             raise ValueError("fail_rate + timeout_rate + malformed_rate + refusal_rate must not exceed 1")
-        if self.max_request_mb <= 0 or self.max_stored_mb <= 0:
-            raise ValueError("max_request_mb and max_stored_mb must be positive")
+        if self.max_request_mb <= 0 or self.max_stored_mb <= 0 or self.max_inflight_mb <= 0:
+            raise ValueError("max_request_mb, max_stored_mb and max_inflight_mb must be positive")
         if self.renderer not in ("auto", "card"):
             raise ValueError(f"renderer must be 'auto' or 'card', got {self.renderer!r}")
         self.rng = random.Random(self.seed)

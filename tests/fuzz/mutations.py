@@ -201,6 +201,13 @@ TAXONOMY_BAD = BYTES_BAD + [
     Mutation("center_width", True, _template_text("Draw {{ 'a'|center(100000000) }} things.")),
     Mutation("format_width", True, _template_text("Draw {{ '{:100000000}'.format(1) }} things.")),
     Mutation("loop_output", True, _template_text("Draw {% for i in range(9000) %}{{ 'abcdefghij' * 9 }}{% endfor %}.")),
+    # silently accepted before (#22 item 5)
+    Mutation("digits_only_template", True, _template_text("12345")),
+    Mutation("target_true", True, _set_value(b"target", b"true")),
+    Mutation("target_1e20", True, _set_value(b"target", b"1e20")),
+    Mutation("target_float_1e20", True, _set_value(b"target", b"1.0e+20")),
+    Mutation("long_subtask_id", True, lambda data, rng: _replace_line(
+        data, rng, rb"^  - id: ", lambda line: b"  - id: s" + b"a" * 10_000 + b"\n")),
     Mutation("unknown_slot", True, _template_text("Draw {{ no_such_slot }}.")),
     Mutation("unknown_filter", True, _template_text("Draw {{ style|no_such_filter }}.")),
     Mutation("unclosed_tag", True, _template_text("Draw {% if style %} it.")),
@@ -241,6 +248,8 @@ POOL_BAD = BYTES_BAD + [
     Mutation("no_header", True, lambda data, rng: re.sub(rb"^description: .*\n", b"", data, count=1, flags=re.M)),
     Mutation("items_not_a_list", True, lambda data, rng: data.split(b"\nitems:")[0] + b"\nitems: {a: 1}\n"),
     Mutation("duplicate_key", True, lambda data, rng: data.replace(b"\nitems:", b"\nsource: again\nitems:", 1)),
+    Mutation("too_many_items", True, lambda data, rng: data + b"".join(
+        b"  - {id: fuzz_%d, name: fuzz %d}\n" % (i, i) for i in range(10_001))),
 ]
 POOL_UNKNOWN = BYTES_UNKNOWN
 

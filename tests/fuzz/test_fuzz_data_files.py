@@ -8,6 +8,7 @@ silently). Commands run in-process (fast); a few run as real CLI processes too.
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from mutations import POOL_BAD, POOL_UNKNOWN, TAXONOMY_BAD, TAXONOMY_UNKNOWN, cases
+from mutations import POOL_BAD, POOL_UNKNOWN, TAXONOMY_BAD, TAXONOMY_UNKNOWN, Mutation, cases
 
 from ogi_toolkit.cli import main
 from ogi_toolkit.definition import pools as pools_module
@@ -135,3 +136,58 @@ def test_real_cli_on_mutated_taxonomy(tmp_path, mutation_name):
         assert done.returncode == 2, done.stderr
         assert "Traceback" not in done.stderr and str(target) in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+# --- files that are not files, and large valid pools (#22 item 5) -----------------------------
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _symlink_loop(path: Path) -> None:
+    os.symlink(path.name, path)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("make", [_fifo, _symlink_loop], ids=["fifo", "symlink_loop"])
+def test_special_taxonomy_file(tmp_path, capsys, make):
+    folder = tmp_path / "taxonomy"
+    folder.mkdir()
+    for file in ["domains.yaml", *TAXONOMY_FILES]:
+        shutil.copy(TAXONOMY_DIR / file, folder / file)
+    target = folder / "extra.yaml"
+    make(target)
+    results = {
+        "taxonomy": _call(["taxonomy", "--taxonomy", str(folder)], capsys),
+        "sample": _call(["sample", "artistic_traditions", "-n", "2", "--taxonomy", str(folder)], capsys),
+        "plan": _call(["plan", "--total", "8", "--workers", "1", "--quiet", "--taxonomy", str(folder),
+                       "--out", str(tmp_path / "plan.jsonl")], capsys),
+    }
+    _check_verdicts(Mutation(make.__name__, True, None), target, results)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("make", [_fifo, _symlink_loop], ids=["fifo", "symlink_loop"])
+def test_special_pool_file(tmp_path, capsys, pool_copy, make):
+    target = pool_copy / "qualifiers" / "extra.yaml"
+    make(target)
+    results = {
+        "sample": _call(["sample", "relative_position", "-n", "2"], capsys),
+        "plan": _call(["plan", "--total", "51", "--workers", "1", "--quiet", "--out", str(tmp_path / "plan.jsonl")],
+                      capsys),
+    }
+    _check_verdicts(Mutation(make.__name__, True, None), target, results)
+
+
+@pytest.mark.timeout(60)
+def test_large_valid_pool_loads_in_seconds(tmp_path, capsys, pool_copy):
+    """9,000 more colours (the cap is 10,000 items a file): accepted, and every command stays fast."""
+    colours = pool_copy / "qualifiers" / "colours.yaml"
+    families = ["red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "grey", "black", "white"]
+    words = ["lemon", "rose", "gold", "sky", "sea", "stone", "forest", "cherry", "ash", "sand", "moss"]
+    with open(colours, "a", encoding="utf-8") as fh:
+        fh.writelines(f'  - {{id: fuzz_{i}, name: {words[i % 11]} tone {i}, hex: "#{i:06X}", '
+                      f'family: {families[i % 11]}}}\n' for i in range(9_000))
+    assert _call(["sample", "relative_position", "-n", "2"], capsys)[0] == 0
+    assert _call(["plan", "--total", "51", "--workers", "1", "--quiet", "--out", str(tmp_path / "plan.jsonl")],
+                 capsys)[0] == 0

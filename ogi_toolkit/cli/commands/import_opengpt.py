@@ -21,7 +21,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ...dataset.opengpt import REPORT_FILE, import_opengpt
+    from ...dataset.import_opengpt import import_opengpt
+    from ...dataset.opengpt import REPORT_FILE
     from .. import UserError
 
     try:

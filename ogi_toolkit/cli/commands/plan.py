@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 import time
 
+from ..arguments import positive_int
+
 NAME = "plan"
 HELP = "plan N instructions across subtasks (default: the paper's 80,700) and write them as JSON Lines"
 
@@ -16,7 +18,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--counts", default=None, help="YAML file of 'subtask_id: count' lines (instead of --total/--subtasks)")
     parser.add_argument("--difficulty-mix", default=None, help="shares per grade for every subtask, e.g. 1=.3,2=.4,3=.3")
     parser.add_argument("--taxonomy", default=None, help="taxonomy folder (default: the project's taxonomy/, or $OGI_TAXONOMY_DIR)")
-    parser.add_argument("--workers", type=int, default=None,
+    parser.add_argument("--workers", type=positive_int, default=None,
                         help="processes drawing subtasks (default: this machine's CPUs); the plan is the same for any number")
     parser.add_argument("--validate", action="store_true",
                         help="check every line against the spec model before writing (drawing checks each grade's first item)")

@@ -29,6 +29,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="larger request bodies get 413 (default 256; batch input files may be 200 MB)")
     p.add_argument("--max-stored-mb", type=float, default=2048.0,
                    help="uploaded and batch output files kept on disk, in total (default 2048)")
+    p.add_argument("--max-inflight-mb", type=float, default=512.0,
+                   help="request bodies held at once, all requests together; past it a request gets 429 "
+                        "and is sent again (default 512)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
                             hang_s=args.hang_s, malformed_rate=args.malformed_rate, refusal_rate=args.refusal_rate,
                             retry_after_ms=args.retry_after_ms, max_px=args.max_px, renderer=args.renderer, seed=args.seed,
                             max_request_mb=args.max_request_mb, max_stored_mb=args.max_stored_mb,
+                            max_inflight_mb=args.max_inflight_mb,
                             drop_quotes_rate=args.drop_quotes_rate, drop_quotes_word=args.drop_quotes_word)
     try:
         run_server(options, port=args.port)

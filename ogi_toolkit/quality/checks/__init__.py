@@ -6,9 +6,9 @@ planter used to test them.
     from ogi_toolkit.quality.checks import check
     check("data/run1")                                   # writes data/run1/checks.jsonl
 """
-from .checking import CHECKS_NAME, CHECKS_VERSION, CheckRun, check
+from .checking import CHECKS_VERSION, CheckRun, check
 from .config import ChecksConfig, load_checks_config
 from .summary import failures_table, format_rates, ocr_rates, pass_rates
 
-__all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "ChecksConfig", "check", "failures_table", "format_rates",
+__all__ = ["CHECKS_VERSION", "CheckRun", "ChecksConfig", "check", "failures_table", "format_rates",
            "load_checks_config", "ocr_rates", "pass_rates"]

@@ -24,17 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ...generate.atomic import atomic_write_bytes
-from ...generate.manifest_io import ManifestWriter, iter_jsonl
+from ...atomic_io import atomic_write_bytes
+from ...folder import CHECKS_NAME, ManifestWriter, iter_jsonl
 from .config import ChecksConfig, load_checks_config
 from .duplicates import duplicate_pairs
 from .items import CheckItem, load_check_items
 from .registry import Check, StepImages
 from .result import group_of, item_passed, result
 
-__all__ = ["CHECKS_NAME", "CHECKS_VERSION", "CheckRun", "check", "check_item"]
+__all__ = ["CHECKS_VERSION", "CheckRun", "check", "check_item"]
 
-CHECKS_NAME = "checks.jsonl"
 CHECKS_VERSION = "1"
 _DUPLICATE = "technical.duplicate_output"
 

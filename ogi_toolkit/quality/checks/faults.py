@@ -22,9 +22,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ...dataset.manifest import read_manifest
-from ...generate.manifest_io import MANIFEST_NAME, ManifestWriter
-from ...generate.store import CALLS_NAME
+from ...folder import CALLS_NAME, MANIFEST_NAME, ManifestWriter, read_manifest
 
 __all__ = ["plant_faults"]
 

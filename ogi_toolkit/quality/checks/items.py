@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...dataset.manifest import read_manifest
-from ...generate.manifest_io import iter_jsonl
-from ...generate.store import CALLS_NAME
+from ...folder import CALLS_NAME, MANIFEST_NAME, UnsafePath, inside, iter_jsonl, read_manifest
 from ...scene_edit import EditError, apply_edit
 from ...spec import Edit, InstructionSpec, Scene
 
-__all__ = ["CALLS_NAME", "CheckStep", "CheckItem", "TextExpectation", "load_check_items", "safe_path"]
+__all__ = ["CheckStep", "CheckItem", "TextExpectation", "load_check_items", "safe_path"]
 
 
 @dataclass(frozen=True)
@@ -63,10 +61,10 @@ class CheckItem:
 
 def safe_path(root: Path, rel: str) -> Path:
     """``root / rel``, refused if it leaves ``root`` (a manifest path must stay in its folder)."""
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise ValueError(f"{root / 'manifest.jsonl'}: image path {rel!r} leaves the dataset folder")
-    return path
+    try:
+        return inside(root, rel)
+    except UnsafePath as exc:
+        raise ValueError(f"{root / MANIFEST_NAME}: image path {rel!r} leaves the dataset folder ({exc})") from None
 
 
 def _size(params: dict[str, Any]) -> tuple[int, int] | None:

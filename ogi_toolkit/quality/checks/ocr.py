@@ -5,20 +5,35 @@ until its letters are ~40 px high, one block of text); without a box the whole i
 and the expected string is looked for anywhere in it. Comparisons ignore whitespace (where a
 line breaks is the renderer's choice, and Tesseract's word spacing is unreliable) and compare
 Unicode NFC forms.
+
+Tesseract is a system program (``make system`` installs it with its language packs): where it
+or a pack is absent, :func:`tesseract_missing` says so in words a user can act on, and the
+checks report the text as not checked. Each call is given :data:`TESSERACT_TIMEOUT_S`; a read
+that takes longer raises :class:`OcrTimeout` (the text is then not checked, not failed).
 """
 from __future__ import annotations
 
 import functools
 import os
+import shutil
 import unicodedata
 
 import numpy as np
 from PIL import Image, ImageOps
 
-__all__ = ["available_languages", "distance", "normalise", "read_text", "substring_distance", "tesseract_language"]
+__all__ = ["TESSERACT_TIMEOUT_S", "OcrTimeout", "available_languages", "distance", "normalise", "read_text",
+           "substring_distance", "tesseract_language", "tesseract_missing"]
 
 # Tesseract parallelises with OpenMP; with two checking processes on two cores that only spins.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+# A crop reads in well under a second and a whole 1024 px picture in a few; a call still running
+# after this long is stuck, and would otherwise hold a checking worker for good.
+TESSERACT_TIMEOUT_S = 60.0
+
+
+class OcrTimeout(TimeoutError):
+    """Tesseract did not finish reading one picture within its time."""
 
 
 def normalise(text: str) -> str:
@@ -61,6 +76,20 @@ def available_languages() -> frozenset[str]:
         return frozenset(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, OSError):
         return frozenset()
+
+
+def tesseract_missing(lang: str = "eng") -> str | None:
+    """Why texts in traineddata ``lang`` (e.g. ``jpn``, ``chi_sim+eng``) cannot be read here, or
+    None when they can: Tesseract itself absent, or one of the packs."""
+    import pytesseract
+
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        return "Tesseract is not installed; `make system` installs it"
+    absent = [part for part in lang.split("+") if part not in available_languages()]
+    if absent:
+        packages = " ".join("tesseract-ocr-" + part.replace("_", "-") for part in absent)
+        return f"Tesseract has no {'+'.join(absent)} language pack; `make system` installs it ({packages})"
+    return None
 
 
 def tesseract_language(language: str, script: str, languages: dict[str, str], scripts: dict[str, str]) -> str | None:
@@ -107,10 +136,18 @@ def _prepare(image: Image.Image, box: tuple[int, int, int, int] | None, letter_p
 
 
 def read_text(image: Image.Image, lang: str, box: tuple[int, int, int, int] | None = None,
-              letter_px: int | None = None, target_px: int = 40) -> str:
-    """What Tesseract reads in ``box`` of ``image`` (or the whole image), in language ``lang``."""
+              letter_px: int | None = None, target_px: int = 40, timeout_s: float | None = None) -> str:
+    """What Tesseract reads in ``box`` of ``image`` (or the whole image), in language ``lang``;
+    :class:`OcrTimeout` when it takes longer than ``timeout_s`` (default :data:`TESSERACT_TIMEOUT_S`)."""
     import pytesseract
 
+    timeout_s = TESSERACT_TIMEOUT_S if timeout_s is None else timeout_s
     prepared = _prepare(image, box, letter_px, target_px)
     psm = 6 if box is not None else 11  # a crop is one block of text; a whole picture is sparse text
-    return pytesseract.image_to_string(prepared, lang=lang, config=f"--psm {psm}")
+    try:
+        return pytesseract.image_to_string(prepared, lang=lang, config=f"--psm {psm}", timeout=timeout_s)
+    except RuntimeError as exc:  # pytesseract kills the process and says so in a RuntimeError
+        if "timeout" not in str(exc).lower():
+            raise
+        raise OcrTimeout(f"Tesseract ({lang}) took longer than {timeout_s:g} s to read "
+                         f"{'a crop' if box is not None else 'the picture'}") from None

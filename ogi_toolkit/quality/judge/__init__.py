@@ -12,7 +12,7 @@ from .prompt import prompt_kind, render_prompt
 from .reply import UnreadableReply, parse_reply, reply_schema
 from .results import load_judgments
 from .rubric import DEFAULT_RUBRIC, Rubric, load_rubric
-from .run import JUDGMENTS_NAME, JudgeSummary, ajudge, judge
+from .run import JudgeSummary, ajudge, judge
 
-__all__ = ["DEFAULT_RUBRIC", "JUDGMENTS_NAME", "JudgeSummary", "Rubric", "UnreadableReply", "ajudge", "judge",
+__all__ = ["DEFAULT_RUBRIC", "JudgeSummary", "Rubric", "UnreadableReply", "ajudge", "judge",
            "load_judgments", "load_rubric", "parse_reply", "prompt_kind", "questions", "render_prompt", "reply_schema"]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from ...folder import UnsafePath, inside
+
 __all__ = ["DEFAULT_LONG_SIDE", "IMAGE_ENCODING", "ItemImageError", "downscaled", "image_path", "item_images"]
 
 DEFAULT_LONG_SIDE = 768
@@ -27,9 +29,10 @@ class ItemImageError(ValueError):
 def image_path(root: Path, rel: str | None, what: str) -> Path:
     if not rel:
         raise ItemImageError(f"the manifest names no {what} image")
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise ItemImageError(f"{what} image {rel!r} lies outside the dataset folder {root}")
+    try:
+        path = inside(root, rel)
+    except UnsafePath:
+        raise ItemImageError(f"{what} image {rel!r} lies outside the dataset folder {root}") from None
     if not path.is_file():
         raise ItemImageError(f"{what} image {rel} does not exist")
     return path

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...generate.manifest_io import iter_jsonl
-from .run import JUDGMENTS_NAME
+from ...folder import JUDGMENTS_NAME, read_judgments
 
 __all__ = ["load_judgments"]
 
@@ -23,7 +22,7 @@ def load_judgments(path: str | Path) -> pd.DataFrame:
     if not file.is_file():
         raise FileNotFoundError(f"no judgments at {file}: run `ogi judge {file.parent}` first")
     rows = []
-    for line in iter_jsonl(file):
+    for line in read_judgments(file).values():
         row = {"id": line["id"], "judge_model": line.get("judge"), "judge_score": line.get("score"),
                "judge_passed": line.get("passed"), "judge_checklist_yes": line.get("checklist_yes"),
                "judge_error": (line.get("error") or {}).get("kind")}

@@ -4,9 +4,9 @@ and their agreement with the VLM judge (``ogi agreement``; :mod:`.agreement`).
     from ogi_toolkit.quality.ratings import RatingSession, agreement, load_ratings
 """
 from .agreement import AgreementReport, agreement, agreement_table
-from .ratings import (JUDGE_RATER, RATINGS_NAME, RatingItem, RatingSession, failed_ids, latest_ratings, load_ratings,
+from .ratings import (JUDGE_RATER, RatingItem, RatingSession, failed_ids, latest_ratings, load_ratings,
                       make_rating, rating_items, rating_order, validate_rater)
 
-__all__ = ["JUDGE_RATER", "RATINGS_NAME", "AgreementReport", "RatingItem", "RatingSession", "agreement",
+__all__ = ["JUDGE_RATER", "AgreementReport", "RatingItem", "RatingSession", "agreement",
            "agreement_table", "failed_ids", "latest_ratings", "load_ratings", "make_rating", "rating_items",
            "rating_order", "validate_rater"]

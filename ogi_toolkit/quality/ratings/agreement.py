@@ -22,10 +22,9 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from ...atomic_io import atomic_write_text
-from ...generate.manifest_io import iter_jsonl
+from ...folder import JUDGMENTS_NAME, RATINGS_NAME, read_judgments
 from ..judge.rubric import Rubric, load_rubric
-from ..judge.run import JUDGMENTS_NAME
-from .ratings import JUDGE_RATER, RATINGS_NAME, latest_ratings
+from .ratings import JUDGE_RATER, latest_ratings
 
 __all__ = ["AgreementReport", "agreement", "bootstrap_interval", "pass_agreement", "spearman", "weighted_kappa"]
 
@@ -84,9 +83,8 @@ def _judge_lines(path: Path, rubric: Rubric) -> dict[str, dict[str, Any]]:
     """id -> {criteria on the rubric's scale, passed} of every judged item (errors left out)."""
     span = rubric.scale.max - rubric.scale.min
     out = {}
-    for line in iter_jsonl(path / JUDGMENTS_NAME):
-        if "id" not in line or line.get("error") or line.get("passed") is None:
-            out.pop(line.get("id"), None)  # the latest line wins, an error included
+    for line in read_judgments(path).values():  # the latest line of each id, an error included
+        if line.get("error"):
             continue
         criteria = {name: int(round(rubric.scale.min + value * span)) for name, value in (line.get("criteria") or {}).items()}
         out[line["id"]] = {"criteria": criteria, "passed": bool(line["passed"])}

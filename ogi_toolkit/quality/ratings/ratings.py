@@ -23,21 +23,17 @@ from typing import Any
 
 import pandas as pd
 
-from ...dataset.manifest import read_manifest
-from ...generate.manifest_io import MANIFEST_NAME, append_jsonl, iter_jsonl
+from ...folder import MANIFEST_NAME, RATINGS_NAME, append_jsonl, iter_ratings, read_checks, read_judgments, read_manifest
 from ...spec import InstructionSpec
-from ..checks.checking import CHECKS_NAME
 from ..judge.checklist import questions as checklist_questions
 from ..judge.checklist import turn_questions
 from ..judge.images import ItemImageError, image_path
 from ..judge.prompt import prompt_kind
 from ..judge.rubric import Criterion, Rubric, load_rubric
-from ..judge.run import JUDGMENTS_NAME
 
-__all__ = ["RATINGS_NAME", "RatingItem", "RatingSession", "failed_ids", "latest_ratings",
+__all__ = ["RatingItem", "RatingSession", "failed_ids", "latest_ratings",
            "load_ratings", "make_rating", "rating_items", "rating_order", "validate_rater"]
 
-RATINGS_NAME = "ratings.jsonl"
 JUDGE_RATER = "judge"  # the judge's name in agreement tables, so no person may take it
 MAX_RATER_LENGTH = 64
 
@@ -121,8 +117,7 @@ def failed_ids(path: str | Path) -> set[str]:
     """Items that the offline checks (``checks.jsonl``) or the judge (``judgments.jsonl``) failed."""
     root = Path(path)
     failed: set[str] = set()
-    for name in (CHECKS_NAME, JUDGMENTS_NAME):
-        latest = {line["id"]: line for line in iter_jsonl(root / name) if "id" in line}
+    for latest in (read_checks(root), read_judgments(root)):
         failed |= {item_id for item_id, line in latest.items() if line.get("passed") is False}
     return failed
 
@@ -165,12 +160,8 @@ def rating_order(items: list[RatingItem], *, seed: int = 0, failures_first: bool
 def latest_ratings(path: str | Path) -> dict[tuple[str, str], dict[str, Any]]:
     """(rater, id) -> the latest line of ``ratings.jsonl`` (skips included), except that a skip
     after a rating leaves the rating, and an ``undone`` line removes what was there."""
-    root = Path(path)
-    file = root / RATINGS_NAME if root.is_dir() else root
     latest: dict[tuple[str, str], dict[str, Any]] = {}
-    for line in iter_jsonl(file):
-        if "rater" not in line or "id" not in line:
-            continue
+    for line in iter_ratings(path):
         key = (line["rater"], line["id"])
         if line.get("undone"):
             latest.pop(key, None)

@@ -135,10 +135,23 @@ def looks(ctx, item) -> tuple[tuple, tuple]:
             colours = tuple(idx.colour_by_id[c] for c in item.colours if c in idx.colour_by_id)
         else:
             colours = idx.colours if (item.person or not item.animate) else ()
+        # colours sharing a word with the name, found by word: every object scanning every
+        # colour's words was objects x colours (minutes for a pool of 10,000 colours)
+        by_word = memo(ctx, "colours_by_word", lambda: _colours_by_word(idx.colours))
+        clashing = frozenset().union(*(by_word.get(w, ()) for w in name))
         materials = (idx.materials[m] for m in item.materials if m in idx.materials)
-        return (tuple(c for c in colours if not words(c.name) & name),
+        return (tuple(c for c in colours if c.id not in clashing) if clashing else colours,
                 tuple(m for m in materials if not words(m.name, m.adjective) & name))
     return memo(ctx, ("looks", item.id), compute)
+
+
+def _colours_by_word(colours) -> dict[str, frozenset]:
+    """word -> ids of the colours whose name holds it."""
+    by_word: dict[str, set] = {}
+    for colour in colours:
+        for word in words(colour.name):
+            by_word.setdefault(word, set()).add(colour.id)
+    return {word: frozenset(ids) for word, ids in by_word.items()}
 
 
 def _textures(ctx, item, material) -> tuple:
@@ -334,8 +347,14 @@ def everyday(ctx) -> dict:
 def categories_except(ctx, excluded: Sequence[str]) -> tuple[str, ...]:
     """Ids of all object categories but ``excluded``: a hashable category filter."""
     excluded = tuple(excluded)
-    return memo(ctx, ("categories_except", excluded),
-                lambda: tuple(c.id for c in ctx.pools["categories"] if c.id not in excluded))
+
+    def compute():
+        known = [c.id for c in ctx.pools["categories"]]
+        unknown = sorted(set(excluded) - set(known))
+        if unknown:  # a misspelt category would silently exclude nothing
+            raise ValueError(f"params.exclude_categories: unknown categories {unknown}; known: {', '.join(known)}")
+        return tuple(c for c in known if c not in excluded)
+    return memo(ctx, ("categories_except", excluded), compute)
 
 
 def language_name(ctx, code: str) -> str:

@@ -9,8 +9,8 @@ from PIL import Image
 from pydantic import Field
 
 from ..config import Section
-from ..items import TextExpectation
-from ..ocr import read_text, substring_distance, tesseract_language
+from ..items import CheckStep, TextExpectation
+from ..ocr import OcrTimeout, read_text, substring_distance, tesseract_language, tesseract_missing
 from ..registry import StepImages, register
 from ..result import result
 
@@ -25,6 +25,7 @@ class TextConfig(Section):
     languages: dict[str, str]
     scripts: dict[str, str]
     report_only_scripts: list[str] = Field(default_factory=list)
+
 
 _SHOWN = 200  # characters of what was read kept in the result
 
@@ -72,13 +73,23 @@ def text_checks(view: StepImages, cfg: TextConfig) -> list[dict[str, Any]]:
     for t in step.texts:
         lang = tesseract_language(t.language, t.script, cfg.languages, cfg.scripts)
         if lang is None:
-            name = "text.present" if t.present else "text.gone"
-            threshold = cfg.max_distance if t.present else cfg.min_gone_distance
-            out.append(result(name, None, threshold, None,
-                              f"unreadable: no Tesseract language pack installed for {t.language} ({t.script})",
-                              step=step.name, text=t.text, script=t.script, why=t.why))
+            wanted = cfg.languages.get(t.language) or cfg.scripts.get(t.script)
+            why = (tesseract_missing(wanted) if wanted else None) or f"no traineddata named for {t.language} ({t.script})"
+            out.append(_not_checked(t, step, cfg, why))
             continue
-        checked = _one(t, image, lang, cfg, page)
+        try:
+            checked = _one(t, image, lang, cfg, page)
+        except OcrTimeout as exc:
+            out.append(_not_checked(t, step, cfg, str(exc)))
+            continue
         checked["step"] = step.name
         out.append(checked)
     return out
+
+
+def _not_checked(t: TextExpectation, step: CheckStep, cfg: TextConfig, why: str) -> dict[str, Any]:
+    """A text that could not be read: no value, passed null, and why (never a pass or a failure)."""
+    name = "text.present" if t.present else "text.gone"
+    threshold = cfg.max_distance if t.present else cfg.min_gone_distance
+    return result(name, None, threshold, None, f"text not checked: {why}",
+                  step=step.name, text=t.text, script=t.script, why=t.why)

@@ -8,9 +8,7 @@ Reference images: the released data marks the second image with an ``<image>`` p
 """
 from __future__ import annotations
 
-import re
-
-from ogi_toolkit.spec import Edit, Reference
+from ogi_toolkit.spec import REFERENCE_MENTIONS, Edit, Reference
 
 from ..base import Built, register
 from .object_ops import (material_choices, motion_choices, movable, new_object, op_material, op_motion, op_move,
@@ -21,19 +19,10 @@ from .sampling import Resample, add_twin, build_source, furnished, pick_other, r
 from .source_scenes import Source, pronouns
 from .common import COMMON_WORDS, objects_for, one_edit
 
-__all__ = ["build_reference", "build_motion", "build_material", "build_move", "with_image_placeholder",
-           "REFERENCE_MENTIONS"]
+__all__ = ["build_reference", "build_motion", "build_material", "build_move"]
 
-# How instructions name the second input image; with_image_placeholder turns these into <image>.
-REFERENCE_MENTIONS = ("the second image", "the reference image", "the reference photo", "the other picture",
-                      "the image provided", "the attached photo", "the second photo", "the reference picture",
-                      "the supplied image", "the extra picture")
-_MENTION = re.compile("|".join(re.escape(m) for m in REFERENCE_MENTIONS), re.IGNORECASE)
-
-def with_image_placeholder(instruction: str) -> str:
-    """The released form of a reference-image instruction: its mention of the second image
-    ("the reference photo") becomes ``<image>``."""
-    return _MENTION.sub("<image>", instruction)
+# REFERENCE_MENTIONS (how instructions name the second image) and with_image_placeholder live in
+# ogi_toolkit.spec: the dataset layer's OpenGPT export needs them too, and may not import a builder.
 
 
 def _reference_source(ctx, subject, place) -> tuple[Source, int, str, dict]:
