@@ -48,7 +48,7 @@ def test_every_subtask_has_a_level_and_science_says_placeholder_for_a_generic_fi
 
 
 def test_the_manifest_says_how_faithfully_each_item_is_drawn(tmp_path):
-    from ogi_toolkit.dataset import read_manifest
+    from ogi_toolkit.folder import read_manifest
     from ogi_toolkit.dataset.gallery import gallery_items
     from ogi_toolkit.generate import run_plan
 
