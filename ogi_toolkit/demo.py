@@ -306,7 +306,8 @@ def format_summary(result: dict[str, Any]) -> str:
         lines.append(f"  {kind:10s} {counts.get('done', 0)} done, {counts.get('error', 0)} errors" + (f", {rest}" if rest else ""))
     fidelity = result.get("fidelity") or {}
     if fidelity:  # so that nobody takes a placeholder for a drawing
-        lines.append("  drawn      " + "; ".join(f"{len(subs)} subtasks {level}" for level, subs in fidelity.items())
+        lines.append("  drawn      " + "; ".join(f"{len(subs)} subtask{'s' * (len(subs) != 1)} {level}"
+                                          for level, subs in fidelity.items())
                      + (f" (placeholders: {', '.join(fidelity['placeholder'])})" if fidelity.get("placeholder") else ""))
     lines.append(f"  cost       ${result['cost_usd']:.4f} in all, ${result['spent_this_run_usd']:.4f} this run "
                  f"({result['requests_sent']} requests sent)")

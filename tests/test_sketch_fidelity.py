@@ -130,3 +130,15 @@ def test_concepts_that_name_their_parts_get_their_own_layout():
         assert [label["text"] for label in meta["labels"][1:]] == list(spec.scene.labels)  # every label, none dropped
         drawn.setdefault(spec.scene.concept, json.dumps([label["box"] for label in meta["labels"][1:]]))
     assert len(drawn) >= 4
+
+
+def test_the_demo_summary_lists_subtasks_by_level_at_their_weakest():
+    from ogi_toolkit.demo import _fidelity
+
+    records = [{"fidelity": "faithful", "spec": {"subtask": "add"}},
+               {"fidelity": "partial", "spec": {"subtask": "physics"}},
+               {"fidelity": "placeholder", "spec": {"subtask": "physics"}},
+               {"fidelity": "partial", "spec": {"subtask": "causal_reasoning"}},
+               {"fidelity": None, "spec": {"subtask": "remove"}}]
+    assert _fidelity(records) == {"faithful": ["add"], "partial": ["causal_reasoning"], "placeholder": ["physics"]}
+    assert _fidelity([{"fidelity": None, "spec": {"subtask": "add"}}]) == {}
