@@ -118,6 +118,10 @@ def test_weathered_and_dried_things_look_it():
 
     described = objects_named_in("a bicycle left outside for five years, weathered and rusty")
     assert described and "weathered" in described[0].attributes.get("state", "")
+    from ogi_toolkit.backends.sketch.paint import states_of
+
+    assert states_of(SceneObject(name="grape", attributes={"state": "dried, wrinkled"})) == ["rot"]
+    assert states_of(SceneObject(name="man", action="raising both arms")) == []  # word starts: not "raisin"
 
 
 def test_concepts_that_name_their_parts_get_their_own_layout():
@@ -142,3 +146,10 @@ def test_the_demo_summary_lists_subtasks_by_level_at_their_weakest():
                {"fidelity": None, "spec": {"subtask": "remove"}}]
     assert _fidelity(records) == {"faithful": ["add"], "partial": ["causal_reasoning"], "placeholder": ["physics"]}
     assert _fidelity([{"fidelity": None, "spec": {"subtask": "add"}}]) == {}
+
+
+def test_a_stage_named_by_a_state_word_is_not_drawn_as_that_word():
+    from ogi_toolkit.backends.sketch.sequences import _stage_subject
+
+    stand_in = _stage_subject("an empty concert hall")
+    assert stand_in.name == "concert" and stand_in.attributes == {"state": "empty"}

@@ -32,7 +32,11 @@ from .state import DrawState, apply_to_state, initial_state
 
 __all__ = ["RENDERER_VERSION", "SketchBackend", "parse_size", "render_request"]
 
-RENDERER_VERSION = "2.2"  # 2.2: poses for most actions (a change of motion shows), panels in the asked arrangement, weathered and dried states, per-concept science layouts; 2.1: "bigger" text outgrows its box, comparisons by stated dimension, layered figures per concept; 2.0: pictograms, poses, support and size classes, no answers written, science looks
+# 2.2: poses for most actions (a change of motion shows), panels in the asked arrangement,
+#   weathered and dried states, per-concept science layouts, the fidelity of each item;
+# 2.1: "bigger" text outgrows its box, comparisons by stated dimension, layered figures per concept;
+# 2.0: pictograms, poses, support and size classes, no answers written, science looks
+RENDERER_VERSION = "2.2"
 _MAX_SIDE = 4096
 
 

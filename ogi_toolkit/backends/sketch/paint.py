@@ -45,7 +45,7 @@ _STATES = [("crack", ("broken", "cracked", "shattered", "shattering", "smashed",
            ("frost", ("frozen", "icy", "frost", "snow")), ("glow", ("glow", "lit", "shining", "bright", "lighted"))]
 # state word -> change of the drawing itself (applied to the pictogram before it is placed)
 _BODY_STATES = [("char", ("burnt", "burned", "scorch", "charred", "blacken", "singed")),
-                ("rot", ("rotten", "mould", "mold", "decay", "shrivel", "wrinkl", "dried", "raisin")), ("rust", ("rust",)),
+                ("rot", ("rotten", "mould", "mold", "decay", "shrivel", "wrinkl", "dried")), ("rust", ("rust",)),
                 # years outside: faded, greyed, dusty ("a bicycle left outside for five years")
                 ("age", ("weathered", "faded", "aged", "worn", "peeling", "dusty", "abandoned", "overgrown",
                          "neglected", "old and", "years")),

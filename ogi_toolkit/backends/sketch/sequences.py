@@ -156,8 +156,9 @@ _STOP = {"the", "a", "an", "of", "at", "on", "in", "with", "and", "its", "their"
 
 
 def _stage_subject(caption: str) -> SceneObject:
-    """A stand-in for a stage that names no pool object: its first content word, singular."""
-    words = [w for w in re.findall(r"[a-z]+", caption.lower()) if w not in _STOP and len(w) > 2]
+    """A stand-in for a stage that names no pool object: its first content word, singular (a
+    state word is the stand-in's state, not its name: "an empty concert hall" is a concert)."""
+    words = [w for w in re.findall(r"[a-z]+", caption.lower()) if w not in _STOP and len(w) > 2 and not state_words(w)]
     word = words[0] if words else "stage"
     word = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
     return SceneObject(name=word, attributes={"state": state_words(caption)} if state_words(caption) else {})
@@ -203,7 +204,8 @@ def draw_panels(img: Image.Image, state: DrawState, drawables, records) -> list[
         place = _stage_place(captions[t], stage.objects, scene.background)
         tile = draw_background(place, w, h)
         sub = initial_state(stage, w, h - cap_h)
-        if sub.placements and [o.name for o in stage.objects] == [o.name for o in scene.objects]:  # the same objects each panel: growth shows time
+        # the same objects in each panel (whatever their state): growth shows time
+        if sub.placements and [o.name for o in stage.objects] == [o.name for o in scene.objects]:
             grow = 0.55 + 0.45 * t / max(1, n - 1)
             first = sub.placements[0]
             bx0, by0, bx1, by1 = first.box
