@@ -91,10 +91,9 @@ class _Stages:
 
 def _make_plan(path: Path, per_subtask: int, seed: int) -> None:
     from .definition.taxonomy import load_taxonomy
-    from .planning import plan
+    from .planning import plan, write_specs
 
-    specs = plan(counts={s.id: per_subtask for s in load_taxonomy().subtasks}, seed=seed)
-    atomic_write_bytes(path, "".join(s.to_json() + "\n" for s in specs).encode("utf-8"))
+    write_specs(path, plan(counts={s.id: per_subtask for s in load_taxonomy().subtasks}, seed=seed))
 
 
 def _make_backend(backend: str, image_model: str | None, quality: str | None, base_url: str | None):
@@ -117,8 +116,9 @@ def _counts(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 
 def checks_not_run(lines: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
-    """The checks that could not run (no value, passed null) counted per reason, and how many
-    items had one: those items passed only what could be checked."""
+    """The checks that did not run (no value, passed null) counted per reason (a missing system
+    part, or a check that does not apply), and how many items had one: those items passed only
+    what was checked."""
     reasons: Counter = Counter()
     items = 0
     for line in lines:
@@ -298,7 +298,7 @@ def format_summary(result: dict[str, Any]) -> str:
         ocr = ", ".join(f"{script} {exact}/{n}" for script, (exact, n) in checks["ocr_exact"].items())
         partly = checks.get("items_not_fully_checked")
         lines.append(f"  checks     {checks['passed']} of {checks['items']} items pass"
-                     + (f" ({partly} of them not fully checked: see below)" if partly else "")
+                     + (f" ({partly} of them with checks that did not run: see below)" if partly else "")
                      + (f"; below 100%: {failing}" if failing else "") + (f"; OCR exact: {ocr}" if ocr else ""))
         # what could not be checked here, and why (a missing system part names its install command)
         lines += [f"  not run    {n} {'check' if n == 1 else 'checks'}, {reason}"

@@ -43,5 +43,5 @@ def test_missing_and_unparsable_files(tmp_path):
         load_models_config(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("defaults: [unclosed\n")
-    with pytest.raises(ValueError, match="bad.yaml is not valid YAML"):
+    with pytest.raises(ValueError, match=r"models config \S*bad.yaml line 2 column 1: not valid YAML"):
         load_models_config(bad)

@@ -22,7 +22,7 @@ from ogi_toolkit.dataset.import_opengpt import import_opengpt
 from ogi_toolkit.dataset.opengpt import EDIT_FILE, GEN_FILE, PLACEHOLDER
 from ogi_toolkit.definition.taxonomy import load_taxonomy
 from ogi_toolkit.generate import run_plan
-from ogi_toolkit.generate.store import ResultStore
+from ogi_toolkit.calls.store import ResultStore
 from ogi_toolkit.planning import plan
 
 SIZE = 256

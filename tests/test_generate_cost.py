@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ogi_toolkit.config import load_models_config
-from ogi_toolkit.generate.cost import Budget, CostModel
+from ogi_toolkit.calls.cost import Budget, CostModel
 
 CONFIG = load_models_config()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from generate_fixtures import generation, single_edit
 
-from ogi_toolkit.generate.keys import image_call_key, rewrite_key
+from ogi_toolkit.calls.keys import image_call_key, rewrite_key
 
 IDENTITY = {"backend": "openai", "model": "gpt-image-1", "quality": "low"}
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ogi_toolkit.generate.ratelimit import RateLimiter
+from ogi_toolkit.calls.ratelimit import RateLimiter
 
 
 def _starts(limiter: RateLimiter, n: int, hold: float | None = None) -> list[float]:

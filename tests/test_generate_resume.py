@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +46,9 @@ def test_kill_9_then_resume_finishes_every_item_once_and_pays_only_for_requests_
         assert second.returncode == 0, second.stderr
         stats = server.stats()
         assert stats["billed"] - stats["distinct"] <= CONCURRENCY  # only requests in flight at the kill
+        # and each of those was logged as open when the run was killed (maybe paid), and said so
+        resent = re.search(r"(\d+) requests open when an earlier run was stopped sent again", second.stdout)
+        assert stats["billed"] - stats["distinct"] <= (int(resent.group(1)) if resent else 0), second.stdout
 
         third = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
         assert third.returncode == 0, third.stderr

@@ -12,7 +12,7 @@ from generate_fixtures import generation, local_server, manifest_lines, mixed_pl
 
 from ogi_toolkit.config import load_models_config
 from ogi_toolkit.generate import RunAborted, run_plan
-from ogi_toolkit.generate.store import ResultStore
+from ogi_toolkit.calls.store import ResultStore
 
 
 def _openai(server, **extra):
@@ -178,7 +178,7 @@ def test_the_offline_sketch_backend_runs_the_same_plan_for_free_and_resumes(tmp_
 
 
 def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path):
-    from ogi_toolkit.generate.lock import FolderBusy, RunLock
+    from ogi_toolkit.calls.lock import FolderBusy, RunLock
 
     with RunLock(tmp_path):  # as if another process were writing there
         with pytest.raises(FolderBusy, match="another run is writing to"):

@@ -8,7 +8,7 @@ from generate_fixtures import generation, manifest_lines, single_edit
 
 from ogi_toolkit.generate import run_plan
 from ogi_toolkit.folder import CALLS_NAME
-from ogi_toolkit.generate.store import ResultStore
+from ogi_toolkit.calls.store import ResultStore
 
 
 def _whole(path) -> bool:

@@ -76,3 +76,35 @@ def test_an_unreachable_base_url_is_a_connection_error_naming_the_url_not_a_time
         message = str(info.value)
         assert url in message and "Request timed out" not in message and "timeout" not in message.lower()
         assert "refused" in message.lower() or "connect" in message.lower()
+
+
+def test_a_40_edit_run_with_timeouts_waits_for_every_request_and_loses_no_item(tmp_path):
+    # #22 item 2: sources and edits time out (30%); the pass over timed-out items sends edits that
+    # time out too. The run waits for every request it sent and stores the late answers, so no
+    # paid answer is lost and a rerun pays for nothing.
+    from generate_fixtures import single_edit
+
+    plan = [single_edit(i) for i in range(40)]
+    with local_server(timeout_rate=0.3, hang_s=0.6, seed=11) as server:
+        summary = run_plan(plan, tmp_path, concurrency=8, backoff_s=0.01, **_openai(server, timeout=0.3))
+        stats = server.stats()  # as the run returned
+        again = run_plan(plan, tmp_path, **_openai(server))
+        assert server.stats()["billed"] == stats["billed"]  # the rerun pays for nothing
+    assert stats["in_flight"] == 0, stats  # no request left open by the run
+    assert stats["billed"] == stats["distinct"] == 80, stats  # a source and an edit each, none twice
+    assert summary.timeouts > 0 and summary.late_answers == summary.timeouts
+    assert summary.done == 40 and summary.errors == 0 and summary.paid_failures == 0
+    assert again.done == again.unchanged == 40 and again.requests_sent == 0
+
+
+def test_requests_still_open_at_close_timeout_are_recorded_as_maybe_paid(tmp_path):
+    # The server hangs 2 s; the run waits 0.3 s for them at its end, then closes them: each call
+    # is recorded as maybe paid (never lost, never sent again without --retry-failed).
+    plan = [generation(i) for i in range(6)]
+    with local_server(timeout_rate=1.0, hang_s=2.0, seed=1) as server:
+        summary = run_plan(plan, tmp_path, concurrency=6, close_timeout=0.3, **_openai(server, timeout=0.2))
+        again = run_plan(plan, tmp_path, **_openai(server, timeout=0.2))
+    assert summary.timeouts == 6 and summary.closed_unanswered == 6 and summary.errors == 6
+    assert summary.paid_failures == 6 and "closed unanswered after --close-timeout" in str(summary)
+    assert again.requests_sent == 0 and again.failed_from_store == 6
+    assert summary.seconds < 1.5  # it did not wait for the server's 2 s

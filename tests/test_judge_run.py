@@ -116,13 +116,23 @@ def test_a_30_percent_fault_storm_completes(data):
     assert stats["billed"] == stats["distinct"] == 20
 
 
-def test_garbage_and_refused_replies_are_errors_on_their_items_and_a_later_run_asks_again(data):
+def test_garbage_and_refused_replies_are_errors_paid_once_and_asked_again_only_with_retry_failed(data):
+    # A garbage or refused reply was answered, so billed (#22 item 9): recorded as maybe paid,
+    # not paid for again by a rerun, as generate does; --retry-failed asks again.
     with local_server(malformed_rate=0.35, refusal_rate=0.15, seed=3) as server:
         first = judge(data, **judge_options(server))
         first_lines = _lines(data)
         server.options.malformed_rate = server.options.refusal_rate = 0.0  # the same server, healed
+        billed = server.stats()["billed"]
         second = judge(data, **judge_options(server))
-    assert second.requests_sent == first.errors and second.errors == 0 and second.judged == 20
+        assert server.stats()["billed"] == billed  # nothing paid again
+        second_lines = _lines(data)
+        third = judge(data, **judge_options(server, retry_failed=True))
+    assert first.paid_failures == first.errors
+    assert second.requests_sent == 0 and second.failed_from_store == first.errors == second.errors
+    assert "--retry-failed" in str(second)
+    assert {line["id"] for line in second_lines if line["error"]} == {line["id"] for line in first_lines if line["error"]}
+    assert third.requests_sent == first.errors and third.errors == 0 and third.judged == 20
     errors = [line for line in first_lines if line["error"]]
     kinds = {line["error"]["kind"] for line in errors}
     assert first.errors == len(errors) >= 4 and first.judged == 20 - len(errors)
@@ -131,6 +141,20 @@ def test_garbage_and_refused_replies_are_errors_on_their_items_and_a_later_run_a
     for line in errors:  # never a score for junk
         assert line["score"] is None and line["passed"] is None and line["criteria"] == {}
         assert line["questions"] and all(q["answer"] is None for q in line["questions"])
+
+
+def test_timed_out_judgments_are_waited_for_stored_and_never_paid_twice(data):
+    # #22 item 2 for the judge: a timed-out judgment may be done and billed; the run waits for it
+    # (it used to send it again and drop the late answer), so every item is judged from one payment.
+    with local_server(timeout_rate=0.3, hang_s=0.6, seed=6) as server:
+        summary = judge(data, **judge_options(server, concurrency=8, backend_options={"base_url": server.url,
+                                                                                     "timeout": 0.3}))
+        stats = server.stats()
+        again = judge(data, **judge_options(server))
+    assert summary.timeouts > 0 and summary.late_answers == summary.timeouts
+    assert summary.judged == 20 and summary.errors == 0
+    assert stats["in_flight"] == 0 and stats["billed"] == stats["distinct"] == 20, stats
+    assert again.requests_sent == 0 and again.judged == 20
 
 
 def test_the_batch_api_path_judges_every_item_and_a_rerun_submits_nothing(data):
@@ -185,6 +209,28 @@ def test_an_item_without_an_image_or_with_a_path_out_of_the_folder_is_an_error(d
 def test_a_backend_that_cannot_judge_is_refused_with_a_clear_error(data):
     with pytest.raises(ValueError, match="cannot judge"):
         judge(data, backend="sketch", progress=False)
+
+
+def test_judge_batch_refuses_a_judge_without_the_batch_api_before_any_request(data):
+    from ogi_toolkit.backends import Backend, TextResult
+
+    class LiveOnlyJudge(Backend):  # judges, but has no Batch API
+        name, judge_model = "live-only", JUDGE_MODEL
+        sent = 0
+
+        def identity(self):
+            return {"backend": self.name}
+
+        def judge_identity(self):
+            return {"backend": self.name, "judge_model": self.judge_model}
+
+        async def judge(self, request):
+            LiveOnlyJudge.sent += 1
+            return TextResult(text="{}", model=self.judge_model)
+
+    with pytest.raises(ValueError, match="has no Batch API"):
+        judge(data, backend=LiveOnlyJudge(), batch=True, progress=False)
+    assert LiveOnlyJudge.sent == 0 and not (data / "judgments.jsonl").exists()
 
 
 SECRET = "sk-" + "judge-test-DO-NOT-LEAK-0123456789"  # split so secret scanners do not flag it

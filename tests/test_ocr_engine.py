@@ -95,5 +95,5 @@ def test_the_demo_prints_the_checks_it_could_not_run(tesseract_as):
                           "items_not_fully_checked": items},
                "diversity": {}, "seconds": {}, "reused": [], "paths": {}, "first_images": {}}
     printed = demo.format_summary(summary)
-    assert "2 of 2 items pass (1 of them not fully checked" in printed
+    assert "2 of 2 items pass (1 of them with checks that did not run" in printed
     assert "2 checks, text not checked: Tesseract is not installed; `make system` installs it" in printed

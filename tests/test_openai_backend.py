@@ -14,7 +14,8 @@ from ogi_toolkit.backends import get_backend
 from ogi_toolkit.backends.base import ImageRequest
 from ogi_toolkit.backends.errors import ContentRefused, MalformedResponse, MissingAPIKey, RateLimited, ServerError
 from ogi_toolkit.backends.openai_backend import OpenAIBackend
-from ogi_toolkit.backends.rewrite_prompt import check_rewrite, render_rewrite_messages
+from ogi_toolkit.backends.rewrite_prompt import render_rewrite_messages
+from ogi_toolkit.instruction_constraints import check_rewrite
 from ogi_toolkit.cli import main
 
 

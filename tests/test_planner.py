@@ -118,7 +118,7 @@ def test_read_counts_file(tmp_path):
     with pytest.raises(ValueError, match=r"counts.yaml: key 'remove': expected an integer"):
         read_counts(path)
     path.write_text("remove: [1\n")
-    with pytest.raises(ValueError, match=r"counts.yaml line \d+: not valid YAML"):
+    with pytest.raises(ValueError, match=r"counts.yaml line \d+ column \d+: not valid YAML"):
         read_counts(path)
 
 

@@ -13,7 +13,7 @@ from generate_fixtures import generation, local_server, manifest_lines, poster, 
 from ogi_toolkit.generate import run_plan
 from ogi_toolkit.generate.plan_file import read_plan
 from ogi_toolkit.generate.rewrite_run import rewrite_plan
-from ogi_toolkit.generate.rewrite_units import units
+from ogi_toolkit.instruction_constraints import units
 from ogi_toolkit.spec import Edit, InstructionSpec, Scene, SceneObject, TextItem, Turn
 
 CHAT = "/v1/chat/completions"
@@ -234,7 +234,7 @@ def test_generate_dry_run_counts_no_rewrite_for_a_rewritten_plan(tmp_path):
 
 
 def test_each_sub_instruction_of_a_complex_edit_keeps_its_objects_and_texts():
-    from ogi_toolkit.backends.rewrite_prompt import check_rewrite
+    from ogi_toolkit.instruction_constraints import check_rewrite
 
     source = Scene(description="A living room", objects=[SceneObject(name="mug"), SceneObject(name="sofa"),
                                                           SceneObject(name="lamp")], texts=[TextItem(text="SALE")])

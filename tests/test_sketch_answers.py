@@ -8,7 +8,7 @@ import pytest
 
 from ogi_toolkit.backends.base import ImageRequest
 from ogi_toolkit.backends.sketch import RENDERER_VERSION, SketchBackend, render_request
-from ogi_toolkit.generate.keys import image_call_key
+from ogi_toolkit.calls.keys import image_call_key
 from ogi_toolkit.spec import Scene, SceneObject
 from ogi_toolkit.templates.sampler import sample
 from sketch_fixtures import spec

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..atomic_io import atomic_write_text
-from ..backends.rewrite_prompt import check_rewrite
+from ..instruction_constraints import check_rewrite, units
 from ..spec import InstructionSpec
 from .diversity import diversity_metrics
 from .io import load_plan
@@ -48,8 +48,6 @@ def read_specs(path: str | Path) -> list[InstructionSpec]:
 def _losses(planned: InstructionSpec, written: InstructionSpec) -> list[str]:
     """Constraints of ``planned`` that ``written``'s instruction (or its turns) lost."""
     if planned.turns and len(planned.turns) == len(written.turns):
-        from ..generate.rewrite_units import units  # what ogi rewrite checks, turn by turn
-
         return [p for unit, turn in zip(units(planned), written.turns) for p in check_rewrite(unit, turn.instruction)]
     return check_rewrite(planned, written.instruction)
 

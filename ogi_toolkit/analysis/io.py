@@ -23,6 +23,7 @@ from typing import Any, Iterable, Iterator
 import orjson
 import pandas as pd
 
+from ..folder import MANIFEST_NAME
 from ..schema import LABELS, item_frame, spec_row
 
 __all__ = ["LABEL_COLUMNS", "load_prompts", "load_plan", "load_manifest", "load_table", "specs_to_frame"]
@@ -38,8 +39,8 @@ def load_prompts(path: str | Path, *, text_column: str | None = None,
     """Load any supported source; see the module docstring."""
     path = Path(path)
     if path.is_dir():
-        if not (path / "manifest.jsonl").exists():
-            raise FileNotFoundError(f"{path}: a dataset folder needs a manifest.jsonl")
+        if not (path / MANIFEST_NAME).exists():
+            raise FileNotFoundError(f"{path}: a dataset folder needs a {MANIFEST_NAME}")
         return load_manifest(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")

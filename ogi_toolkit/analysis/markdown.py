@@ -1,10 +1,13 @@
 """The short human-readable ``report.md`` written beside ``summary.json``."""
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
 import pandas as pd
+
+from ..dataset.safe_files import relative_href
 
 __all__ = ["report_markdown"]
 
@@ -34,6 +37,12 @@ def _fmt(value) -> str:
     return "" if value is None else str(value)
 
 
+def _cell(value) -> str:
+    """Text from the data as a table cell: HTML escaped (a "<script>" in a label is shown, never
+    run by a Markdown viewer), and no "|" to split the row."""
+    return html.escape(_fmt(value), quote=False).replace("|", "/")
+
+
 CELL_CHARS = 120  # longer cells end in "…"; the CSV beside the report holds the whole text
 
 
@@ -52,8 +61,8 @@ def _table(path: Path, rows: int | None = 10) -> str:
             text = frame[col].astype(str)
             cut = text.str.len() > CELL_CHARS
             text = text.where(~cut, text.str.slice(0, CELL_CHARS - 1) + "…")
-            frame[col] = text.str.replace("|", "/", regex=False)
-    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+            frame[col] = text.map(_cell)
+    header = "| " + " | ".join(map(_cell, frame.columns)) + " |"
     lines = [header, "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     if len(frame) < len(whole):
@@ -86,8 +95,9 @@ def report_markdown(summary: dict, out: Path) -> str:
         images = summary.get("image_groups", {}).get(col, {})
         keys += ["image_vendi"] if images else []  # image diversity beside the prompts'
         groups = {g: {**m, **images.get(g, {})} for g, m in groups.items()}
-        parts += [f"\n## By {col}\n", "| " + col + " | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-        parts += [f"| {g} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
+        parts += [f"\n## By {_cell(col)}\n", "| " + _cell(col) + " | " + " | ".join(keys) + " |",
+                  "|---" * (len(keys) + 1) + "|"]
+        parts += [f"| {_cell(g)} | " + " | ".join(_fmt(m.get(k)) for k in keys) + " |" for g, m in groups.items()]
     # Long rankings show their top rows (and say so); the quality tables show every group, since
     # the one row left out could be the only failing one.
     for title, name, rows in [("Most repeated skeletons", "skeletons.csv", 10),
@@ -102,6 +112,10 @@ def report_markdown(summary: dict, out: Path) -> str:
         table = _table(tables / name, rows)
         if table:
             parts += [f"\n## {title}\n", table]
+    if summary.get("benchmarks"):
+        from ..benchmarks.report import benchmark_markdown
+
+        parts += benchmark_markdown(summary["benchmarks"])
     parts += _image_duplicates(tables / "image_near_duplicates.csv", out)
     images = sorted(p.name for p in figures.glob("*.png")) if figures.exists() else []
     if images:
@@ -130,7 +144,10 @@ def _image_duplicates(path: Path, out: Path, rows: int = 12) -> list[str]:
         return ["\n## Image near-duplicates\n", "No two images within the perceptual-hash distance.\n"]
 
     def thumb(image: str) -> str:
-        rel = Path(os.path.relpath(Path(image).resolve(), out.resolve())).as_posix()
+        rel = relative_href(Path(os.path.relpath(Path(image).resolve(), out.resolve())).as_posix())
+        if rel is None:  # not a file path: shown as text, never linked
+            return _cell(image)
+        rel = html.escape(rel, quote=True)
         return f"<a href='{rel}'><img src='{rel}' width='128'></a>"
 
     lines = ["\n## Image near-duplicates\n",

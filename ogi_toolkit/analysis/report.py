@@ -131,7 +131,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
             umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
             address: str | None = None, progress: bool = False, image_embeddings: bool = False,
-            clip_model: str | None = None, device: str | None = None) -> dict:
+            clip_model: str | None = None, device: str | None = None,
+            against: str | Iterable[str] | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
     ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
@@ -148,6 +149,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     ``image_embeddings``: also embed the images with ``clip_model`` (a CLIP / SigLIP name or folder;
     default: the vision config's) on ``device``: image diversity, near-duplicates, projection and
     text-image alignment (:mod:`.image_embeddings`).
+    ``against``: benchmark sets (``ogi benchmarks``) to check leakage and coverage against.
     """
     out = Path(out)
     timings = _Timer(progress)
@@ -263,6 +265,14 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
                 df, clip, groups=groups, tables=tables, figures=figures, arrays_dir=arrays_dir, cache_dir=cache_root,
                 skipped=skipped, knn=knn, knn_threshold=knn_threshold, umap=umap))
 
+    benchmarks = None
+    if against:
+        from ..benchmarks.report import write_benchmark_section
+
+        with timings("benchmarks"):  # every turn of the items is checked: the source, not the frame, unless sampled
+            benchmarks = write_benchmark_section(df if sample is not None or isinstance(source, pd.DataFrame) else source,
+                                                 against, tables, figures, cache_dir=cache_dir, model=model, backend=backend)
+
     first_of_text = repetition.unique_texts(texts)[1]
     summary: dict[str, Any] = {
         "n": len(df), **{k: v for k, v in overall.items() if k != "n"},
@@ -292,6 +302,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     if projection == "UMAP":
         summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
     summary["skipped"] = skipped
+    if benchmarks is not None:
+        summary["benchmarks"] = benchmarks
     summary["timings_s"] = dict(timings)
     summary = _clean(summary)
     atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))

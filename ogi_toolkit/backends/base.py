@@ -130,7 +130,8 @@ class Backend:
 
 @runtime_checkable
 class BatchBackend(Protocol):
-    """What the Batch API path (``ogi_toolkit.generate.batch``) needs besides :class:`Backend`."""
+    """What the Batch API path (``ogi_toolkit.calls.batch``, for generate, rewrite and judge)
+    needs besides :class:`Backend`."""
 
     def batch_line(self, custom_id: str, call: str, request: ImageRequest | None = None,
                    spec: InstructionSpec | None = None, file_ids: list[str] | None = None,
@@ -143,6 +144,12 @@ class BatchBackend(Protocol):
     def parse_image_response(self, body: Any) -> ImageResult: ...
 
     def parse_chat_response(self, body: Any) -> TextResult: ...
+
+    def judge_batch_line(self, custom_id: str, request: JudgeRequest) -> dict[str, Any]:
+        """One line of a batch input file for a judge call."""
+
+    def parse_judge_response(self, body: Any) -> TextResult:
+        """The reply of one answered judge line (a refusal raises a backend error)."""
 
     async def upload_file(self, data: bytes, filename: str, purpose: str) -> str: ...
 
@@ -160,10 +167,13 @@ class Judge(Protocol):
     """What a backend that can judge images offers besides :class:`Backend` (the OpenAI one does).
 
     ``judge`` returns the reply text (the JSON the schema asks for); the caller parses it.
+    ``judge_model`` names the model (its prices are the models config's chat prices).
     ``judge_identity`` is everything that determines a judgment besides the request (the judge
     model, the server), hashed into judgment keys apart from ``identity()`` so that judging
-    never re-keys images.
+    never re-keys images. Connections are closed by :meth:`Backend.aclose`.
     """
+
+    judge_model: str
 
     def judge_identity(self) -> dict[str, Any]: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Awaitable
 
 __all__ = [
+    "AnswerRefused",
     "AuthFailed",
     "BackendError",
     "ContentRefused",
@@ -59,6 +60,12 @@ class RequestTimedOut(BackendError):
 
 class ContentRefused(BackendError):
     kind = "content_policy"
+
+
+class AnswerRefused(ContentRefused):
+    """The model answered, and its answer is a refusal (structured outputs' ``refusal``): billed."""
+
+    maybe_billed = True
 
 
 class MalformedResponse(BackendError):

@@ -7,7 +7,7 @@ counted and keyed. SDK exceptions are translated into :mod:`ogi_toolkit.backends
 the API key scrubbed from every message.
 
 The Batch API part (``batch_line``, ``parse_*``, ``upload_*``...) turns the same calls into
-batch-file lines and reads their results back; :mod:`ogi_toolkit.generate.batch` drives it.
+batch-file lines and reads their results back; :mod:`ogi_toolkit.calls.batch` drives it.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from ..config import ModelsConfig, load_models_config
 from ..spec import InstructionSpec
 from .base import Backend, ImageRequest, ImageResult, JudgeRequest, TextResult
 from .errors import (
+    AnswerRefused,
     AuthFailed,
     BackendError,
     ContentRefused,
@@ -376,8 +377,8 @@ class OpenAIBackend(Backend):
         except (KeyError, IndexError, TypeError):
             raise MalformedResponse("judge response carries no message") from None
         refusal = message.get("refusal") if isinstance(message, dict) else None
-        if refusal:
-            raise ContentRefused(self._scrub(f"the judge refused: {refusal}"))
+        if refusal:  # an answer, so billed: recorded as maybe paid, not asked again unasked
+            raise AnswerRefused(self._scrub(f"the judge refused: {refusal}"))
         return self.parse_chat_response(body)
 
     def batch_error(self, status: int | None, body: Any, error: dict[str, Any] | None) -> BackendError:

@@ -3,7 +3,8 @@
 The template (``prompts/rewrite.txt``) has a ``[system]`` and a ``[user]`` part with
 ``$kind``, ``$subtask``, ``$instruction`` and ``$constraints`` placeholders. The constraints
 are read from the spec, never from the text, so that a rewrite can be checked against them
-(:func:`check_rewrite`): every exact text string and every object must survive.
+(:func:`ogi_toolkit.instruction_constraints.check_rewrite`): every exact text string and every
+object must survive.
 """
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from pathlib import Path
 from string import Template
 from typing import Sequence
 
-from ..scene_edit import EditError, apply_edit
 from ..spec import Edit, InstructionSpec, Scene, SceneObject
 
 REWRITE_TEMPLATE = Path(__file__).resolve().parent / "prompts" / "rewrite.txt"
 
-__all__ = ["REWRITE_TEMPLATE", "check_rewrite", "constraints", "render_rewrite_messages", "template_sha"]
+__all__ = ["REWRITE_TEMPLATE", "constraints", "render_rewrite_messages", "template_sha"]
 
 
 def _describe_object(obj: SceneObject) -> str:
@@ -82,7 +82,7 @@ def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMP
                             problems: Sequence[str] = ()) -> list[dict[str, str]]:
     """Chat messages asking to rewrite ``spec.instruction`` while keeping its constraints.
 
-    ``problems``: what an earlier rewrite lost (from :func:`check_rewrite`), named in the
+    ``problems``: what an earlier rewrite lost (from :func:`~ogi_toolkit.instruction_constraints.check_rewrite`), named in the
     prompt of the second try so the model can keep them this time.
     """
     text = template.read_text(encoding="utf-8")
@@ -108,56 +108,3 @@ def render_rewrite_messages(spec: InstructionSpec, template: Path = REWRITE_TEMP
 def template_sha(template: Path = REWRITE_TEMPLATE) -> str:
     """Changing the template changes every rewrite: its hash is part of the rewrite's key."""
     return hashlib.sha256(template.read_bytes()).hexdigest()[:16]
-
-
-def _edited_parts(spec: InstructionSpec) -> tuple[list[str], list[str]]:
-    """(object names, texts) of the source that the edits act on: each edit's target and anchor.
-
-    Indices point into the scene as the edits before it left it (complex edits chain 2-4), so
-    the source is walked edit by edit; a sub-instruction such as "remove the mug" then keeps
-    its mug whichever edit of the item it is.
-    """
-    scene, names, texts = spec.source, [], []
-    for edit in spec.edits:
-        if scene is None:
-            break
-        if edit.target is not None:
-            if edit.op.startswith("text_"):
-                texts += [scene.texts[edit.target].text] if edit.target < len(scene.texts) else []
-            elif edit.target < len(scene.objects):
-                names.append(scene.objects[edit.target].name)
-        if edit.anchor is not None and edit.anchor < len(scene.objects):
-            names.append(scene.objects[edit.anchor].name)
-        try:
-            scene = apply_edit(scene, edit, spec.reference).scene
-        except (EditError, ValueError, IndexError):  # a loose hand-written edit: check what is known
-            break
-    return names, texts
-
-
-def _must_keep(spec: InstructionSpec) -> tuple[list[str], list[str]]:
-    """(exact text strings, object names) a rewrite must contain.
-
-    Only what the original instruction states verbatim is demanded back: an instruction may
-    say "three pairs of boots" for the object "pair of boots", and a rewrite need not do better.
-    """
-    scenes = [spec.scene] if spec.kind == "generation" and spec.scene else []
-    texts = [t.text for s in scenes for t in s.texts] + [e.text.text for e in spec.edits if e.text]
-    names = [o.name for s in scenes for o in s.objects] + [e.object.name for e in spec.edits if e.object]
-    edited_names, edited_texts = _edited_parts(spec)
-    names += edited_names
-    texts += edited_texts
-    original = spec.instruction.lower()
-    return ([t for t in texts if t in spec.instruction],
-            list(dict.fromkeys(n for n in names if n.lower() in original)))
-
-
-def check_rewrite(spec: InstructionSpec, rewritten: str) -> list[str]:
-    """Constraints the rewrite lost: missing exact text strings and missing objects."""
-    texts, names = _must_keep(spec)
-    problems = [f"text {t!r} not kept verbatim" for t in texts if t not in rewritten]
-    lowered = rewritten.lower()
-    problems += [f"object {n!r} missing" for n in names if n.lower() not in lowered]
-    if not rewritten.strip():
-        problems.append("empty rewrite")
-    return problems

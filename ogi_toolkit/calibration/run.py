@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..atomic_io import atomic_write_bytes
+from ..calls import make_backend
 from ..config import load_models_config
 from ..definition.taxonomy import load_taxonomy
-from ..generate.runner import make_backend, run_plan
-from ..planning import plan
+from ..generate.runner import run_plan
+from ..planning import plan, write_specs
 from ..spec import InstructionSpec
 from .cells import cell_table, verdicts
 from .heatmap import plot_heatmap
@@ -115,7 +116,7 @@ def calibrate(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     specs = calibration_plan(per_cell, seed, subtasks)
-    atomic_write_bytes(out / "plan.jsonl", "".join(s.to_json() + "\n" for s in specs).encode("utf-8"))
+    write_specs(out / "plan.jsonl", specs)
     config = load_models_config()
     records, runs, found = {}, {}, {}
     for name, side in sides.items():

@@ -41,8 +41,13 @@ def _quiet_hub_progress() -> None:
 
 
 def _message(exc: Exception) -> str:
-    # str(KeyError) is the repr of its argument, quotes and all
-    return str(exc.args[0]) if isinstance(exc, KeyError) and len(exc.args) == 1 else str(exc)
+    """What the user reads after "error:". Our loaders' KeyErrors carry a sentence (shown as it
+    is); any other KeyError is a bug whose bare key ("config") would say nothing: its type and
+    key are shown, as for any exception whose text is empty."""
+    if isinstance(exc, KeyError):
+        text = str(exc.args[0]) if len(exc.args) == 1 else ""
+        return text if " " in text else f"{type(exc).__name__}: {exc}"
+    return str(exc) or type(exc).__name__
 
 
 def main(argv: list[str] | None = None) -> int:

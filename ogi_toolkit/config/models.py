@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..definition.yaml_files import load_yaml_file, validated_mapping
 
 DEFAULT_MODELS_FILE = Path(__file__).resolve().parent / "models.yaml"
 LOCAL = "local"  # --config local: the free local server's prices
@@ -92,16 +93,4 @@ def load_models_config(path: str | Path | None = None) -> ModelsConfig:
     path = LOCAL_MODELS_FILE if path == LOCAL else Path(path) if path is not None else DEFAULT_MODELS_FILE
     if not path.is_file():
         raise FileNotFoundError(f"models config {path} does not exist")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"models config {path} is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"models config {path}: expected a mapping at the top, got {type(raw).__name__}")
-    try:
-        return ModelsConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ValueError(f"models config {path}: {problems}") from None
+    return validated_mapping(ModelsConfig, load_yaml_file(path, "models config"), "models config", path)

@@ -22,7 +22,7 @@ from ..folder.output import staged_output
 from ..spec import InstructionSpec
 from .opengpt import EDIT_FILE, FILES, GEN_FILE, META_FILE, PLACEHOLDER, REPORT_FILE
 from .report import Report
-from .safe_files import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, clean_text, image_problem
+from .safe_files import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, clean_name, clean_text, image_problem
 
 __all__ = ["import_opengpt", "read_json_records"]
 
@@ -108,11 +108,17 @@ def _parse_row(row: Any, kind: str, where: str, report: Report) -> tuple[str, li
     return prompt, inputs, output
 
 
-def _resolve(root: Path, path: str) -> tuple[Path, str]:
-    """The file a released path names, and where it goes under our ``images/``; raises
-    :class:`UnsafePath` when the path (after following links) leaves the import folder."""
+def _resolve(root: Path, path: str) -> tuple[Path, str, list[str]]:
+    """The file a released path names, where it goes under our ``images/`` (each name without
+    control and bidi characters), and the characters removed; raises :class:`UnsafePath` when
+    the path (after following links) leaves the import folder."""
     source = inside(root, path)
-    return source, f"images/{source.relative_to(root.resolve()).as_posix()}"
+    names, removed = [], []
+    for part in source.relative_to(root.resolve()).parts:
+        name, found = clean_name(part)
+        names.append(name)
+        removed += [label for label in found if label not in removed]
+    return source, "/".join(["images", *names]), removed
 
 
 def _checked_images(root: Path, paths: list[str], where: str, report: Report, checked: dict[Path, str | None], *,
@@ -122,7 +128,7 @@ def _checked_images(root: Path, paths: list[str], where: str, report: Report, ch
     images = []
     for image in paths:
         try:
-            source, rel = _resolve(root, image)
+            source, rel, removed = _resolve(root, image)
         except UnsafePath as exc:
             report.problem(where, f"image {exc}; refused")
             return None
@@ -131,6 +137,9 @@ def _checked_images(root: Path, paths: list[str], where: str, report: Report, ch
             return None
         if source not in checked:
             checked[source] = image_problem(source, max_bytes=max_bytes, max_pixels=max_pixels)
+            if removed and checked[source] is None:
+                report.problem(where, f"image file name {image!r} holds {', '.join(removed)}; stored as {rel}",
+                               action="renamed")
         if checked[source] is not None:
             report.problem(where, f"image {image}: {checked[source]}")
             return None

@@ -16,16 +16,20 @@ one record and go on with the rest:
 """
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
 import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from ..folder.paths import UnsafePath
 
-__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "DatasetFolder", "clean_text", "dataset_file", "image_problem"]
+__all__ = ["IMAGE_FORMATS", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "DatasetFolder", "clean_name", "clean_text", "dataset_file",
+           "image_problem", "relative_href"]
 
 # Generous for real datasets (the released images are 1024x1024, ~1.5 MB) and far below what
 # takes a machine down.
@@ -100,6 +104,44 @@ def clean_text(text: str) -> tuple[str, list[str]]:
         else:
             kept.append(char)
     return ("".join(kept), removed) if removed else (text, [])
+
+
+def clean_name(name: str) -> tuple[str, list[str]]:
+    """A file name without control characters (tabs and line breaks too) and bidirectional
+    overrides, and the names of those removed. A changed name gets a short hash of the name
+    as written, so two names that differ only by such characters stay two files."""
+    removed: list[str] = []
+    kept = []
+    for char in name:
+        if char in _BIDI or unicodedata.category(char) == "Cc":
+            label = _CONTROL_NAMES.get(char) or _name(char)
+            if label not in removed:
+                removed.append(label)
+        else:
+            kept.append(char)
+    if not removed:
+        return name, []
+    stem, dot, suffix = "".join(kept).rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot and stem else ("".join(kept), "")
+    tag = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{stem or 'file'}-{tag}{suffix}", removed
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def relative_href(path: str) -> str | None:
+    """``path``, a path relative to a page, as a link the page may hold: percent-encoded (a
+    ``#``, ``?`` or ``%`` in a name stays part of the name), or None when it is not a relative
+    file path (``javascript:...``, ``data:...``, ``https://...``, ``/etc/passwd``, ``C:...``):
+    pages link only to files beside them."""
+    text = str(path)
+    if not text or text.startswith(("/", "\\")) or _DRIVE.match(text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc:
+        return None
+    return quote(text, safe="/")
 
 
 # unicodedata has no names for C0 controls; these are the ones people recognise

@@ -1,4 +1,5 @@
-"""The one safe way the definition layer reads a YAML data file (taxonomy and pool files).
+"""The one safe way the package reads a YAML data file (taxonomy and pool files; through
+:func:`load_yaml_file`, the models, rubric, check-threshold and plan-count files too).
 
 Taxonomy and pool files are shared between labs like code but read like data, so reading one
 must neither hang nor fail with a traceback, whatever its bytes:
@@ -28,8 +29,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ALIAS_NODES", "brief", "file_stamp", "read_data_file", "parse_yaml"]
+__all__ = ["MAX_FILE_BYTES", "MAX_ALIAS_NODES", "brief", "file_stamp", "load_yaml_file", "read_data_file", "parse_yaml",
+           "validated_mapping"]
 
 # The project's largest data file is 120 KB; 2 MiB leaves room for 17x that (and for a pool of
 # MAX_POOL_ITEMS objects) while a 3.9 MiB file of 55,000 generated items is refused unread.
@@ -205,3 +208,30 @@ def parse_yaml(path: Path, raw: bytes, error: type[Exception],
         raise error(f"{path}: nested too deeply to read; expected at most a few hundred levels") from None
     finally:
         loader.dispose()
+
+
+def load_yaml_file(path: str | Path, what: str = "") -> Any:
+    """The data of the YAML file ``path``, read with every guard above. For the configuration
+    files outside the taxonomy (models, rubrics, check thresholds, plan counts): a missing file is
+    FileNotFoundError, anything else a ValueError starting with ``what`` and the file."""
+    path = Path(path)
+    prefix = f"{what} " if what else ""
+    if not path.exists() and not path.is_symlink():
+        raise FileNotFoundError(f"{prefix}{path} does not exist")
+
+    def error(message: str) -> ValueError:
+        return ValueError(prefix + message)
+
+    return parse_yaml(path, read_data_file(path, error), error)[0]
+
+
+def validated_mapping(model: type[BaseModel], data: Any, what: str, path: str | Path) -> BaseModel:
+    """``data`` (a file's top mapping) as ``model``; a ValueError naming ``what``, the file and each
+    key that does not validate."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} {path}: expected a mapping at the top, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
+        raise ValueError(f"{what} {path}: {problems}") from None

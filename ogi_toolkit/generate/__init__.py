@@ -5,7 +5,7 @@ so a rerun, a resume after a crash or a plan sharing calls never pays for a resu
 ``dry_run`` prices a plan without sending anything.
 """
 from .batch import arun_batch, run_batch
-from .caller import RunAborted
+from ..calls import RunAborted
 from .dry_run import dry_run
 from .plan_file import read_plan
 from .runner import RunSummary, arun_plan, run_plan

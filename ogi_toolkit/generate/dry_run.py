@@ -1,19 +1,24 @@
-"""What a plan would cost, without sending anything: requests and estimated dollars per subtask."""
+"""What a plan would cost, without sending anything: requests and estimated dollars per subtask
+(of generating it, :func:`dry_run`, or of rewriting its instructions, :func:`rewrite_dry_run`)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ..calls import open_backend
+from ..calls.cost import CostModel
+from ..calls.keys import rewrite_key
 from ..config import LOCAL, ModelsConfig, load_models_config
-from ..folder import MANIFEST_NAME, latest_records
+from ..folder import CALLS_NAME, MANIFEST_NAME, iter_jsonl, latest_records
+from ..instruction_constraints import units
 from ..spec import InstructionSpec
-from .cost import CostModel
 from .plan_file import as_specs
+from .rewrite_run import default_store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["dry_run", "item_calls", "pricing_note"]
+__all__ = ["dry_run", "item_calls", "pricing_note", "rewrite_dry_run"]
 
 
 def item_calls(spec: InstructionSpec, *, rewrite: bool = False) -> list[tuple[str, str, int]]:
@@ -109,3 +114,39 @@ def pricing_note(table: "pd.DataFrame") -> str:
              for k, v in priced.items()]
     return (f"priced as: {', '.join(parts)}; prices from {p.get('config')}"
             + ("; Batch API discount applied" if p.get("batch") else ""))
+
+
+def rewrite_dry_run(plan: str | Path | Iterable[InstructionSpec], *, backend: Any = "openai",
+                    backend_options: dict[str, Any] | None = None, store: str | Path | None = None,
+                    out: str | Path | None = None, batch: bool = False,
+                    config: ModelsConfig | str | Path | None = None):
+    """Requests and estimated cost per subtask of rewriting ``plan``, and the chat model; sends nothing.
+
+    Rewrites found in the store (``store``, or the default beside ``out``) count as done.
+    Second tries are not known before the first answers: the estimate is for first tries.
+    """
+    import pandas as pd
+
+    specs = as_specs(plan)
+    be, config = open_backend(backend, backend_options, config)
+    identity = be.rewrite_identity()
+    store_dir = Path(store) if store is not None else (default_store(out) if out is not None else None)
+    stored = set()
+    if store_dir is not None:
+        stored = {r["key"] for r in iter_jsonl(store_dir / CALLS_NAME) if "key" in r and "failed" not in r}
+    per_request = CostModel.for_backend(be, config, batch=batch).estimate_rewrite()
+    rows: dict[str, dict[str, Any]] = {}
+    for spec in specs:
+        row = rows.setdefault(spec.subtask, {"subtask": spec.subtask, "items": 0, "requests": 0, "stored": 0})
+        row["items"] += 1
+        if spec.rewrite is not None:
+            continue
+        for unit in units(spec):
+            if rewrite_key(identity, unit) in stored:
+                row["stored"] += 1
+            else:
+                row["requests"] += 1
+    table = pd.DataFrame(list(rows.values()), columns=["subtask", "items", "requests", "stored"])
+    table["est_cost_usd"] = (table["requests"] * per_request).round(4)
+    table.attrs["chat_model"] = identity.get("chat_model", be.name)
+    return table

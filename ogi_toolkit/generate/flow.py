@@ -15,38 +15,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
-from ..backends.rewrite_prompt import check_rewrite
+from ..calls import CallOutcome, ItemFailed, StoredImage
+from ..instruction_constraints import check_rewrite
 from ..spec import InstructionSpec
 
-__all__ = ["CallOutcome", "Caller", "ItemFailed", "ItemWalk", "StoredImage", "walk_item"]
+__all__ = ["ItemCalls", "ItemWalk", "together", "walk_item"]
 
 
-@dataclass(frozen=True)
-class StoredImage:
-    sha: str
-    rel: str  # path relative to the run folder
+class ItemCalls(Protocol):
+    """Who makes an item's calls: a live run (:class:`~.item_calls.GenerateCalls`) or a batch round."""
 
-
-@dataclass
-class CallOutcome:
-    key: str
-    record: dict[str, Any]  # the stored call record (model, usage, cost_usd, seconds, attempts...)
-    cached: bool
-    image: StoredImage | None = None
-    text: str | None = None
-
-
-class ItemFailed(Exception):
-    """A call of the item failed for good (refusal, malformed payload, retries used up...)."""
-
-    def __init__(self, step: str, kind: str, message: str, attempts: int = 1):
-        super().__init__(f"{step}: {kind}: {message}")
-        self.error = {"step": step, "kind": kind, "message": message, "attempts": attempts}
-
-
-class Caller(Protocol):
     async def image(self, call: str, step: str, prompt: str, inputs: tuple[StoredImage, ...],
                     spec: InstructionSpec) -> CallOutcome: ...
 
@@ -66,7 +46,7 @@ class ItemWalk:
     rewrite_problems: list[str] = field(default_factory=list)
 
 
-async def _together(*aws):
+async def together(*aws):
     """Await all; then raise the first failure (every call still gets made or recorded)."""
     results = await asyncio.gather(*aws, return_exceptions=True)
     for r in results:
@@ -81,7 +61,7 @@ def _description(scene, what: str) -> str:
     return scene.description
 
 
-async def walk_item(spec: InstructionSpec, caller: Caller, walk: ItemWalk, *, rewrite: bool = False) -> ItemWalk:
+async def walk_item(spec: InstructionSpec, caller: ItemCalls, walk: ItemWalk, *, rewrite: bool = False) -> ItemWalk:
     """Make (or find in the store) every call of ``spec``, filling ``walk`` as it goes."""
 
     async def do_rewrite() -> None:
@@ -109,7 +89,7 @@ async def walk_item(spec: InstructionSpec, caller: Caller, walk: ItemWalk, *, re
         firsts.append(image("generate", "reference", _description(spec.reference.scene, "reference")))
     if do_rewrite_too:
         firsts.append(do_rewrite())
-    results = await _together(*firsts)
+    results = await together(*firsts)
     inputs = tuple(r for r in results if isinstance(r, StoredImage))
     walk.input_images = [i.rel for i in inputs]
 

@@ -3,11 +3,11 @@
 Every spec keeps its structure; ``instruction`` (and, for multi-turn items, each turn's
 instruction, the joined instruction rebuilt from them) holds the rewrite, and
 ``spec.rewrite`` (:class:`~ogi_toolkit.spec.RewriteNote`) keeps what was planned and what
-happened. Each rewrite is checked (:func:`~ogi_toolkit.backends.rewrite_prompt.check_rewrite`):
+happened. Each rewrite is checked (:func:`~ogi_toolkit.instruction_constraints.check_rewrite`):
 one that lost an exact text or an object is asked again once with the problems named in the
 prompt; when that one loses a constraint too, the planned text is kept with the reasons.
 
-The calls go through the generation runner's :class:`~.caller.LiveCaller` (concurrency, rpm,
+The calls go through the call engine (:class:`~ogi_toolkit.calls.CallRun`: concurrency, rpm,
 retries, budget, timeouts) or its Batch API rounds, into a result store folder (``store``):
 a rerun, or a resume after ``kill -9``, sends only what is not stored. A first try's key is
 the one ``ogi generate --rewrite`` uses, so a generate run folder given as ``store`` shares
@@ -15,32 +15,27 @@ its rewrites both ways. The output plan is written atomically at the end of a ru
 """
 from __future__ import annotations
 
-import asyncio
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, ClassVar, Iterable, Protocol, Sequence
 
 from ..atomic_io import atomic_write_chunks
 from ..backends.base import BatchBackend
-from ..backends.errors import ContentRefused, RequestTimedOut
-from ..backends.rewrite_prompt import check_rewrite
-from ..config import ModelsConfig, load_models_config
-from ..folder import CALLS_NAME, iter_jsonl
+from ..backends.errors import ContentRefused
+from ..calls import BudgetExhausted, CallOutcome, CallRun, CallSummary, ItemFailed, check_backend, open_backend
+from ..calls import run_sync
+from ..calls.batch import BatchRun, DueCalls, DueLine, NeedCall
+from ..calls.cost import CostModel
+from ..config import ModelsConfig
+from ..instruction_constraints import check_rewrite, units
 from ..spec import InstructionSpec, RewriteNote
-from .caller import BudgetExhausted, LiveCaller, RunAborted, RunStats
-from .cost import Budget, CostModel
-from .flow import CallOutcome, ItemFailed, _together
-from .keys import rewrite_key
-from .lock import RunLock
+from .flow import together
+from .item_calls import RewriteCalls
 from .plan_file import as_specs
-from .ratelimit import RateLimiter
-from .rewrite_units import rebuild, units
-from .runner import check_backend, make_backend, run_sync
-from .store import ResultStore
+from .rewrite_units import rebuild
 
-__all__ = ["RewriteSummary", "arewrite_plan", "default_store", "rewrite_dry_run", "rewrite_plan"]
+__all__ = ["RewriteSummary", "arewrite_plan", "default_store", "rewrite_plan"]
 
 # A unit's outcome, worst last: an item's status is its worst unit's.
 STATUS_ORDER = ("rewritten", "retried", "kept", "refused")
@@ -52,33 +47,10 @@ def default_store(out: str | Path) -> Path:
     return out.with_name(out.name + ".calls")
 
 
-class RewriteCalls(Protocol):
+class Rewriter(Protocol):
+    """Who makes the rewrites: a live run (:class:`~.item_calls.RewriteCalls`) or a batch round."""
+
     async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> CallOutcome: ...
-
-
-def retry_identity(identity: dict[str, Any], problems: Sequence[str]) -> dict[str, Any]:
-    """A second try is another request (its prompt names the problems): keyed apart from the first."""
-    return {**identity, "retry_problems": list(problems)}
-
-
-class LiveRewriteCaller(LiveCaller):
-    """The live caller, whose rewrite may be a second try naming what the first one lost."""
-
-    async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> CallOutcome:
-        # A first try has the key ogi generate --rewrite uses, so the two share results.
-        key = rewrite_key(retry_identity(self.rewrite_identity, problems), spec) if problems else self.rewrite_key(spec)
-        if (hit := self.lookup(key, "rewrite")) is not None:
-            return hit
-
-        async def keep_late(result: Any) -> None:
-            self.save_text(key, result, 0.0, 1)
-
-        # image=True: like an image request, a timed-out rewrite may have been done and billed,
-        # so it is sent again only within retry_timeouts (its late answer is kept meanwhile).
-        result, seconds, attempts = await self._send(lambda: self.backend.rewrite(spec, problems),
-                                                     self.cost.estimate_rewrite(), "rewrite", key,
-                                                     image=True, keep_late=keep_late)
-        return self.save_text(key, result, seconds, attempts)
 
 
 @dataclass
@@ -90,7 +62,7 @@ class UnitOutcome:
     tries: int = 1
 
 
-async def rewrite_unit(calls: RewriteCalls, unit: InstructionSpec) -> UnitOutcome:
+async def rewrite_unit(calls: Rewriter, unit: InstructionSpec) -> UnitOutcome:
     """One instruction rewritten and checked; asked again once if it lost a constraint."""
     try:
         first = await calls.rewrite(unit)
@@ -109,10 +81,10 @@ async def rewrite_unit(calls: RewriteCalls, unit: InstructionSpec) -> UnitOutcom
                        + [f"second try: {p}" for p in still], model=second.record.get("model"), tries=2)
 
 
-async def rewrite_item(calls: RewriteCalls, spec: InstructionSpec) -> tuple[InstructionSpec, list[UnitOutcome]]:
+async def rewrite_item(calls: Rewriter, spec: InstructionSpec) -> tuple[InstructionSpec, list[UnitOutcome]]:
     """``spec`` rewritten (every unit at once), with each unit's outcome."""
     parts = units(spec)
-    outcomes = await _together(*(rewrite_unit(calls, u) for u in parts))
+    outcomes = await together(*(rewrite_unit(calls, u) for u in parts))
     status = max((o.status for o in outcomes), key=STATUS_ORDER.index)
     many = len(parts) > 1
     reasons = [f"turn {k + 1}: {r}" if many else r for k, o in enumerate(outcomes) for r in o.reasons]
@@ -122,8 +94,8 @@ async def rewrite_item(calls: RewriteCalls, spec: InstructionSpec) -> tuple[Inst
 
 
 @dataclass
-class RewriteSummary:
-    items: int
+class RewriteSummary(CallSummary):
+    items: int = 0
     rewritten: int = 0  # items whose every instruction kept its constraints on the first try
     retried: int = 0  # items with an instruction fixed on the second try
     kept: int = 0  # items with an instruction kept as planned (both tries lost a constraint)
@@ -133,81 +105,99 @@ class RewriteSummary:
     skipped_budget: int = 0  # items left as planned: the next request would pass max_cost
     units: int = 0  # instructions rewritten (a multi-turn item has one per turn)
     second_tries: int = 0  # instructions asked a second time
-    requests_sent: int = 0
-    calls_from_store: int = 0
-    timeouts: int = 0  # requests that gave no answer in time (each may have been billed)
-    late_answers: int = 0  # of those, answered later in the run: stored and used
-    spent_usd: float = 0.0
-    seconds: float = 0.0
-    out: str = ""
     store: str = ""
     error_samples: list[str] = field(default_factory=list)
+
+    resent: ClassVar[str] = "rewrites"
+    late: ClassVar[str] = "used"
 
     def __str__(self) -> str:
         text = (f"{self.items} items: {self.rewritten} rewritten, {self.retried} retried, {self.kept} kept as "
                 f"planned, {self.refused} refused, {self.already} rewritten already, {self.errors} errors, "
                 f"{self.skipped_budget} skipped for budget; {self.units} instructions, {self.second_tries} second "
-                f"tries; {self.requests_sent} requests sent, {self.calls_from_store} read from the store, "
-                f"${self.spent_usd:.4f} spent, {self.seconds:.1f} s -> {self.out}")
-        if self.timeouts:
-            text += f"\n{self.timeouts} requests timed out ({self.late_answers} answered late and used)"
-        if self.error_samples:
-            text += "\nfirst errors: " + "; ".join(self.error_samples)
-        return text
+                f"tries; " + self.calls_text("read from the store"))
+        return self.with_notes(text, ["first errors: " + "; ".join(self.error_samples) if self.error_samples else ""])
 
     def count(self, status: str, outcomes: list[UnitOutcome]) -> None:
         setattr(self, status, getattr(self, status) + 1)
         self.units += len(outcomes)
         self.second_tries += sum(o.tries == 2 for o in outcomes)
 
+    def failed(self, spec: InstructionSpec, exc: Exception) -> None:
+        self.errors += 1
+        if len(self.error_samples) < 3:
+            self.error_samples.append(f"{spec.id}: {exc}")
+
 
 def _write_plan(path: Path, specs: Iterable[InstructionSpec]) -> None:
     atomic_write_chunks(path, ((s.to_json() + "\n").encode("utf-8") for s in specs))
 
 
-async def _live_run(todo: list[InstructionSpec], caller: LiveRewriteCaller, summary: RewriteSummary,
-                    results: dict[str, InstructionSpec], concurrency: int, bar, budget: Budget) -> None:
-    queue: asyncio.Queue[InstructionSpec] = asyncio.Queue()
-    for spec in todo:
-        queue.put_nowait(spec)
-    aborted: list[RunAborted] = []
-    timed_out: list[InstructionSpec] = []  # walked again once the timed-out requests have closed
+class BatchRewrites:
+    """Rewrites in a batch round: answered from the store, or noted as due for the next batch."""
 
-    async def handle(spec: InstructionSpec, *, last_walk: bool = False) -> None:
+    def __init__(self, calls: RewriteCalls, due: DueCalls):
+        self.calls, self.due = calls, due
+
+    async def rewrite(self, spec: InstructionSpec, problems: Sequence[str] = ()) -> CallOutcome:
+        return self.due.get(self.calls.rewrite_key(spec, problems), "rewrite", self.calls.rewrite_estimate(),
+                            (spec, list(problems)))
+
+
+async def _batch_rounds(run: CallRun, calls: RewriteCalls, todo: list[InstructionSpec], summary: RewriteSummary,
+                        results: dict[str, InstructionSpec], *, poll_s: float, log) -> BatchRun:
+    """First tries in round one; second tries of the rewrites that lost a constraint in the next."""
+    batch = BatchRun(run.folder, run.backend, run.caller, poll_s=poll_s, log=log)
+    final: dict[str, tuple[str, Any]] = {}
+
+    async def due(round_no: int) -> list[DueLine]:
+        items = DueCalls(run.caller, batch.errors)
+        for spec in todo:
+            try:
+                final[spec.id] = ("done", await rewrite_item(BatchRewrites(calls, items), spec))
+            except NeedCall:
+                final[spec.id] = ("pending", None)
+            except ItemFailed as exc:
+                final[spec.id] = ("error", exc)
+            except BudgetExhausted:
+                final[spec.id] = ("skipped_budget", None)
+        return [(key, estimate, run.backend.batch_line(key, "rewrite", spec=spec, problems=problems))
+                for key, (estimate, (spec, problems)) in items.due.items()]
+
+    async def answer(key: str, request: dict[str, Any], body: Any) -> None:
+        await calls.keep_text(key, run.backend.parse_chat_response(body), 0.0, 1)
+
+    await batch.rounds(due, answer, max_rounds=99)
+    for spec in todo:
+        status, value = final[spec.id]
+        if status == "done":
+            rewritten, outcomes = value
+            results[spec.id] = rewritten
+            summary.count(rewritten.rewrite.status, outcomes)
+        elif status == "error":
+            summary.failed(spec, value)
+        elif status == "skipped_budget":
+            summary.skipped_budget += 1
+    return batch
+
+
+async def _live(run: CallRun, calls: RewriteCalls, todo: list[InstructionSpec], summary: RewriteSummary,
+                results: dict[str, InstructionSpec], progress: bool) -> None:
+    async def handle(spec: InstructionSpec) -> None:
         try:
-            rewritten, outcomes = await rewrite_item(caller, spec)
+            rewritten, outcomes = await rewrite_item(calls, spec)
         except ItemFailed as exc:
-            if exc.error["kind"] == RequestTimedOut.kind and not last_walk:
-                timed_out.append(spec)  # its answer may still come (and be stored) before the run ends
-                return
-            summary.errors += 1
-            if len(summary.error_samples) < 3:
-                summary.error_samples.append(f"{spec.id}: {exc}")
+            if exc.still_open:
+                raise  # walked again once its request has closed: a late answer may finish it
+            summary.failed(spec, exc)
         except BudgetExhausted:
             summary.skipped_budget += 1
         else:
             results[spec.id] = rewritten
             summary.count(rewritten.rewrite.status, outcomes)
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(kept=summary.kept, retried=summary.retried, spent=f"${budget.spent:.2f}", refresh=False)
 
-    async def worker() -> None:
-        while not aborted and not queue.empty():
-            spec = queue.get_nowait()
-            try:
-                await handle(spec)
-            except RunAborted as exc:
-                aborted.append(exc)
-
-    await asyncio.gather(*(worker() for _ in range(min(concurrency, max(1, len(todo))))))
-    await caller.drain()
-    recorded_before = caller.stats.failed_from_store
-    for spec in timed_out if not aborted else ():
-        await handle(spec, last_walk=True)
-    caller.stats.failed_from_store = recorded_before
-    if aborted:
-        raise RunAborted(f"run stopped: {aborted[0]}")
+    await run.walk(todo, handle, progress="rewrite" if progress else "",
+                   postfix=lambda: {"kept": summary.kept, "retried": summary.retried, "spent": f"${run.budget.spent:.2f}"})
 
 
 async def arewrite_plan(
@@ -224,6 +214,7 @@ async def arewrite_plan(
     backoff_s: float = 1.0,
     retry_timeouts: int = 0,
     retry_failed: bool = False,
+    close_timeout: float | None = None,
     batch: bool = False,
     poll_s: float = 30.0,
     config: ModelsConfig | str | Path | None = None,
@@ -231,67 +222,32 @@ async def arewrite_plan(
     check_models: bool = True,
 ) -> RewriteSummary:
     """The coroutine behind :func:`rewrite_plan`."""
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    started = time.perf_counter()
     specs = as_specs(plan)
-    config = config if isinstance(config, ModelsConfig) else load_models_config(config)
-    be = make_backend(backend, backend_options, config)
+    be, config = open_backend(backend, backend_options, config)
     if batch and not isinstance(be, BatchBackend):
         raise ValueError(f"backend {be.name!r} has no Batch API; run without --batch")
     out = Path(out)
     store_dir = Path(store) if store is not None else default_store(out)
-    store_dir.mkdir(parents=True, exist_ok=True)
-    summary = RewriteSummary(items=len(specs), out=str(out), store=str(store_dir))
     results: dict[str, InstructionSpec] = {}
-    todo = []
-    for spec in specs:
-        if spec.rewrite is not None:  # an output of ogi rewrite: its text is the rewrite already
-            summary.already += 1
-        else:
-            todo.append(spec)
-    lock = RunLock(store_dir).acquire()
-    result_store = bar = None
-    budget, stats = Budget(max_cost), RunStats()
-    try:
-        result_store = ResultStore(store_dir)
-        caller = LiveRewriteCaller(store=result_store, backend=be, cost=CostModel.for_backend(be, config, batch=batch),
-                                   budget=budget, limiter=RateLimiter(rpm), concurrency=concurrency,
-                                   size=config.defaults.size, max_attempts=max_attempts, backoff_s=backoff_s,
-                                   stats=stats, retry_timeouts=retry_timeouts, retry_failed=retry_failed)
+    todo = [spec for spec in specs if spec.rewrite is None]  # the others are outputs of ogi rewrite already
+    run = CallRun(store_dir, be, CostModel.for_backend(be, config, batch=batch), concurrency=concurrency, rpm=rpm,
+                  max_cost=max_cost, max_attempts=max_attempts, backoff_s=backoff_s, retry_timeouts=retry_timeouts,
+                  retry_failed=retry_failed, close_timeout=close_timeout, busy_hint="or use another --store")
+    summary = RewriteSummary(items=len(specs), already=len(specs) - len(todo), out=str(out), store=str(store_dir))
+    async with run:
+        calls = RewriteCalls(run.caller, be)
         if check_models and todo:
             await check_backend(be, rewrite=True)
+        rounds = None
         if batch:
-            from .rewrite_batch import batch_rounds
-
             log = (lambda msg: print(f"ogi rewrite: {msg}", file=sys.stderr, flush=True)) if progress else (lambda m: None)
-            await batch_rounds(todo, caller, be, store_dir, summary, results, poll_s=poll_s, log=log)
+            rounds = await _batch_rounds(run, calls, todo, summary, results, poll_s=poll_s, log=log)
         else:
-            bar = _progress_bar(len(todo), progress)
-            await _live_run(todo, caller, summary, results, concurrency, bar, budget)
+            await _live(run, calls, todo, summary, results, progress)
         # Every item is written: rewritten ones as rewritten, the others as they came.
         _write_plan(out, (results.get(s.id, s) for s in specs))
-    finally:
-        if result_store is not None:
-            result_store.close()
-        if bar is not None:
-            bar.close()
-        await be.aclose()
-        lock.release()
-    if not batch:
-        summary.requests_sent, summary.calls_from_store = stats.requests_sent, stats.calls_from_store
-        summary.timeouts, summary.late_answers = stats.timeouts, stats.late_answers
-    summary.spent_usd = round(budget.spent, 6)
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return summary
-
-
-def _progress_bar(total: int, enabled: bool):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="item", desc="rewrite")
+    run.summarise(summary)
+    return rounds.summarise(summary) if rounds is not None else summary
 
 
 def rewrite_plan(plan: str | Path | Iterable[InstructionSpec], out: str | Path, **options: Any) -> RewriteSummary:
@@ -306,40 +262,3 @@ def rewrite_plan(plan: str | Path | Iterable[InstructionSpec], out: str | Path, 
     Rerun it to resume: nothing stored is sent again. Works in notebooks too.
     """
     return run_sync(arewrite_plan(plan, out, **options))
-
-
-def rewrite_dry_run(plan: str | Path | Iterable[InstructionSpec], *, backend: Any = "openai",
-                    backend_options: dict[str, Any] | None = None, store: str | Path | None = None,
-                    out: str | Path | None = None, batch: bool = False,
-                    config: ModelsConfig | str | Path | None = None):
-    """Requests and estimated cost per subtask of rewriting ``plan``, and the chat model; sends nothing.
-
-    Rewrites found in the store (``store``, or the default beside ``out``) count as done.
-    Second tries are not known before the first answers: the estimate is for first tries.
-    """
-    import pandas as pd
-
-    specs = as_specs(plan)
-    config = config if isinstance(config, ModelsConfig) else load_models_config(config)
-    be = make_backend(backend, backend_options, config)
-    identity = be.rewrite_identity()
-    store_dir = Path(store) if store is not None else (default_store(out) if out is not None else None)
-    stored = set()
-    if store_dir is not None:
-        stored = {r["key"] for r in iter_jsonl(store_dir / CALLS_NAME) if "key" in r and "failed" not in r}
-    per_request = CostModel.for_backend(be, config, batch=batch).estimate_rewrite()
-    rows: dict[str, dict[str, Any]] = {}
-    for spec in specs:
-        row = rows.setdefault(spec.subtask, {"subtask": spec.subtask, "items": 0, "requests": 0, "stored": 0})
-        row["items"] += 1
-        if spec.rewrite is not None:
-            continue
-        for unit in units(spec):
-            if rewrite_key(identity, unit) in stored:
-                row["stored"] += 1
-            else:
-                row["requests"] += 1
-    table = pd.DataFrame(list(rows.values()), columns=["subtask", "items", "requests", "stored"])
-    table["est_cost_usd"] = (table["requests"] * per_request).round(4)
-    table.attrs["chat_model"] = identity.get("chat_model", be.name)
-    return table

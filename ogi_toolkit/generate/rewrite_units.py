@@ -1,4 +1,5 @@
-"""What of a spec gets rewritten (its "units"), and the spec rebuilt from the rewrites.
+"""The spec rebuilt from the rewrites of its units (what of a spec gets rewritten:
+:func:`ogi_toolkit.instruction_constraints.units`).
 
 * A single-turn item is one unit: the spec itself, so its rewrite has the same request key as
   ``ogi generate --rewrite`` gives it (the two share stored results).
@@ -9,38 +10,9 @@
 """
 from __future__ import annotations
 
-from ..scene_edit import EditError, apply_edit
-from ..spec import InstructionSpec, RewriteNote, Scene
+from ..spec import InstructionSpec, RewriteNote
 
-__all__ = ["rebuild", "units"]
-
-
-def _scenes_before_turns(spec: InstructionSpec) -> list[Scene | None]:
-    """The scene each turn edits: the source, then after each earlier turn's edits.
-
-    A turn whose edits cannot be applied (a hand-written plan may be loose) leaves the scene
-    as it was: the constraint lines then name objects by index, which is still checkable.
-    """
-    scene, scenes = spec.source, []
-    for turn in spec.turns:
-        scenes.append(scene)
-        for edit in turn.edits:
-            if scene is None:
-                break
-            try:
-                scene = apply_edit(scene, edit, spec.reference).scene
-            except (EditError, ValueError, IndexError):
-                break
-    return scenes
-
-
-def units(spec: InstructionSpec) -> list[InstructionSpec]:
-    """The specs whose ``instruction`` is rewritten, one request (two on a retry) each."""
-    if not spec.turns:
-        return [spec]
-    return [spec.model_copy(update={"id": f"{spec.id}#turn:{k}", "instruction": turn.instruction,
-                                    "edits": list(turn.edits), "turns": [], "source": source})
-            for k, (turn, source) in enumerate(zip(spec.turns, _scenes_before_turns(spec)))]
+__all__ = ["rebuild"]
 
 
 def _joined(planned: str, olds: list[str], news: list[str]) -> str:

@@ -5,9 +5,8 @@ import math
 from pathlib import Path
 from typing import Iterable, Mapping
 
-import yaml
-
 from ..definition.taxonomy import MIX_TOLERANCE, Subtask, Taxonomy
+from ..definition.yaml_files import load_yaml_file
 from ..templates.sampler import split
 
 __all__ = ["subtask_quotas", "grade_quotas", "parse_difficulty_mix", "check_mix", "read_counts"]
@@ -98,11 +97,7 @@ def check_mix(mix: Mapping[int, float], what: str = "difficulty mix") -> dict[in
 def read_counts(path: str | Path) -> dict[str, int]:
     """A YAML (or JSON) mapping ``subtask_id: count``; errors name the file and the key."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ValueError(f"{path}{f' line {mark.line + 1}' if mark else ''}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = load_yaml_file(path)
     if not isinstance(data, dict) or not data:
         raise ValueError(f"{path}: expected a mapping of subtask id -> count, e.g. 'remove: 200'")
     for key, value in data.items():

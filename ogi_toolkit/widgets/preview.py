@@ -6,7 +6,7 @@ notebook, whose event loop is already running.
 from __future__ import annotations
 
 from ..backends.base import ImageRequest
-from ..generate.runner import run_sync
+from ..calls import run_sync
 from ..spec import InstructionSpec
 
 __all__ = ["preview_png"]

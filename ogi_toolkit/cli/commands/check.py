@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..arguments import positive_int
+
 NAME = "check"
 HELP = "check every finished item of a dataset folder offline (OCR, edit preservation, technical, spec vs layout); writes DIR/checks.jsonl"
 
@@ -12,7 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list", action="store_true", help="list the registered checks (group, what each reads) and exit")
     p.add_argument("--config", help="checks thresholds YAML: sections named by check group, each key replacing "
                                     "the default beside its check (ogi_toolkit/quality/checks/suite/*.yaml)")
-    p.add_argument("--workers", type=int, default=2, help="processes (default 2; 1 = no extra process)")
+    p.add_argument("--workers", type=positive_int, default=2, help="processes (default 2; 1 = no extra process)")
     p.add_argument("--engine", choices=("local", "ray"), default="local",
                    help="where items are checked: this machine's processes, or Ray Data batches (extra .[ray])")
     p.add_argument("--address", help="with --engine ray: the cluster ('auto', ray://HOST:10001); default a local Ray")
@@ -41,8 +43,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.dataset is None:
         raise UserError("a dataset folder is required (or --list)")
-    if args.workers < 1:
-        raise UserError(f"--workers: expected an integer >= 1, got {args.workers}")
     require_dataset(args.dataset, "ogi check")  # a file or device given as the folder: one line, no traceback
     models = _vision_models(args)
     result = check(args.dataset, config=args.config, workers=args.workers, redo=args.redo, progress=True,

@@ -26,7 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seconds an item waits for one answer (default 600); the request then stays open (and "
                         "counts against --concurrency) until --close-timeout, and an answer that comes late is kept")
     p.add_argument("--close-timeout", type=float, metavar="S",
-                   help="seconds after which a request with no answer is closed (default: --timeout + 300)")
+                   help="seconds after which a request with no answer is closed (default: --timeout + 300); the run "
+                        "waits for every request it sent, then records those closed unanswered as maybe paid")
     p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
                    help="send timed-out image requests again, N times in the whole run at most (default 0: "
                         "the server may have done and billed the work)")
@@ -48,9 +49,7 @@ def _backend_options(args: argparse.Namespace) -> dict:
         return {}
     options = {"image_model": args.image_model, "chat_model": args.chat_model, "quality": args.quality,
                "base_url": args.base_url, "timeout": args.timeout, "close_timeout": args.close_timeout}
-    if args.config:
-        options["config"] = args.config
-    return {k: v for k, v in options.items() if v is not None}
+    return {k: v for k, v in options.items() if v is not None}  # the models config goes to the run, once
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             summary = run_plan(args.plan, args.out, concurrency=args.concurrency, rpm=args.rpm,
                                max_attempts=args.max_attempts, retry_timeouts=args.retry_timeouts,
-                               retry_failed=args.retry_failed, **common)
+                               retry_failed=args.retry_failed, close_timeout=args.close_timeout, **common)
     except (RunAborted, BackendError) as exc:
         raise UserError(str(exc)) from None
     print(summary)

@@ -19,9 +19,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rpm", type=float, help="requests per minute at most (default: no limit)")
     p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
     p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx/timeouts (default 6)")
-    p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for one answer (default 300)")
+    p.add_argument("--timeout", type=float, default=300.0,
+                   help="seconds to wait for one answer (default 300); the request then stays open until "
+                        "--close-timeout, and an answer that comes late is kept")
+    p.add_argument("--close-timeout", type=float, metavar="S",
+                   help="seconds after which a request with no answer is closed (default: --timeout + 300); the run "
+                        "waits for every request it sent, then records those closed unanswered as maybe paid")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="ask again for the judgments whose reply an earlier run paid for but could not read "
+                        "(garbage, refusals, timeouts)")
     p.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8765/v1 (no key needed)")
-    p.add_argument("--config", help="your own models/prices YAML (default: the packaged models.yaml)")
+    p.add_argument("--config", help="your own models/prices YAML, or `local` for a free local server such as "
+                                       "`ogi serve` (every price 0); default: the packaged models.yaml (OpenAI's prices)")
     p.add_argument("--batch", action="store_true", help="use the Batch API (half price, results within 24 h)")
     p.add_argument("--poll", type=float, default=30.0, help="with --batch: seconds between status checks (default 30)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -29,16 +38,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
-    from ...generate import RunAborted
+    from ...calls import RunAborted
     from ...quality.judge import judge
     from .. import UserError
 
-    options = {"base_url": args.base_url, "timeout": args.timeout, "config": args.config}
+    options = {"base_url": args.base_url, "timeout": args.timeout, "close_timeout": args.close_timeout}
     try:
         summary = judge(args.dir, backend=args.backend, judge_model=args.judge_model, rubric=args.rubric,
                         backend_options={k: v for k, v in options.items() if v is not None},
                         concurrency=args.concurrency, rpm=args.rpm, max_cost=args.max_cost,
-                        max_attempts=args.max_attempts, long_side=args.long_side, batch=args.batch,
+                        max_attempts=args.max_attempts, retry_failed=args.retry_failed,
+                        close_timeout=args.close_timeout, long_side=args.long_side, batch=args.batch,
                         poll_s=args.poll, config=args.config, progress=not args.no_progress)
     except (RunAborted, BackendError) as exc:
         raise UserError(str(exc)) from None

@@ -21,7 +21,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rpm", type=float, help="requests per minute at most (default: no limit)")
     p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
     p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx (default 6)")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one answer (default 120)")
+    p.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds to wait for one answer (default 120); the request then stays open until "
+                        "--close-timeout, and an answer that comes late is kept")
+    p.add_argument("--close-timeout", type=float, metavar="S",
+                   help="seconds after which a request with no answer is closed (default: --timeout + 300); the run "
+                        "waits for every request it sent, then records those closed unanswered as maybe paid")
     p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
                    help="send timed-out rewrites again, N times in the whole run at most (default 0: the server "
                         "may have done and billed the work; a late answer is kept)")
@@ -30,21 +35,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch", action="store_true", help="use the Batch API (half price; first tries, then second tries)")
     p.add_argument("--poll", type=float, default=30.0, help="with --batch: seconds between status checks (default 30)")
     p.add_argument("--dry-run", action="store_true", help="print requests and estimated cost per subtask; send nothing")
-    p.add_argument("--config", help="your own models/prices YAML (default: the packaged models.yaml)")
+    p.add_argument("--config", help="your own models/prices YAML, or `local` for a free local server such as "
+                                       "`ogi serve` (every price 0); default: the packaged models.yaml (OpenAI's prices)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def _backend_options(args: argparse.Namespace) -> dict:
     options = {"chat_model": args.chat_model, "base_url": args.base_url, "timeout": args.timeout,
-               "config": args.config}
+               "close_timeout": args.close_timeout}  # the models config goes to the run, once
     return {k: v for k, v in options.items() if v is not None}
 
 
 def run(args: argparse.Namespace) -> int:
     from ...backends.errors import BackendError
-    from ...generate import RunAborted
-    from ...generate.rewrite_run import rewrite_dry_run, rewrite_plan
+    from ...calls import RunAborted
     from ...folder.output import check_output_file
+    from ...generate.dry_run import rewrite_dry_run
+    from ...generate.rewrite_run import rewrite_plan
     from .. import UserError
 
     check_output_file(args.out, inputs=[args.plan])  # before anything is sent
@@ -61,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         summary = rewrite_plan(args.plan, args.out, backend=args.backend, backend_options=_backend_options(args),
                                store=args.store, concurrency=args.concurrency, rpm=args.rpm, max_cost=args.max_cost,
                                max_attempts=args.max_attempts, retry_timeouts=args.retry_timeouts,
-                               retry_failed=args.retry_failed, batch=args.batch,
+                               retry_failed=args.retry_failed, close_timeout=args.close_timeout, batch=args.batch,
                                poll_s=args.poll, config=args.config, progress=not args.no_progress)
     except (RunAborted, BackendError) as exc:
         raise UserError(str(exc)) from None

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ...definition.yaml_files import load_yaml_file
 from .registry import Check, checks
 
 __all__ = ["ChecksConfig", "Section", "load_checks_config"]
@@ -54,14 +54,7 @@ class ChecksConfig:
 
 
 def _read_yaml(path: Path, what: str) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{what} {path}: no such file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ValueError(f"{what} {path}: not valid YAML ({getattr(exc, 'problem', None) or exc}{where})") from None
+    return load_yaml_file(path, what)
 
 
 def _section(check: Check, given: Any, path: Path | None) -> BaseModel:

@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ...definition.yaml_files import load_yaml_file, validated_mapping
 
 __all__ = ["DEFAULT_RUBRIC", "Criterion", "Rubric", "load_rubric"]
 
@@ -99,14 +100,4 @@ def load_rubric(path: str | Path | Rubric | None = None) -> Rubric:
     path = Path(path) if path is not None else DEFAULT_RUBRIC
     if not path.is_file():
         raise FileNotFoundError(f"rubric {path} does not exist")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"rubric {path} is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"rubric {path}: expected a mapping at the top, got {type(raw).__name__}")
-    try:
-        return Rubric.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors())
-        raise ValueError(f"rubric {path}: {problems}") from None
+    return validated_mapping(Rubric, load_yaml_file(path, "rubric"), "rubric", path)

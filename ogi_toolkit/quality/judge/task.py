@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...backends.base import JudgeRequest
-from ...generate.keys import canonical_json, sha256_hex
+from ...calls.keys import canonical_json, sha256_hex
 from ...spec import InstructionSpec
 from .images import IMAGE_ENCODING, ItemImageError, downscaled, file_sha, image_path, item_images
 from .prompt import ImageSlot, Prompt, render_prompt, template_sha

@@ -22,8 +22,11 @@ class FolderBusy(ValueError):
 
 
 class RunLock:
-    def __init__(self, folder: Path):
+    """``hint``: what the refused user may do besides waiting (e.g. "or use another --out")."""
+
+    def __init__(self, folder: Path, hint: str = ""):
         self.path = Path(folder) / ".ogi-run.lock"
+        self.hint = hint
         self._fd: int | None = None
 
     def acquire(self) -> "RunLock":
@@ -33,8 +36,8 @@ class RunLock:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(self._fd)
-                raise FolderBusy(f"another run is writing to {self.path.parent}; "
-                                 "wait for it to end or use another --out") from None
+                raise FolderBusy(f"another run is writing to {self.path.parent}; wait for it to end"
+                                 + (f" {self.hint}" if self.hint else "")) from None
         return self
 
     def release(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..backends.base import Backend
 from ..config import ModelsConfig
 
 __all__ = ["Budget", "CostModel"]
@@ -28,11 +29,19 @@ class CostModel:
     batch: bool = False
 
     @classmethod
-    def for_backend(cls, backend: Any, config: ModelsConfig, *, batch: bool = False) -> "CostModel":
+    def for_backend(cls, backend: Backend, config: ModelsConfig, *, batch: bool = False) -> "CostModel":
         ident = backend.identity()
-        rewrite_ident = getattr(backend, "rewrite_identity", backend.identity)()
-        return cls(config, ident.get("model"), ident.get("quality"), rewrite_ident.get("chat_model"),
-                   paid=bool(getattr(backend, "paid", False)), batch=batch)
+        return cls(config, ident.get("model"), ident.get("quality"), backend.rewrite_identity().get("chat_model"),
+                   paid=backend.paid, batch=batch)
+
+    @classmethod
+    def for_judge(cls, backend: Backend, config: ModelsConfig, *, batch: bool = False) -> "CostModel":
+        """Prices of the backend's judge model (a chat model of the models config)."""
+        model = backend.judge_model
+        if backend.paid and model not in config.chat_models:
+            raise ValueError(f"judge model {model!r} has no prices in the models config chat_models "
+                             f"(known: {sorted(config.chat_models)}); add it or pass --config")
+        return cls(config, None, None, chat_model=model, paid=False, batch=batch)
 
     def __post_init__(self) -> None:
         self._image = self.config.image_models.get(self.image_model or "")

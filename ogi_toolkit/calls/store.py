@@ -1,4 +1,4 @@
-"""Content-addressed result store inside a run folder.
+"""Content-addressed result store inside a run folder (the call engine's memory).
 
 * ``images/<ab>/<sha256>.png``: every image once, named by the hash of its bytes, written
   atomically (temporary file, then rename);
@@ -12,12 +12,15 @@ so a call line on disk always means a whole, paid-for result. An image is still 
 before it is trusted (its sha256 must be its name: a file cut short or damaged on disk is
 made again), and the temporary files of writes a kill interrupted are removed on opening.
 A call line may also record a failure that may have been billed (``"failed"``): the runner
-does not send that call again unless asked. (One append per call rather
+does not send that call again unless asked. ``sent.jsonl`` logs each request as it goes out:
+a request logged there with no call line was open when a run was killed, so it may have been
+billed (a resumed run sends it again and says so). (One append per call rather
 than one file per call: a file create + rename costs milliseconds of blocked event loop.)
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +28,16 @@ from ..atomic_io import atomic_write_bytes, remove_orphans
 from ..folder import CALLS_NAME, JsonlWriter, iter_jsonl
 from .keys import sha256_hex
 
-__all__ = ["ResultStore"]
+__all__ = ["SENT_NAME", "ResultStore", "StoredImage"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+SENT_NAME = "sent.jsonl"  # the store's log of requests as they are sent (see note_sent)
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    sha: str
+    rel: str  # path relative to the run folder
 
 
 class ResultStore:
@@ -37,7 +47,10 @@ class ResultStore:
         self.root = Path(root)
         self.orphans_removed = remove_orphans(self.root)  # no other writer: the lock is ours
         self._calls = {r["key"]: r for r in iter_jsonl(self.root / CALLS_NAME) if "key" in r}
+        # Requests an earlier run sent and never saw close (it was killed): each may have been billed.
+        self.open_at_stop = {r["key"] for r in iter_jsonl(self.root / SENT_NAME) if "key" in r} - set(self._calls)
         self._writer: JsonlWriter | None = None
+        self._sent: JsonlWriter | None = None
         self._intact: set[str] = set()  # shas of images checked (or written) by this process
         self.broken = 0  # stored images found missing or damaged (their calls are made again)
 
@@ -90,7 +103,14 @@ class ResultStore:
         self._writer.append({**record, "key": key})
         self._calls[key] = record
 
+    def note_sent(self, key: str, step: str) -> None:
+        """Log a request as it is sent (``sent.jsonl``), so that one a kill leaves open is known as maybe paid."""
+        if self._sent is None:
+            self._sent = JsonlWriter(self.root / SENT_NAME)
+        self._sent.append({"key": key, "step": step})
+
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        for writer in (self._writer, self._sent):
+            if writer is not None:
+                writer.close()
+        self._writer = self._sent = None
