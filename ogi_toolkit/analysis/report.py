@@ -40,16 +40,19 @@ STAGES = ("load", "embed", "distribution", "diversity", "exact_duplicates", "nea
 
 
 class _Timer(dict):
-    """Seconds per named stage; with ``progress`` a tqdm bar (on stderr) names the stage running,
-    so a long run shows where it is. Names outside ``STAGES`` (sub-steps) only show beside it."""
+    """Seconds per named stage; with ``progress`` a tqdm bar (on ``stream``, stderr by default)
+    names the stage running, so a long run shows where it is. The bar shows only on a terminal
+    (tqdm's ``disable=None``): piped or logged output stays free of carriage-return noise.
+    Names outside ``STAGES`` (sub-steps) only show beside it."""
 
-    def __init__(self, progress: bool = False):
+    def __init__(self, progress: bool = False, stream=None):
         super().__init__()
         self.bar = None
         if progress:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=sys.stderr)
+            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=stream or sys.stderr,
+                            disable=None)
 
     def __call__(self, name: str):
         timer = self

@@ -61,6 +61,8 @@ def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict
         "output": link(record.get("output_image")),
         "spec": _compact({k: v for k, v in spec.items() if k not in _LIFTED}),
     }
+    if record.get("fidelity"):  # the backend said how faithfully it draws this (the sketch renderer does)
+        item["fidelity"] = record["fidelity"]
     if record.get("original_instruction") and record["original_instruction"] != item["instruction"]:
         item["original"] = record["original_instruction"]  # the run rewrote it
     if record.get("status") != "done":

@@ -129,6 +129,8 @@
       el("span", { class: "badge" + (it.status === "done" ? "" : " bad"), text: it.status }));
     if (it.check) badges.append(el("span", { class: "badge " + (it.check.passed ? "good" : "bad"), text: "checks " + checkState(it) }));
     if (it.judge) badges.append(el("span", { class: "badge " + (judgeState(it) === "passed" ? "good" : "bad"), text: "judge " + judgeState(it) }));
+    // how faithfully the renderer draws this kind of item: a placeholder is never taken for a drawing
+    if (it.fidelity && it.fidelity !== "faithful") badges.append(el("span", { class: "badge fidelity-" + it.fidelity, text: it.fidelity, title: "how faithfully the renderer draws this kind of item" }));
     if (it.leak) badges.append(el("span", { class: "badge bad", text: "leak " + leakState(it),
       title: `${it.leak.similarity} to: ${it.leak.prompt}` }));
     if (it.twins) badges.append(el("span", { class: "badge bad", text: "near-duplicate", title: "of " + it.twins.map((t) => t[0]).join(", ") }));
