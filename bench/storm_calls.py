@@ -96,7 +96,12 @@ def storm(name: str, command: list[str], store: Path, kills: int, rng: random.Ra
     left_open = 0
     for _ in range(kills):
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 4.0))  # start-up takes about a second
+        sent_before = (store / SENT_NAME).stat().st_size if (store / SENT_NAME).exists() else 0
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline and (
+                not (store / SENT_NAME).exists() or (store / SENT_NAME).stat().st_size == sent_before):
+            time.sleep(0.05)  # until it sends (start-up takes seconds on a loaded machine)
+        time.sleep(rng.uniform(0.0, 2.0))
         if process.poll() is not None:
             break  # finished before the kill
         process.send_signal(signal.SIGKILL)
@@ -116,16 +121,16 @@ def check(records: list[dict], stores: list[Path]) -> dict:
         failed += f
     billed = [r for r in records if r["path"] in MODEL_PATHS and r["status"] == 200]
     stored = garbage = unstored = 0
+    by_path: dict[str, dict[str, int]] = {}
     for record in billed:
         fingerprint = answer_fingerprint(record["path"], record["response_body"])
-        if fingerprint is None:
-            garbage += 1
-        elif fingerprint in kept:
-            stored += 1
-        else:
-            unstored += 1
+        outcome = "garbage" if fingerprint is None else "stored" if fingerprint in kept else "unstored"
+        counts = by_path.setdefault(record["path"], {"stored": 0, "garbage": 0, "unstored": 0})
+        counts[outcome] += 1
+        garbage, stored, unstored = (garbage + (outcome == "garbage"), stored + (outcome == "stored"),
+                                     unstored + (outcome == "unstored"))
     return {"billed": len(billed), "stored": stored, "garbage": garbage, "unstored": unstored,
-            "recorded_maybe_paid": failed}
+            "recorded_maybe_paid": failed, "by_path": by_path}
 
 
 def main() -> int:

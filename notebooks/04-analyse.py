@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -86,3 +88,21 @@ axes[0, 0].set_title("ours, by domain")
 if theirs is not None:
     plot_umap(data=project(theirs), hue="Category", ax=axes[0, 1])
     axes[0, 1].set_title("PartiPrompts, by category")
+
+# %% [markdown]
+# ## Benchmark leakage and coverage
+# Which of our texts (every turn too) copy or nearly copy a benchmark prompt, and which benchmark
+# categories the plan trains. GenEval and PartiPrompts ship with the package (`ogi benchmarks`).
+
+# %%
+from ogi_toolkit.benchmarks import closest_pairs, coverage, coverage_figure, leak_counts, leakage
+
+specs = [s.model_dump() for s in plan(total=400, seed=0)]
+matches = leakage(specs, against="geneval,parti")
+leak_counts(matches)
+
+# %%
+closest_pairs(matches, 3)
+
+# %%
+coverage_figure(coverage(specs, against="geneval,parti"));

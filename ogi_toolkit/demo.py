@@ -269,6 +269,7 @@ def run_demo(
         "out": str(out), "settings": settings,
         "items": len(records), "subtasks": len({(r.get("spec") or {}).get("subtask") for r in records}),
         "by_kind": _counts(records),
+        "fidelity": _fidelity(records),
         "cost_usd": round(sum(float(r.get("cost_usd") or 0.0) for r in records), 6),
         "spent_this_run_usd": run.spent_usd,
         "requests_sent": run.requests_sent,
@@ -286,6 +287,20 @@ def run_demo(
     return result
 
 
+def _fidelity(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Subtasks by how faithfully the backend draws them (``faithful``, ``partial``,
+    ``placeholder``; a subtask with items of two levels, as science concepts can be, is listed
+    at its weakest). Empty when the backend does not say."""
+    order = ("faithful", "partial", "placeholder")
+    weakest: dict[str, str] = {}
+    for record in records:
+        level, subtask = record.get("fidelity"), (record.get("spec") or {}).get("subtask")
+        if level in order and subtask and (subtask not in weakest or order.index(level) > order.index(weakest[subtask])):
+            weakest[subtask] = level
+    return {level: sorted(s for s, lv in weakest.items() if lv == level) for level in order
+            if any(lv == level for lv in weakest.values())}
+
+
 def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
@@ -298,6 +313,11 @@ def format_summary(result: dict[str, Any]) -> str:
     for kind, counts in result["by_kind"].items():
         rest = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()) if status not in ("done", "error"))
         lines.append(f"  {kind:10s} {counts.get('done', 0)} done, {counts.get('error', 0)} errors" + (f", {rest}" if rest else ""))
+    fidelity = result.get("fidelity") or {}
+    if fidelity:  # so that nobody takes a placeholder for a drawing
+        lines.append("  drawn      " + "; ".join(f"{len(subs)} subtask{'s' * (len(subs) != 1)} {level}"
+                                          for level, subs in fidelity.items())
+                     + (f" (placeholders: {', '.join(fidelity['placeholder'])})" if fidelity.get("placeholder") else ""))
     lines.append(f"  cost       ${result['cost_usd']:.4f} in all, ${result['spent_this_run_usd']:.4f} this run "
                  f"({result['requests_sent']} requests sent)")
     checks = result.get("checks")

@@ -79,3 +79,22 @@ def test_no_progress_bars_leak_into_command_output(tmp_path):
     for result in (export, analyse):
         text = result.stdout + result.stderr
         assert "it/s" not in text and "%|" not in text and "Loading weights" not in text, text[-2000:]
+
+
+def test_analyse_progress_names_each_stage_on_a_terminal():
+    import io
+
+    from ogi_toolkit.analysis.report import STAGES, _Timer
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    timer = _Timer(progress=True, stream=screen)
+    for name in STAGES[:3]:
+        with timer(name):
+            pass
+    timer.close()
+    shown = screen.getvalue()
+    assert all(name in shown for name in STAGES[:3]) and f"{len(STAGES)}/{len(STAGES)}" in shown, shown

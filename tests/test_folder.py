@@ -1,6 +1,7 @@
 """The dataset-folder layer: append-only JSONL files and the validated result readers (#22 item 6)."""
 import json
 import math
+import re
 import warnings
 
 import pytest
@@ -105,3 +106,62 @@ def test_inside_refuses_paths_out_of_the_folder(tmp_path):
         with pytest.raises(UnsafePath):
             inside(tmp_path / "x", rel)
 
+
+
+# -- the commands that read result files, on files edited by hand (#22 item 6) -------------------------
+
+def _dataset_with(tmp_path, checks, judgments=None):
+    from dataset_fixtures import make_dataset
+
+    make_dataset(tmp_path / "ds")
+    _write(tmp_path / "ds" / CHECKS_NAME, checks)
+    if judgments is not None:
+        _write(tmp_path / "ds" / JUDGMENTS_NAME, judgments)
+    return tmp_path / "ds"
+
+
+def _check(item_id):
+    return {**CHECK, "id": item_id}
+
+
+def _judged(item_id, **fields):
+    return {**JUDGMENT, "id": item_id, **fields}
+
+
+@pytest.mark.parametrize("bad, says", [
+    (_judged("gen-1", score=57), r"judgments\.jsonl:1: item 'gen-1': score = 57"),
+    (_judged("gen-1", score=math.nan), r"judgments\.jsonl:1: item 'gen-1': score = nan"),
+    (_judged("gen-1", criteria="x"), r"judgments\.jsonl:1: item 'gen-1': criteria = 'x'"),
+    ({**_judged("gen-1"), "id": 12}, r"judgments\.jsonl:1: id = 12"),
+])
+def test_filter_refuses_a_hand_edited_judgment_naming_file_and_line(tmp_path, capsys, bad, says):
+    """A score of 57 or NaN passed `ogi filter --min-score` before; criteria "x" and an id 12 were tracebacks."""
+    from ogi_toolkit.cli import main
+
+    ds = _dataset_with(tmp_path, [_check(i) for i in ("gen-1", "edit-1")], [bad])
+    assert main(["filter", str(ds), "--out", str(tmp_path / "kept"), "--min-score", "0.5"]) == 2
+    assert re.search(says, capsys.readouterr().err)
+    assert not (tmp_path / "kept").exists()
+
+
+def test_filter_and_gallery_warn_about_unknown_ids_and_skip_a_torn_line_alike(tmp_path):
+    from ogi_toolkit.dataset.gallery import write_gallery
+    from ogi_toolkit.quality import filter_dataset
+
+    ds = _dataset_with(tmp_path, [_check("gen-1"), _check("nobody"), _check("nobody-2")])
+    with open(ds / CHECKS_NAME, "a") as f:
+        f.write('{"id": "edit-1", "pass')  # a write cut short
+    for run in (lambda: filter_dataset(ds, tmp_path / "kept"), lambda: write_gallery(ds)):
+        with pytest.warns(UserWarning) as caught:
+            run()
+        messages = [str(w.message) for w in caught]
+        assert any("2 line(s) name ids not in the dataset (first: 'nobody')" in m for m in messages)
+        assert any(f"{CHECKS_NAME}:4: torn last line" in m for m in messages)
+
+
+def test_checks_none_is_a_clean_error_for_the_gallery(tmp_path, capsys):
+    from ogi_toolkit.cli import main
+
+    ds = _dataset_with(tmp_path, [{**_check("gen-1"), "checks": "none"}])
+    assert main(["gallery", str(ds)]) == 2
+    assert "checks.jsonl:1: item 'gen-1': checks = 'none': expected a list" in capsys.readouterr().err

@@ -143,6 +143,20 @@ def test_garbage_and_refused_replies_are_errors_paid_once_and_asked_again_only_w
         assert line["questions"] and all(q["answer"] is None for q in line["questions"])
 
 
+def test_timed_out_judgments_are_waited_for_stored_and_never_paid_twice(data):
+    # #22 item 2 for the judge: a timed-out judgment may be done and billed; the run waits for it
+    # (it used to send it again and drop the late answer), so every item is judged from one payment.
+    with local_server(timeout_rate=0.3, hang_s=0.6, seed=6) as server:
+        summary = judge(data, **judge_options(server, concurrency=8, backend_options={"base_url": server.url,
+                                                                                     "timeout": 0.3}))
+        stats = server.stats()
+        again = judge(data, **judge_options(server))
+    assert summary.timeouts > 0 and summary.late_answers == summary.timeouts
+    assert summary.judged == 20 and summary.errors == 0
+    assert stats["in_flight"] == 0 and stats["billed"] == stats["distinct"] == 20, stats
+    assert again.requests_sent == 0 and again.judged == 20
+
+
 def test_the_batch_api_path_judges_every_item_and_a_rerun_submits_nothing(data):
     with local_server(batch_delay_s=0.05) as server:
         first = judge(data, **judge_options(server, batch=True, poll_s=0.05))

@@ -18,7 +18,7 @@ import numpy as np
 
 from .cache import array_key, cached_arrays
 
-__all__ = ["nearest_neighbours", "knn_graph", "KnnGraph", "resolve_method", "recall_at_k", "KNN_METHODS",
+__all__ = ["nearest_neighbours", "knn_against", "knn_graph", "KnnGraph", "resolve_method", "recall_at_k", "KNN_METHODS",
            "APPROXIMATE_ABOVE"]
 
 KNN_METHODS = ("exact", "approximate", "auto")
@@ -186,3 +186,30 @@ def nearest_neighbours(X: np.ndarray, k: int = 15, *, cache_dir: str | Path | No
     graph = knn_graph(X, k, method=method, approximate_above=approximate_above, cache_dir=cache_dir,
                       block=block, use_faiss=use_faiss)
     return graph.indices, graph.similarities
+
+
+def knn_against(queries: np.ndarray, base: np.ndarray, k: int = 1, *, method: str = "exact",
+                cache_dir: str | Path | None = None, block: int = 4096, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``queries``, its ``k`` nearest rows of ``base`` (cosine; unit rows) and their
+    similarities, decreasing: exact (blocked matrix products) or approximate (an NN-descent index
+    of ``base``, queried), cached by both arrays' hashes like :func:`knn_graph`."""
+    k = min(k, len(base))
+    chosen = resolve_method(len(base), method)
+
+    def compute() -> dict[str, np.ndarray]:
+        if chosen == "approximate":
+            idx, dists = nndescent_index(base, max(k, 15), seed).query(np.ascontiguousarray(queries, np.float32), k=k)
+            return {"indices": idx.astype(np.int64), "similarities": (1.0 - dists).astype(np.float32)}
+        B = np.ascontiguousarray(base, np.float32)
+        idx = np.empty((len(queries), k), np.int64)
+        sims = np.empty((len(queries), k), np.float32)
+        for start in range(0, len(queries), block):
+            s = np.asarray(queries[start:start + block], np.float32) @ B.T
+            top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < s.shape[1] else np.tile(np.arange(k), (len(s), 1))
+            order = np.argsort(-np.take_along_axis(s, top, 1), axis=1, kind="stable")
+            idx[start:start + block] = np.take_along_axis(top, order, 1)
+            sims[start:start + block] = np.take_along_axis(s, idx[start:start + block], 1)
+        return {"indices": idx, "similarities": np.minimum(sims, 1.0)}
+
+    result = cached_arrays(cache_dir, "knn-against", array_key(queries, base, k, chosen, seed), compute)
+    return result["indices"], result["similarities"]

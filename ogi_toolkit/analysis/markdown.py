@@ -112,6 +112,10 @@ def report_markdown(summary: dict, out: Path) -> str:
         table = _table(tables / name, rows)
         if table:
             parts += [f"\n## {title}\n", table]
+    if summary.get("benchmarks"):
+        from ..benchmarks.report import benchmark_markdown
+
+        parts += benchmark_markdown(summary["benchmarks"])
     parts += _image_duplicates(tables / "image_near_duplicates.csv", out)
     images = sorted(p.name for p in figures.glob("*.png")) if figures.exists() else []
     if images:

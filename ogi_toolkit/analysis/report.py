@@ -40,16 +40,19 @@ STAGES = ("load", "embed", "distribution", "diversity", "exact_duplicates", "nea
 
 
 class _Timer(dict):
-    """Seconds per named stage; with ``progress`` a tqdm bar (on stderr) names the stage running,
-    so a long run shows where it is. Names outside ``STAGES`` (sub-steps) only show beside it."""
+    """Seconds per named stage; with ``progress`` a tqdm bar (on ``stream``, stderr by default)
+    names the stage running, so a long run shows where it is. The bar shows only on a terminal
+    (tqdm's ``disable=None``): piped or logged output stays free of carriage-return noise.
+    Names outside ``STAGES`` (sub-steps) only show beside it."""
 
-    def __init__(self, progress: bool = False):
+    def __init__(self, progress: bool = False, stream=None):
         super().__init__()
         self.bar = None
         if progress:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=sys.stderr)
+            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=stream or sys.stderr,
+                            disable=None)
 
     def __call__(self, name: str):
         timer = self
@@ -131,7 +134,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             cache_dir: str | Path | None = None, knn: str = "auto", knn_threshold: int = APPROXIMATE_ABOVE,
             umap_sample: int = FIT_SAMPLE, umap_placement: str = "transform", engine: str = "local",
             address: str | None = None, progress: bool = False, image_embeddings: bool = False,
-            clip_model: str | None = None, device: str | None = None) -> dict:
+            clip_model: str | None = None, device: str | None = None,
+            against: str | Iterable[str] | None = None) -> dict:
     """Analyse a plan, dataset folder, prompt file or DataFrame; write the report under ``out``.
 
     ``pools``: {pool name: values}; every value's use goes to ``tables/pool_usage.csv``, and the
@@ -148,6 +152,7 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     ``image_embeddings``: also embed the images with ``clip_model`` (a CLIP / SigLIP name or folder;
     default: the vision config's) on ``device``: image diversity, near-duplicates, projection and
     text-image alignment (:mod:`.image_embeddings`).
+    ``against``: benchmark sets (``ogi benchmarks``) to check leakage and coverage against.
     """
     out = Path(out)
     timings = _Timer(progress)
@@ -263,6 +268,14 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
                 df, clip, groups=groups, tables=tables, figures=figures, arrays_dir=arrays_dir, cache_dir=cache_root,
                 skipped=skipped, knn=knn, knn_threshold=knn_threshold, umap=umap))
 
+    benchmarks = None
+    if against:
+        from ..benchmarks.report import write_benchmark_section
+
+        with timings("benchmarks"):  # every turn of the items is checked: the source, not the frame, unless sampled
+            benchmarks = write_benchmark_section(df if sample is not None or isinstance(source, pd.DataFrame) else source,
+                                                 against, tables, figures, cache_dir=cache_dir, model=model, backend=backend)
+
     first_of_text = repetition.unique_texts(texts)[1]
     summary: dict[str, Any] = {
         "n": len(df), **{k: v for k, v in overall.items() if k != "n"},
@@ -292,6 +305,8 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     if projection == "UMAP":
         summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
     summary["skipped"] = skipped
+    if benchmarks is not None:
+        summary["benchmarks"] = benchmarks
     summary["timings_s"] = dict(timings)
     summary = _clean(summary)
     atomic_write_text(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))

@@ -24,7 +24,7 @@ from ..folder import read_checks, read_judgments, read_manifest
 from .paths import require_dataset
 from .safe_files import relative_href
 
-__all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "write_gallery"]
+__all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "read_leaks", "write_gallery"]
 
 GALLERY_NAME = "gallery.html"
 # spec fields the page shows as an item's own fields; the rest of the spec is shown as is
@@ -49,7 +49,8 @@ def _sort_key(record: Mapping[str, Any]) -> tuple:
     return (spec.get("kind") != "generation", str(spec.get("domain")), str(spec.get("subtask")), str(record.get("id")))
 
 
-def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict | None) -> dict[str, Any]:
+def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict | None,
+          leak: dict | None = None) -> dict[str, Any]:
     spec = record.get("spec") or {}
     error = record.get("error") or {}
     item = {
@@ -60,6 +61,8 @@ def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict
         "output": link(record.get("output_image")),
         "spec": _compact({k: v for k, v in spec.items() if k not in _LIFTED}),
     }
+    if record.get("fidelity"):  # the backend said how faithfully it draws this (the sketch renderer does)
+        item["fidelity"] = record["fidelity"]
     if record.get("original_instruction") and record["original_instruction"] != item["instruction"]:
         item["original"] = record["original_instruction"]  # the run rewrote it
     if record.get("status") != "done":
@@ -78,16 +81,36 @@ def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict
         if error:  # ogi judge writes {kind, message}; a plain string is read as the message
             item["judge"]["error"] = (" ".join(str(error[k]) for k in ("kind", "message") if error.get(k))
                                       if isinstance(error, dict) else str(error))
+    if leak is not None:
+        item["leak"] = leak
     return item
 
 
 def gallery_items(records: list[Mapping[str, Any]], link: Link, *, checks: Mapping[str, dict] | None = None,
-                  judgments: Mapping[str, dict] | None = None) -> list[dict[str, Any]]:
+                  judgments: Mapping[str, dict] | None = None,
+                  leaks: Mapping[str, dict] | None = None) -> list[dict[str, Any]]:
     """The page's data: one dict per item, sorted generation first, then domain, subtask, id.
-    ``link(path)`` turns a record's image path into the ``src`` the page uses (None: no image)."""
-    checks, judgments = checks or {}, judgments or {}
-    return [_item(r, link, checks.get(str(r.get("id"))), judgments.get(str(r.get("id"))))
+    ``link(path)`` turns a record's image path into the ``src`` the page uses (None: no image).
+    ``leaks``: id -> its strongest benchmark match (:func:`read_leaks`)."""
+    checks, judgments, leaks = checks or {}, judgments or {}, leaks or {}
+    return [_item(r, link, checks.get(str(r.get("id"))), judgments.get(str(r.get("id"))), leaks.get(str(r.get("id"))))
             for r in sorted(records, key=_sort_key)]
+
+
+def read_leaks(path: str | Path) -> dict[str, dict]:
+    """Each item's strongest match in a leak table (``ogi leakage --table``, or the analysis
+    report's ``tables/benchmark_leaks.csv``): kind, benchmark, similarity, turn and prompt."""
+    import pandas as pd
+
+    table = pd.read_csv(path, dtype={"id": str})
+    missing = {"id", "benchmark", "kind", "similarity", "benchmark_prompt"} - set(table.columns)
+    if missing:
+        raise KeyError(f"{path}: not a leak table; it lacks the columns {sorted(missing)}")
+    rank = table["kind"].map({"exact": 0, "lexical": 1, "semantic": 2}).fillna(3)
+    best = table.assign(_rank=rank).sort_values(["_rank", "similarity"], ascending=[True, False]).drop_duplicates("id")
+    return {row.id: {"kind": row.kind, "benchmark": row.benchmark, "similarity": round(float(row.similarity), 3),
+                     "prompt": row.benchmark_prompt, "turn": int(getattr(row, "turn", 0) or 0)}
+            for row in best.itertuples(index=False)}
 
 
 def _asset(name: str) -> str:
@@ -132,16 +155,17 @@ def _linker(root: Path, base: Path) -> Link:
 
 
 def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: str | None = None,
-                  links: Mapping[str, str] | None = None, note: str = "") -> Path:
+                  links: Mapping[str, str] | None = None, note: str = "", leaks: str | Path | None = None) -> Path:
     """Write ``out`` (default ``<dataset>/gallery.html``), the browser of every item of ``dataset``
-    with the folder's ``checks.jsonl`` and ``judgments.jsonl`` when present. Written atomically;
-    returns the page's path."""
+    with the folder's ``checks.jsonl`` and ``judgments.jsonl`` when present, and with ``leaks``
+    (a leak table) a "leaks" filter. Written atomically; returns the page's path."""
     root = require_dataset(dataset).resolve()
     out = Path(out) if out is not None else root / GALLERY_NAME
     records = read_manifest(root)
     ids = {record["id"] for record in records}
     items = gallery_items(records, _linker(root, out.parent.resolve()),
-                          checks=read_checks(root, known_ids=ids), judgments=read_judgments(root, known_ids=ids))
+                          checks=read_checks(root, known_ids=ids), judgments=read_judgments(root, known_ids=ids),
+                          leaks=read_leaks(leaks) if leaks is not None else None)
     page = gallery_page(items, title=title or f"Gallery of {root.name}", links=links, note=note)
     atomic_write_bytes(out, page.encode("utf-8"))
     return out

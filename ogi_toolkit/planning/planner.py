@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import orjson
 
 from ..atomic_io import atomic_write_chunks
 from ..definition.taxonomy import Taxonomy, load_taxonomy
@@ -85,6 +87,28 @@ def _without_cross_subtask_duplicates(d: Draw, wanted: dict[int, int], taxonomy,
         d = draw(compiled(taxonomy, d.subtask), pools, wanted, seed, seen=set(earlier))
     earlier.update(d.text_keys())
     return d
+
+
+# Rounds of redrawing a subtask whose items an ``avoid`` check flags (each round bans the
+# flagged texts; a redraw rarely flags anything new).
+AVOID_ROUNDS = 5
+
+
+def _without_flagged(d: Draw, wanted: dict[int, int], taxonomy, pools, seed: int, earlier: set[str],
+                     avoid: Callable[[list[dict]], list[int]]) -> Draw:
+    """The draw again, with the texts ``avoid`` flags (positions of its items, e.g. benchmark
+    leaks) banned: the same seed draws past them, so the other items stay as they were.
+    ``earlier`` holds this draw's texts on entry and the final draw's on return."""
+    banned: set[str] = set()
+    for _ in range(AVOID_ROUNDS):
+        flagged = avoid([orjson.loads(line) for line in d.lines.splitlines()])
+        if not flagged:
+            return d
+        banned.update(d.keys[i] for i in flagged)
+        earlier.difference_update(d.keys)
+        d = draw(compiled(taxonomy, d.subtask), pools, wanted, seed, seen=earlier | banned)
+        earlier.update(d.keys)
+    raise ValueError(f"subtask {d.subtask}: items still flagged by avoid after {AVOID_ROUNDS} redraws")
 
 
 def _progress_bar(total: int):
@@ -171,6 +195,7 @@ def iter_draws(
     calibration: str | Path | Calibration | None = None,
     calibration_strength: float = 1.0,
     calibration_quotas: bool = False,
+    avoid: Callable[[list[dict]], list[int]] | None = None,
 ) -> Iterator[Draw]:
     """The draws of :func:`plan_draws`, one per subtask in taxonomy order, made a batch of
     subtasks at a time (a caller that writes each out holds one batch, not the plan).
@@ -178,6 +203,9 @@ def iter_draws(
     ``calibration`` (a ``calibration.json`` of ``ogi calibrate``) moves each calibrated
     subtask's mix (and with ``calibration_quotas`` its quota) toward its sweet-spot cells,
     by ``calibration_strength`` (0-1), keeping the total; see :mod:`.calibration`.
+
+    ``avoid``: given a subtask's items (spec dicts), the positions of those to leave out (e.g.
+    ``benchmarks.LeakFinder("geneval,dpg")``, items near a benchmark prompt); they are redrawn.
 
     Raises :class:`CapacityError` before drawing when a probe shows a quota is far beyond its
     subtask's capacity, and after the last draw when any subtask fell short."""
@@ -216,6 +244,8 @@ def iter_draws(
                                   on_draw=(lambda d: bar.update(len(d))) if bar is not None else None)
                 for i, d in zip(batch, draws):
                     d = _without_cross_subtask_duplicates(d, jobs[i][1], taxonomy, pools, seed, earlier)
+                    if avoid is not None:
+                        d = _without_flagged(d, jobs[i][1], taxonomy, pools, seed, earlier, avoid)
                     if d.short:
                         shortfalls.append(_shortfall(d))
                     yield shaping.stamp(d) if shaping else d
@@ -331,7 +361,8 @@ def plan(
     * ``progress``: a progress bar while drawing;
     * ``calibration="calib/calibration.json"`` (with ``calibration_strength``, 0-1, default 1,
       and ``calibration_quotas``): each calibrated subtask's difficulty mix (and quota) moved
-      toward its sweet-spot cells, the total kept, recorded in its specs' ``calibration``.
+      toward its sweet-spot cells, the total kept, recorded in its specs' ``calibration``;
+    * ``avoid``: a check that flags items to redraw (see :func:`iter_draws`).
 
     Raises :class:`CapacityError` when a subtask cannot fill its quota without repeats.
     """

@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "diversity, near-duplicates, constraint-keeping share; writes compare.* under --out")
     parser.add_argument("--cache-dir", help="cache folder (default ~/.cache/ogi-toolkit or $OGI_CACHE_DIR)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (stages on stderr)")
+    parser.add_argument("--against", metavar="SETS",
+                        help="also check benchmark leakage and coverage against these sets (see `ogi benchmarks`), "
+                             "e.g. geneval,dpg,parti")
     images = parser.add_argument_group("image embeddings (the vision extra)")
     images.add_argument("--images", action="store_true",
                         help="also embed the images (CLIP): image diversity beside the prompts', image near-duplicates, "
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
                           knn_threshold=args.knn_threshold, umap_sample=args.umap_sample,
                           umap_placement=args.umap_placement, engine=args.engine, address=args.address,
                           progress=not args.no_progress, image_embeddings=args.images, clip_model=args.clip_model,
-                          device=args.device)
+                          device=args.device, against=args.against)
     except MissingVisionExtra as exc:  # the vision extra is not installed: one line saying what to install
         raise UserError(str(exc)) from None
     for key in (*HEADLINE_KEYS, *(IMAGE_HEADLINE_KEYS if args.images else ())):

@@ -14,6 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="the page to write (default: DATASET/gallery.html); "
                                                  "images are linked relative to it")
     parser.add_argument("--title", help="the page's title (default: 'Gallery of DATASET')")
+    parser.add_argument("--leaks", type=Path, help="a leak table (`ogi leakage DATASET --table FILE`): adds a 'leaks' filter")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,6 +23,6 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_output_file(args.out, inputs=[args.dataset])
-    out = write_gallery(args.dataset, args.out, title=args.title)
+    out = write_gallery(args.dataset, args.out, title=args.title, leaks=args.leaks)
     print(f"{out} ({out.stat().st_size / 1e6:.2f} MB); open it in a browser")
     return 0

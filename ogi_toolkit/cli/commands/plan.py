@@ -28,6 +28,9 @@ def add_arguments(parser) -> None:
                         help="how far to move (0: not at all, 1: to the sweet-spot shares; default 1)")
     parser.add_argument("--calibration-quotas", action="store_true",
                         help="also move the calibrated subtasks' quotas toward their sweet spots (the total is kept)")
+    parser.add_argument("--avoid", metavar="SETS",
+                        help="redraw items that copy or nearly copy a prompt of these benchmarks (as `ogi leakage "
+                             "--against`, e.g. geneval,dpg), with the default leakage thresholds")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
@@ -43,12 +46,18 @@ def run(args) -> int:
     subtasks = [s.strip() for s in args.subtasks.split(",") if s.strip()] if args.subtasks else None
     out = check_output_file(args.out, inputs=[p for p in (args.counts, args.calibration) if p])
     taxonomy = load_valid_taxonomy(args.taxonomy)
+    avoid = None
+    if args.avoid:
+        from ...benchmarks import LeakFinder
+
+        avoid = LeakFinder(args.avoid)
     # Written as drawn, a batch of subtasks at a time (workers send JSON lines, never parsed back)
     draws = write_plan(out, total=args.total, counts=counts, subtasks=subtasks, seed=args.seed,
                        difficulty_mix=args.difficulty_mix, taxonomy=taxonomy,
                        workers=args.workers or available_workers(), progress=not args.quiet and sys.stderr.isatty(),
                        validate=args.validate, calibration=args.calibration,
-                       calibration_strength=args.calibration_strength, calibration_quotas=args.calibration_quotas)
+                       calibration_strength=args.calibration_strength, calibration_quotas=args.calibration_quotas,
+                       avoid=avoid)
     if not args.quiet:
         import pandas as pd
 

@@ -25,6 +25,8 @@
 
   const checkState = (it) => (!it.check ? "not run" : it.check.passed ? "passed" : "failed");
   const judgeState = (it) => (!it.judge ? "not run" : it.judge.error ? "error" : it.judge.passed ? "passed" : "failed");
+  // a benchmark match (ogi leakage --table): "exact geneval", ... or "none"
+  const leakState = (it) => (it.leak ? `${it.leak.kind} ${it.leak.benchmark}` : "none");
   const isFailure = (it) => it.status !== "done" || checkState(it) === "failed" || ["failed", "error"].includes(judgeState(it));
   for (const it of items) {
     it._text = [it.id, it.instruction, it.original || "", ...(it.turns || []).map((t) => t.instruction)].join(" \n").toLowerCase();
@@ -33,7 +35,7 @@
   // ---- filters ----
   const FILTERS = {
     domain: (it) => it.domain, subtask: (it) => it.subtask, difficulty: (it) => String(it.difficulty),
-    status: (it) => it.status, check: checkState, judge: judgeState,
+    status: (it) => it.status, check: checkState, judge: judgeState, leak: leakState,
   };
 
   function fillSelect(name, pool) {
@@ -84,6 +86,10 @@
       el("span", { class: "badge" + (it.status === "done" ? "" : " bad"), text: it.status }));
     if (it.check) badges.append(el("span", { class: "badge " + (it.check.passed ? "good" : "bad"), text: "checks " + checkState(it) }));
     if (it.judge) badges.append(el("span", { class: "badge " + (judgeState(it) === "passed" ? "good" : "bad"), text: "judge " + judgeState(it) }));
+    // how faithfully the renderer draws this kind of item: a placeholder is never taken for a drawing
+    if (it.fidelity && it.fidelity !== "faithful") badges.append(el("span", { class: "badge fidelity-" + it.fidelity, text: it.fidelity, title: "how faithfully the renderer draws this kind of item" }));
+    if (it.leak) badges.append(el("span", { class: "badge bad", text: "leak " + leakState(it),
+      title: `${it.leak.similarity} to: ${it.leak.prompt}` }));
     badges.append(`${it.subtask} \u00b7 grade ${it.difficulty}` + (it.turns ? ` \u00b7 ${it.turns.length} turns` : ""));
     const node = el("div", { class: "card", tabindex: "0", "data-id": it.id, title: it.id },
       thumbs, el("div", { class: "instr", text: it.instruction }), badges);
@@ -151,6 +157,11 @@
       if (j.reasons) box.append(el("pre", { class: "spec", text: JSON.stringify(j.reasons, null, 1) }));
       if (j.questions) box.append(el("pre", { class: "spec", text: JSON.stringify(j.questions, null, 1) }));
     }
+    if (it.leak) {
+      const l = it.leak;
+      box.append(el("h3", { class: "fail", text: `Benchmark leak: ${l.kind} match in ${l.benchmark} (${l.similarity}, turn ${l.turn})` }),
+        el("p", { class: "meta", text: l.prompt }));
+    }
     if (!it.check && !it.judge) box.append(el("p", { class: "meta", text: "No check or judge results for this item." }));
     return box;
   }
@@ -194,6 +205,7 @@
   }
   $("l-check").hidden = !items.some((it) => it.check);
   $("l-judge").hidden = !items.some((it) => it.judge);
+  $("l-leak").hidden = !items.some((it) => it.leak);
   $("f-failures").addEventListener("change", applyFilters);
   let typing;
   $("f-search").addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(applyFilters, 120); });

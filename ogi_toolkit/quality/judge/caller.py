@@ -71,4 +71,4 @@ class JudgeCalls:
         request, estimate = await asyncio.to_thread(self.request, task)
         return await self.caller.call(task.key, "judge", lambda: self.backend.judge(request),
                                       lambda result, seconds, attempts: self.keep(task, result, seconds, attempts),
-                                      estimate, costly_timeouts=False)
+                                      estimate)  # a timed-out judgment may be billed: its late answer is awaited

@@ -1,0 +1,199 @@
+"""Benchmark prompt sets: the bundled ones (``data/<name>/``, each with its LICENSE and a
+SOURCE.yaml naming repository, path and commit), the known ones a user supplies as a file, and
+any prompt file.
+
+    available_benchmarks()                      # one row per set: bundled or not, licence, source
+    load_benchmark("geneval")                   # bundled, by name
+    load_benchmark("imgedit=basic_edit.json")   # a known set from the user's file: its columns
+    load_benchmark("mine.csv", text_column="prompt", label_column="kind")   # any prompt file
+
+Every loaded set is a DataFrame with ``benchmark`` (its name), ``bench_row`` (0..n-1),
+``text`` and ``category`` (the set's category label; "" where it has none).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["DATA_DIR", "BenchmarkSource", "UserSupplied", "available_benchmarks", "bundled_sources",
+           "user_supplied", "load_benchmark", "load_benchmarks", "parse_against"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_NAME = r"^[a-z][a-z0-9_-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Origin(_Strict):
+    repository: str
+    path: str
+    commit: str = Field(pattern=r"^[0-9a-f]{40}$")
+
+
+class BenchmarkSource(_Strict):
+    """A bundled set's ``SOURCE.yaml``."""
+
+    name: str = Field(pattern=_NAME)
+    title: str
+    task: Literal["generation", "editing"]
+    licence: str
+    file: str
+    text_column: str
+    category_column: str
+    other_label_columns: list[str] = Field(default_factory=list)
+    prompts: int = Field(ge=1)  # how many the file holds: checked when it is read
+    source: Origin
+
+
+class UserSupplied(_Strict):
+    """A known set that is not bundled (``user_supplied.yaml``): why, and where to get it."""
+
+    title: str
+    task: Literal["generation", "editing"]
+    licence: str
+    why_not_bundled: str
+    get_it: str
+    text_column: str
+    category_column: str
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def bundled_sources() -> dict[str, BenchmarkSource]:
+    """The bundled sets by name, from their SOURCE.yaml files."""
+    out = {}
+    for path in sorted(DATA_DIR.glob("*/SOURCE.yaml")):
+        try:
+            source = BenchmarkSource.model_validate(_read_yaml(path))
+        except ValidationError as exc:
+            raise ValueError(f"{path}: {exc}") from None
+        if source.name != path.parent.name:
+            raise ValueError(f"{path}: name {source.name!r} differs from its folder {path.parent.name!r}")
+        out[source.name] = source
+    return out
+
+
+@lru_cache(maxsize=1)
+def user_supplied() -> dict[str, UserSupplied]:
+    path = DATA_DIR / "user_supplied.yaml"
+    raw = _read_yaml(path) or {}
+    try:
+        return {name: UserSupplied.model_validate(entry) for name, entry in raw.items()}
+    except ValidationError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def available_benchmarks() -> pd.DataFrame:
+    """One row per known set: name, title, task, licence, bundled, prompts and where it comes from."""
+    rows = [{"name": s.name, "title": s.title, "task": s.task, "licence": s.licence, "bundled": True,
+             "prompts": s.prompts, "categories": s.category_column,
+             "source": f"{s.source.repository}/{s.source.path} @ {s.source.commit[:12]}"}
+            for s in bundled_sources().values()]
+    rows += [{"name": name, "title": u.title, "task": u.task, "licence": u.licence, "bundled": False,
+              "prompts": None, "categories": u.category_column,
+              "source": f"user-supplied: {name}=FILE ({u.get_it}); not bundled: {u.why_not_bundled}"}
+             for name, u in user_supplied().items()]
+    return pd.DataFrame(rows)
+
+
+def _records(path: Path) -> pd.DataFrame:
+    """A prompt file's rows, every column as text."""
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        return pd.DataFrame({"text": [line for line in lines if line]})
+    if suffix in (".tsv", ".csv"):
+        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+    if suffix in (".jsonl", ".json"):
+        raw = path.read_text(encoding="utf-8")
+        try:
+            if suffix == ".json":
+                data = json.loads(raw)
+                # ImgEdit's basic_edit.json is one object of {key: record}; others are a list
+                rows = list(data.values()) if isinstance(data, dict) else data
+            else:
+                rows = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        if not all(isinstance(r, dict) for r in rows):
+            raise ValueError(f"{path}: expected JSON objects (one per line, a list of them, or an object of them)")
+        return pd.DataFrame(rows).astype(str)
+    raise ValueError(f"{path}: unsupported prompt file {suffix!r}; expected .txt, .tsv, .csv, .jsonl or .json")
+
+
+def _frame(name: str, records: pd.DataFrame, text_column: str, category_column: str | None,
+           path: Path) -> pd.DataFrame:
+    for role, column in (("text", text_column), ("label", category_column)):
+        if column is not None and column not in records.columns:
+            flag = "--text-column" if role == "text" else "--label-column"
+            raise KeyError(f"{path}: no {role} column {column!r}; columns are {list(records.columns)} ({flag})")
+    text = records[text_column].astype(str).str.strip()
+    frame = pd.DataFrame({
+        "benchmark": name,
+        "text": text.to_numpy(),
+        "category": records[category_column].astype(str).to_numpy() if category_column else "",
+    })
+    frame = frame[frame["text"] != ""].reset_index(drop=True)
+    frame.insert(1, "bench_row", range(len(frame)))
+    return frame
+
+
+def load_benchmark(spec: str | Path, *, text_column: str | None = None,
+                   label_column: str | None = None) -> pd.DataFrame:
+    """One set: a bundled name, ``NAME=PATH`` (a known set's file, or any name for any file) or
+    a path (named after its file). Columns: benchmark, bench_row, text, category."""
+    spec = str(spec)
+    sources = bundled_sources()
+    if spec in sources:
+        source = sources[spec]
+        path = DATA_DIR / spec / source.file
+        frame = _frame(spec, _records(path), text_column or source.text_column,
+                       label_column or source.category_column, path)
+        if len(frame) != source.prompts:
+            raise ValueError(f"{path}: {len(frame)} prompts; its SOURCE.yaml says {source.prompts}")
+        return frame
+    name, _, file = spec.partition("=") if "=" in spec else ("", "", spec)
+    path = Path(file)
+    if not path.is_file():
+        known = ", ".join([*sources, *(f"{n}=FILE" for n in user_supplied())])
+        raise FileNotFoundError(f"benchmark {spec!r}: no such file and no bundled set of that name; known: {known}")
+    name = name or path.stem
+    known = user_supplied().get(name)
+    records = _records(path)
+    default_text = known.text_column if known else ("text" if "text" in records.columns else records.columns[0])
+    return _frame(name, records, text_column or default_text, label_column or (known.category_column if known else None), path)
+
+
+def parse_against(against: str | Iterable[str]) -> list[str]:
+    """``"geneval,dpg"`` or a list -> the set specs; ``"all"`` -> every bundled set."""
+    specs = [s.strip() for s in (against.split(",") if isinstance(against, str) else against) if str(s).strip()]
+    if not specs:
+        raise ValueError("against: expected benchmark names or files, e.g. geneval,dpg,parti")
+    out = []
+    for spec in specs:
+        out += list(bundled_sources()) if spec == "all" else [spec]
+    return list(dict.fromkeys(out))
+
+
+def load_benchmarks(against: str | Iterable[str], *, text_column: str | None = None,
+                    label_column: str | None = None) -> pd.DataFrame:
+    """Several sets in one frame (``bench_row`` numbers each set's rows from 0)."""
+    frames = [load_benchmark(s, text_column=text_column, label_column=label_column) for s in parse_against(against)]
+    names = [f["benchmark"].iat[0] for f in frames if len(f)]
+    if len(set(names)) != len(names):
+        raise ValueError(f"against: two sets have the same name among {names}; name them NAME=PATH")
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,37 @@
+"""``ogi benchmarks``: the benchmark prompt sets leakage and coverage can check against."""
+from __future__ import annotations
+
+import argparse
+
+NAME = "benchmarks"
+HELP = "list the benchmark prompt sets (bundled, with licences and sources; and those you supply as files)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--categories", metavar="NAME", help="also list NAME's categories with their prompt counts and subtasks")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ...benchmarks import available_benchmarks, coverage_map, load_benchmark, user_supplied
+
+    table = available_benchmarks()
+    for row in table.itertuples(index=False):
+        if row.bundled:
+            print(f"{row.name:9s} {row.title} ({row.task}): {int(row.prompts):,} prompts, {row.licence}, "
+                  f"categories: {row.categories}\n          from {row.source}")
+    print("\nnot bundled (give the file as NAME=PATH, e.g. --against imgedit=basic_edit.json):")
+    for name, known in user_supplied().items():
+        print(f"{name:9s} {known.title} ({known.task}); licence: {known.licence}\n"
+              f"          why: {known.why_not_bundled}\n          get it: {known.get_it}\n"
+              f"          columns: text {known.text_column!r}, categories {known.category_column!r}")
+    print("\nany .txt/.tsv/.csv/.jsonl prompt file works too: --against FILE --bench-text-column COL --label-column COL")
+    if args.categories:
+        prompts = load_benchmark(args.categories)
+        mapping = coverage_map()
+        mapping = mapping[mapping["benchmark"] == prompts["benchmark"].iat[0]]
+        subtasks = mapping.groupby("category")["subtask"].agg(lambda s: ", ".join(x for x in s if x) or "(none)")
+        counts = prompts["category"].value_counts()
+        print(f"\n{args.categories}: category, prompts, subtasks")
+        for category, n in counts.items():
+            print(f"  {category:28s} {n:5d}  {subtasks.get(category, '(not in the coverage map)')}")
+    return 0
