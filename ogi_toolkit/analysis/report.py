@@ -36,7 +36,7 @@ MAX_PNG_POINTS = 200_000  # more points only overdraw each other and cost second
 # The stages of ``analyse`` in order: the progress bar counts them (stages that do not apply,
 # such as images of a prompt file, are counted as skipped at the end).
 STAGES = ("load", "embed", "distribution", "diversity", "exact_duplicates", "near_duplicates", "lexical_duplicates",
-          "skeletons_ngrams", "bias", "quality", "images", "figures")
+          "skeletons_ngrams", "bias", "quality", "images", "clusters", "figures")
 
 
 class _Timer(dict):
@@ -297,10 +297,15 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             str(value): {**{k: table.at[value, k] for k in table.columns}, "exact_duplicates": int(exact_g[c]), "near_duplicate_pairs": int(near_g[c])}
             for c, value in enumerate(values)}
 
+    with timings("clusters"):  # k-means clusters named by c-TF-IDF keywords and representative prompts
+        cluster_of, cluster_table = _write_clusters(df, texts, X, tables)
+    summary["clusters"] = [{k: row[k] for k in ("name", "size", "keywords", "representatives")}
+                           for row in cluster_table.to_dict("records")]
+
     umap_options = {"knn_method": knn, "approximate_above": knn_threshold, "fit_sample": umap_sample, "placement": umap_placement}
     with timings("figures"):
         projection = _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings,
-                                    _colour_by_extras(df, X, source), skipped, umap_options)
+                                    _colour_by_extras(df, cluster_of, source), skipped, umap_options)
     summary["projection"] = projection
     if projection == "UMAP":
         summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
@@ -341,16 +346,29 @@ def _umap_fit(n_distinct: int, umap_sample: int, placement: str) -> str:
     return f"fitted on a stratified sample of {umap_sample} of {n_distinct} distinct prompts, {rest}"
 
 
-def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFrame:
-    """Columns the interactive projection can also be coloured by: the k-means cluster of each
-    prompt and, for a dataset folder with ``checks.jsonl`` / ``judgments.jsonl``, each item's
-    check result and judge result (passed, failed, error: the judge could not score it)."""
-    from .diversity import kmeans_labels
+def _write_clusters(df: pd.DataFrame, texts: list[str], X: np.ndarray, tables: Path) -> tuple[list[str], pd.DataFrame]:
+    """Named k-means clusters (:mod:`.topics`): ``tables/clusters.csv`` (name, size, keywords,
+    representative prompts) and, when the rows have ids, ``tables/item_clusters.csv`` (id ->
+    cluster name: the gallery's cluster filter reads it). Returns each row's cluster name and the table."""
+    from .topics import named_clusters
 
+    cluster_of, table = named_clusters(texts, X)
+    if len(table):
+        _csv(table.assign(keywords=table["keywords"].str.join(", "),
+                          representatives=table["representatives"].str.join(" | ")).drop(columns="cluster"),
+             tables / "clusters.csv", index=False)
+        if "id" in df.columns:
+            _csv(pd.DataFrame({"id": df["id"].astype(str), "cluster": cluster_of}), tables / "item_clusters.csv", index=False)
+    return cluster_of, table
+
+
+def _colour_by_extras(df: pd.DataFrame, cluster_of: list[str], source: Any) -> pd.DataFrame:
+    """Columns the interactive projection can also be coloured by: the named k-means cluster of
+    each prompt and, for a dataset folder with ``checks.jsonl`` / ``judgments.jsonl``, each item's
+    check result and judge result (passed, failed, error: the judge could not score it)."""
     extras = pd.DataFrame(index=df.index)
-    k = min(20, len({row.tobytes() for row in np.asarray(X, np.float32)}))
-    if k >= 2:
-        extras["cluster"] = [f"cluster {c + 1}" for c in kmeans_labels(X, k)]
+    if cluster_of:
+        extras["cluster"] = cluster_of
     if not isinstance(source, pd.DataFrame) and Path(source).is_dir() and "id" in df.columns:
         from ..folder import read_checks, read_judgments
 
