@@ -34,7 +34,7 @@ from typing import Any, Callable
 from .atomic_io import atomic_write_bytes
 from .folder import CHECKS_NAME, MANIFEST_NAME, read_manifest
 
-__all__ = ["DEMO_STATE", "SKETCH_SIZE", "checks_not_run", "format_summary", "run_demo"]
+__all__ = ["DEMO_STATE", "SKETCH_SIZE", "checks_not_run", "format_summary", "ocr_exact_of_read", "run_demo"]
 
 DEMO_STATE = "demo.json"
 SKETCH_SIZE = "512x512"  # legible labels and text, with a quarter of the pixels of 1024x1024 to draw
@@ -128,6 +128,15 @@ def checks_not_run(lines: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
     return dict(reasons.most_common()), items
 
 
+def ocr_exact_of_read(lines: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """{script: [texts read exactly, texts read]}: a text that was not read (no Tesseract, no
+    pack) is left out here, and counted among the checks that did not run."""
+    from .quality.checks.summary import ocr_rates
+
+    return {script: [s["exact"], s["texts"] - s["unreadable"]] for script, s in ocr_rates(lines).items()
+            if s["texts"] > s["unreadable"]}
+
+
 def _first_images(records: list[dict[str, Any]], dataset: Path) -> dict[str, str]:
     """A generation output and an editing input -> output pair to open first."""
     done = [r for r in records if r.get("status") == "done"]
@@ -198,7 +207,7 @@ def run_demo(
         plan_path, dataset, backend=be, size=size, max_cost=max_cost, progress=progress))
 
     from .quality import check
-    from .quality.checks.summary import ocr_rates, pass_rates
+    from .quality.checks.summary import pass_rates
 
     # resumes by itself: only items whose images or thresholds changed are checked again
     checked = stages.run("check", None, [], lambda: check(dataset, workers=2))
@@ -267,7 +276,7 @@ def run_demo(
         "diversity": summary,
         "checks": {"items": checked.items, "passed": checked.passed,
                    "rates": {k: v["rate"] for k, v in pass_rates(checked.lines).items()},
-                   "ocr_exact": {k: [v["exact"], v["texts"]] for k, v in ocr_rates(checked.lines).items()},
+                   "ocr_exact": ocr_exact_of_read(checked.lines),
                    "not_checked": not_checked, "items_not_fully_checked": items_not_fully_checked},
         "seconds": {**stages.seconds, "total": round(sum(stages.seconds.values()), 2)},
         "reused": stages.reused,

@@ -55,6 +55,9 @@ def plot_umap(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str | None
     return ax
 
 
+NO_LABEL = "(no label)"
+
+
 def plot_counts(data: pd.DataFrame, *, x: str = "count", y: str | None = None, target: str | None = "target",
                 ax=None, top: int | None = MAX_BARS):
     """Horizontal bars of a ``label_counts`` table (index = labels), with targets as ticks.
@@ -64,7 +67,9 @@ def plot_counts(data: pd.DataFrame, *, x: str = "count", y: str | None = None, t
     from matplotlib.ticker import MaxNLocator
 
     table = data if top is None else data.head(top)
-    labels = table.index.astype(str) if y is None else table[y].astype(str)
+    values = table.index if y is None else table[y]
+    # a prompt file with empty labels: "" (or NaN once the counts went through a CSV) gets a name
+    labels = [NO_LABEL if pd.isna(v) or v == "" else str(v) for v in values]
     if ax is None:
         ax = plt.figure(figsize=(7, 0.22 * len(table) + 1.2)).gca()
     ax.barh(labels, table[x], color="#4c72b0", label=x)
