@@ -184,14 +184,26 @@ def paper(args) -> None:
     rows["semantic_estimate"] = (rows["semantic_share"] * rows["items"]).round()
     lexical = leak_counts(whole, by="subtask").set_index("subtask")
     rows = rows.join(lexical[[c for c in ("exact", "lexical", "any") if c in lexical]].add_prefix("whole_")).fillna(0)
-    rows = rows.sort_values(["semantic_estimate", "whole_any"], ascending=False)
+    # how near the sample comes below the threshold: each text's best cosine to GenEval / DPG-Bench
+    from ogi_toolkit.analysis.knn import knn_against
+
+    prompts = load_benchmarks("geneval,dpg")
+    best = knn_against(embed_texts(sample["text"].tolist()), embed_texts(prompts["text"].tolist()), 1)
+    sample = sample.assign(best_cosine=best[1][:, 0], best_prompt=prompts["text"].to_numpy()[best[0][:, 0]],
+                           best_set=prompts["benchmark"].to_numpy()[best[0][:, 0]])
+    nearest = sample.groupby("subtask")["best_cosine"].agg(max_cosine="max", median_cosine="median",
+                                                           share_over_0_7=lambda c: float((c >= 0.7).mean()))
+    rows = rows.join(nearest)
+    rows = rows.sort_values(["semantic_estimate", "whole_any", "max_cosine"], ascending=False)
     rows.to_csv(out / "paper_by_subtask.csv")
     with pd.option_context("display.width", 220, "display.max_colwidth", 70, "display.max_rows", 80):
         print(f"{whole.attrs['items']:,} planned items ({whole.attrs['texts']:,} texts); semantic on {len(specs):,} "
               f"sampled items ({len(sample):,} texts), {args.per_subtask} per subtask ({load()})")
         print(leak_counts(whole).to_string(index=False))
         print(leak_counts(near).to_string(index=False))
-        print(rows[(rows["semantic_in_sample"] > 0) | (rows.get("whole_any", 0) > 0)].to_string())
+        print(rows.head(15).to_string())
+        top = sample.sort_values("best_cosine", ascending=False).head(8)
+        print(top[["subtask", "best_cosine", "best_set", "text", "best_prompt"]].to_string(index=False))
         print(closest_pairs(whole, 6).to_string(index=False))
         print(closest_pairs(near, 6).to_string(index=False))
 

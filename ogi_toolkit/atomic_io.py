@@ -42,8 +42,8 @@ def refuse_non_file(path: str | Path) -> None:
     a file where a device node (``/dev/full``), a FIFO or a socket was, or fail on a folder."""
     try:
         mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there yet; a parent that is a file fails as OSError when it is written
     except OSError as exc:  # a symlink loop, a name too long...
         raise ValueError(f"{path}: cannot be written ({exc.strerror}); give a file path") from None
     if not stat.S_ISREG(mode):

@@ -34,7 +34,7 @@ from typing import Any, Callable
 from .atomic_io import atomic_write_bytes
 from .folder import CHECKS_NAME, MANIFEST_NAME, read_manifest
 
-__all__ = ["DEMO_STATE", "SKETCH_SIZE", "checks_not_run", "format_summary", "run_demo"]
+__all__ = ["DEMO_STATE", "SKETCH_SIZE", "checks_not_run", "format_summary", "ocr_exact_of_read", "run_demo"]
 
 DEMO_STATE = "demo.json"
 SKETCH_SIZE = "512x512"  # legible labels and text, with a quarter of the pixels of 1024x1024 to draw
@@ -128,6 +128,15 @@ def checks_not_run(lines: list[dict[str, Any]]) -> tuple[dict[str, int], int]:
     return dict(reasons.most_common()), items
 
 
+def ocr_exact_of_read(lines: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """{script: [texts read exactly, texts read]}: a text that was not read (no Tesseract, no
+    pack) is left out here, and counted among the checks that did not run."""
+    from .quality.checks.summary import ocr_rates
+
+    return {script: [s["exact"], s["texts"] - s["unreadable"]] for script, s in ocr_rates(lines).items()
+            if s["texts"] > s["unreadable"]}
+
+
 def _first_images(records: list[dict[str, Any]], dataset: Path) -> dict[str, str]:
     """A generation output and an editing input -> output pair to open first."""
     done = [r for r in records if r.get("status") == "done"]
@@ -198,7 +207,7 @@ def run_demo(
         plan_path, dataset, backend=be, size=size, max_cost=max_cost, progress=progress))
 
     from .quality import check
-    from .quality.checks.summary import ocr_rates, pass_rates
+    from .quality.checks.summary import pass_rates
 
     # resumes by itself: only items whose images or thresholds changed are checked again
     checked = stages.run("check", None, [], lambda: check(dataset, workers=2))
@@ -260,13 +269,14 @@ def run_demo(
         "out": str(out), "settings": settings,
         "items": len(records), "subtasks": len({(r.get("spec") or {}).get("subtask") for r in records}),
         "by_kind": _counts(records),
+        "fidelity": _fidelity(records),
         "cost_usd": round(sum(float(r.get("cost_usd") or 0.0) for r in records), 6),
         "spent_this_run_usd": run.spent_usd,
         "requests_sent": run.requests_sent,
         "diversity": summary,
         "checks": {"items": checked.items, "passed": checked.passed,
                    "rates": {k: v["rate"] for k, v in pass_rates(checked.lines).items()},
-                   "ocr_exact": {k: [v["exact"], v["texts"]] for k, v in ocr_rates(checked.lines).items()},
+                   "ocr_exact": ocr_exact_of_read(checked.lines),
                    "not_checked": not_checked, "items_not_fully_checked": items_not_fully_checked},
         "seconds": {**stages.seconds, "total": round(sum(stages.seconds.values()), 2)},
         "reused": stages.reused,
@@ -275,6 +285,20 @@ def run_demo(
     }
     stages.save(result=result)
     return result
+
+
+def _fidelity(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Subtasks by how faithfully the backend draws them (``faithful``, ``partial``,
+    ``placeholder``; a subtask with items of two levels, as science concepts can be, is listed
+    at its weakest). Empty when the backend does not say."""
+    order = ("faithful", "partial", "placeholder")
+    weakest: dict[str, str] = {}
+    for record in records:
+        level, subtask = record.get("fidelity"), (record.get("spec") or {}).get("subtask")
+        if level in order and subtask and (subtask not in weakest or order.index(level) > order.index(weakest[subtask])):
+            weakest[subtask] = level
+    return {level: sorted(s for s, lv in weakest.items() if lv == level) for level in order
+            if any(lv == level for lv in weakest.values())}
 
 
 def _fmt(value: Any) -> str:
@@ -289,6 +313,11 @@ def format_summary(result: dict[str, Any]) -> str:
     for kind, counts in result["by_kind"].items():
         rest = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()) if status not in ("done", "error"))
         lines.append(f"  {kind:10s} {counts.get('done', 0)} done, {counts.get('error', 0)} errors" + (f", {rest}" if rest else ""))
+    fidelity = result.get("fidelity") or {}
+    if fidelity:  # so that nobody takes a placeholder for a drawing
+        lines.append("  drawn      " + "; ".join(f"{len(subs)} subtask{'s' * (len(subs) != 1)} {level}"
+                                          for level, subs in fidelity.items())
+                     + (f" (placeholders: {', '.join(fidelity['placeholder'])})" if fidelity.get("placeholder") else ""))
     lines.append(f"  cost       ${result['cost_usd']:.4f} in all, ${result['spent_this_run_usd']:.4f} this run "
                  f"({result['requests_sent']} requests sent)")
     checks = result.get("checks")

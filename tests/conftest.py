@@ -1,6 +1,9 @@
 """Shared test settings: offline hub, headless plotting, no stray figures; and the skip rule for
 tests that need a part of the system pip cannot install."""
+import functools
 import os
+import subprocess
+from pathlib import Path
 
 # Without this a sentence-transformers hub lookup hangs ~75 s before failing offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,8 +36,25 @@ def system_part_missing(part: str) -> str | None:
     if kind == "chromium":
         from browser_helpers import CHROMIUM
 
-        return None if CHROMIUM else f"Chromium is not on PATH ({_INSTALL})"
+        return f"Chromium is not on PATH ({_INSTALL})" if not CHROMIUM else _playwright_driver_fails()
     raise ValueError(f"@pytest.mark.system: unknown part {part!r}; expected tesseract[:LANG], emoji_font or chromium")
+
+
+@functools.lru_cache(maxsize=1)
+def _playwright_driver_fails() -> str | None:
+    """Why Playwright's driver (the Node.js binary in its wheel) cannot start here, or None."""
+    try:
+        import playwright
+    except ImportError:
+        return "playwright is not installed (a dev dependency: pip install -e '.[dev]')"
+    node = Path(playwright.__file__).parent / "driver" / "node"
+    if not node.is_file():
+        return None  # another layout: let Playwright say what it lacks
+    run = subprocess.run([str(node), "--version"], capture_output=True, text=True, timeout=60)
+    if run.returncode == 0:
+        return None
+    said = (run.stderr.strip().splitlines() or ["exit code %d" % run.returncode])[-1]
+    return f"Playwright's driver cannot start: {said} ({_INSTALL}: libatomic1)"
 
 
 def pytest_configure(config):

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from ogi_toolkit.analysis import analyse, plot_umap
 from ogi_toolkit.colours import DOMAIN_COLOURS
 from ogi_toolkit.analysis.markdown import report_markdown
+from ogi_toolkit.analysis.report import STAGES
 from ogi_toolkit.cli import main
 from ogi_toolkit.folder import ManifestWriter
 from tests.analysis_fixtures import analysis_cache  # noqa: F401
@@ -101,6 +102,6 @@ def test_ogi_analyse_names_each_stage_on_stderr(tmp_path, analysis_cache, capsys
     assert main(["analyse", str(tmp_path / "p.txt"), "--out", str(tmp_path / "out"), "--no-umap",
                  "--cache-dir", str(analysis_cache)]) == 0
     err = capsys.readouterr().err
-    for stage in ("embed", "near_duplicates", "bias", "figures"):
+    for stage in ("embed", "near_duplicates", "bias", "clusters", "figures"):
         assert f"{stage} ..." in err, stage
-    assert "analyse: 100%" in err and "12/12" in err
+    assert "analyse: 100%" in err and f"{len(STAGES)}/{len(STAGES)}" in err

@@ -36,6 +36,13 @@ def test_cli_writes_summary_tables_figures_and_report(parti_report):
     assert len(coords) == 300 and coords[["x", "y"]].std().min() > 0
     report = (parti_report / "report.md").read_text()
     assert "## By Category" in report and "![umap_Category.png](figures/umap_Category.png)" in report
+    # named clusters: keywords and three representative prompts, in the summary, the report and the page
+    clusters = summary["clusters"]
+    assert len(clusters) == 20 and sum(c["size"] for c in clusters) == 300
+    assert all(len(c["representatives"]) == 3 and len(c["keywords"]) >= 3 for c in clusters)
+    assert "## Clusters (k-means" in report and clusters[0]["name"] in report
+    assert clusters[0]["representatives"][0][:40] in report
+    assert clusters[0]["name"] in (parti_report / "figures/umap.html").read_text()
 
 
 def test_html_projection_shows_prompts_on_hover(parti_report):

@@ -234,3 +234,17 @@ def test_the_analysis_report_has_a_benchmark_section(tmp_path):
     tables = tmp_path / "report" / "tables"
     assert pd.read_csv(tables / "benchmark_leaks.csv")["id"].nunique() == found["items_with_a_match"]
     assert (tmp_path / "report" / "figures" / "benchmark_coverage.png").is_file()
+
+
+def test_knn_against_is_the_brute_force_top_k_in_any_block_size(monkeypatch):
+    from ogi_toolkit.analysis import knn as knn_module
+
+    rng = np.random.default_rng(0)
+    queries, base = (rng.standard_normal((n, 8)).astype(np.float32) for n in (37, 53))
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    want = np.argsort(-(queries @ base.T), axis=1, kind="stable")[:, :3]
+    monkeypatch.setattr(knn_module, "MAX_BLOCK_ENTRIES", 5 * 53)  # five query rows a block
+    idx, sims = knn_module.knn_against(queries, base, 3, block=4096)
+    assert (idx == want).all()
+    assert np.allclose(sims, np.take_along_axis(queries @ base.T, want, 1), atol=1e-6)

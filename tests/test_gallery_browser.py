@@ -87,7 +87,7 @@ def test_an_item_opens_large_with_its_images_spec_and_results(page):
     text = page.inner_text("#viewer")
     assert "Add the cat from the second image" in text and "Judge gpt-4o-mini: passed (score 0.875)" in text
     assert '"description": "a grey cat"' in page.inner_text("#viewer pre.spec")
-    assert page.evaluate("location.hash") == "#item=ref-1"
+    assert page.evaluate("location.hash") == "#q=cat+from+the+second+image&item=ref-1"  # the view, linkable
     page.screenshot(path=str(ARTIFACTS / "gallery-viewer.png"))
     page.keyboard.press("Escape")
     page.wait_for_selector("#viewer:not([open])", state="hidden")

@@ -89,6 +89,9 @@ def test_the_demo_prints_the_checks_it_could_not_run(tesseract_as):
              {"id": "b", "passed": True, "checks": [technical]}]
     reasons, items = demo.checks_not_run(lines)
     assert reasons == {"text not checked: Tesseract is not installed; `make system` installs it": 2} and items == 1
+    assert demo.ocr_exact_of_read(lines) == {}  # no "Latn 0/1": that text was not read, not misread
+    read = {"name": "text.present", "value": 0.0, "threshold": 0.25, "passed": True, "exact": True, "script": "Latn"}
+    assert demo.ocr_exact_of_read([*lines, {"id": "c", "passed": True, "checks": [read]}]) == {"Latn": [1, 1]}
     summary = {"settings": {"per_subtask": 1, "seed": 0, "backend": "sketch", "size": "512x512"}, "items": 2,
                "subtasks": 1, "by_kind": {}, "cost_usd": 0.0, "spent_this_run_usd": 0.0, "requests_sent": 0,
                "checks": {"items": 2, "passed": 2, "rates": {}, "ocr_exact": {}, "not_checked": reasons,

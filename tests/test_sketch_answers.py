@@ -69,7 +69,7 @@ def test_a_temporal_sequence_numbers_its_panels_and_draws_each_stage():
 
 
 def test_the_renderer_version_is_new_and_in_the_cache_key():
-    assert RENDERER_VERSION == "2.1"
+    assert RENDERER_VERSION == "2.2"
     identity = SketchBackend().identity()
     case = spec("x", scene=Scene(objects=[O(name="cat")]))
     now = image_call_key(identity, "generate", prompt="p", size="64x64", step="scene", spec=case)

@@ -188,6 +188,10 @@ def nearest_neighbours(X: np.ndarray, k: int = 15, *, cache_dir: str | Path | No
     return graph.indices, graph.similarities
 
 
+# Similarities held at once by knn_against's exact search (2^24 float32: 64 MiB per block).
+MAX_BLOCK_ENTRIES = 1 << 24
+
+
 def knn_against(queries: np.ndarray, base: np.ndarray, k: int = 1, *, method: str = "exact",
                 cache_dir: str | Path | None = None, block: int = 4096, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """For each row of ``queries``, its ``k`` nearest rows of ``base`` (cosine; unit rows) and their
@@ -203,12 +207,13 @@ def knn_against(queries: np.ndarray, base: np.ndarray, k: int = 1, *, method: st
         B = np.ascontiguousarray(base, np.float32)
         idx = np.empty((len(queries), k), np.int64)
         sims = np.empty((len(queries), k), np.float32)
-        for start in range(0, len(queries), block):
-            s = np.asarray(queries[start:start + block], np.float32) @ B.T
+        step = max(1, min(block, MAX_BLOCK_ENTRIES // max(len(B), 1)))  # a wide base: fewer rows a block
+        for start in range(0, len(queries), step):
+            s = np.asarray(queries[start:start + step], np.float32) @ B.T
             top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < s.shape[1] else np.tile(np.arange(k), (len(s), 1))
             order = np.argsort(-np.take_along_axis(s, top, 1), axis=1, kind="stable")
-            idx[start:start + block] = np.take_along_axis(top, order, 1)
-            sims[start:start + block] = np.take_along_axis(s, idx[start:start + block], 1)
+            idx[start:start + step] = np.take_along_axis(top, order, 1)
+            sims[start:start + step] = np.take_along_axis(s, idx[start:start + step], 1)
         return {"indices": idx, "similarities": np.minimum(sims, 1.0)}
 
     result = cached_arrays(cache_dir, "knn-against", array_key(queries, base, k, chosen, seed), compute)

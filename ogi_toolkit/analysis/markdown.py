@@ -112,6 +112,7 @@ def report_markdown(summary: dict, out: Path) -> str:
         table = _table(tables / name, rows)
         if table:
             parts += [f"\n## {title}\n", table]
+    parts += _clusters(summary.get("clusters") or [])
     if summary.get("benchmarks"):
         from ..benchmarks.report import benchmark_markdown
 
@@ -133,6 +134,18 @@ def report_markdown(summary: dict, out: Path) -> str:
         parts += ["\n## Timings\n", "| step | seconds |", "|---|---|"]
         parts += [f"| {step} | {seconds:.2f} |" for step, seconds in timings.items()]
     return "\n".join(parts) + "\n"
+
+
+def _clusters(clusters: list[dict]) -> list[str]:
+    """The named clusters, every one: name, size, c-TF-IDF keywords, three representative prompts."""
+    if not clusters:
+        return []
+    lines = ["\n## Clusters (k-means on the prompt embeddings, named by c-TF-IDF keywords)\n",
+             "| cluster | prompts | keywords | representative prompts |", "|---|---|---|---|"]
+    for c in clusters:
+        prompts = "<br>".join(_cell(p if len(p) <= CELL_CHARS else p[:CELL_CHARS - 1] + "…") for p in c["representatives"])
+        lines.append(f"| {_cell(c['name'])} | {c['size']} | {_cell(', '.join(c['keywords']))} | {prompts} |")
+    return lines + [f"\nAll {len(clusters)} clusters; each prompt's cluster in tables/item_clusters.csv (when the prompts have ids)."]
 
 
 def _image_duplicates(path: Path, out: Path, rows: int = 12) -> list[str]:

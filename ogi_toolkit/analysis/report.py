@@ -21,6 +21,8 @@ from .embed import DEFAULT_MODEL, embed_to_memmap
 from .engine import map_batches
 from .io import load_prompts
 from .knn import APPROXIMATE_ABOVE
+from .linked import gallery_href, judge_score_class
+from .topics import write_cluster_tables
 from .project import FIT_SAMPLE
 
 __all__ = ["analyse", "HEADLINE_KEYS"]
@@ -36,20 +38,23 @@ MAX_PNG_POINTS = 200_000  # more points only overdraw each other and cost second
 # The stages of ``analyse`` in order: the progress bar counts them (stages that do not apply,
 # such as images of a prompt file, are counted as skipped at the end).
 STAGES = ("load", "embed", "distribution", "diversity", "exact_duplicates", "near_duplicates", "lexical_duplicates",
-          "skeletons_ngrams", "bias", "quality", "images", "figures")
+          "skeletons_ngrams", "bias", "quality", "images", "clusters", "figures")
 
 
 class _Timer(dict):
-    """Seconds per named stage; with ``progress`` a tqdm bar (on stderr) names the stage running,
-    so a long run shows where it is. Names outside ``STAGES`` (sub-steps) only show beside it."""
+    """Seconds per named stage; with ``progress`` a tqdm bar (on ``stream``, stderr by default)
+    names the stage running, so a long run shows where it is. The bar shows only on a terminal
+    (tqdm's ``disable=None``): piped or logged output stays free of carriage-return noise.
+    Names outside ``STAGES`` (sub-steps) only show beside it."""
 
-    def __init__(self, progress: bool = False):
+    def __init__(self, progress: bool = False, stream=None):
         super().__init__()
         self.bar = None
         if progress:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=sys.stderr)
+            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=stream or sys.stderr,
+                            disable=None)
 
     def __call__(self, name: str):
         timer = self
@@ -294,10 +299,16 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             str(value): {**{k: table.at[value, k] for k in table.columns}, "exact_duplicates": int(exact_g[c]), "near_duplicate_pairs": int(near_g[c])}
             for c, value in enumerate(values)}
 
+    with timings("clusters"):  # k-means clusters named by c-TF-IDF keywords and representative prompts
+        cluster_of, cluster_table = write_cluster_tables(df, texts, X, tables)
+    summary["clusters"] = [{k: row[k] for k in ("name", "size", "keywords", "representatives")}
+                           for row in cluster_table.to_dict("records")]
+
     umap_options = {"knn_method": knn, "approximate_above": knn_threshold, "fit_sample": umap_sample, "placement": umap_placement}
     with timings("figures"):
         projection = _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings,
-                                    _colour_by_extras(df, X, source), skipped, umap_options)
+                                    _colour_by_extras(df, cluster_of, source), skipped, umap_options,
+                                    gallery=gallery_href(source, figures))
     summary["projection"] = projection
     if projection == "UMAP":
         summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
@@ -338,16 +349,13 @@ def _umap_fit(n_distinct: int, umap_sample: int, placement: str) -> str:
     return f"fitted on a stratified sample of {umap_sample} of {n_distinct} distinct prompts, {rest}"
 
 
-def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFrame:
-    """Columns the interactive projection can also be coloured by: the k-means cluster of each
-    prompt and, for a dataset folder with ``checks.jsonl`` / ``judgments.jsonl``, each item's
+def _colour_by_extras(df: pd.DataFrame, cluster_of: list[str], source: Any) -> pd.DataFrame:
+    """Columns the interactive projection can also be coloured by: the named k-means cluster of
+    each prompt and, for a dataset folder with ``checks.jsonl`` / ``judgments.jsonl``, each item's
     check result and judge result (passed, failed, error: the judge could not score it)."""
-    from .diversity import kmeans_labels
-
     extras = pd.DataFrame(index=df.index)
-    k = min(20, len({row.tobytes() for row in np.asarray(X, np.float32)}))
-    if k >= 2:
-        extras["cluster"] = [f"cluster {c + 1}" for c in kmeans_labels(X, k)]
+    if cluster_of:
+        extras["cluster"] = cluster_of
     if not isinstance(source, pd.DataFrame) and Path(source).is_dir() and "id" in df.columns:
         from ..folder import read_checks, read_judgments
 
@@ -357,6 +365,7 @@ def _colour_by_extras(df: pd.DataFrame, X: np.ndarray, source: Any) -> pd.DataFr
         judgments = read_judgments(source)
         if judgments:
             extras["judge"] = [_judge_result(judgments.get(i)) for i in df["id"]]
+            extras["judge score"] = [judge_score_class(judgments.get(i)) for i in df["id"]]
     return extras
 
 
@@ -369,7 +378,7 @@ def _judge_result(row: dict | None) -> str:
 
 
 def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, extras, skipped,
-                   umap_options) -> str | None:
+                   umap_options, gallery: str | None = None) -> str | None:
     """Counts per label and the projection figures; returns the projection method used (None: none)."""
     # Figure objects, not pyplot: no global state, and a notebook's backend is left alone.
     from matplotlib.figure import Figure
@@ -414,6 +423,6 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, ex
         fig.savefig(figures / f"{method.lower()}{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
     umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None,
               hover=tuple(dict.fromkeys([*groups, *extras.columns])),
-              title=f"{method} of {len(df)} prompt embeddings", method=method, counts_from=whole)
+              title=f"{method} of {len(df)} prompt embeddings", method=method, counts_from=whole, gallery=gallery)
     _csv(projected[["x", "y"]], tables / "umap_coordinates.csv")
     return method

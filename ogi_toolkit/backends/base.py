@@ -95,6 +95,12 @@ class Backend:
         """
         raise NotImplementedError(f"{type(self).__name__} must say what determines its results (identity)")
 
+    def fidelity(self, spec: Any) -> str | None:
+        """How faithfully this backend draws ``spec``: ``faithful``, ``partial`` or
+        ``placeholder``, stored in each manifest line's ``fidelity``. None (the default): it
+        does not say (an image model is judged by its pictures, not by a table)."""
+        return None
+
     def rewrite_identity(self) -> dict[str, Any]:
         """What determines a rewrite's text (chat model, prompt template). Default: :meth:`identity`.
 

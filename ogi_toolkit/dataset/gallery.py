@@ -24,7 +24,7 @@ from ..folder import read_checks, read_judgments, read_manifest
 from .paths import require_dataset
 from .safe_files import relative_href
 
-__all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "read_leaks", "write_gallery"]
+__all__ = ["GALLERY_NAME", "gallery_items", "gallery_page", "read_analysis", "read_leaks", "write_gallery"]
 
 GALLERY_NAME = "gallery.html"
 # spec fields the page shows as an item's own fields; the rest of the spec is shown as is
@@ -61,6 +61,8 @@ def _item(record: Mapping[str, Any], link: Link, check: dict | None, judge: dict
         "output": link(record.get("output_image")),
         "spec": _compact({k: v for k, v in spec.items() if k not in _LIFTED}),
     }
+    if record.get("fidelity"):  # the backend said how faithfully it draws this (the sketch renderer does)
+        item["fidelity"] = record["fidelity"]
     if record.get("original_instruction") and record["original_instruction"] != item["instruction"]:
         item["original"] = record["original_instruction"]  # the run rewrote it
     if record.get("status") != "done":
@@ -115,6 +117,38 @@ def read_leaks(path: str | Path) -> dict[str, dict]:
             for row in best.itertuples(index=False)}
 
 
+def read_analysis(folder: str | Path, max_twins: int = 3) -> dict[str, dict]:
+    """What an analysis report (``ogi analyse DATASET --out FOLDER``) says of each item: its
+    named cluster (``tables/item_clusters.csv``) and its near-duplicate twins (the ids of the
+    ``max_twins`` most similar prompts, from ``tables/near_duplicate_pairs.csv``, whose row
+    numbers are those of item_clusters.csv). id -> {"cluster": name, "twins": [[id, similarity], ...]}."""
+    import pandas as pd
+
+    folder = Path(folder)
+    path = folder / "tables" / "item_clusters.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: not found; pass the --out folder of `ogi analyse` run on this dataset")
+    clusters = pd.read_csv(path, dtype={"id": str, "cluster": str})
+    missing = {"id", "cluster"} - set(clusters.columns)
+    if missing:
+        raise KeyError(f"{path}: lacks the columns {sorted(missing)}")
+    ids = clusters["id"].tolist()
+    out = {i: {"cluster": c} for i, c in zip(ids, clusters["cluster"])}
+    pairs_path = folder / "tables" / "near_duplicate_pairs.csv"
+    if pairs_path.exists():
+        pairs = pd.read_csv(pairs_path)
+        score = "similarity" if "similarity" in pairs.columns else pairs.columns[-1]
+        for pair in pairs.sort_values(score, ascending=False, kind="stable").itertuples(index=False):
+            i, j, sim = int(pair.i), int(pair.j), round(float(getattr(pair, score)), 3)
+            if i >= len(ids) or j >= len(ids):
+                raise ValueError(f"{pairs_path}: row {max(i, j)} is past the {len(ids)} rows of {path}")
+            for a, b in ((ids[i], ids[j]), (ids[j], ids[i])):
+                twins = out[a].setdefault("twins", [])
+                if len(twins) < max_twins and a != b:
+                    twins.append([b, sim])
+    return out
+
+
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath("gallery_assets", name).read_text(encoding="utf-8")
 
@@ -157,10 +191,12 @@ def _linker(root: Path, base: Path) -> Link:
 
 
 def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: str | None = None,
-                  links: Mapping[str, str] | None = None, note: str = "", leaks: str | Path | None = None) -> Path:
+                  links: Mapping[str, str] | None = None, note: str = "", leaks: str | Path | None = None,
+                  analysis: str | Path | None = None) -> Path:
     """Write ``out`` (default ``<dataset>/gallery.html``), the browser of every item of ``dataset``
-    with the folder's ``checks.jsonl`` and ``judgments.jsonl`` when present, and with ``leaks``
-    (a leak table) a "leaks" filter. Written atomically; returns the page's path."""
+    with the folder's ``checks.jsonl`` and ``judgments.jsonl`` when present, with ``leaks``
+    (a leak table) a "leaks" filter, and with ``analysis`` (an ``ogi analyse`` report folder) a
+    cluster filter and links from each near-duplicate to its twins. Written atomically; returns the page's path."""
     root = require_dataset(dataset).resolve()
     out = Path(out) if out is not None else root / GALLERY_NAME
     records = read_manifest(root)
@@ -168,6 +204,15 @@ def write_gallery(dataset: str | Path, out: str | Path | None = None, *, title: 
     items = gallery_items(records, _linker(root, out.parent.resolve()),
                           checks=read_checks(root, known_ids=ids), judgments=read_judgments(root, known_ids=ids),
                           leaks=read_leaks(leaks) if leaks is not None else None)
+    if analysis is not None:
+        per_item = read_analysis(analysis)
+        for item in items:  # twins outside this dataset (an analysis of a larger folder) are not linked
+            found = per_item.get(item["id"], {})
+            if "cluster" in found:
+                item["cluster"] = found["cluster"]
+            twins = [twin for twin in found.get("twins", []) if twin[0] in ids]
+            if twins:
+                item["twins"] = twins
     page = gallery_page(items, title=title or f"Gallery of {root.name}", links=links, note=note)
     atomic_write_bytes(out, page.encode("utf-8"))
     return out

@@ -5,8 +5,9 @@ instruction spec), ``instruction`` (the text sent; for a multi-turn item its ove
 instruction, each turn having sent ``spec.turns[k].instruction``), ``original_instruction``
 (before any rewrite), ``input_images`` (source then references), ``output_image``, ``turn_images``
 (multi-turn: each turn's output, the last equal to ``output_image``), ``backend``, ``model``,
-``params``, ``usage``, ``cost_usd``, ``timings``, ``error``, ``request_keys`` and
-``created_at``. Image paths are relative to the folder of the manifest.
+``params``, ``usage``, ``cost_usd``, ``timings``, ``error``, ``request_keys``, ``fidelity``
+(how faithfully the backend draws the item: ``faithful``, ``partial``, ``placeholder``; null
+when the backend does not say) and ``created_at``. Image paths are relative to the folder of the manifest.
 """
 from __future__ import annotations
 

@@ -40,6 +40,8 @@ def item_record(
         "turn_images": walk.turn_images,
         "backend": backend.name,
         "model": ident.get("model") or backend.name,
+        # how faithfully the backend draws this kind of item, when it says (the sketch renderer does)
+        "fidelity": backend.fidelity(spec),
         "params": params,
         "usage": {step: c.record.get("usage") or {} for step, c in calls.items()},
         # What this item's results cost when they were paid for (shared calls count in each item).

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Iterable, Protocol, Sequence
 
-from ..atomic_io import atomic_write_chunks
 from ..backends.base import BatchBackend
 from ..backends.errors import ContentRefused
 from ..calls import BudgetExhausted, CallOutcome, CallRun, CallSummary, ItemFailed, check_backend, open_backend
@@ -29,6 +28,7 @@ from ..calls.batch import BatchRun, DueCalls, DueLine, NeedCall
 from ..calls.cost import CostModel
 from ..config import ModelsConfig
 from ..instruction_constraints import check_rewrite, units
+from ..planning import write_specs
 from ..spec import InstructionSpec, RewriteNote
 from .flow import together
 from .item_calls import RewriteCalls
@@ -127,10 +127,6 @@ class RewriteSummary(CallSummary):
         self.errors += 1
         if len(self.error_samples) < 3:
             self.error_samples.append(f"{spec.id}: {exc}")
-
-
-def _write_plan(path: Path, specs: Iterable[InstructionSpec]) -> None:
-    atomic_write_chunks(path, ((s.to_json() + "\n").encode("utf-8") for s in specs))
 
 
 class BatchRewrites:
@@ -245,7 +241,7 @@ async def arewrite_plan(
         else:
             await _live(run, calls, todo, summary, results, progress)
         # Every item is written: rewritten ones as rewritten, the others as they came.
-        _write_plan(out, (results.get(s.id, s) for s in specs))
+        write_specs(out, (results.get(s.id, s) for s in specs))
     run.summarise(summary)
     return rounds.summarise(summary) if rounds is not None else summary
 

@@ -16,13 +16,15 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..atomic_io import atomic_write_bytes
 from ..folder import (CALLS_NAME, CHECKS_NAME, DROPPED_NAME, JUDGMENTS_NAME, MANIFEST_NAME, iter_jsonl, jsonl_bytes,
                       read_checks, read_judgments, read_manifest)
+from ..folder.id_list import read_id_list
 from ..folder.output import prepare_output, staged_output
 from .checks.items import safe_path
+from .checks.registry import checks as registered_checks
 from .checks.registry import groups as check_groups
 from .checks.result import group_of
 
@@ -67,18 +69,29 @@ class QualityFilter:
     judge: bool = False
     min_score: float | None = None
     require: tuple[str, ...] | None = None  # check groups (default: every check)
+    ids: frozenset[str] | None = None  # it is on this id list (`--ids FILE`, e.g. a lasso selection)
 
     @property
     def active(self) -> bool:
-        return self.checks or self.judge or self.min_score is not None
+        return self.checks or self.judge or self.min_score is not None or self.ids is not None
 
-    def reason(self, check: dict | None, judgment: dict | None) -> tuple[str, str] | None:
+    def describe(self) -> dict[str, Any]:
+        """The filter as JSON for a subset's view file (an id list by its length)."""
+        return {"checks": self.checks, "judge": self.judge, "min_score": self.min_score,
+                "ids": None if self.ids is None else f"{len(self.ids)} listed ids"}
+
+    def reason(self, check: dict | None, judgment: dict | None, item_id: str | None = None) -> tuple[str, str] | None:
         """Why an item with these results is left out, as (reason, detail), or None to keep it.
         The reason is short, to count items by; the detail names the checks, score or error."""
+        if self.ids is not None and item_id not in self.ids:
+            return "not in the id list", ""
         if self.checks:
             if check is None:
                 return "not checked", "run `ogi check` again"
+            if check.get("passed") is None and not check.get("checks"):  # the item could not be checked
+                return "not checked", str(check.get("reason") or "")
             failed = [c["name"] for c in check.get("checks") or [] if c.get("passed") is False
+                      and group_of(c["name"]) not in _reports()
                       and (self.require is None or group_of(c["name"]) in self.require)]
             if failed or (self.require is None and check.get("passed") is False):
                 return "failed checks", ", ".join(dict.fromkeys(failed))
@@ -101,11 +114,16 @@ class QualityFilter:
         judgments = _required(dataset, JUDGMENTS_NAME, ids) if self.judge or self.min_score is not None else {}
         out = {}
         for rid in ids:
-            why = self.reason(checks.get(rid), judgments.get(rid))
+            why = self.reason(checks.get(rid), judgments.get(rid), rid)
             if why is not None:  # failed checks name the first three, the rest count by reason
                 named = ", ".join(why[1].split(", ")[:3]) if why[0] == "failed checks" and why[1] else ""
                 out[rid] = f"{why[0]} ({named})" if named else why[0]
         return out
+
+
+def _reports() -> set[str]:
+    """The check groups registered as reports (``counts=False``): they never drop an item."""
+    return {c.group for c in registered_checks() if not c.counts}
 
 
 _READERS = {CHECKS_NAME: (read_checks, "check"), JUDGMENTS_NAME: (read_judgments, "judge")}
@@ -134,15 +152,21 @@ def _place(src: Path, dst: Path) -> bool:
 
 
 def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None = None,
-                   require: str | Iterable[str] | None = None, overwrite: bool = False) -> FilterReport:
-    """Write the items of dataset ``path`` that pass into the new dataset folder ``out`` (see the module docstring)."""
+                   require: str | Iterable[str] | None = None, overwrite: bool = False,
+                   ids: str | Path | None = None) -> FilterReport:
+    """Write the items of dataset ``path`` that pass into the new dataset folder ``out`` (see the module docstring).
+    ``ids``: an id list file (one id a line): only the items it names can pass; with it and no
+    ``checks.jsonl`` (and no ``require``) the checks are not asked for."""
     root, out = Path(path), Path(out)
     groups = _groups(require)
     if min_score is not None and not 0 <= min_score <= 1:
         raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
     records = read_manifest(root)
+    wanted = read_id_list(ids, known={r["id"] for r in records}) if ids is not None else None
     checks_path, judgments_path = root / CHECKS_NAME, root / JUDGMENTS_NAME
-    if (groups is not None or min_score is None) and not checks_path.is_file():
+    # checks apply as without --ids, except that an id list alone needs no check results
+    need_checks = groups is not None or (min_score is None and (wanted is None or checks_path.is_file()))
+    if need_checks and not checks_path.is_file():
         raise FileNotFoundError(f"{checks_path}: no check results; run `ogi check {root}` first")
     if min_score is not None and not judgments_path.is_file():
         raise FileNotFoundError(f"{judgments_path}: no judgments for --min-score; run `ogi judge {root}` first, "
@@ -150,13 +174,14 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
     prepare_output(out, inputs=[root], command="ogi filter", overwrite=overwrite)  # before any work
     ids = {record["id"] for record in records}
     checks, judgments = read_checks(root, known_ids=ids), read_judgments(root, known_ids=ids)
-    rule = QualityFilter(checks=groups is not None or min_score is None, min_score=min_score, require=groups)
+    rule = QualityFilter(checks=need_checks, min_score=min_score, require=groups,
+                         ids=frozenset(wanted) if wanted is not None else None)
     kept, dropped = [], []
     for record in records:
         if record.get("status") != "done":
             dropped.append((record["id"], f"status {record.get('status')}"))
             continue
-        why = rule.reason(checks.get(record["id"]), judgments.get(record["id"]))
+        why = rule.reason(checks.get(record["id"]), judgments.get(record["id"]), record["id"])
         if why:
             dropped.append((record["id"], f"{why[0]}: {why[1]}" if why[1] else why[0]))
         else:

@@ -7,12 +7,13 @@ zero-shot choice among colour names on the object's crop.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from .detection import Box
-from .embeddings import embed_images, embed_texts
+from .embeddings import embed_images, text_embeddings
 from .loading import LoadedModel
 
 __all__ = ["POSITION_RELATIONS", "classify_colour", "cosine", "directional_similarity", "position_holds"]
@@ -51,11 +52,13 @@ def position_holds(subject: Box, obj: Box, relation: str, size: tuple[int, int],
     return True
 
 
-def classify_colour(clip: LoadedModel, crop, name: str, colours: Sequence[str]) -> tuple[str, float]:
+def classify_colour(clip: LoadedModel, crop, name: str, colours: Sequence[str], *,
+                    cache_dir: str | Path | None = None) -> tuple[str, float]:
     """The colour CLIP prefers for the object ``name`` in ``crop`` among ``colours``, with its
-    softmax probability ("a photo of a {colour} {name}", CLIP's temperature)."""
+    softmax probability ("a photo of a {colour} {name}", CLIP's temperature). The prompts'
+    vectors are cached (they recur across items); the crop's are not."""
     image = embed_images(clip, [crop])[0]
-    texts = embed_texts(clip, [f"a photo of a {colour} {name}" for colour in colours])
+    texts = text_embeddings(clip, [f"a photo of a {colour} {name}" for colour in colours], cache_dir=cache_dir)
     scale = float(clip.model.logit_scale.detach().exp()) if hasattr(clip.model, "logit_scale") else 100.0
     logits = scale * (texts @ image)
     p = np.exp(logits - logits.max())

@@ -24,14 +24,19 @@ from PIL import Image
 
 from ...spec import Edit, InstructionSpec
 from ..base import Backend, ImageRequest, ImageResult, TextResult
-from .render import (
-    RENDERER_NOTE, Overlay, changed_regions, composite, pixels_changed, png_bytes, prompt_card, render_state,
-)
+from .fidelity import fidelity_of
+from .image_diffs import changed_regions, composite, pixels_changed
+from .marks import Overlay
+from .render import RENDERER_NOTE, png_bytes, prompt_card, render_state
 from .state import DrawState, apply_to_state, initial_state
 
 __all__ = ["RENDERER_VERSION", "SketchBackend", "parse_size", "render_request"]
 
-RENDERER_VERSION = "2.1"  # 2.1: "bigger" text outgrows its box, comparisons by stated dimension, layered figures per concept; 2.0: pictograms, poses, support and size classes, no answers written, science looks
+# 2.2: poses for most actions (a change of motion shows), panels in the asked arrangement,
+#   weathered and dried states, per-concept science layouts, the fidelity of each item;
+# 2.1: "bigger" text outgrows its box, comparisons by stated dimension, layered figures per concept;
+# 2.0: pictograms, poses, support and size classes, no answers written, science looks
+RENDERER_VERSION = "2.2"
 _MAX_SIDE = 4096
 
 
@@ -125,6 +130,7 @@ def render_request(request: ImageRequest) -> ImageResult:
     drawn = render_state(plan.state, spec.seed, overlays)
     meta = dict(drawn.meta)
     meta.update({"step": request.step, "seed": spec.seed, "spec_id": spec.id, "renderer_version": RENDERER_VERSION,
+                 "fidelity": fidelity_of(spec),
                  "scene_drawn": plan.state.scene.model_dump(exclude_none=True)})
     image = drawn.image
     if plan.before is not None:
@@ -150,6 +156,10 @@ class SketchBackend(Backend):
         return {"backend": self.name, "renderer": RENDERER_NOTE, "renderer_version": RENDERER_VERSION,
                 "pillow": metadata.version("pillow"), "matplotlib": metadata.version("matplotlib"),
                 "numpy": metadata.version("numpy")}
+
+    def fidelity(self, spec: InstructionSpec) -> str | None:
+        """``faithful``, ``partial`` or ``placeholder``: see :mod:`.fidelity`."""
+        return fidelity_of(spec)
 
     async def generate(self, request: ImageRequest) -> ImageResult:
         return await asyncio.to_thread(render_request, request)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from .fonts import fit_label, load_font
-from .layout import Box
+from .placement import Box
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ...spec import SceneObject
 from .fonts import fit_label
 from .emoji import emoji_for, glyph_image
 from .glyphs import glyph_parts
-from .layout import Box, Placement
+from .placement import Box, Placement
 from .poses import lies_flat, pose_for, pose_name, pose_tile
 from .vocab import RGB, colour_rgb, darker, glyph_kind, lighter, pool_item, stable_int
 
@@ -38,15 +38,19 @@ _PATTERNS = [
     ("scales", ("scale", "scaly", "sequin")),
 ]
 # state word (a substring) -> mark drawn over the object
-_STATES = [("crack", ("broken", "cracked", "shattered", "smashed", "torn", "split", "snapped")),
+_STATES = [("crack", ("broken", "cracked", "shattered", "shattering", "smashed", "torn", "split", "snapped", "crumbl",
+                     "popping", "burst")),
            ("wet", ("wet", "soaked", "dripping", "rain", "damp", "flood", "overflow")), ("melt", ("melt", "puddle")),
            ("fire", ("burning", "fire", "flame", "ablaze", "alight")), ("smoke", ("smok", "haze", "steam", "fume")),
            ("frost", ("frozen", "icy", "frost", "snow")), ("glow", ("glow", "lit", "shining", "bright", "lighted"))]
 # state word -> change of the drawing itself (applied to the pictogram before it is placed)
 _BODY_STATES = [("char", ("burnt", "burned", "scorch", "charred", "blacken", "singed")),
-                ("rot", ("rotten", "mould", "mold", "decay", "shrivel")), ("rust", ("rust",)),
+                ("rot", ("rotten", "mould", "mold", "decay", "shrivel", "wrinkl", "dried")), ("rust", ("rust",)),
+                # years outside: faded, greyed, dusty ("a bicycle left outside for five years")
+                ("age", ("weathered", "faded", "aged", "worn", "peeling", "dusty", "abandoned", "overgrown",
+                         "neglected", "old and", "years")),
                 ("wilt", ("wilt", "droop")), ("flat", ("deflat", "flat", "squash", "crush")),
-                ("topple", ("fallen", "toppled", "knocked over", "tipped over"))]
+                ("topple", ("fallen", "toppled", "knocked over", "tipped over", "tipping over", "toppling"))]
 
 
 def _names_state(words: str, keys: tuple[str, ...]) -> bool:
@@ -55,14 +59,16 @@ def _names_state(words: str, keys: tuple[str, ...]) -> bool:
 
 
 def states_of(obj: SceneObject) -> list[str]:
-    """The states drawn for ``obj`` (body changes first, then marks), from its attributes."""
-    words = " ".join(obj.attributes.values()).lower()
+    """The states drawn for ``obj`` (body changes first, then marks), from its attributes and
+    its action (a thing's action is a state: a candle melting, a glass shattering)."""
+    words = " ".join([*obj.attributes.values(), obj.action or ""]).lower()
     return [name for name, keys in _BODY_STATES + _STATES if _names_state(words, keys)]
 
 
 def _body_state(tile: Image.Image, states: list[str]) -> Image.Image:
-    """The drawing changed by a state: blackened, rotted, rusted, drooping, flattened, fallen."""
-    if not any(s in states for s in ("char", "rot", "rust", "wilt", "flat", "topple")):
+    """The drawing changed by a state: blackened, rotted, rusted, weathered, drooping, flattened,
+    fallen."""
+    if not any(s in states for s in ("char", "rot", "rust", "age", "wilt", "flat", "topple")):
         return tile
     w, h = tile.size
     a = np.asarray(tile, dtype=np.float32).copy()
@@ -72,6 +78,11 @@ def _body_state(tile: Image.Image, states: list[str]) -> Image.Image:
         a[..., :3] = a[..., :3] * 0.5 + np.array([70, 60, 20], np.float32)
     if "rust" in states:
         a[..., :3] = a[..., :3] * 0.45 + np.array([120, 55, 20], np.float32)
+    if "age" in states:  # colour drained to a dusty grey-brown, flecked with dirt
+        grey = a[..., :3].mean(axis=2, keepdims=True)
+        a[..., :3] = (a[..., :3] * 0.25 + grey * 0.45) + np.array([70, 62, 48], np.float32)
+        specks = np.random.default_rng(w * 7919 + h).random((h, w)) < 0.06
+        a[specks, :3] = (90, 75, 55)
     out = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "RGBA")
     angle = 90 if "topple" in states else -35 if "wilt" in states else 0
     if angle or "flat" in states:
@@ -293,7 +304,7 @@ def _draw_schematic(canvas: Image.Image, obj: SceneObject, box: Box, flip: bool,
 
 
 def _draw_state(d: ImageDraw.ImageDraw, obj: SceneObject, box: Box, seed: int) -> None:
-    words = " ".join(obj.attributes.values()).lower()
+    words = " ".join([*obj.attributes.values(), obj.action or ""]).lower()
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     lw = max(1, min(w, h) // 30)

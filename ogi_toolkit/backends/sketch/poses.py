@@ -8,6 +8,7 @@ instance box is what keeps an edit's changed pixels inside the object's region.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
@@ -25,7 +26,12 @@ class Pose:
 
 
 POSES: dict[str, Pose] = {p.name: p for p in (
-    Pose("stand"), Pose("hold"),
+    Pose("stand"),
+    # hands busy with something (stirring, writing, repairing): a lean over it and a small
+    # mark at the hands, so it is never drawn exactly like standing
+    Pose("hold", rotate=10, marks="busy"),
+    Pose("voice", marks="voice"),  # singing, shouting, barking: sound lines from the mouth
+    Pose("upside_down", rotate=180, marks="arc"),  # a handstand, a cartwheel, rolling over
     Pose("walk", rotate=6, marks="speed"), Pose("run", rotate=16, marks="speed"),
     Pose("jump", lift=0.3, marks="arc"), Pose("fly", rotate=-12, lift=0.22, marks="wind"),
     Pose("lie", rotate=90), Pose("sleep", rotate=90, marks="zz"),
@@ -38,24 +44,41 @@ POSES: dict[str, Pose] = {p.name: p for p in (
 )}
 # action keywords -> pose (first match wins: "falling asleep" sleeps, "turning to run" turns)
 _KEYWORDS = [
-    ("sleep", ("sleep", "asleep", "napping", "dozing")), ("lie", ("lying", "lie ", "lies", "resting", "reclin")),
-    ("fall", ("fall", "tumbl", "topple", "trip", "slip", "drop")), ("swim", ("swim", "diving", "dive", "float")),
-    ("fly", ("fly", "flying", "soar", "glid", "hover", "flutter")), ("jump", ("jump", "leap", "hop", "bounc", "vault")),
+    ("upside_down", ("handstand", "cartwheel", "roll over", "rolling over", "somersault", "upside")),
+    ("voice", ("sing", "shout", "whistl", "laugh", "sneez", "bark", "meow", "roar", "howl", "honk", "beep",
+               "talk", "call", "cry", "crying", "yell", "chirp", "moo", "smil", "tick")),
+    ("sleep", ("sleep", "asleep", "napping", "dozing", "curl up", "curling up", "curled")),
+    ("lie", ("lying", "lie ", "lies", "resting", "reclin")),
+    ("fall", ("fall", "tumbl", "toppl", "trip", "slip", "drop", "sink")), ("swim", ("swim", "diving", "dive", "float")),
+    ("fly", ("fly", "flying", "soar", "glid", "hover", "flutter", "flap", "spread", "take off", "taking off")),
+    ("jump", ("jump", "leap", "hop", "bounc", "vault", "skip", "pounc")),
     ("turn", ("turn", "rotat", "spin around", "look back", "looking back", "corner")),
-    ("run", ("run", "sprint", "chas", "racing", "gallop", "dash", "flee", "jog", "charg", "rush")),
-    ("sit", ("sit", "seated", "perch")), ("crouch", ("squat", "kneel", "crouch", "duck", "hunch")),
-    ("bow", ("bow", "bend", "lean", "stoop", "reach")), ("stretch", ("stretch", "yawn")),
-    ("wave", ("wav", "greet", "point", "raise", "salut", "cheer")), ("throw", ("throw", "toss", "pitch", "serv", "swing")),
-    ("kick", ("kick",)), ("dance", ("danc", "spin", "twirl", "pirouet")), ("climb", ("climb", "scal")),
-    ("walk", ("walk", "stroll", "march", "hik", "wander", "strid", "pac")),
-    ("hold", ("hold", "carry", "hug", "read", "eat", "drink", "play", "paint", "cook", "push", "pull", "feed")),
+    ("run", ("run", "sprint", "chas", "racing", "gallop", "dash", "flee", "jog", "charg", "rush", "speed along",
+             "ride", "riding", "drive", "driving", "row", "sail", "skid", "roll", "speed")),
+    ("sit", ("sit", "seated", "perch", "meditat", "pray", "yoga")),
+    ("crouch", ("squat", "kneel", "crouch", "duck", "hunch", "hide", "hiding", "crawl")),
+    ("bow", ("bow", "bend", "lean", "stoop", "reach", "curts", "nod", "graz", "peck", "sniff", "dig", "sweep",
+             "vacuum", "groom", "smell", "nibbl", "land")),
+    ("stretch", ("stretch", "yawn", "hind legs", "bloom", "flower")),
+    ("wave", ("wav", "greet", "point", "rais", "salut", "cheer", "clap", "shrug", "wag")),
+    ("throw", ("throw", "toss", "pitch", "serv", "swing", "catch", "juggl")),
+    ("kick", ("kick",)), ("dance", ("danc", "spin", "twirl", "pirouet", "shak", "sway", "rock")),
+    ("climb", ("climb", "scal", "look up", "looking up")),
+    ("walk", ("walk", "stroll", "march", "hik", "wander", "strid", "pac", "tiptoe")),
+    ("hold", ("hold", "carry", "hug", "read", "eat", "drink", "play", "paint", "cook", "push", "pull", "feed",
+              "stir", "chop", "pour", "water", "plant", "pick", "wash", "repair", "build", "open", "clos", "fold",
+              "wrap", "typ", "writ", "draw", "photograph", "bak", "slic", "knit", "tie", "tying", "inflat", "stack",
+              "light", "blow", "nuzzl", "strok", "listen", "look at", "looking at", "look through", "looking through",
+              "scan", "wear", "put on", "putting on", "tow")),
 ]
 
 
 def pose_name(action: str | None) -> str:
+    """The pose of the first keyword that starts a word of ``action`` (so "raising" is not
+    "singing", nor "flying" "lying")."""
     text = f" {(action or '').lower()} "
     for name, keys in _KEYWORDS:
-        if any(k in text for k in keys):
+        if any(re.search(r"\b" + re.escape(k.strip()), text) for k in keys):
             return name
     return "stand"
 
@@ -150,6 +173,18 @@ def _marks(tile: Image.Image, pose: Pose, body: tuple[int, int, int, int]) -> No
         for k in range(3):
             x, y = w * 0.08, by0 + bh * (0.2 + 0.25 * k)
             d.line([(x - w * 0.05, y + h * 0.05), (x, y), (x + w * 0.05, y + h * 0.05)], fill=ink, width=lw)
+    elif pose.marks == "voice":  # three lines fanning out in front of the face (the pictograms face left)
+        cx, cy = bx0 - lw, by0 + bh * 0.22
+        for k, ang in enumerate((-0.5, 0.0, 0.5)):
+            r0, r1 = w * 0.04, w * (0.12 + 0.02 * k % 2)
+            d.line([(max(0, cx - r0 * math.cos(ang)), cy + r0 * math.sin(ang)),
+                    (max(0, cx - r1 * math.cos(ang)), cy + r1 * math.sin(ang))], fill=(200, 60, 40, 255), width=lw * 2)
+    elif pose.marks == "busy":  # a small star of strokes at the hands
+        cx, cy = bx0 + (bx1 - bx0) * 0.15, by0 + bh * 0.55
+        r = max(2, w * 0.05)
+        for ang in (0, math.pi / 3, 2 * math.pi / 3):
+            d.line([(cx - r * math.cos(ang), cy - r * math.sin(ang)), (cx + r * math.cos(ang), cy + r * math.sin(ang))],
+                   fill=(40, 90, 200, 255), width=lw)
     elif pose.marks == "stretch":
         cx = w * 0.06
         d.line([(cx, by0), (cx, by1)], fill=ink, width=lw)

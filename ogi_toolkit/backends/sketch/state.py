@@ -12,10 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from ...scene_edit import apply_edit
 from ...spec import Edit, Reference, Scene, SceneObject
-from .layout import (
-    Box, Placement, attach, beside, clip_into, free_spot, group_placement, label_height, layout_scene,
-    position_spot,
-)
+from .layout import attach, layout_scene
+from .placement import Box, Placement, clip_into, group_placement, label_height
+from .spots import beside, free_spot, position_spot
 from .vocab import ATTACHED_KINDS, objects_named_in, relation_kind, size_factor, state_words
 
 MARGIN = 0.03  # of the canvas side

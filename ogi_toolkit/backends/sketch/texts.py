@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from ...spec import TextItem
 from .fonts import LAYOUT_ENGINE_NAME, choose_font, load_font, missing_glyphs
-from .layout import Box
+from .placement import Box
 from .vocab import colour_rgb, lighter
 
 _SIZE_WORDS = {"tiny": 0.55, "small": 0.75, "smaller": 0.6, "large": 1.2, "bigger": 1.2, "huge": 1.4, "giant": 1.4}

@@ -263,7 +263,9 @@ def style_treatment(style: str | None, family: str | None) -> tuple[str | None, 
 _STATE_WORDS = ("melted", "melting", "broken", "cracked", "shattered", "split", "snapped", "wet", "soaked", "flooded",
                 "burning", "burnt", "burned", "scorched", "charred", "blackened", "frozen", "icy", "glowing",
                 "wilted", "drooping", "spilled", "torn", "dripping", "smoking", "smoke", "rusted", "rusty",
-                "rotten", "mouldy", "moldy", "deflated", "flat", "overflowing", "fallen", "toppled", "empty")
+                "rotten", "mouldy", "moldy", "deflated", "flat", "overflowing", "fallen", "toppled", "empty",
+                "weathered", "faded", "aged", "worn", "peeling", "dusty", "abandoned", "overgrown", "neglected",
+                "dried", "wrinkled", "shrivelled", "shriveled")
 
 
 def state_words(text: str) -> str:

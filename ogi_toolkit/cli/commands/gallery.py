@@ -15,6 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                  "images are linked relative to it")
     parser.add_argument("--title", help="the page's title (default: 'Gallery of DATASET')")
     parser.add_argument("--leaks", type=Path, help="a leak table (`ogi leakage DATASET --table FILE`): adds a 'leaks' filter")
+    parser.add_argument("--analysis", type=Path, help="the report folder of `ogi analyse DATASET --out FOLDER`: adds a "
+                                                      "filter by named cluster and links each near-duplicate to its twins")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_output_file(args.out, inputs=[args.dataset])
-    out = write_gallery(args.dataset, args.out, title=args.title, leaks=args.leaks)
+    out = write_gallery(args.dataset, args.out, title=args.title, leaks=args.leaks, analysis=args.analysis)
     print(f"{out} ({out.stat().st_size / 1e6:.2f} MB); open it in a browser")
     return 0

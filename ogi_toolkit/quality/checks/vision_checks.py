@@ -205,7 +205,8 @@ def _colour_row(step: CheckStep, name: str, colour: str, box: Box | None, models
                       f"the check tells apart ({', '.join(th.colours)})", **about)
     if box is None:
         return result("vision.object_colour", None, colour, None, f"no {name!r} detected to read a colour from", **about)
-    seen, p = classify_colour(models.clip, box.crop(open_rgb(step.output)), name, th.colours)
+    seen, p = classify_colour(models.clip, box.crop(open_rgb(step.output)), name, th.colours,
+                              cache_dir=models.cache_dir)
     return result("vision.object_colour", seen, colour, seen == colour,
                   None if seen == colour else f"the {name} looks {seen} (p={p:.2f}), the spec says {colour}", **about)
 
