@@ -13,6 +13,7 @@ from ..quality.filtering import QualityFilter  # the one rule, shared with `ogi 
 
 __all__ = ["QualityFilter", "pass_rates", "results_if_present"]
 
+
 def pass_rates(checks: dict[str, dict] | None, judgments: dict[str, dict] | None,
                ids: list[str]) -> dict[str, float | None]:
     """Share of ``ids`` that passed checks / the judge among those with a result, and the mean
