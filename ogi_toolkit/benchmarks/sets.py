@@ -50,8 +50,9 @@ class BenchmarkSource(_Strict):
     title: str
     task: Literal["generation", "editing"]
     licence: str
-    file: str = Field(pattern=r"^[^/\\]+/?$")  # a name in EXTERNAL_DATA_DIR, never a path out of it
-    licence_file: str = Field(pattern=r"^[^/\\]+$")
+    # names in EXTERNAL_DATA_DIR (a folder ends in "/"), never a path out of it: no "..", no "/" inside
+    file: str = Field(pattern=r"^\w[\w.-]*/?$")
+    licence_file: str = Field(pattern=r"^\w[\w.-]*$")
     text_column: str
     category_column: str
     other_label_columns: list[str] = Field(default_factory=list)
