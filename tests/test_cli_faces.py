@@ -98,3 +98,13 @@ def test_analyse_progress_names_each_stage_on_a_terminal():
     timer.close()
     shown = screen.getvalue()
     assert all(name in shown for name in STAGES[:3]) and f"{len(STAGES)}/{len(STAGES)}" in shown, shown
+
+
+def test_analyse_a_prompt_file_with_empty_labels(tmp_path):
+    # an empty label was read back from counts_<col>.csv as NaN, which matplotlib refused as a bar name
+    (tmp_path / "p.tsv").write_text("Prompt\tCategory\na red cube on a table\tObjects\n"
+                                    "a blue ball under a chair\t\na green cat on a mat\tAnimals\n")
+    code, _, err = ogi("analyse", str(tmp_path / "p.tsv"), "--text-column", "Prompt", "--label-column", "Category",
+                       "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert (tmp_path / "o" / "figures" / "counts_Category.png").is_file()

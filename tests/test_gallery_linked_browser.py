@@ -14,7 +14,7 @@ from gallery_fixtures import make_gallery_dataset
 
 from ogi_toolkit.analysis import repetition
 from ogi_toolkit.analysis.io import load_prompts
-from ogi_toolkit.analysis.report import _write_clusters
+from ogi_toolkit.analysis.topics import write_cluster_tables
 from ogi_toolkit.dataset.gallery import read_analysis, write_gallery
 from ogi_toolkit.folder import ManifestWriter
 
@@ -32,7 +32,7 @@ def _analysis(data, out):
     X[df["id"] == "more-001"] = X[df["id"] == "more-000"]
     X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
     (out / "tables").mkdir(parents=True)
-    _write_clusters(df, texts, X, out / "tables")
+    write_cluster_tables(df, texts, X, out / "tables")
     near = repetition.semantic_near_duplicates(texts, X, threshold=0.999)
     near.pairs.to_csv(out / "tables" / "near_duplicate_pairs.csv", index=False)
     return out

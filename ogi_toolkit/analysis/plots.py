@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..atomic_io import atomic_write_text
+from ..dataset.safe_files import relative_href
 
 __all__ = ["plot_umap", "plot_counts", "umap_html"]
 
@@ -54,6 +55,9 @@ def plot_umap(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str | None
     return ax
 
 
+NO_LABEL = "(no label)"
+
+
 def plot_counts(data: pd.DataFrame, *, x: str = "count", y: str | None = None, target: str | None = "target",
                 ax=None, top: int | None = MAX_BARS):
     """Horizontal bars of a ``label_counts`` table (index = labels), with targets as ticks.
@@ -63,7 +67,9 @@ def plot_counts(data: pd.DataFrame, *, x: str = "count", y: str | None = None, t
     from matplotlib.ticker import MaxNLocator
 
     table = data if top is None else data.head(top)
-    labels = table.index.astype(str) if y is None else table[y].astype(str)
+    values = table.index if y is None else table[y]
+    # a prompt file with empty labels: "" (or NaN once the counts went through a CSV) gets a name
+    labels = [NO_LABEL if pd.isna(v) or v == "" else str(v) for v in values]
     if ax is None:
         ax = plt.figure(figsize=(7, 0.22 * len(table) + 1.2)).gca()
     ax.barh(labels, table[x], color="#4c72b0", label=x)
@@ -93,14 +99,28 @@ def _level_codes(whole: pd.DataFrame, shown: pd.DataFrame, column: str) -> dict:
             "totals": [int(totals.get(n, 0)) for n in names]}
 
 
+def _thumbs(shown: pd.DataFrame, page_dir: Path) -> list[str | None]:
+    """Each point's image as an href relative to the page's folder (None: no image)."""
+    import os
+
+    return [relative_href(Path(os.path.relpath(Path(p).resolve(), page_dir.resolve())).as_posix())
+            if isinstance(p, str) and p else None for p in shown["image_path"]]
+
+
 def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y", hue: str | None = None,
               text: str = "text", hover: tuple[str, ...] = (), max_points: int = 30_000, seed: int = 0,
-              title: str = "Prompt embeddings", method: str = "UMAP", counts_from: pd.DataFrame | None = None) -> Path:
+              title: str = "Prompt embeddings", method: str = "UMAP", counts_from: pd.DataFrame | None = None,
+              gallery: str | None = None) -> Path:
     """An interactive scatter as one small self-contained HTML page (no plotting library: a
     canvas and a short script): a title, axes, a colour-by selector over ``hue`` and the
     ``hover`` columns, and the prompt on hover. Above ``max_points`` a fixed random sample is
     drawn so the page stays responsive; the legend counts are of ``counts_from`` (default ``data``),
-    of which ``data``'s rows are a part."""
+    of which ``data``'s rows are a part.
+
+    Linked to the gallery: with an ``id`` column hovering shows the id (and with ``image_path``
+    a thumbnail, linked relative to the page), clicking a point opens it in ``gallery`` (a
+    relative href to ``ogi gallery``'s page: ``gallery.html#item=ID``, one gallery tab reused),
+    and a shift-drag lasso selects points whose ids can be saved as a list for ``--ids``."""
     whole = data if counts_from is None else counts_from
     shown = data.sample(max_points, random_state=seed) if len(data) > max_points else data
     columns = list(dict.fromkeys([c for c in (hue, *hover) if c is not None and c in shown.columns]))
@@ -109,6 +129,9 @@ def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y
         "x": [round(float(v), 3) for v in shown[x]], "y": [round(float(v), 3) for v in shown[y]],
         "text": [str(t)[:400] for t in shown[text]],
         "colour_by": [_level_codes(whole, shown, c) for c in columns],
+        "id": [str(v) for v in shown["id"]] if "id" in shown.columns else None,
+        "thumb": _thumbs(shown, Path(path).parent) if "image_path" in shown.columns else None,
+        "gallery": relative_href(gallery) if gallery else None,
     }
     script = resources.files(__package__).joinpath("umap_page.js").read_text(encoding="utf-8")
     data_json = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
@@ -119,9 +142,12 @@ def umap_html(data: pd.DataFrame, path: str | Path, *, x: str = "x", y: str = "y
             "#legend div{cursor:pointer;white-space:nowrap}#legend span{display:inline-block;width:.8em;height:.8em;"
             "margin-right:.4em;border-radius:50%}#legend .off{opacity:.3}#tip{position:fixed;pointer-events:none;"
             "background:#fffffe;border:1px solid #999;padding:.3em .5em;font-size:.8em;max-width:32em;display:none}"
+            "#tip img{display:block;max-width:160px;max-height:160px;margin-top:.3em}"
             ".note{color:#555;font-size:.9em}</style></head><body>"
             f"<h1 style='font-size:1.3em'>{esc}</h1><p class='note' id='note'></p>"
-            "<label>Colour by <select id='colour-by'></select></label>"
+            "<label>Colour by <select id='colour-by'></select></label> <span id='lasso' class='note'>"
+            "Shift-drag to lasso points: <b id='picked'>0</b> selected <button id='save-ids' type='button' disabled>"
+            "save ids</button> <button id='clear-ids' type='button' disabled>clear</button></span>"
             "<div id='wrap'><canvas id='plot' width='900' height='760'></canvas><div id='legend'></div></div>"
             f"<div id='tip'></div><script type='application/json' id='points'>{data_json}</script>"
             f"<script>{script}</script></body></html>\n")

@@ -21,6 +21,8 @@ from .embed import DEFAULT_MODEL, embed_to_memmap
 from .engine import map_batches
 from .io import load_prompts
 from .knn import APPROXIMATE_ABOVE
+from .linked import gallery_href, judge_score_class
+from .topics import write_cluster_tables
 from .project import FIT_SAMPLE
 
 __all__ = ["analyse", "HEADLINE_KEYS"]
@@ -298,14 +300,15 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
             for c, value in enumerate(values)}
 
     with timings("clusters"):  # k-means clusters named by c-TF-IDF keywords and representative prompts
-        cluster_of, cluster_table = _write_clusters(df, texts, X, tables)
+        cluster_of, cluster_table = write_cluster_tables(df, texts, X, tables)
     summary["clusters"] = [{k: row[k] for k in ("name", "size", "keywords", "representatives")}
                            for row in cluster_table.to_dict("records")]
 
     umap_options = {"knn_method": knn, "approximate_above": knn_threshold, "fit_sample": umap_sample, "placement": umap_placement}
     with timings("figures"):
         projection = _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings,
-                                    _colour_by_extras(df, cluster_of, source), skipped, umap_options)
+                                    _colour_by_extras(df, cluster_of, source), skipped, umap_options,
+                                    gallery=gallery_href(source, figures))
     summary["projection"] = projection
     if projection == "UMAP":
         summary["umap_fit"] = _umap_fit(len(first), umap_sample, umap_placement)
@@ -346,22 +349,6 @@ def _umap_fit(n_distinct: int, umap_sample: int, placement: str) -> str:
     return f"fitted on a stratified sample of {umap_sample} of {n_distinct} distinct prompts, {rest}"
 
 
-def _write_clusters(df: pd.DataFrame, texts: list[str], X: np.ndarray, tables: Path) -> tuple[list[str], pd.DataFrame]:
-    """Named k-means clusters (:mod:`.topics`): ``tables/clusters.csv`` (name, size, keywords,
-    representative prompts) and, when the rows have ids, ``tables/item_clusters.csv`` (id ->
-    cluster name: the gallery's cluster filter reads it). Returns each row's cluster name and the table."""
-    from .topics import named_clusters
-
-    cluster_of, table = named_clusters(texts, X)
-    if len(table):
-        _csv(table.assign(keywords=table["keywords"].str.join(", "),
-                          representatives=table["representatives"].str.join(" | ")).drop(columns="cluster"),
-             tables / "clusters.csv", index=False)
-        if "id" in df.columns:
-            _csv(pd.DataFrame({"id": df["id"].astype(str), "cluster": cluster_of}), tables / "item_clusters.csv", index=False)
-    return cluster_of, table
-
-
 def _colour_by_extras(df: pd.DataFrame, cluster_of: list[str], source: Any) -> pd.DataFrame:
     """Columns the interactive projection can also be coloured by: the named k-means cluster of
     each prompt and, for a dataset folder with ``checks.jsonl`` / ``judgments.jsonl``, each item's
@@ -378,6 +365,7 @@ def _colour_by_extras(df: pd.DataFrame, cluster_of: list[str], source: Any) -> p
         judgments = read_judgments(source)
         if judgments:
             extras["judge"] = [_judge_result(judgments.get(i)) for i in df["id"]]
+            extras["judge score"] = [judge_score_class(judgments.get(i)) for i in df["id"]]
     return extras
 
 
@@ -390,7 +378,7 @@ def _judge_result(row: dict | None) -> str:
 
 
 def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, extras, skipped,
-                   umap_options) -> str | None:
+                   umap_options, gallery: str | None = None) -> str | None:
     """Counts per label and the projection figures; returns the projection method used (None: none)."""
     # Figure objects, not pyplot: no global state, and a notebook's backend is left alone.
     from matplotlib.figure import Figure
@@ -435,6 +423,6 @@ def _write_figures(df, X, groups, tables, figures, umap, arrays_dir, timings, ex
         fig.savefig(figures / f"{method.lower()}{f'_{col}' if col else ''}.png", dpi=120, bbox_inches="tight")
     umap_html(projected, figures / "umap.html", hue=groups[0] if groups else None,
               hover=tuple(dict.fromkeys([*groups, *extras.columns])),
-              title=f"{method} of {len(df)} prompt embeddings", method=method, counts_from=whole)
+              title=f"{method} of {len(df)} prompt embeddings", method=method, counts_from=whole, gallery=gallery)
     _csv(projected[["x", "y"]], tables / "umap_coordinates.csv")
     return method

@@ -10,15 +10,17 @@ The representative prompts are the distinct prompts nearest the cluster's centro
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections import Counter
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..atomic_io import atomic_write_text
 from .diversity import kmeans_labels
 
-__all__ = ["ctfidf_keywords", "name_clusters", "named_clusters"]
+__all__ = ["ctfidf_keywords", "name_clusters", "named_clusters", "write_cluster_tables"]
 
 # English function words (and the prompt boilerplate of image datasets) never name a cluster.
 STOPWORDS = frozenset("""
@@ -94,3 +96,21 @@ def named_clusters(texts: Sequence[str], X: np.ndarray, k: int = 20, seed: int =
     table = name_clusters(texts, X, labels)
     name_of = dict(zip(table["cluster"], table["name"]))
     return [name_of[int(c)] for c in labels], table
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    atomic_write_text(path, table.to_csv(index=False))
+
+
+def write_cluster_tables(df: pd.DataFrame, texts: list[str], X: np.ndarray, tables: Path) -> tuple[list[str], pd.DataFrame]:
+    """Named k-means clusters (:func:`named_clusters`): ``tables/clusters.csv`` (name, size, keywords,
+    representative prompts) and, when the rows have ids, ``tables/item_clusters.csv`` (id ->
+    cluster name: the gallery's cluster filter reads it). Returns each row's cluster name and the table."""
+    cluster_of, table = named_clusters(texts, X)
+    if len(table):
+        _write_csv(table.assign(keywords=table["keywords"].str.join(", "),
+                                representatives=table["representatives"].str.join(" | ")).drop(columns="cluster"),
+                   tables / "clusters.csv")
+        if "id" in df.columns:
+            _write_csv(pd.DataFrame({"id": df["id"].astype(str), "cluster": cluster_of}), tables / "item_clusters.csv")
+    return cluster_of, table

@@ -33,14 +33,22 @@ class QualityFilter:
     checks: bool = False  # its offline checks passed
     judge: bool = False  # the judge passed it
     min_score: float | None = None  # the judge's score is at least this (implies a judgment)
+    ids: frozenset[str] | None = None  # it is on this id list (`--ids FILE`, e.g. a lasso selection)
 
     @property
     def active(self) -> bool:
-        return self.checks or self.judge or self.min_score is not None
+        return self.checks or self.judge or self.min_score is not None or self.ids is not None
+
+    def describe(self) -> dict[str, Any]:
+        """The filter as JSON for a subset's view file (an id list by its length)."""
+        return {"checks": self.checks, "judge": self.judge, "min_score": self.min_score,
+                "ids": None if self.ids is None else f"{len(self.ids)} listed ids"}
 
     def verdicts(self, dataset: Path, ids: list[str]) -> dict[str, str]:
         """Why each left-out item is left out: ``{id: reason}`` (kept items are absent)."""
         out: dict[str, str] = {}
+        if self.ids is not None:
+            out.update((rid, "not in the id list") for rid in ids if rid not in self.ids)
         if self.checks:
             checks = _required(dataset, CHECKS_NAME, ids)
             for rid in ids:

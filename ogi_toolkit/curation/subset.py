@@ -143,7 +143,7 @@ def make_subsets(dataset: str | Path, sizes: str | dict[str, int] | list, out: s
             records = [i.record for i in sorted(picked, key=lambda i: position[i.id])]
             write_view(root, records, stage / name, out / name,
                        {"made_by": "ogi subset", "size": named[name], "stratify": list(stratify), "target": str(target),
-                        "seed": seed, "quality": quality.__dict__, "drop_near_duplicates": drop_near_duplicates,
+                        "seed": seed, "quality": quality.describe(), "drop_near_duplicates": drop_near_duplicates,
                         "near_duplicate_method": near_duplicate_method if drop_near_duplicates else None})
         summary.to_csv(stage / SUMMARY_FILE, index=False)
         strata_frame.to_csv(stage / STRATA_FILE, index=False)

@@ -21,6 +21,7 @@ from typing import Iterable
 from ..atomic_io import atomic_write_bytes
 from ..folder import (CALLS_NAME, CHECKS_NAME, DROPPED_NAME, JUDGMENTS_NAME, MANIFEST_NAME, iter_jsonl, jsonl_bytes,
                       read_checks, read_judgments, read_manifest)
+from ..folder.id_list import read_id_list
 from ..folder.output import prepare_output, staged_output
 from .checks.items import safe_path
 from .checks.registry import groups as check_groups
@@ -53,10 +54,10 @@ def _groups(require: str | Iterable[str] | None) -> tuple[str, ...] | None:
 
 
 def _reason(record: dict, checks: dict | None, judgment: dict | None, groups: tuple[str, ...] | None,
-            min_score: float | None) -> str | None:
+            min_score: float | None, need_checks: bool) -> str | None:
     if record.get("status") != "done":
         return f"status {record.get('status')}"
-    if groups is not None or min_score is None:
+    if need_checks:
         if checks is None:
             return "not checked (run `ogi check` again)"
         failed = [c["name"] for c in checks["checks"] if c.get("passed") is False and (groups is None or group_of(c["name"]) in groups)]
@@ -88,15 +89,21 @@ def _place(src: Path, dst: Path) -> bool:
 
 
 def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None = None,
-                   require: str | Iterable[str] | None = None, overwrite: bool = False) -> FilterReport:
-    """Write the items of dataset ``path`` that pass into the new dataset folder ``out`` (see the module docstring)."""
+                   require: str | Iterable[str] | None = None, overwrite: bool = False,
+                   ids: str | Path | None = None) -> FilterReport:
+    """Write the items of dataset ``path`` that pass into the new dataset folder ``out`` (see the module docstring).
+    ``ids``: an id list file (one id a line): only the items it names can pass; with it and no
+    ``checks.jsonl`` (and no ``require``) the checks are not asked for."""
     root, out = Path(path), Path(out)
     groups = _groups(require)
     if min_score is not None and not 0 <= min_score <= 1:
         raise ValueError(f"min_score: expected a number from 0 to 1, got {min_score!r}")
     records = read_manifest(root)
+    wanted = read_id_list(ids, known={r["id"] for r in records}) if ids is not None else None
     checks_path, judgments_path = root / CHECKS_NAME, root / JUDGMENTS_NAME
-    if (groups is not None or min_score is None) and not checks_path.is_file():
+    # checks apply as without --ids, except that an id list alone needs no check results
+    need_checks = groups is not None or (min_score is None and (wanted is None or checks_path.is_file()))
+    if need_checks and not checks_path.is_file():
         raise FileNotFoundError(f"{checks_path}: no check results; run `ogi check {root}` first")
     if min_score is not None and not judgments_path.is_file():
         raise FileNotFoundError(f"{judgments_path}: no judgments for --min-score; run `ogi judge {root}` first, "
@@ -106,7 +113,8 @@ def filter_dataset(path: str | Path, out: str | Path, *, min_score: float | None
     checks, judgments = read_checks(root, known_ids=ids), read_judgments(root, known_ids=ids)
     kept, dropped = [], []
     for record in records:
-        why = _reason(record, checks.get(record["id"]), judgments.get(record["id"]), groups, min_score)
+        why = "not in the id list" if wanted is not None and record["id"] not in wanted else \
+            _reason(record, checks.get(record["id"]), judgments.get(record["id"]), groups, min_score, need_checks)
         if why:
             dropped.append((record["id"], why))
         else:

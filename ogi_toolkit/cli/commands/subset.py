@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 NAME = "subset"
 HELP = "nested stratified subsets of a dataset folder: OUT/<size>/ (each contains every smaller one) + OUT/summary.csv"
@@ -28,6 +29,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="how near-duplicates are found: embeddings (default) or MinHash")
     p.add_argument("--near-duplicate-threshold", type=float,
                    help="similarity from which texts are near-duplicates (default 0.9 semantic, 0.8 lexical)")
+    p.add_argument("--ids", type=Path, help="keep only the items on this id list (one id a line, e.g. a lasso "
+                                            "selection saved from the analysis report's umap.html)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     p.add_argument("--show", type=int, default=10, help="short strata to print (all are in OUT/strata.csv)")
 
@@ -37,7 +40,16 @@ def run(args: argparse.Namespace) -> int:
     from .. import UserError
 
     stratify = tuple(k.strip() for k in args.stratify.split(",") if k.strip())
-    quality = QualityFilter(checks=args.passed_checks, judge=args.passed_judge, min_score=args.min_score)
+    ids = None
+    if args.ids is not None:
+        from ...folder import read_manifest
+        from ...folder.id_list import read_id_list
+
+        try:
+            ids = read_id_list(args.ids, known={r["id"] for r in read_manifest(args.dataset)})
+        except (OSError, ValueError) as exc:
+            raise UserError(str(exc)) from None
+    quality = QualityFilter(checks=args.passed_checks, judge=args.passed_judge, min_score=args.min_score, ids=ids)
     try:
         result = make_subsets(args.dataset, args.sizes, args.out, stratify=stratify, target=args.target,
                               seed=args.seed, quality=quality, drop_near_duplicates=args.drop_near_duplicates,
