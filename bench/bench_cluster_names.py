@@ -1,5 +1,5 @@
 """Cluster quality on PartiPrompts: our named k-means clusters (analysis/topics.py) against the
-Category column, as ARI and NMI, with k = the number of categories and k = 20 (the report's).
+Category column, as ARI and NMI, with k = the number of categories and k = CLUSTERS (18, the report's).
 
     python bench/bench_cluster_names.py [--save-embeddings FILE]
 
@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from ogi_toolkit.analysis import get_embedder
-from ogi_toolkit.analysis.topics import named_clusters
+from ogi_toolkit.analysis.topics import CLUSTERS, named_clusters
 
 PARTI = Path(os.environ.get("OGI_EXTERNAL_DATA", "/work/shared/data/external")) / "PartiPrompts.tsv"
 
@@ -32,10 +32,10 @@ def main() -> None:
     if args.save_embeddings:
         np.save(args.save_embeddings, X)
     print(f"{len(texts)} prompts, {len(set(truth))} categories")
-    for k in (len(set(truth)), 20):
+    for k in (len(set(truth)), CLUSTERS):
         names, table = named_clusters(texts, X, k=k)
         print(f"k={k}: ARI {adjusted_rand_score(truth, names):.3f}  NMI {normalized_mutual_info_score(truth, names):.3f}")
-        for row in table.head(5 if k == 20 else k).itertuples():
+        for row in table.head(5 if k == CLUSTERS else k).itertuples():
             print(f"   {row.name} ({row.size}) | {'; '.join(r[:60] for r in row.representatives)}")
 
 

@@ -3,7 +3,7 @@
     ogi plan --total 80700 --seed 0 --out /tmp/plan80k.jsonl
     python bench/bench_leakage.py measure --plan /tmp/plan80k.jsonl   # how the thresholds were chosen
     python bench/bench_leakage.py run     --plan /tmp/plan80k.jsonl --cache /tmp/warm  # timed, warm cache
-    python bench/bench_leakage.py paper   --plan /tmp/plan80k.jsonl   # near GenEval / DPG, per subtask
+    python bench/bench_leakage.py paper   --plan /tmp/plan80k.jsonl   # near the --against sets, per subtask
 
 Embedding the plan's 97,200 texts (instructions and turns) once takes hours on two shared CPU
 cores (~8 texts/s at load 11), minutes on a GPU; so ``measure`` and ``paper`` embed a stratified
@@ -12,11 +12,11 @@ and lexical matches for the whole plan.
 
 ``measure``: the background is the sampled plan texts (none was written from a benchmark); the
 near copies are light paraphrases (``benchmarks.paraphrase``: word order, synonyms, a changed
-colour) of ``--sample`` prompts of every bundled set. For each kind it prints each text's best
+colour) of ``--sample`` prompts of every known set present. For each kind it prints each text's best
 score against the benchmarks as quantiles, and for candidate thresholds the share of plan texts
 flagged (false-positive rate) and of paraphrases found (recall).
 
-``run``: the leak table against every bundled set (exact, lexical, semantic) and the coverage
+``run``: the leak table against every known set present (exact, lexical, semantic) and the coverage
 table + chart of the whole plan, timed stage by stage (wall and CPU seconds, and the load), with
 a warm embedding cache. ``--cache DIR`` is a cache folder of its own, filled (untimed) with the
 real vectors this machine's cache holds and random unit vectors for the texts it does not
@@ -95,7 +95,7 @@ def fill_cache(texts: list[str], cache: Path, synthetic: bool) -> int:
 
 def _paraphrases(sample: int, seed: int) -> pd.DataFrame:
     prompts = load_benchmarks("all")
-    picked = prompts.groupby("benchmark").sample(n=sample, random_state=seed)  # every bundled set has more
+    picked = prompts.groupby("benchmark").sample(n=sample, random_state=seed)  # every known set has more
     rng = np.random.default_rng(seed)
     rows = [{"benchmark": r.benchmark, "how": how, "source": r.text, "text": paraphrase(r.text, how, rng)}
             for r in picked.itertuples() for how in PARAPHRASES]
@@ -167,11 +167,11 @@ def run(args) -> None:
 def paper(args) -> None:
     """Exact and lexical matches of the whole plan; semantic ones of the stratified sample, per
     subtask, with the share scaled to the subtask's items."""
-    whole = leakage(args.plan, "geneval,dpg", kinds="exact,lexical")
+    whole = leakage(args.plan, args.against, kinds="exact,lexical")
     sample = sampled_items(args.plan, args.per_subtask, args.seed)
     specs = sample.drop_duplicates("id")
     near = leakage([{"id": i, "subtask": s, "instruction": t} for i, s, t in zip(sample["id"], sample["subtask"], sample["text"])],
-                   "geneval,dpg", kinds="semantic")
+                   args.against, kinds="semantic")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     whole.to_csv(out / "paper_exact_lexical.csv", index=False)
@@ -184,10 +184,10 @@ def paper(args) -> None:
     rows["semantic_estimate"] = (rows["semantic_share"] * rows["items"]).round()
     lexical = leak_counts(whole, by="subtask").set_index("subtask")
     rows = rows.join(lexical[[c for c in ("exact", "lexical", "any") if c in lexical]].add_prefix("whole_")).fillna(0)
-    # how near the sample comes below the threshold: each text's best cosine to GenEval / DPG-Bench
+    # how near the sample comes below the threshold: each text's best cosine to the --against sets
     from ogi_toolkit.analysis.knn import knn_against
 
-    prompts = load_benchmarks("geneval,dpg")
+    prompts = load_benchmarks(args.against)
     best = knn_against(embed_texts(sample["text"].tolist()), embed_texts(prompts["text"].tolist()), 1)
     sample = sample.assign(best_cosine=best[1][:, 0], best_prompt=prompts["text"].to_numpy()[best[0][:, 0]],
                            best_set=prompts["benchmark"].to_numpy()[best[0][:, 0]])
@@ -215,9 +215,11 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/bench_leakage")
     parser.add_argument("--cache", default="/tmp/bench_leakage_cache", help="run: a cache folder of its own")
     parser.add_argument("--synthetic", action="store_true", help="run: random vectors for texts not yet embedded")
-    parser.add_argument("--sample", type=int, default=200, help="measure: prompts paraphrased per bundled set")
+    parser.add_argument("--sample", type=int, default=200, help="measure: prompts paraphrased per known set")
     parser.add_argument("--per-subtask", type=int, default=60, help="measure, paper: plan items embedded per subtask")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--against", default="all",
+                        help="paper: the sets (default: every known set present, e.g. geneval,dpg with DPG-Bench's prompts)")
     args = parser.parse_args()
     {"measure": measure, "run": run, "paper": paper}[args.mode](args)
 

@@ -92,17 +92,21 @@ if theirs is not None:
 # %% [markdown]
 # ## Benchmark leakage and coverage
 # Which of our texts (every turn too) copy or nearly copy a benchmark prompt, and which benchmark
-# categories the plan trains. GenEval and PartiPrompts ship with the package (`ogi benchmarks`).
+# categories the plan trains. The known sets are read in place from `EXTERNAL_DATA_DIR` (here
+# GenEval and PartiPrompts); `ogi benchmarks` lists them, present or not, and how to get each.
 
 # %%
-from ogi_toolkit.benchmarks import closest_pairs, coverage, coverage_figure, leak_counts, leakage
+from ogi_toolkit.benchmarks import closest_pairs, coverage, coverage_figure, leak_counts, leakage, present_sets
 
+against = present_sets()
+print("benchmark sets:", against or f"none in {EXTERNAL_DATA_DIR} (see `ogi benchmarks`)")
 specs = [s.model_dump() for s in plan(total=400, seed=0)]
-matches = leakage(specs, against="geneval,parti")
-leak_counts(matches)
+matches = leakage(specs, against=against) if against else None
+leak_counts(matches) if against else None
 
 # %%
-closest_pairs(matches, 3)
+closest_pairs(matches, 3) if against else None
 
 # %%
-coverage_figure(coverage(specs, against="geneval,parti"));
+if against:
+    coverage_figure(coverage(specs, against=against))

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from ogi_toolkit.analysis import analyse, get_embedder, plot_umap, project
+from ogi_toolkit.analysis.topics import CLUSTERS
 from ogi_toolkit.cli import main
 from tests.analysis_fixtures import PARTI, analysis_cache, embedder, parti  # noqa: F401
 
@@ -38,7 +39,7 @@ def test_cli_writes_summary_tables_figures_and_report(parti_report):
     assert "## By Category" in report and "![umap_Category.png](figures/umap_Category.png)" in report
     # named clusters: keywords and three representative prompts, in the summary, the report and the page
     clusters = summary["clusters"]
-    assert len(clusters) == 20 and sum(c["size"] for c in clusters) == 300
+    assert len(clusters) == CLUSTERS and sum(c["size"] for c in clusters) == 300
     assert all(len(c["representatives"]) == 3 and len(c["keywords"]) >= 3 for c in clusters)
     assert "## Clusters (k-means" in report and clusters[0]["name"] in report
     assert clusters[0]["representatives"][0][:40] in report

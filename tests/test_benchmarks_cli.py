@@ -7,6 +7,7 @@ import io
 import json
 
 import pandas as pd
+from benchmark_sets import require_sets
 from dataset_fixtures import make_dataset
 from PIL import Image
 
@@ -22,10 +23,14 @@ def ogi(*argv: str) -> tuple[int, str, str]:
 
 
 def test_benchmarks_lists_licences_sources_and_what_to_supply():
+    require_sets("geneval")
     code, out, _ = ogi("benchmarks", "--categories", "geneval")
     assert code == 0
+    assert "known sets, read in place from " in out
     assert "GenEval (generation): 553 prompts, MIT" in out and "djghosh13/geneval" in out
-    assert "DPG-Bench (generation): 1,065 prompts, Apache-2.0" in out
+    assert "present: geneval_evaluation_metadata.jsonl" in out
+    # listed with how to get it whether or not this machine holds it
+    assert "DPG-Bench (generation): 1,065 prompts, Apache-2.0" in out and "TencentQQGYLab/ELLA" in out
     assert "imgedit" in out and "no licence" in out and "gedit" in out
     assert "counting" in out and "object_counting" in out
 
@@ -53,6 +58,7 @@ def test_leakage_refuses_drop_without_out_and_names_unknown_kinds(tmp_path):
 
 
 def test_coverage_writes_its_table_and_chart(tmp_path):
+    require_sets("geneval", "parti")
     make_dataset(tmp_path / "data")
     code, out, err = ogi("coverage", str(tmp_path / "data"), "--against", "geneval,parti", "--no-nearest",
                          "--out", str(tmp_path / "cov"))

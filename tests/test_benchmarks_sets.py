@@ -1,5 +1,5 @@
-"""Benchmark prompt sets: the bundled copies, the loader for any prompt file, the coverage map
-and the thresholds file."""
+"""Benchmark prompt sets: the known sets read in place from EXTERNAL_DATA_DIR, the loader for
+any prompt file or folder, the coverage map and the thresholds file."""
 from __future__ import annotations
 
 import json
@@ -7,39 +7,86 @@ import re
 
 import pandas as pd
 import pytest
+from benchmark_sets import require_sets
 
 from ogi_toolkit.benchmarks import available_benchmarks, coverage_map, load_benchmark, load_thresholds
-from ogi_toolkit.benchmarks.sets import DATA_DIR, bundled_sources
-from ogi_toolkit.paths import EXTERNAL_DATA_DIR
+from ogi_toolkit.benchmarks import sets as sets_module
+from ogi_toolkit.benchmarks.sets import DATA_DIR, known_sources, parse_against, present_sets
 
 
-def test_every_bundled_set_has_its_licence_source_and_stated_size():
-    sources = bundled_sources()
+def test_every_known_set_has_a_source_record_and_no_copy_in_the_package():
+    sources = known_sources()
     assert set(sources) == {"geneval", "dpg", "parti"}
     for name, source in sources.items():
-        licence = (DATA_DIR / name / "LICENSE").read_text()
-        assert {"MIT": "Permission is hereby granted", "Apache-2.0": "Apache License"}[source.licence] in licence
         assert re.fullmatch(r"[0-9a-f]{40}", source.source.commit)
-        frame = load_benchmark(name)
-        assert len(frame) == source.prompts
-        assert frame["text"].str.len().min() > 0 and frame["category"].str.len().min() > 0
-        assert (DATA_DIR / name / source.file).stat().st_size < 600_000  # kept small
+        assert source.licence_file.endswith("LICENSE")
+        # our folder holds only the record: the prompts and licence are read in place
+        assert [p.name for p in (DATA_DIR / name).iterdir()] == ["SOURCE.yaml"]
 
 
-@pytest.mark.parametrize("name, shared", [("geneval", "geneval_evaluation_metadata.jsonl"), ("parti", "PartiPrompts.tsv")])
-def test_bundled_copies_are_byte_for_byte_the_shared_copies(name, shared):
-    other = EXTERNAL_DATA_DIR / shared
-    if not other.is_file():
-        pytest.skip(f"{other} not on this machine")
-    assert (DATA_DIR / name / bundled_sources()[name].file).read_bytes() == other.read_bytes()
+@pytest.mark.parametrize("name", ["geneval", "parti", "dpg"])
+def test_a_present_set_is_read_in_place_with_its_stated_size_and_licence(name):
+    require_sets(name)
+    source = known_sources()[name]
+    frame = load_benchmark(name)
+    assert len(frame) == source.prompts  # SOURCE.yaml's count
+    assert frame["text"].str.len().min() > 0 and frame["category"].str.len().min() > 0
+    licence = (sets_module.EXTERNAL_DATA_DIR / source.licence_file).read_text()
+    assert {"MIT": "Permission is hereby granted", "Apache-2.0": "Apache License"}[source.licence] in licence
 
 
-def test_the_listing_names_licences_and_the_sets_that_are_not_bundled():
+def test_an_absent_known_set_is_named_with_its_folder_and_source(tmp_path, monkeypatch):
+    monkeypatch.setattr(sets_module, "EXTERNAL_DATA_DIR", tmp_path)
+    with pytest.raises(FileNotFoundError) as caught:
+        load_benchmark("geneval")
+    message = str(caught.value)
+    for part in ("geneval_evaluation_metadata.jsonl", str(tmp_path), "OGI_EXTERNAL_DATA", "djghosh13/geneval",
+                 "prompts/evaluation_metadata.jsonl", "af4902f24d3ca90ebbb446dd9891a59e0f82725f", "geneval.LICENSE"):
+        assert part in message, part
+    assert present_sets() == []
+    with pytest.raises(FileNotFoundError, match="none of the known sets"):
+        parse_against("all")
+    table = available_benchmarks().set_index("name")
+    assert table.loc["geneval", "folder"] == str(tmp_path)
+
+
+def test_all_is_the_known_sets_present(tmp_path, monkeypatch):
+    monkeypatch.setattr(sets_module, "EXTERNAL_DATA_DIR", tmp_path)
+    (tmp_path / "PartiPrompts.tsv").write_text("Prompt\tCategory\tChallenge\na red car\tVehicles\tBasic\n")
+    assert parse_against("all") == ["parti"]
+    assert parse_against("all,mine.txt,parti") == ["parti", "mine.txt"]
+    assert available_benchmarks().set_index("name")["present"].to_dict() == {
+        "dpg": False, "geneval": False, "parti": True, "imgedit": None, "gedit": None}
+
+
+def test_a_folder_of_txt_files_is_one_prompt_per_file_like_dpg_bench(tmp_path, monkeypatch):
+    folder = tmp_path / "dpg_bench_prompts"
+    folder.mkdir()
+    for stem, text in [("whoops10", "A lemon on a nest."), ("0", "  Eight cabbages at dawn.\n"),
+                       ("COCOval2014000000010363", "A bus in the rain."), ("whoops9", "A candle under water.")]:
+        (folder / f"{stem}.txt").write_text(text)
+    (folder / "notes.md").write_text("not a prompt")
+    frame = load_benchmark(f"mine={folder}", label_column="source")
+    # numbers in names sort by value (whoops9 before whoops10), as DPG-Bench's files were listed
+    assert frame[["text", "category"]].values.tolist() == [
+        ["Eight cabbages at dawn.", "unnamed"], ["A bus in the rain.", "COCOval"],
+        ["A candle under water.", "whoops"], ["A lemon on a nest.", "whoops"]]
+    # the known set dpg reads such a folder in place, and checks SOURCE.yaml's count
+    monkeypatch.setattr(sets_module, "EXTERNAL_DATA_DIR", tmp_path)
+    with pytest.raises(ValueError, match=r"dpg_bench_prompts: 4 prompts; its SOURCE.yaml says 1065"):
+        load_benchmark("dpg")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match=r"empty: a folder of prompts must hold .txt files"):
+        load_benchmark(tmp_path / "empty")
+
+
+def test_the_listing_names_licences_and_the_sets_a_user_supplies():
     table = available_benchmarks().set_index("name")
     assert table.loc["geneval", "licence"] == "MIT" and table.loc["dpg", "licence"] == "Apache-2.0"
-    assert not table.loc["imgedit", "bundled"] and not table.loc["gedit", "bundled"]
+    assert table.loc["imgedit", "present"] is None and table.loc["gedit", "present"] is None
     assert "no licence" in table.loc["imgedit", "source"]
     assert "djghosh13/geneval" in table.loc["geneval", "source"]
+    assert "TencentQQGYLab/ELLA" in table.loc["dpg", "source"] and "dpg_bench.LICENSE" in table.loc["dpg", "source"]
 
 
 def test_a_known_set_from_the_users_file_takes_its_known_columns(tmp_path):
@@ -73,14 +120,15 @@ def test_a_missing_column_or_set_is_named_with_what_exists(tmp_path):
     path.write_text("prompt,kind\nx,y\n")
     with pytest.raises(KeyError, match=r"b\.csv: no text column 'caption'; columns are \['prompt', 'kind'\]"):
         load_benchmark(path, text_column="caption")
-    with pytest.raises(FileNotFoundError, match="no bundled set of that name; known: .*geneval.*imgedit=FILE"):
+    with pytest.raises(FileNotFoundError, match="no known set of that name; known: .*geneval.*imgedit=FILE"):
         load_benchmark("genevall")
 
 
-def test_the_coverage_map_names_real_subtasks_and_every_bundled_category():
+def test_the_coverage_map_names_real_subtasks_and_every_known_category():
+    require_sets("parti")
     table = coverage_map()
     assert (table["reason"].str.len() > 10).all()
-    for name in bundled_sources():
+    for name in present_sets():
         categories = set(load_benchmark(name)["category"])
         mapped = set(table.loc[table["benchmark"] == name, "category"])
         assert categories <= mapped, f"{name}: categories without a row: {categories - mapped}"

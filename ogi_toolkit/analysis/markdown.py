@@ -125,7 +125,8 @@ def report_markdown(summary: dict, out: Path) -> str:
             parts.append(f"Projections: {summary['projection']} of the prompt embeddings.\n")
         parts += [f"![{name}](figures/{name})" for name in images]
     if (figures / "umap.html").exists():
-        parts.append("\nInteractive projection (colour by any label, cluster or check result; hover shows the prompt): "
+        parts.append("\nInteractive projection (colour by any label, named cluster, check result or judge score; hover shows the prompt, "
+                     "a click opens the item in the dataset's gallery.html, a shift-drag lasso saves ids for --ids): "
                      "[figures/umap.html](figures/umap.html)")
     if summary.get("skipped"):
         parts += ["\n## Skipped or shortcut at this size\n"] + [f"- {line}" for line in summary["skipped"]]

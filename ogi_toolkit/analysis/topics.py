@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..atomic_io import atomic_write_text
+from .colours import CATEGORICAL
 from .diversity import kmeans_labels
 
 __all__ = ["ctfidf_keywords", "name_clusters", "named_clusters", "write_cluster_tables"]
@@ -32,6 +33,7 @@ their theirs them themselves then there these they this those through to too und
 were what when where which while who whom why will with would you your yours yourself
 image picture photo photograph shows showing show one two three four five make add made using use each
 """.split())
+CLUSTERS = len(CATEGORICAL)  # one colour each on the projection: no cluster is folded into "other", every hover names it
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 
 
@@ -85,7 +87,7 @@ def name_clusters(texts: Sequence[str], X: np.ndarray, labels: Sequence[int], *,
     return pd.DataFrame(rows, columns=["cluster", "name", "size", "keywords", "representatives"])
 
 
-def named_clusters(texts: Sequence[str], X: np.ndarray, k: int = 20, seed: int = 0) -> tuple[list[str], pd.DataFrame]:
+def named_clusters(texts: Sequence[str], X: np.ndarray, k: int = CLUSTERS, seed: int = 0) -> tuple[list[str], pd.DataFrame]:
     """k-means (``k`` at most the number of distinct rows) on ``X`` and the clusters' names:
     (each row's cluster name, the :func:`name_clusters` table). Fewer than two distinct rows:
     no clusters, ([], an empty table)."""

@@ -1,6 +1,6 @@
 """Coverage: which benchmark categories a dataset's items train, and how close they come.
 
-    cov = coverage("plan.jsonl", against="geneval,dpg")
+    cov = coverage("plan.jsonl", against="geneval,parti")
     -> one row per (benchmark, category): the benchmark's prompts there and their share, the
        subtasks that category maps to (``data/coverage_map.csv``, a reason per row), the
        dataset's items in those subtasks and their share, and the nearest-neighbour view: how

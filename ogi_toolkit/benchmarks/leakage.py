@@ -1,6 +1,6 @@
 """Leakage: which dataset texts are benchmark prompts, or near copies of them.
 
-    matches = leakage("plan.jsonl", against="geneval,dpg")
+    matches = leakage("plan.jsonl", against="geneval,parti")
     leak_counts(matches)                  # items with a match, per benchmark and kind
     leak_counts(matches, by="subtask")    # ... per subtask, with the share of its items
     closest_pairs(matches)                # the most similar pairs, side by side
@@ -117,8 +117,8 @@ def leakage(data, against: str | Iterable[str] = "all", *, text_column: str | No
     (columns ``MATCH_TABLE_COLUMNS``), most similar first within each kind.
 
     ``data``: a plan, a dataset folder, a prompt file (``text_column``), a DataFrame or specs.
-    ``against``: bundled names, ``NAME=PATH`` or prompt files (``bench_text_column``,
-    ``label_column``), comma-separated or a list; ``"all"``: every bundled set.
+    ``against``: known set names, ``NAME=PATH`` or prompt files (``bench_text_column``,
+    ``label_column``), comma-separated or a list; ``"all"``: every known set that is present.
     ``thresholds``: a YAML file or dict over the defaults (``leakage.yaml``).
     ``cache_dir``: where embeddings (``embeddings/``) and neighbour arrays (``arrays/``) are
     cached (default: the analysis' cache).

@@ -1,4 +1,4 @@
-"""The benchmark section of the analysis report (``ogi analyse DATA --against geneval,dpg``):
+"""The benchmark section of the analysis report (``ogi analyse DATA --against geneval,parti``):
 its tables and chart, and its markdown.
 
     summary = write_benchmark_section(data, against, tables_dir, figures_dir)   # files + a dict

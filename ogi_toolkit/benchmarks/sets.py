@@ -1,9 +1,10 @@
-"""Benchmark prompt sets: the bundled ones (``data/<name>/``, each with its LICENSE and a
-SOURCE.yaml naming repository, path and commit), the known ones a user supplies as a file, and
-any prompt file.
+"""Benchmark prompt sets: the known sets, read in place from ``EXTERNAL_DATA_DIR``
+(``$OGI_EXTERNAL_DATA``, else ``../shared/data/external/``; ``data/<name>/SOURCE.yaml`` names each
+one's file there, its licence file, repository, path and commit: the toolkit holds no copy), the
+known sets a user supplies as a file, and any prompt file or folder of ``.txt`` files.
 
-    available_benchmarks()                      # one row per set: bundled or not, licence, source
-    load_benchmark("geneval")                   # bundled, by name
+    available_benchmarks()                      # one row per set: present or not, where, licence, source
+    load_benchmark("geneval")                   # a known set, by name
     load_benchmark("imgedit=basic_edit.json")   # a known set from the user's file: its columns
     load_benchmark("mine.csv", text_column="prompt", label_column="kind")   # any prompt file
 
@@ -13,6 +14,7 @@ Every loaded set is a DataFrame with ``benchmark`` (its name), ``bench_row`` (0.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
@@ -21,10 +23,12 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["DATA_DIR", "BenchmarkSource", "UserSupplied", "available_benchmarks", "bundled_sources",
-           "user_supplied", "load_benchmark", "load_benchmarks", "parse_against"]
+from ..paths import EXTERNAL_DATA_DIR
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+__all__ = ["DATA_DIR", "EXTERNAL_DATA_DIR", "BenchmarkSource", "UserSupplied", "available_benchmarks",
+           "known_sources", "present_sets", "user_supplied", "load_benchmark", "load_benchmarks", "parse_against"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"  # our records (SOURCE.yaml), never the prompts
 _NAME = r"^[a-z][a-z0-9_-]*$"
 
 
@@ -39,27 +43,38 @@ class Origin(_Strict):
 
 
 class BenchmarkSource(_Strict):
-    """A bundled set's ``SOURCE.yaml``."""
+    """A known set's ``SOURCE.yaml``: what it is, and the names of its prompts (a file, or a folder
+    of ``.txt`` files ending in ``/``) and its licence in ``EXTERNAL_DATA_DIR``."""
 
     name: str = Field(pattern=_NAME)
     title: str
     task: Literal["generation", "editing"]
     licence: str
-    file: str
+    # names in EXTERNAL_DATA_DIR (a folder ends in "/"), never a path out of it: no "..", no "/" inside
+    file: str = Field(pattern=r"^\w[\w.-]*/?$")
+    licence_file: str = Field(pattern=r"^\w[\w.-]*$")
     text_column: str
     category_column: str
     other_label_columns: list[str] = Field(default_factory=list)
     prompts: int = Field(ge=1)  # how many the file holds: checked when it is read
     source: Origin
 
+    def path(self) -> Path:
+        """Where its prompts are looked for (the module's ``EXTERNAL_DATA_DIR``, read at each call)."""
+        return EXTERNAL_DATA_DIR / self.file.rstrip("/")
+
+    def get_it(self) -> str:
+        return (f"{self.source.path} of https://github.com/{self.source.repository} at commit {self.source.commit}, "
+                f"saved as {self.file} with its licence as {self.licence_file}")
+
 
 class UserSupplied(_Strict):
-    """A known set that is not bundled (``user_supplied.yaml``): why, and where to get it."""
+    """A known set the user gives as a file (``user_supplied.yaml``): why, and where to get it."""
 
     title: str
     task: Literal["generation", "editing"]
     licence: str
-    why_not_bundled: str
+    why_user_supplied: str
     get_it: str
     text_column: str
     category_column: str
@@ -73,8 +88,8 @@ def _read_yaml(path: Path) -> object:
 
 
 @lru_cache(maxsize=1)
-def bundled_sources() -> dict[str, BenchmarkSource]:
-    """The bundled sets by name, from their SOURCE.yaml files."""
+def known_sources() -> dict[str, BenchmarkSource]:
+    """The known sets by name, from their SOURCE.yaml files (whether present or not)."""
     out = {}
     for path in sorted(DATA_DIR.glob("*/SOURCE.yaml")):
         try:
@@ -85,6 +100,11 @@ def bundled_sources() -> dict[str, BenchmarkSource]:
             raise ValueError(f"{path}: name {source.name!r} differs from its folder {path.parent.name!r}")
         out[source.name] = source
     return out
+
+
+def present_sets() -> list[str]:
+    """The known sets whose prompts are in ``EXTERNAL_DATA_DIR`` now."""
+    return [name for name, source in known_sources().items() if source.path().exists()]
 
 
 @lru_cache(maxsize=1)
@@ -98,20 +118,40 @@ def user_supplied() -> dict[str, UserSupplied]:
 
 
 def available_benchmarks() -> pd.DataFrame:
-    """One row per known set: name, title, task, licence, bundled, prompts and where it comes from."""
-    rows = [{"name": s.name, "title": s.title, "task": s.task, "licence": s.licence, "bundled": True,
-             "prompts": s.prompts, "categories": s.category_column,
-             "source": f"{s.source.repository}/{s.source.path} @ {s.source.commit[:12]}"}
-            for s in bundled_sources().values()]
-    rows += [{"name": name, "title": u.title, "task": u.task, "licence": u.licence, "bundled": False,
-              "prompts": None, "categories": u.category_column,
-              "source": f"user-supplied: {name}=FILE ({u.get_it}); not bundled: {u.why_not_bundled}"}
+    """One row per known set: name, title, task, licence, present (in ``folder``), prompts, and
+    where it comes from; then the sets a user supplies as a file (present None)."""
+    rows = [{"name": s.name, "title": s.title, "task": s.task, "licence": s.licence,
+             "present": s.path().exists(), "folder": str(EXTERNAL_DATA_DIR), "file": s.file,
+             "prompts": s.prompts, "categories": s.category_column, "source": s.get_it()}
+            for s in known_sources().values()]
+    rows += [{"name": name, "title": u.title, "task": u.task, "licence": u.licence, "present": None,
+              "folder": None, "file": None, "prompts": None, "categories": u.category_column,
+              "source": f"user-supplied: {name}=FILE ({u.get_it}); why: {u.why_user_supplied}"}
              for name, u in user_supplied().items()]
     return pd.DataFrame(rows)
 
 
+def _natural(name: str) -> list:
+    """Sort key: numbers inside names by value (whoops9 before whoops10)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _prompt_folder(path: Path) -> pd.DataFrame:
+    """A folder of ``.txt`` files, one prompt each (DPG-Bench's ``prompts/``): ``prompt`` (the
+    stripped text), ``item_id`` (the file name without .txt) and ``source`` (the letters of that
+    name: the corpus DPG-Bench drew the prompt from; "unnamed" for a name of digits only)."""
+    files = sorted(path.glob("*.txt"), key=lambda f: _natural(f.stem))
+    if not files:
+        raise ValueError(f"{path}: a folder of prompts must hold .txt files (one prompt each); it holds none")
+    return pd.DataFrame({"prompt": [f.read_text(encoding="utf-8").strip() for f in files],
+                         "item_id": [f.stem for f in files],
+                         "source": [re.sub(r"[^A-Za-z]", "", f.stem) or "unnamed" for f in files]})
+
+
 def _records(path: Path) -> pd.DataFrame:
-    """A prompt file's rows, every column as text."""
+    """A prompt file's rows (or a prompt folder's files), every column as text."""
+    if path.is_dir():
+        return _prompt_folder(path)
     suffix = path.suffix.lower()
     if suffix == ".txt":
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
@@ -152,15 +192,25 @@ def _frame(name: str, records: pd.DataFrame, text_column: str, category_column: 
     return frame
 
 
+def _absent(source: BenchmarkSource) -> FileNotFoundError:
+    return FileNotFoundError(
+        f"benchmark {source.name!r} ({source.title}): {source.file} is not in {EXTERNAL_DATA_DIR}. Known sets are "
+        f"read in place from that folder ($OGI_EXTERNAL_DATA, else ../shared/data/external/ beside the checkout); "
+        f"get {source.get_it()}")
+
+
 def load_benchmark(spec: str | Path, *, text_column: str | None = None,
                    label_column: str | None = None) -> pd.DataFrame:
-    """One set: a bundled name, ``NAME=PATH`` (a known set's file, or any name for any file) or
-    a path (named after its file). Columns: benchmark, bench_row, text, category."""
+    """One set: a known name (read in place from ``EXTERNAL_DATA_DIR``), ``NAME=PATH`` (a known
+    set's file, or any name for any file or folder of .txt files) or a path (named after it).
+    Columns: benchmark, bench_row, text, category."""
     spec = str(spec)
-    sources = bundled_sources()
+    sources = known_sources()
     if spec in sources:
         source = sources[spec]
-        path = DATA_DIR / spec / source.file
+        path = source.path()
+        if not path.exists():
+            raise _absent(source)
         frame = _frame(spec, _records(path), text_column or source.text_column,
                        label_column or source.category_column, path)
         if len(frame) != source.prompts:
@@ -168,9 +218,9 @@ def load_benchmark(spec: str | Path, *, text_column: str | None = None,
         return frame
     name, _, file = spec.partition("=") if "=" in spec else ("", "", spec)
     path = Path(file)
-    if not path.is_file():
+    if not path.exists():
         known = ", ".join([*sources, *(f"{n}=FILE" for n in user_supplied())])
-        raise FileNotFoundError(f"benchmark {spec!r}: no such file and no bundled set of that name; known: {known}")
+        raise FileNotFoundError(f"benchmark {spec!r}: no such file and no known set of that name; known: {known}")
     name = name or path.stem
     known = user_supplied().get(name)
     records = _records(path)
@@ -179,13 +229,21 @@ def load_benchmark(spec: str | Path, *, text_column: str | None = None,
 
 
 def parse_against(against: str | Iterable[str]) -> list[str]:
-    """``"geneval,dpg"`` or a list -> the set specs; ``"all"`` -> every bundled set."""
+    """``"geneval,parti"`` or a list -> the set specs; ``"all"`` -> every known set that is present."""
     specs = [s.strip() for s in (against.split(",") if isinstance(against, str) else against) if str(s).strip()]
     if not specs:
         raise ValueError("against: expected benchmark names or files, e.g. geneval,dpg,parti")
     out = []
     for spec in specs:
-        out += list(bundled_sources()) if spec == "all" else [spec]
+        if spec == "all":
+            present = present_sets()
+            if not present:
+                raise FileNotFoundError(f"against 'all': none of the known sets ({', '.join(known_sources())}) is in "
+                                        f"{EXTERNAL_DATA_DIR}; set OGI_EXTERNAL_DATA to the folder that holds them "
+                                        "(`ogi benchmarks` says how to get each)")
+            out += present
+        else:
+            out.append(spec)
     return list(dict.fromkeys(out))
 
 

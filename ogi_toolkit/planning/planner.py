@@ -205,7 +205,7 @@ def iter_draws(
     by ``calibration_strength`` (0-1), keeping the total; see :mod:`.calibration`.
 
     ``avoid``: given a subtask's items (spec dicts), the positions of those to leave out (e.g.
-    ``benchmarks.LeakFinder("geneval,dpg")``, items near a benchmark prompt); they are redrawn.
+    ``benchmarks.LeakFinder("geneval,parti")``, items near a benchmark prompt); they are redrawn.
 
     Raises :class:`CapacityError` before drawing when a probe shows a quota is far beyond its
     subtask's capacity, and after the last draw when any subtask fell short."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 NAME = "benchmarks"
-HELP = "list the benchmark prompt sets (bundled, with licences and sources; and those you supply as files)"
+HELP = "list the benchmark prompt sets (known sets read in place: present or not, licence, how to get them; and those you supply as files)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,16 +15,19 @@ def run(args: argparse.Namespace) -> int:
     from ...benchmarks import available_benchmarks, coverage_map, load_benchmark, user_supplied
 
     table = available_benchmarks()
-    for row in table.itertuples(index=False):
-        if row.bundled:
-            print(f"{row.name:9s} {row.title} ({row.task}): {int(row.prompts):,} prompts, {row.licence}, "
-                  f"categories: {row.categories}\n          from {row.source}")
-    print("\nnot bundled (give the file as NAME=PATH, e.g. --against imgedit=basic_edit.json):")
-    for name, known in user_supplied().items():
-        print(f"{name:9s} {known.title} ({known.task}); licence: {known.licence}\n"
-              f"          why: {known.why_not_bundled}\n          get it: {known.get_it}\n"
-              f"          columns: text {known.text_column!r}, categories {known.category_column!r}")
-    print("\nany .txt/.tsv/.csv/.jsonl prompt file works too: --against FILE --bench-text-column COL --label-column COL")
+    known = table[table["present"].notna()]
+    folder = known["folder"].iat[0] if len(known) else ""
+    print(f"known sets, read in place from {folder} (set OGI_EXTERNAL_DATA to another folder):")
+    for row in known.itertuples(index=False):
+        state = "present" if row.present else "ABSENT"
+        print(f"{row.name:9s} {row.title} ({row.task}): {int(row.prompts):,} prompts, {row.licence}, "
+              f"categories: {row.categories}\n          {state}: {row.file}\n          get it: {row.source}")
+    print("\nsupplied by you (give the file as NAME=PATH, e.g. --against imgedit=basic_edit.json):")
+    for name, supplied in user_supplied().items():
+        print(f"{name:9s} {supplied.title} ({supplied.task}); licence: {supplied.licence}\n"
+              f"          why: {supplied.why_user_supplied}\n          get it: {supplied.get_it}\n"
+              f"          columns: text {supplied.text_column!r}, categories {supplied.category_column!r}")
+    print("\nany .txt/.tsv/.csv/.jsonl prompt file (or folder of .txt files, one prompt each) works too: --against FILE --bench-text-column COL --label-column COL")
     if args.categories:
         prompts = load_benchmark(args.categories)
         mapping = coverage_map()

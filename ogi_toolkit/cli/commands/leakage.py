@@ -11,8 +11,8 @@ def add_benchmark_arguments(parser: argparse.ArgumentParser) -> None:
     """The options ``ogi leakage`` and ``ogi coverage`` share."""
     parser.add_argument("data", help="plan.jsonl, a dataset folder, or a .txt/.tsv/.csv/.jsonl of prompts")
     parser.add_argument("--against", default="all",
-                        help="comma-separated: bundled names (see `ogi benchmarks`), NAME=FILE, or prompt files; "
-                             "default: every bundled set")
+                        help="comma-separated: known set names (see `ogi benchmarks`), NAME=FILE, or prompt files; "
+                             "default: every known set that is present")
     parser.add_argument("--text-column", help="column holding the dataset's prompt (.tsv/.csv/.jsonl data)")
     parser.add_argument("--bench-text-column", help="column holding the benchmark prompt in --against files")
     parser.add_argument("--label-column", help="benchmark category column in --against files (overrides a set's own)")

@@ -30,7 +30,7 @@ def add_arguments(parser) -> None:
                         help="also move the calibrated subtasks' quotas toward their sweet spots (the total is kept)")
     parser.add_argument("--avoid", metavar="SETS",
                         help="redraw items that copy or nearly copy a prompt of these benchmarks (as `ogi leakage "
-                             "--against`, e.g. geneval,dpg), with the default leakage thresholds")
+                             "--against`, e.g. geneval,parti), with the default leakage thresholds")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or per-subtask summary")
 
 
