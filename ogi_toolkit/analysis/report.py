@@ -42,19 +42,24 @@ STAGES = ("load", "embed", "distribution", "diversity", "exact_duplicates", "nea
 
 
 class _Timer(dict):
-    """Seconds per named stage; with ``progress`` a tqdm bar (on ``stream``, stderr by default)
-    names the stage running, so a long run shows where it is. The bar shows only on a terminal
-    (tqdm's ``disable=None``): piped or logged output stays free of carriage-return noise.
-    Names outside ``STAGES`` (sub-steps) only show beside it."""
+    """Seconds per named stage; with ``progress`` the stages are shown on ``stream`` (stderr by
+    default) so a long run shows where it is: on a terminal a tqdm bar naming the stage running,
+    elsewhere (a pipe, a log, a notebook's stderr) one plain line as each stage ends, so logs hold
+    no carriage-return noise and an error is still the first line of a failed run.
+    Names outside ``STAGES`` (sub-steps) only show beside the bar."""
 
     def __init__(self, progress: bool = False, stream=None):
         super().__init__()
         self.bar = None
-        if progress:
+        self.lines = None
+        self.done = 0
+        stream = stream or sys.stderr
+        if progress and stream.isatty():
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=stream or sys.stderr,
-                            disable=None)
+            self.bar = tqdm(total=len(STAGES), unit="stage", desc="analyse", file=stream)
+        elif progress:
+            self.lines = stream
 
     def __call__(self, name: str):
         timer = self
@@ -65,17 +70,26 @@ class _Timer(dict):
                     timer.bar.set_postfix_str(name + " ...")
                 self.t = time.perf_counter()
 
-            def __exit__(self, *exc):
+            def __exit__(self, kind, *exc):
                 timer[name] = round(time.perf_counter() - self.t, 2)
-                if timer.bar is not None and name in STAGES:
-                    timer.bar.update(1)
+                if name in STAGES and kind is None:
+                    timer.stage_done(name)
         return _Span()
+
+    def stage_done(self, name: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.lines is not None:
+            print(f"analyse [{self.done}/{len(STAGES)}] {name} {self[name]:.1f} s", file=self.lines, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.update(self.bar.total - self.bar.n)  # stages that did not apply
             self.bar.set_postfix_str("done")
             self.bar.close()
+        elif self.lines is not None:
+            print(f"analyse [{len(STAGES)}/{len(STAGES)}] done", file=self.lines, flush=True)
 
 
 def _csv(table: pd.DataFrame, path: Path, index: bool = True) -> None:
