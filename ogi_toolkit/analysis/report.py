@@ -171,6 +171,9 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
     ``against``: benchmark sets (``ogi benchmarks``) to check leakage and coverage against.
     """
     out = Path(out)
+    _check_model(model)
+    # models first: a bad name or a missing extra fails at once, before any stage has run
+    clip = _load_clip(clip_model, device) if image_embeddings else None
     timings = _Timer(progress)
     label_columns = list(label_columns)
     with timings("load"):
@@ -183,8 +186,6 @@ def analyse(source: str | Path | pd.DataFrame, out: str | Path, *, text_column: 
         df = df.reset_index(drop=True)
     if df.empty:
         raise ValueError(f"{source}: no prompts to analyse")
-    _check_model(model)
-    clip = _load_clip(clip_model, device) if image_embeddings else None  # fails here, not after the text analysis
     skipped: list[str] = []  # what was left out or shortcut at this size, and why: said in the report
     if pools is None and any(c in df.columns for c in bias.ATTRIBUTE_COLUMNS) and "subtask" in df.columns:
         # specs of this project's taxonomy: their attributes were drawn from its pools, so those are the baseline
