@@ -5,6 +5,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ..arguments import add_request_limits
+
 NAME = "generate"
 HELP = "generate the images of a plan (plan.jsonl) into a dataset folder; rerun to resume"
 
@@ -18,16 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chat-model", help="chat model used by --rewrite (default: from the models config)")
     p.add_argument("--quality", help="image quality: low, medium, high, auto (default: from the models config)")
     p.add_argument("--size", help="image size, e.g. 1024x1024 (default: from the models config)")
-    p.add_argument("--concurrency", type=int, default=8, help="requests in flight at most (default 8)")
-    p.add_argument("--rpm", type=float, help="requests per minute at most (default: no limit)")
-    p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
-    p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx/timeouts (default 6)")
-    p.add_argument("--timeout", type=float, default=600.0,
-                   help="seconds an item waits for one answer (default 600); the request then stays open (and "
-                        "counts against --concurrency) until --close-timeout, and an answer that comes late is kept")
-    p.add_argument("--close-timeout", type=float, metavar="S",
-                   help="seconds after which a request with no answer is closed (default: --timeout + 300); the run "
-                        "waits for every request it sent, then records those closed unanswered as maybe paid")
+    add_request_limits(p, timeout=600)
     p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
                    help="send timed-out image requests again, N times in the whole run at most (default 0: "
                         "the server may have done and billed the work)")

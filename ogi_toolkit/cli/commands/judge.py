@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..arguments import add_request_limits
+
 NAME = "judge"
 HELP = "judge each item of a dataset folder with a vision model into DIR/judgments.jsonl; rerun to resume"
 
@@ -15,16 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--judge-model", help="vision chat model (default: the models config's chat model)")
     p.add_argument("--rubric", help="rubric YAML: criteria, weights, scale, pass threshold (default: Pico-Banana's)")
     p.add_argument("--long-side", type=int, default=768, help="images are sent at most this many pixels a side (default 768)")
-    p.add_argument("--concurrency", type=int, default=8, help="requests in flight at most (default 8)")
-    p.add_argument("--rpm", type=float, help="requests per minute at most (default: no limit)")
-    p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
-    p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx/timeouts (default 6)")
-    p.add_argument("--timeout", type=float, default=300.0,
-                   help="seconds to wait for one answer (default 300); the request then stays open until "
-                        "--close-timeout, and an answer that comes late is kept")
-    p.add_argument("--close-timeout", type=float, metavar="S",
-                   help="seconds after which a request with no answer is closed (default: --timeout + 300); the run "
-                        "waits for every request it sent, then records those closed unanswered as maybe paid")
+    add_request_limits(p, timeout=300)
     p.add_argument("--retry-failed", action="store_true",
                    help="ask again for the judgments whose reply an earlier run paid for but could not read "
                         "(garbage, refusals, timeouts)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..arguments import add_request_limits
+
 NAME = "rewrite"
 HELP = "rewrite a plan's instructions with a chat model (every constraint checked) into a new plan; rerun to resume"
 
@@ -17,16 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="openai: the OpenAI API or a compatible server (default)")
     p.add_argument("--chat-model", help="chat model (default: from the models config)")
     p.add_argument("--base-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8765/v1 (no key needed)")
-    p.add_argument("--concurrency", type=int, default=8, help="requests in flight at most (default 8)")
-    p.add_argument("--rpm", type=float, help="requests per minute at most (default: no limit)")
-    p.add_argument("--max-cost", type=float, help="US dollars: no request is sent that would pass it")
-    p.add_argument("--max-attempts", type=int, default=6, help="tries per request on 429/5xx (default 6)")
-    p.add_argument("--timeout", type=float, default=120.0,
-                   help="seconds to wait for one answer (default 120); the request then stays open until "
-                        "--close-timeout, and an answer that comes late is kept")
-    p.add_argument("--close-timeout", type=float, metavar="S",
-                   help="seconds after which a request with no answer is closed (default: --timeout + 300); the run "
-                        "waits for every request it sent, then records those closed unanswered as maybe paid")
+    add_request_limits(p, timeout=120)
     p.add_argument("--retry-timeouts", type=int, default=0, metavar="N",
                    help="send timed-out rewrites again, N times in the whole run at most (default 0: the server "
                         "may have done and billed the work; a late answer is kept)")
