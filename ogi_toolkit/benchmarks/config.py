@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..definition.yaml_files import load_yaml_file
 
 __all__ = ["DEFAULT_THRESHOLDS", "Thresholds", "load_thresholds"]
 
@@ -44,14 +45,11 @@ def load_thresholds(source: str | Path | Mapping[str, Any] | Thresholds | None =
     """The default thresholds, with a YAML file's or a dict's values (``{"semantic": {"threshold": .9}}``) over them."""
     if isinstance(source, Thresholds):
         return source
-    base = yaml.safe_load(DEFAULT_THRESHOLDS.read_text(encoding="utf-8"))
+    base = load_yaml_file(DEFAULT_THRESHOLDS, "leakage thresholds")
     where = str(DEFAULT_THRESHOLDS)
     if source is not None and not isinstance(source, Mapping):
         where = str(source)
-        try:
-            source = yaml.safe_load(Path(source).read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ValueError(f"{where}: not valid YAML: {exc}") from None
+        source = load_yaml_file(source, "leakage thresholds") or {}
         if not isinstance(source, Mapping):
             raise ValueError(f"{where}: expected a mapping with lexical: and semantic: sections")
     try:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..definition.yaml_files import load_yaml_file
 from ..paths import EXTERNAL_DATA_DIR
 
 __all__ = ["DATA_DIR", "EXTERNAL_DATA_DIR", "BenchmarkSource", "UserSupplied", "available_benchmarks",
@@ -81,10 +81,7 @@ class UserSupplied(_Strict):
 
 
 def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML: {exc}") from None
+    return load_yaml_file(path, "benchmark set")
 
 
 @lru_cache(maxsize=1)

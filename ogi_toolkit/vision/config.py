@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..definition.yaml_files import load_yaml_file
 
 __all__ = ["DEFAULT_VISION_FILE", "ROLES", "ModelDefault", "VisionConfig", "load_vision_config"]
 
@@ -42,12 +43,7 @@ class VisionConfig(_Strict):
 def load_vision_config(path: str | Path | None = None) -> VisionConfig:
     """The vision configuration from ``path`` (default: the bundled ``vision.yaml``)."""
     path = Path(path) if path is not None else DEFAULT_VISION_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"vision config {path}: no such file") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"vision config {path}: not valid YAML ({exc})") from None
+    data = load_yaml_file(path, "vision config")
     if not isinstance(data, dict):
         raise ValueError(f"vision config {path}: expected a mapping with keys models, batch_size")
     try:
